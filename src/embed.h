@@ -1,0 +1,17 @@
+/*
+ * embed: files compiled into the binary (tools/embed.py writes embed.c), so
+ * fdsim runs from any directory with its default scenario and tables.
+ */
+#ifndef FDSIM_EMBED_H
+#define FDSIM_EMBED_H
+
+#include <stddef.h>
+
+extern const char embed_default_ini[];   /* scenarios/default.ini */
+extern const size_t embed_default_ini_len;
+extern const char embed_regions_csv[];   /* data/regions.csv */
+extern const size_t embed_regions_csv_len;
+extern const char embed_skus_csv[];      /* data/skus.csv */
+extern const size_t embed_skus_csv_len;
+
+#endif
