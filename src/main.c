@@ -1,3 +1,31 @@
-/* fdsim command line (placeholder until the loader lands). */
+/*
+ * fdsim: command-line entry point.  Thin: find the subcommand, run it.
+ */
+#include "cli.h"
+#include "diag.h"
+
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
-int main(void) { puts("fdsim"); return 0; }
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* GSL's default handler aborts */
+    if (argc < 2) {
+        cli_usage(stderr);
+        return FD_EXIT_INPUT;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        cli_usage(stdout);
+        return FD_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("fdsim %s\n", FDSIM_VERSION);
+        return FD_EXIT_OK;
+    }
+    for (const cli_command *c = cli_commands; c->name; c++)
+        if (!strcmp(argv[1], c->name))
+            return c->main(argc - 1, argv + 1);
+    fprintf(stderr, "fdsim: unknown command '%s'; see fdsim --help\n", argv[1]);
+    return FD_EXIT_INPUT;
+}

@@ -1,0 +1,172 @@
+/*
+ * scenario: what to simulate, loaded from an INI file (parsed with inih),
+ * overridden by `--set section.key=value`, resolved (every "auto" default
+ * filled in) and validated against the platform rules before anything runs.
+ *
+ * Invariant: a scenario returned by scenario_load() is complete and valid:
+ * every value is concrete (no "auto" left) and inside its documented range,
+ * every group obeys the rules of its orchestration mode (DOMAIN.md §3) and the
+ * world has room for every group.  Code downstream never re-validates.
+ *
+ * The format itself (sections, keys, units, defaults, ranges) is documented
+ * in scenarios/README.md; scenario.c holds the one table of keys that drives
+ * parsing, defaults, printing and "did you mean" suggestions.
+ */
+#ifndef FDSIM_SCENARIO_H
+#define FDSIM_SCENARIO_H
+
+#include "diag.h"
+#include "dist.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SCEN_NAME_MAX 64 /* longest group, region or size name, with NUL */
+#define SCEN_MAX_ZONES 3 /* availability zones per region */
+#define SCEN_MAX_GROUPS 64
+#define SCEN_MAX_PINS 1000 /* platformFaultDomain list entries per group */
+
+/* orchestrationMode of a group. */
+typedef enum scen_mode {
+    MODE_FLEXIBLE,        /* VMSS Flexible: FD by FD, no update domains */
+    MODE_UNIFORM,         /* VMSS Uniform: 5 update domains, placement groups */
+    MODE_AVAILABILITYSET, /* Availability Set: 2-3 FDs, up to 20 UDs */
+} scen_mode;
+
+/* What happens to a Spot VM when it is evicted. */
+typedef enum scen_evict {
+    EVICT_DEALLOCATE, /* stopped in place; restarts where it was */
+    EVICT_DELETE,     /* deleted; recreated through placement */
+} scen_evict;
+
+/* An unplanned failure class acting on each unit (host, rack or zone). */
+typedef struct scen_failure {
+    bool enabled;  /* false: this class never fires */
+    dist ttf;      /* time from a unit's repair to its next failure */
+    dist outage;   /* how long the unit stays down */
+} scen_failure;
+
+/* One [group.NAME] section: a group of VMs deployed in one mode. */
+typedef struct scen_group {
+    char name[SCEN_NAME_MAX];   /* NAME of the section, unique */
+    int line;                   /* line of the section header (0: --set) */
+    scen_mode mode;             /* orchestrationMode */
+    int fd_count;               /* platformFaultDomainCount; 1 = max spreading */
+    int ud_count;               /* platformUpdateDomainCount; 0 for Flexible */
+    unsigned zones;             /* bit z-1 set for zone z; 0 = regional */
+    int count;                  /* number of VMs */
+    int quorum;                 /* minimum VMs up for the service to be up */
+    char vm_size[SCEN_NAME_MAX];/* vmSize, e.g. Standard_D4s_v5 */
+    bool memory_preserving;     /* rebootless maintenance pauses, not reboots */
+    double spot_share;          /* fraction of the VMs that are Spot, 0..1 */
+    double sla_target;          /* monthly uptime target, percent */
+    bool single_placement_group;/* Uniform: one placement group (<= 100 VMs) */
+    bool zone_balance;          /* zone-spanning: strict balance */
+    bool custom_image;          /* Uniform: custom image (limit 600) */
+    int *pins;                  /* platformFaultDomain per VM, owned, or NULL */
+    int npins;                  /* entries in pins (VMs beyond: Azure chooses) */
+    bool automatic_repairs;     /* automaticRepairsPolicy.enabled */
+    double grace_period;        /* automaticRepairsPolicy.gracePeriod, s */
+} scen_group;
+
+/* A whole scenario.  Times are seconds. */
+typedef struct scenario {
+    char source[1024];          /* file path, or "<default>" for the built-in */
+
+    /* [simulation] */
+    double horizon;             /* simulated time per replica */
+    long replicas;              /* Monte Carlo replicas */
+    uint64_t seed;              /* master seed */
+    int threads;                /* worker threads; 0 = one per core */
+
+    /* [region] */
+    char region[SCEN_NAME_MAX]; /* Azure region name */
+    int max_fd;                 /* maximumPlatformFaultDomainCount */
+    int zones;                  /* availability zones; 0 = one regional cluster */
+    int racks_per_zone;         /* physical fault domains per zone (or cluster) */
+    int hosts_per_rack;         /* hosts in each rack */
+    int vms_per_host;           /* VM slots on each host */
+
+    /* [host], [rack], [zone] */
+    scen_failure host;          /* host hardware incidents (outage = repair) */
+    scen_failure rack;          /* rack / ToR / power: a whole physical FD */
+    scen_failure zone;          /* zone outages (zonal regions only) */
+
+    /* [burst]: correlated host failures inside one rack */
+    bool burst_enabled;
+    dist burst_interval;        /* time between bursts, per rack */
+    int burst_hosts;            /* hosts failing in one burst */
+    double burst_window;        /* the burst's hosts fail within this window */
+
+    /* [spot] */
+    double spot_rate;           /* evictions per Spot VM per hour */
+    scen_evict spot_policy;     /* evictionPolicy */
+    dist spot_restore;          /* time until capacity returns */
+
+    /* [healing]: service healing after a host failure */
+    bool healing_enabled;
+    dist healing_time;          /* restart on a healthy host in the same FD */
+
+    /* [repair]: automatic instance repair (per group opt-in) */
+    dist repair_provision;      /* time to create the replacement VM */
+
+    /* [rebootless]: memory-preserving maintenance waves */
+    bool rl_enabled;
+    double rl_period;           /* a wave starts once per period, at random */
+    dist rl_pause;              /* each VM of a step pauses this long */
+    dist rl_reboot;             /* ...or reboots this long without MP support */
+    double rl_settle;           /* gap between the end of a step and the next */
+    double rl_tolerance;        /* pauses this short are not downtime */
+
+    /* [rebootful]: maintenance waves that reboot */
+    bool rf_enabled;
+    double rf_period;
+    dist rf_reboot;             /* each VM of a step reboots this long */
+    double rf_settle;           /* recovery gap before the next domain (>= 30m) */
+
+    scen_group *groups;         /* owned array of ngroups groups, file order */
+    size_t ngroups;
+} scenario;
+
+/* Load a scenario from the file at `path`, apply the `nsets` overrides in
+ * `sets` ("section.key=value", command-line order, last wins), fill in
+ * defaults and validate.  On success *out owns the result (free with
+ * scenario_destroy) and FD_OK is returned.  On bad input returns FD_EINVAL
+ * and nothing is allocated: every problem found is written to `errs` (one
+ * line each, "FILE:LINE: section.key: what is wrong; what would be valid"),
+ * when `errs` is not NULL, and the first is kept in `d`.  FD_EIO when the
+ * file cannot be read.  Cost: linear in the file size. */
+int scenario_load_file(scenario **out, const char *path,
+                       const char *const *sets, size_t nsets,
+                       FILE *errs, diag *d);
+
+/* As scenario_load_file, from `len` bytes of INI text shown as `name` in
+ * messages; empirical() files are relative to `basedir` (NULL: "."). */
+int scenario_load_text(scenario **out, const char *text, size_t len,
+                       const char *name, const char *basedir,
+                       const char *const *sets, size_t nsets,
+                       FILE *errs, diag *d);
+
+/* The built-in default scenario (scenarios/default.ini, embedded). */
+int scenario_load_default(scenario **out, const char *const *sets,
+                          size_t nsets, FILE *errs, diag *d);
+
+/* Free a scenario and all it owns.  NULL is a no-op. */
+void scenario_destroy(scenario *s);
+
+/* Write `s` as a complete INI file (every key, defaults resolved) that
+ * scenario_load_text reads back into an equal scenario.  Returns 0 or -1 on
+ * a write error. */
+int scenario_write(const scenario *s, FILE *f);
+
+/* Look a group up by name; NULL when absent. */
+const scen_group *scenario_group(const scenario *s, const char *name);
+
+/* Names of modes, as written in scenarios ("Flexible", ...). */
+const char *scenario_mode_name(scen_mode m);
+
+/* Total VM slots of the world: zones (or 1) x racks x hosts x slots. */
+long scenario_world_slots(const scenario *s);
+
+#endif
