@@ -89,8 +89,7 @@ static int sku_row(void *user, char **f, size_t n, size_t row)
     if (row == 1 || n < 2)
         return 0;
     size_t fl = strlen(f[0]);
-    if ((int)fl > s->best && strncasecmp(s->key, f[0], fl) == 0
-        && isdigit((unsigned char)s->key[fl])) {
+    if ((int)fl > s->best && strncasecmp(s->key, f[0], fl) == 0) {
         s->best = (int)fl;
         s->result = strcmp(f[1], "true") == 0;
         if (s->buf)

@@ -20,9 +20,9 @@ int catalog_region_max_fd(const char *region);
 void catalog_region_suggest(const char *region, char *buf, size_t len);
 
 /* Memory-preserving support of a VM size ("Standard_D4s_v5"): 1 yes, 0 no,
- * -1 when the size's family is not in the table or the name is not of the
- * form Standard_<family><digits>...  The family is the longest table entry
- * that prefixes the name after "Standard_".  `family` (may be NULL) receives
+ * -1 when no family of the table prefixes the name after "Standard_".
+ * The family is the longest table entry that prefixes it (DC4s -> DC,
+ * D4s -> D, NC24ads -> N).  `family` (may be NULL) receives
  * the matched family.  O(rows). */
 int catalog_sku_memory_preserving(const char *vm_size, char *family, size_t len);
 

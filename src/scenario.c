@@ -247,7 +247,9 @@ static const char *closest(const char *word, const char *const *cand, size_t n)
     int bestd = (int)strlen(word) / 3 + 2;
     for (size_t i = 0; i < n; i++) {
         int dd = catalog_edit_distance(word, cand[i]);
-        if (dd < bestd || (dd == 0)) {
+        if (*word && strncasecmp(cand[i], word, strlen(word)) == 0)
+            dd = 1; /* a prefix: "Flex" for "Flexible" */
+        if (dd < bestd) {
             bestd = dd;
             best = cand[i];
         }
