@@ -834,7 +834,7 @@ static void validate_region(loader *L)
             report(L, L->origin[kname], "region", "name", "no maximum fault-domain count "
                    "is known for \"%s\"%s; use a region of data/regions.csv or set "
                    "region.maximumPlatformFaultDomainCount = 2 or 3", s->region, hint);
-            s->max_fd = 2;
+            s->max_fd = 3; /* the most permissive: no cascade of errors */
         }
     }
     long slots = scenario_world_slots(s);
