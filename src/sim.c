@@ -1,0 +1,161 @@
+/*
+ * sim: clock, queue, streams and dispatch of one replica (see sim.h).
+ */
+#include "sim.h"
+
+#include "diag.h"
+#include "rng.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct sim {
+    double now;                /* simulated time, seconds */
+    uint64_t seed;             /* master seed */
+    uint64_t replica;          /* current replica */
+    uint64_t events;           /* events run since reset */
+    evq *q;                    /* future events, owned */
+    gsl_rng *world[SIM_NWORLD_STREAMS]; /* world process streams, owned */
+    gsl_rng **group;           /* ngroups group streams, owned */
+    uint64_t *group_ids;       /* their stream ids, owned copy */
+    size_t ngroups;
+    sim_handler fn[SIM_MAX_TYPES]; /* handler per event type */
+    void *ctx[SIM_MAX_TYPES];      /* its context */
+};
+
+/* Stream ids of the world processes: far from any name hash's low values. */
+static uint64_t world_id(sim_stream w)
+{
+    return 0x5eed000000000000ULL + (uint64_t)w;
+}
+
+int sim_create(sim **out, uint64_t seed, const uint64_t *group_ids, size_t ngroups)
+{
+    *out = NULL;
+    sim *s = calloc(1, sizeof *s);
+    if (!s)
+        return FD_ENOMEM;
+    s->seed = seed;
+    s->ngroups = ngroups;
+    if (evq_create(&s->q, 1024) != FD_OK)
+        goto fail;
+    for (int w = 0; w < SIM_NWORLD_STREAMS; w++)
+        if (!(s->world[w] = rng_create()))
+            goto fail;
+    s->group = calloc(ngroups ? ngroups : 1, sizeof *s->group);
+    s->group_ids = calloc(ngroups ? ngroups : 1, sizeof *s->group_ids);
+    if (!s->group || !s->group_ids)
+        goto fail;
+    for (size_t g = 0; g < ngroups; g++) {
+        s->group_ids[g] = group_ids[g];
+        if (!(s->group[g] = rng_create()))
+            goto fail;
+    }
+    sim_reset(s, 0);
+    *out = s;
+    return FD_OK;
+fail:
+    sim_destroy(s);
+    return FD_ENOMEM;
+}
+
+void sim_destroy(sim *s)
+{
+    if (!s)
+        return;
+    evq_destroy(s->q);
+    for (int w = 0; w < SIM_NWORLD_STREAMS; w++)
+        rng_destroy(s->world[w]);
+    for (size_t g = 0; s->group && g < s->ngroups; g++)
+        rng_destroy(s->group[g]);
+    free(s->group);
+    free(s->group_ids);
+    free(s);
+}
+
+void sim_reset(sim *s, uint64_t replica)
+{
+    evq_clear(s->q);
+    s->now = 0;
+    s->events = 0;
+    s->replica = replica;
+    for (int w = 0; w < SIM_NWORLD_STREAMS; w++)
+        rng_derive(s->world[w], s->seed, replica, world_id((sim_stream)w));
+    for (size_t g = 0; g < s->ngroups; g++)
+        rng_derive(s->group[g], s->seed, replica, s->group_ids[g]);
+}
+
+void sim_register(sim *s, uint32_t type, sim_handler fn, void *ctx)
+{
+    assert(type < SIM_MAX_TYPES);
+    s->fn[type] = fn;
+    s->ctx[type] = ctx;
+}
+
+double sim_now(const sim *s) { return s->now; }
+uint64_t sim_replica(const sim *s) { return s->replica; }
+uint64_t sim_seed(const sim *s) { return s->seed; }
+uint64_t sim_events(const sim *s) { return s->events; }
+
+gsl_rng *sim_world_rng(sim *s, sim_stream which)
+{
+    assert(which < SIM_NWORLD_STREAMS);
+    return s->world[which];
+}
+
+gsl_rng *sim_group_rng(sim *s, size_t g)
+{
+    assert(g < s->ngroups);
+    return s->group[g];
+}
+
+/* A broken invariant of ours: say where (time, seed, replica) and stop. */
+static void die(const sim *s, const char *what)
+{
+    fprintf(stderr, "fdsim: internal error at t=%.17g s (seed %" PRIu64 ", replica %"
+            PRIu64 "): %s\n", s->now, s->seed, s->replica, what);
+    abort();
+}
+
+evq_handle sim_at(sim *s, double at, uint32_t type, uint32_t id, uint64_t data)
+{
+    if (!(at >= s->now))
+        die(s, "an event was scheduled in the past");
+    evq_handle h = evq_push(s->q, at, type, id, data);
+    if (h == EVQ_NONE)
+        die(s, "out of memory growing the event queue");
+    return h;
+}
+
+void sim_cancel(sim *s, evq_handle h)
+{
+    (void)evq_cancel(s->q, h);
+}
+
+int sim_step(sim *s, double until)
+{
+    if (!(evq_next_time(s->q) <= until))
+        return 0;
+    evq_event ev;
+    evq_pop(s->q, &ev);
+    if (ev.time < s->now)
+        die(s, "time went backwards");
+    s->now = ev.time;
+    s->events++;
+    if (ev.type >= SIM_MAX_TYPES || !s->fn[ev.type])
+        die(s, "an event has no handler");
+    s->fn[ev.type](s, &ev, s->ctx[ev.type]);
+    return 1;
+}
+
+uint64_t sim_run(sim *s, double until)
+{
+    uint64_t n = 0;
+    while (sim_step(s, until))
+        n++;
+    if (until > s->now)
+        s->now = until;
+    return n;
+}

@@ -1,0 +1,96 @@
+/*
+ * sim: the simulation context of one replica: clock, event queue, random
+ * streams and the table of event handlers.  No globals: everything a
+ * simulation touches hangs off a sim, so two run side by side in one test
+ * and worker threads share nothing mutable.
+ *
+ * Time is a double in seconds and never goes backwards (asserted, with the
+ * seed and replica in the message).  Events run in (time, insertion) order,
+ * so a replica is a pure function of (scenario, seed, replica index).
+ *
+ * Random streams (common random numbers, DOMAIN.md §7): each replica has one
+ * stream per world process (host, rack and zone failures, bursts,
+ * maintenance waves) and one per group, each derived from (master seed,
+ * replica, stream id) with rng_derive; a group's id is the hash of its name.
+ * So the world's sample path does not depend on which groups are placed in
+ * it, nor a group's draws on the other groups.  Deriving all streams for a
+ * replica costs O(streams), a few dozen multiplications each.
+ */
+#ifndef FDSIM_SIM_H
+#define FDSIM_SIM_H
+
+#include "evq.h"
+
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The world's processes, each with its own stream. */
+typedef enum sim_stream {
+    SIM_STREAM_HOST,      /* host failure times and repairs */
+    SIM_STREAM_RACK,      /* rack failures */
+    SIM_STREAM_ZONE,      /* zone outages */
+    SIM_STREAM_BURST,     /* correlated bursts */
+    SIM_STREAM_REBOOTLESS,/* rebootless wave times and pauses */
+    SIM_STREAM_REBOOTFUL, /* rebootful wave times */
+    SIM_STREAM_HEALING,   /* service-healing times */
+    SIM_NWORLD_STREAMS,
+} sim_stream;
+
+#define SIM_MAX_TYPES 32 /* event types a sim can dispatch */
+
+typedef struct sim sim;
+
+/* Handles one event; `ctx` is what was registered with the type. */
+typedef void (*sim_handler)(sim *s, const evq_event *ev, void *ctx);
+
+/* Make a simulation context for master `seed` whose groups have the stream
+ * ids `group_ids[0..ngroups-1]` (rng_stream_id of their names).  FD_OK or
+ * FD_ENOMEM (*out = NULL). */
+int sim_create(sim **out, uint64_t seed, const uint64_t *group_ids, size_t ngroups);
+
+/* Free the context.  NULL is a no-op. */
+void sim_destroy(sim *s);
+
+/* Start replica `replica`: empty the queue, clock to 0, derive every
+ * stream from (seed, replica, id).  Handlers stay registered.
+ * O(queued events + streams). */
+void sim_reset(sim *s, uint64_t replica);
+
+/* Route events of `type` (< SIM_MAX_TYPES) to `fn` with `ctx`. */
+void sim_register(sim *s, uint32_t type, sim_handler fn, void *ctx);
+
+/* Current simulated time, seconds. */
+double sim_now(const sim *s);
+
+/* The replica being simulated. */
+uint64_t sim_replica(const sim *s);
+
+/* The master seed. */
+uint64_t sim_seed(const sim *s);
+
+/* The stream of a world process, or of group `g`. */
+gsl_rng *sim_world_rng(sim *s, sim_stream which);
+gsl_rng *sim_group_rng(sim *s, size_t g);
+
+/* Queue an event at absolute time `at` (>= now, asserted).  Returns its
+ * handle; aborts with a message if memory runs out mid-replica (the queue
+ * is sized up front, so this means a runaway).  O(log n). */
+evq_handle sim_at(sim *s, double at, uint32_t type, uint32_t id, uint64_t data);
+
+/* Cancel a queued event; a handle that already fired is ignored.  O(log n). */
+void sim_cancel(sim *s, evq_handle h);
+
+/* Run the earliest event: advance the clock to its time and call its
+ * handler.  Returns 1 if an event ran, 0 if none is queued at or before
+ * `until` (the clock is then left unchanged).  O(log n) + the handler. */
+int sim_step(sim *s, double until);
+
+/* Step until no event is due at or before `until`, then set the clock to
+ * `until`.  Returns the number of events run. */
+uint64_t sim_run(sim *s, double until);
+
+/* Events run since the last reset. */
+uint64_t sim_events(const sim *s);
+
+#endif
