@@ -1,0 +1,153 @@
+/*
+ * stats: per-replica tallies and reductions over replicas (see stats.h).
+ */
+#include "stats.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int stats_tally_init(stats_tally *t, int count, int quorum, double sla, double horizon)
+{
+    memset(t, 0, sizeof *t);
+    t->count = count;
+    t->quorum = quorum;
+    t->sla = sla;
+    t->horizon = horizon;
+    t->nmonths = (int)ceil(horizon / STATS_MONTH - 1e-9);
+    if (t->nmonths < 1)
+        t->nmonths = 1;
+    t->at = calloc((size_t)count + 1, sizeof *t->at);
+    t->month_down = calloc((size_t)t->nmonths, sizeof *t->month_down);
+    if (!t->at || !t->month_down) {
+        stats_tally_fini(t);
+        return -1;
+    }
+    return 0;
+}
+
+void stats_tally_fini(stats_tally *t)
+{
+    free(t->at);
+    free(t->month_down);
+    t->at = t->month_down = NULL;
+}
+
+void stats_tally_reset(stats_tally *t, int down)
+{
+    memset(t->at, 0, ((size_t)t->count + 1) * sizeof *t->at);
+    memset(t->month_down, 0, (size_t)t->nmonths * sizeof *t->month_down);
+    t->t = 0;
+    t->down = down;
+    t->svc_down = t->deficit = 0;
+    t->worst = 0;
+    t->outages = 0;
+    t->outage_start = -1;
+}
+
+/* Add service downtime [a, b) to the months it falls in. */
+static void add_months(stats_tally *t, double a, double b)
+{
+    while (a < b) {
+        int m = (int)(a / STATS_MONTH);
+        if (m >= t->nmonths)
+            m = t->nmonths - 1;
+        double end = (m + 1) * STATS_MONTH;
+        if (m == t->nmonths - 1 || end > b)
+            end = b;
+        t->month_down[m] += end - a;
+        a = end;
+    }
+}
+
+/* Integrate the current state over [t->t, now). */
+static void integrate(stats_tally *t, double now)
+{
+    double dt = now - t->t;
+    if (dt <= 0)
+        return;
+    int down = t->down, missing = t->quorum - (t->count - down);
+    t->at[down] += dt;
+    if (down > t->worst)
+        t->worst = down;
+    if (missing > 0) {
+        t->svc_down += dt;
+        t->deficit += missing * dt;
+        add_months(t, t->t, now);
+        if (t->outage_start < 0) {
+            t->outages++;
+            t->outage_start = t->t;
+        }
+    } else {
+        t->outage_start = -1;
+    }
+    t->t = now;
+}
+
+void stats_tally_observe(stats_tally *t, double now, int down)
+{
+    integrate(t, now);
+    t->down = down;
+}
+
+void stats_tally_finish(stats_tally *t, int alloc_failures, stats_replica *out)
+{
+    integrate(t, t->horizon);
+    double T = t->horizon;
+    double vm_down = 0;
+    for (int k = 1; k <= t->count; k++)
+        vm_down += k * t->at[k];
+    out->vm_availability = 1 - vm_down / ((double)t->count * T);
+    out->service_availability = 1 - t->svc_down / T;
+    out->downtime_min_per_year = t->svc_down / 60.0 * (365.0 * 86400.0 / T);
+    out->outages = t->outages;
+    out->outage_mean_min = t->outages ? t->svc_down / t->outages / 60.0 : 0;
+    out->worst_loss = t->worst;
+    out->deficit_vm_hours = t->deficit / 3600.0;
+    int met = 0;
+    for (int m = 0; m < t->nmonths; m++) {
+        double len = m == t->nmonths - 1 ? T - m * STATS_MONTH : STATS_MONTH;
+        double uptime = 100.0 * (len - t->month_down[m]) / len;
+        met += uptime >= t->sla;
+    }
+    out->months_met = met;
+    out->months = t->nmonths;
+    out->alloc_failures = alloc_failures;
+}
+
+stats_summary stats_summarise(double *x, size_t n)
+{
+    stats_summary s = { .n = n };
+    if (n == 0) {
+        s.mean = s.sd = s.ci_low = s.ci_high = s.p5 = s.p50 = s.p95 = s.p99 = NAN;
+        return s;
+    }
+    s.mean = gsl_stats_mean(x, 1, n);
+    s.sd = n > 1 ? gsl_stats_sd_m(x, 1, n, s.mean) : 0;
+    double half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * s.sd / sqrt((double)n) : 0;
+    s.ci_low = s.mean - half;
+    s.ci_high = s.mean + half;
+    gsl_sort(x, 1, n);
+    s.p5 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.05);
+    s.p50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.50);
+    s.p95 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.95);
+    s.p99 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.99);
+    return s;
+}
+
+void stats_wilson(double k, double n, double *low, double *high)
+{
+    if (n <= 0) {
+        *low = 0;
+        *high = 1;
+        return;
+    }
+    double z = gsl_cdf_ugaussian_Pinv(0.975), p = k / n, z2 = z * z;
+    double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+    double half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+    *low = fmax(0, centre - half);
+    *high = fmin(1, centre + half);
+}

@@ -1,0 +1,93 @@
+/*
+ * stats: what a replica means for one group, and what many replicas mean.
+ *
+ * A tally follows one group through one replica: it is told the group's
+ * count of VMs down each time it may have changed (stats_tally_observe) and
+ * integrates the step function exactly: the time spent at each down count,
+ * service downtime (fewer than `quorum` VMs up), outages and their lengths,
+ * the worst concurrent loss, the capacity deficit below the quorum in
+ * VM-hours, and service downtime per month.  A month is 1/12 of fdsim's
+ * 365-day year (730 h); a horizon that is not a whole number of months ends
+ * with a shorter month, judged on its own length.
+ *
+ * A summary reduces one metric over replicas with GSL: mean, standard
+ * deviation, a 95 % Student-t interval for the mean, and percentiles.
+ * Reductions run in replica order, so results do not depend on threads.
+ */
+#ifndef FDSIM_STATS_H
+#define FDSIM_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define STATS_MONTH (365.0 * 86400.0 / 12.0) /* seconds in fdsim's month */
+
+/* One group's results for one replica. */
+typedef struct stats_replica {
+    double vm_availability;      /* fraction of VM-time up, 0..1 */
+    double service_availability; /* fraction of time with >= quorum up, 0..1 */
+    double downtime_min_per_year;/* service downtime, minutes per 365-day year */
+    double outages;              /* service outages (periods below quorum) */
+    double outage_mean_min;      /* their mean length, minutes; 0 when none */
+    double worst_loss;           /* most VMs down at once */
+    double deficit_vm_hours;     /* integral of (quorum - up)+ dt, VM-hours */
+    double months_met;           /* months whose uptime met the SLA target */
+    double months;               /* months in the horizon */
+    double alloc_failures;       /* VMs the placement could not allocate */
+} stats_replica;
+
+/* Follows one group through one replica.  Caller storage: stats_tally_init
+ * / stats_tally_fini. */
+typedef struct stats_tally {
+    int count;            /* VMs in the group */
+    int quorum;           /* minimum VMs up for the service to be up */
+    double sla;           /* monthly uptime target, percent */
+    double horizon;       /* replica length, seconds */
+    double t;             /* time of the last observation */
+    int down;             /* VMs down since t */
+    double *at;           /* at[k]: time spent with k VMs down, k = 0..count */
+    double svc_down;      /* time below quorum */
+    double deficit;       /* integral of missing VMs below quorum, VM-seconds */
+    int worst;            /* most VMs down over a positive duration */
+    int outages;          /* outages ended or in progress */
+    double outage_start;  /* start of the current outage, if below quorum */
+    int nmonths;          /* months in the horizon */
+    double *month_down;   /* service downtime per month, seconds */
+} stats_tally;
+
+/* Set up a tally for a group of `count` VMs.  Returns 0 or -1 (no memory). */
+int stats_tally_init(stats_tally *t, int count, int quorum, double sla, double horizon);
+
+/* Release its memory.  NULL-safe on a zeroed tally. */
+void stats_tally_fini(stats_tally *t);
+
+/* Start a replica at time 0 with `down` VMs down (those placement could
+ * not allocate are down for good).  O(count + months). */
+void stats_tally_reset(stats_tally *t, int down);
+
+/* The group has `down` VMs down from time `now` on.  Integrates the time
+ * since the last observation; a change at the same instant replaces the
+ * last one (zero-length states count for nothing, not even as outages).
+ * O(1) amortised (plus months crossed while below quorum). */
+void stats_tally_observe(stats_tally *t, double now, int down);
+
+/* Close the replica at the horizon and write its results to *out;
+ * `alloc_failures` is copied in.  O(months). */
+void stats_tally_finish(stats_tally *t, int alloc_failures, stats_replica *out);
+
+/* A metric reduced over replicas. */
+typedef struct stats_summary {
+    double mean, sd;             /* sample mean and standard deviation */
+    double ci_low, ci_high;      /* 95 % Student-t interval for the mean */
+    double p5, p50, p95, p99;    /* percentiles (GSL, linear interpolation) */
+    size_t n;                    /* replicas */
+} stats_summary;
+
+/* Summarise x[0..n-1] (values in replica order; `x` is sorted in place).
+ * With n == 1 the interval is the point itself.  O(n log n). */
+stats_summary stats_summarise(double *x, size_t n);
+
+/* A 95 % Wilson score interval for a proportion of k successes in n. */
+void stats_wilson(double k, double n, double *low, double *high);
+
+#endif
