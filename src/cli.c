@@ -6,7 +6,10 @@
 #include "cli.h"
 
 #include "diag.h"
+#include "csvio.h"
+#include "place.h"
 #include "scenario.h"
+#include "world.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -75,6 +78,48 @@ static scenario *load(const common_opts *o, int *status)
     return s;
 }
 
+/* Parse the options of subcommand `cmd`: --set and --help are common; the
+ * command's own options are in `extra` (getopt_long entries) and go to
+ * `own(ctx, c, optarg)`, which returns 0 or -1 after printing why.  Takes
+ * the optional SCENARIO operand.  Returns -1 to go on, else the exit status
+ * to return at once (help printed, or bad arguments). */
+static int parse_args(const char *cmd, const char *usage, int argc, char **argv,
+                      const char *shortopts, const struct option *extra,
+                      int (*own)(void *ctx, int c, const char *arg), void *ctx,
+                      common_opts *o)
+{
+    struct option longopts[16];
+    size_t n = 0;
+    for (; extra && extra[n].name; n++)
+        longopts[n] = extra[n];
+    longopts[n++] = (struct option){ "set", required_argument, NULL, 's' };
+    longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+    longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+    char opts[64];
+    snprintf(opts, sizeof opts, "+:s:h%s", shortopts);
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return FD_EXIT_OK;
+        }
+        if (c == 's') {
+            if (add_set(o, cmd, optarg) < 0)
+                return FD_EXIT_INPUT;
+        } else if (c == '?' || c == ':') {
+            bad_option(cmd, argc, argv);
+            return FD_EXIT_INPUT;
+        } else if (own(ctx, c, optarg) < 0) {
+            return FD_EXIT_INPUT;
+        }
+    }
+    if (take_operands(o, cmd, argc, argv) < 0)
+        return FD_EXIT_INPUT;
+    return -1;
+}
+
 /* ----------------------------------------------------------- check -- */
 
 static const char check_usage[] =
@@ -90,40 +135,24 @@ static const char check_usage[] =
     "\n"
     "Exit status: 0 valid, 2 invalid (every problem printed to stderr).\n";
 
+static int no_own_options(void *ctx, int c, const char *arg)
+{
+    (void)ctx;
+    (void)c;
+    (void)arg;
+    return -1;
+}
+
 static int check_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "set", required_argument, NULL, 's' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     common_opts o = { 0 };
-    int status = FD_EXIT_OK, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 's':
-            if (add_set(&o, "check", optarg) < 0)
-                status = FD_EXIT_INPUT;
-            break;
-        case 'h':
-            fputs(check_usage, stdout);
-            free(o.sets);
-            return FD_EXIT_OK;
-        default:
-            bad_option("check", argc, argv);
-            status = FD_EXIT_INPUT;
-        }
-        if (status != FD_EXIT_OK) {
-            free(o.sets);
-            return status;
-        }
-    }
-    if (take_operands(&o, "check", argc, argv) < 0) {
+    int status = parse_args("check", check_usage, argc, argv, "", NULL, no_own_options,
+                            NULL, &o);
+    if (status >= 0) {
         free(o.sets);
-        return FD_EXIT_INPUT;
+        return status;
     }
+    status = FD_EXIT_OK;
     scenario *s = load(&o, &status);
     if (s) {
         if (scenario_write(s, stdout) < 0 || fflush(stdout) != 0) {
@@ -136,10 +165,110 @@ static int check_main(int argc, char **argv)
     return status;
 }
 
+/* ----------------------------------------------------------- place -- */
+
+static const char place_usage[] =
+    "usage: fdsim place [SCENARIO] [--csv FILE] [--set section.key=value]...\n"
+    "\n"
+    "Place every group of SCENARIO (default: the built-in default scenario) on\n"
+    "the region's zones, racks and hosts as the platform does, and show for\n"
+    "each group its VMs per fault domain, update domain and zone, and the\n"
+    "most VMs one rack failure, one maintenance step, one zone outage and one\n"
+    "host failure take down.  Placement depends on simulation.seed.\n"
+    "\n"
+    "  --csv FILE                    also write one row per VM (group, vm, zone,\n"
+    "                                fault_domain, update_domain, placement_group,\n"
+    "                                rack, host, spot, placed) to FILE; - for stdout\n"
+    "  -s, --set section.key=value   override one key (repeatable; last wins)\n"
+    "  -h, --help                    show this help\n"
+    "\n"
+    "Exit status: 0 every VM placed, 1 I/O error, 2 bad input, 4 some VMs\n"
+    "could not be allocated (the table says which and why).\n";
+
+typedef struct place_opts {
+    const char *csv; /* --csv FILE, or NULL */
+} place_opts;
+
+static int place_own(void *ctx, int c, const char *arg)
+{
+    place_opts *p = ctx;
+    if (c != 'c')
+        return -1;
+    if (!*arg) {
+        fprintf(stderr, "fdsim place: --csv needs a file name (or - for stdout)\n");
+        return -1;
+    }
+    p->csv = arg;
+    return 0;
+}
+
+static int place_main(int argc, char **argv)
+{
+    static const struct option own[] = {
+        { "csv", required_argument, NULL, 'c' },
+        { NULL, 0, NULL, 0 },
+    };
+    common_opts o = { 0 };
+    place_opts p = { 0 };
+    int status = parse_args("place", place_usage, argc, argv, "", own, place_own, &p, &o);
+    if (status >= 0) {
+        free(o.sets);
+        return status;
+    }
+    status = FD_EXIT_OK;
+    scenario *s = load(&o, &status);
+    world *w = NULL;
+    place_result *r = NULL;
+    csvio_writer *csv = NULL;
+    diag d;
+    diag_clear(&d);
+    if (!s)
+        goto done;
+    if (world_create(&w, s, &d) != FD_OK || place_all(w, s, s->seed, &r, &d) != FD_OK) {
+        fprintf(stderr, "fdsim place: %s\n", d.msg);
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+    if (p.csv) {
+        int rc = strcmp(p.csv, "-") == 0
+            ? ((csv = csvio_writer_stream(stdout)) ? FD_OK : FD_ENOMEM)
+            : csvio_writer_create(&csv, p.csv, &d);
+        if (rc != FD_OK) {
+            fprintf(stderr, "fdsim place: %s\n", d.msg[0] ? d.msg : diag_strerror(rc));
+            status = FD_EXIT_FAIL;
+            goto done;
+        }
+        place_write_csv(r, csv);
+        if (csvio_writer_commit(csv, &d) != FD_OK) {
+            fprintf(stderr, "fdsim place: %s\n", d.msg);
+            status = FD_EXIT_FAIL;
+            goto done;
+        }
+    }
+    if (!p.csv || strcmp(p.csv, "-") != 0) {
+        if (place_print_table(r, s, stdout) < 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "fdsim place: cannot write to standard output\n");
+            status = FD_EXIT_FAIL;
+            goto done;
+        }
+    }
+    for (size_t g = 0; g < place_ngroups(r); g++)
+        if (place_group_at(r, g)->failures > 0)
+            status = FD_EXIT_ALLOC;
+done:
+    csvio_writer_destroy(csv);
+    place_result_destroy(r);
+    world_destroy(w);
+    scenario_destroy(s);
+    free(o.sets);
+    return status;
+}
+
 /* ------------------------------------------------------------ table -- */
 
 const cli_command cli_commands[] = {
     { "check", "validate a scenario and print it fully resolved", check_main },
+    { "place", "show where every VM of every group lands, and what one failure costs", place_main },
     { NULL, NULL, NULL },
 };
 

@@ -29,6 +29,7 @@ enum {
     FD_EXIT_FAIL = 1,    /* a run failed (I/O, memory) */
     FD_EXIT_INPUT = 2,   /* bad input: nothing was simulated or written */
     FD_EXIT_PARTIAL = 3, /* interrupted: partial results written */
+    FD_EXIT_ALLOC = 4,   /* placement could not allocate every VM */
 };
 
 #define DIAG_MSG_MAX 1024

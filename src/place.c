@@ -319,7 +319,8 @@ int place_all(world *w, const scenario *s, uint64_t seed, place_result **out, di
         goto fail;
     r->ngroups = s->ngroups;
     for (size_t g = 0; g < s->ngroups; g++) {
-        rng_derive(rng, seed, 0, rng_stream_id(s->groups[g].name));
+        /* replica index UINT64_MAX: placement's own stream, never a replica's */
+        rng_derive(rng, seed, UINT64_MAX, rng_stream_id(s->groups[g].name));
         rc = place_group_all(r, w, &r->groups[g], &s->groups[g], rng, d);
         if (rc != FD_OK)
             goto fail;

@@ -31,7 +31,7 @@
  * same zone / FD again.  Allocation failures are results, not errors: they
  * are counted per group with the first reason.
  *
- * Determinism: each group draws from its own stream (seed, 0, name), so its
+ * Determinism: each group draws from its own stream (seed, UINT64_MAX, name), apart from every replica's streams, so its
  * draws do not depend on other groups; its racks still depend on the free
  * capacity the groups before it left (fixed spreading picks the emptiest).
  */
