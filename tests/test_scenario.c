@@ -5,9 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include <criterion/redirect.h>
 
-#include "cli.h"
 #include "dur.h"
 #include "scenario.h"
 
@@ -467,31 +465,3 @@ Test(scenario, every_file_in_scenarios_is_valid)
     cr_assert_geq(n, 1);
 }
 
-/* -------------------------------------------------------- command line -- */
-
-static int run_cli(const char *cmd, int argc, char **argv)
-{
-    for (const cli_command *c = cli_commands; c->name; c++)
-        if (!strcmp(c->name, cmd))
-            return c->main(argc, argv);
-    cr_assert_fail("no command %s", cmd);
-    return -1;
-}
-
-Test(cli, check_exit_statuses, .init = cr_redirect_stdout)
-{
-    char *ok[] = { "check", NULL };
-    cr_assert_eq(run_cli("check", 1, ok), 0);
-    char *unknown[] = { "check", "--frobnicate", NULL };
-    cr_assert_eq(run_cli("check", 2, unknown), 2);
-    char *two[] = { "check", "a.ini", "b.ini", NULL };
-    cr_assert_eq(run_cli("check", 3, two), 2);
-    char *badset[] = { "check", "--set", "nonsense", NULL };
-    cr_assert_eq(run_cli("check", 3, badset), 2);
-    char *badval[] = { "check", "--set", "group.flex-max.count=-1", NULL };
-    cr_assert_eq(run_cli("check", 3, badval), 2);
-    char *missing[] = { "check", "/nonexistent.ini", NULL };
-    cr_assert_eq(run_cli("check", 2, missing), 2);
-    char *noarg[] = { "check", "--set", NULL };
-    cr_assert_eq(run_cli("check", 2, noarg), 2);
-}
