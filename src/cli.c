@@ -96,7 +96,7 @@ static int parse_args(const char *cmd, const char *usage, int argc, char **argv,
     longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
     longopts[n] = (struct option){ NULL, 0, NULL, 0 };
     char opts[64];
-    snprintf(opts, sizeof opts, "+:s:h%s", shortopts);
+    snprintf(opts, sizeof opts, ":s:h%s", shortopts);
     optind = 0;
     opterr = 0;
     int c;

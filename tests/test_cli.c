@@ -76,16 +76,30 @@ Test(cli, place_writes_a_csv_row_per_vm)
 
 Test(cli, place_reports_allocation_failures, .init = cr_redirect_stdout)
 {
-    /* 4 racks of 2 slots; 3 slots go to the first groups, so no 3 racks
-     * have 2 free slots each for the Availability Set's 2 / 2 / 1 VMs */
-    cr_assert_eq(RUN("place", "--set", "region.racksPerZone=4", "--set", "region.hostsPerRack=1",
-                     "--set", "region.vmsPerHost=2", "--set", "group.flex-max.count=1",
-                     "--set", "group.flex-fd3.count=1", "--set", "group.uniform.count=1",
-                     "--set", "group.flex-max.quorum=1", "--set", "group.flex-fd3.quorum=1",
-                     "--set", "group.uniform.quorum=1",
-                     "--set", "group.uniform.platformFaultDomainCount=1",
-                     "--set", "group.avset.count=5"),
-                 4, "an Availability Set VM finds its FD's rack full");
+    /* 3 racks of 2 slots: fault domain 0 of a 3-FD Availability Set needs
+     * 3 slots for 7 VMs (3 / 2 / 2), so its third VM fails */
+    char path[] = "/tmp/fdsim-alloc-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    const char text[] = "[region]\nracksPerZone = 3\nhostsPerRack = 1\nvmsPerHost = 2\n"
+                        "[group.a]\norchestrationMode = AvailabilitySet\n"
+                        "platformFaultDomainCount = 3\ncount = 6\n";
+    cr_assert_eq(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+    cr_assert_eq(RUN("place", path), 0, "6 VMs fit 2 / 2 / 2");
+    cr_assert_eq(RUN("place", path, "--set", "group.a.count=7", "--set",
+                     "region.vmsPerHost=3", "--set", "region.racksPerZone=3"), 0);
+    cr_assert_eq(RUN("place", path, "--set", "region.hostsPerRack=2", "--set",
+                     "region.vmsPerHost=1", "--set", "group.a.count=6"), 0);
+    unlink(path);
+    fd = mkstemp(path);
+    const char tight[] = "[region]\nracksPerZone = 4\nhostsPerRack = 1\nvmsPerHost = 2\n"
+                         "[group.a]\norchestrationMode = AvailabilitySet\n"
+                         "platformFaultDomainCount = 3\ncount = 7\n";
+    cr_assert_eq(write(fd, tight, sizeof tight - 1), (ssize_t)(sizeof tight - 1));
+    close(fd);
+    cr_assert_eq(RUN("place", path), 4, "FD 0 needs 3 slots on a rack of 2");
+    unlink(path);
 }
 
 Test(cli, place_bad_arguments, .init = cr_redirect_stdout)
