@@ -92,6 +92,7 @@ Test(cli, place_reports_allocation_failures, .init = cr_redirect_stdout)
     cr_assert_eq(RUN("place", path, "--set", "region.hostsPerRack=2", "--set",
                      "region.vmsPerHost=1", "--set", "group.a.count=6"), 0);
     unlink(path);
+    strcpy(path, "/tmp/fdsim-alloc-XXXXXX");
     fd = mkstemp(path);
     const char tight[] = "[region]\nracksPerZone = 4\nhostsPerRack = 1\nvmsPerHost = 2\n"
                          "[group.a]\norchestrationMode = AvailabilitySet\n"
