@@ -1,0 +1,81 @@
+/*
+ * inject: the failure and maintenance injector, and the replica it drives.
+ *
+ * An inject owns everything one replica mutates: the simulation context,
+ * the world's capacity, the placement and the VMs' up/down state.  It places
+ * the scenario's groups once (placement depends on the seed only), then each
+ * inject_replica() rewinds to that placement and plays one horizon of:
+ *
+ *  - unplanned failures, each class an independent process on the physical
+ *    world with its own stream: hosts (time to failure per host, then out for
+ *    repairTime), racks (every host of the rack down for the outage), zones,
+ *    correlated bursts (several hosts of one rack within a window), and Spot
+ *    evictions of each group's Spot VMs (a rate per VM-hour; Deallocate
+ *    restarts in place after restoreTime, Delete re-places);
+ *  - recovery: service healing restarts a failed host's VMs on healthy
+ *    hosts of the same rack with room after the healing time (else they wait
+ *    for the repair); automatic instance repair (groups that opt in)
+ *    replaces a VM that a host, rack or zone failure has kept down for the
+ *    grace period, through the placement engine, within the 5 % cap;
+ *  - planned maintenance in waves, each starting at a random time within its
+ *    period: rebootless waves walk the racks (physical fault domains) one at a
+ *    time, zone by zone, pausing every VM of the rack (rebooting it when its
+ *    size lacks memory-preserving support); rebootful waves walk each
+ *    Availability Set's and Uniform set's update domains in a random order
+ *    (zone by zone) and each Flexible group's racks, rebooting one domain at
+ *    a time with a settle gap before the next.
+ *
+ * Cost: events live at the level of hosts, racks, zones and maintenance
+ * steps; vmstate keeps each group's count of VMs down incrementally, so a
+ * rack failure or a rebootless step is one event whose cost does not grow
+ * with the VMs on the rack.  Exponential host failures run as one
+ * superposed process over the hosts that are up (exact for exponential
+ * times), so the queue does not hold one event per host.
+ *
+ * Not thread-safe: one inject per worker thread.  Two injects built from the
+ * same scenario produce identical replicas.
+ */
+#ifndef FDSIM_INJECT_H
+#define FDSIM_INJECT_H
+
+#include "csvio.h"
+#include "diag.h"
+#include "scenario.h"
+#include "stats.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct inject inject;
+
+/* Build the world, place the groups (seed s->seed) and get ready to run
+ * replicas of `s`, which must outlive the inject.  FD_OK or FD_ENOMEM. */
+int inject_create(inject **out, const scenario *s, diag *d);
+
+/* Free it.  NULL is a no-op. */
+void inject_destroy(inject *in);
+
+/* Run replica `replica` from time 0 to the horizon and write each group's
+ * results to out[0..ngroups-1].  When `trace` is not NULL, every event is
+ * written to it as a CSV row (time in hours, event, target, then each
+ * group's VMs down after it); inject_trace_header writes the header.
+ * Cost: O(events x groups). */
+void inject_replica(inject *in, uint64_t replica, stats_replica *out, csvio_writer *trace);
+
+/* Write the header row of a trace. */
+void inject_trace_header(const inject *in, csvio_writer *trace);
+
+/* After a replica: seconds group g spent with k VMs down, k = 0..count. */
+const double *inject_downcount(const inject *in, size_t g);
+
+/* After a replica: the service downtime of group g in each month, seconds,
+ * and the number of months (stats.h: a month is 1/12 year). */
+const double *inject_month_downtime(const inject *in, size_t g, int *nmonths);
+
+/* Events run by the last replica. */
+uint64_t inject_events(const inject *in);
+
+/* VMs of group g that placement could not allocate. */
+int inject_alloc_failures(const inject *in, size_t g);
+
+#endif
