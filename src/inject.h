@@ -75,6 +75,14 @@ const double *inject_month_downtime(const inject *in, size_t g, int *nmonths);
 /* Events run by the last replica. */
 uint64_t inject_events(const inject *in);
 
+/* The placement as the last replica left it (healing and re-placement
+ * move VMs); valid until the next replica or inject_destroy. */
+const struct place_result *inject_placement(const inject *in);
+
+/* The most instance repairs group g had in progress at once in the last
+ * replica (the 5 % cap bounds it). */
+int inject_max_repairs(const inject *in, size_t g);
+
 /* VMs of group g that placement could not allocate. */
 int inject_alloc_failures(const inject *in, size_t g);
 

@@ -31,6 +31,11 @@ typedef struct gstate {
     int *racks;                   /* per unit x F: rack of each logical FD, -1 unset */
     int *pop;                     /* per unit x F: placed VMs per logical FD */
     int zpop[SCEN_MAX_ZONES + 1]; /* placed VMs per zone (zonal group) */
+    /* the snapshot place_restore returns to */
+    place_vm *s_vms;              /* copy of pub.vms */
+    int *s_cursor, *s_racks, *s_pop;
+    int s_zpop[SCEN_MAX_ZONES + 1];
+    int s_failures;
 } gstate;
 
 struct place_result {
@@ -294,6 +299,10 @@ static int place_group_all(place_result *r, world *w, gstate *st, const scen_gro
 
 static void gstate_fini(gstate *st)
 {
+    free(st->s_vms);
+    free(st->s_cursor);
+    free(st->s_racks);
+    free(st->s_pop);
     free(st->pub.vms);
     free(st->start);
     free(st->cursor);
@@ -370,6 +379,56 @@ void place_release_vm(place_result *r, world *w, size_t g, int vm)
     st->zpop[v->zone]--;
     v->placed = false;
     v->rack = v->host = -1;
+}
+
+int place_snapshot(place_result *r)
+{
+    for (size_t g = 0; g < r->ngroups; g++) {
+        gstate *st = &r->groups[g];
+        size_t nv = (size_t)st->pub.count, nu = (size_t)st->nunits;
+        size_t nf = nu * (size_t)st->F;
+        if (!st->s_vms) {
+            st->s_vms = malloc(nv * sizeof *st->s_vms + 1);
+            st->s_cursor = malloc(nu * sizeof(int) + 1);
+            st->s_racks = malloc(nf * sizeof(int) + 1);
+            st->s_pop = malloc(nf * sizeof(int) + 1);
+            if (!st->s_vms || !st->s_cursor || !st->s_racks || !st->s_pop)
+                return FD_ENOMEM;
+        }
+        memcpy(st->s_vms, st->pub.vms, nv * sizeof *st->s_vms);
+        memcpy(st->s_cursor, st->cursor, nu * sizeof(int));
+        memcpy(st->s_racks, st->racks, nf * sizeof(int));
+        memcpy(st->s_pop, st->pop, nf * sizeof(int));
+        memcpy(st->s_zpop, st->zpop, sizeof st->zpop);
+        st->s_failures = st->pub.failures;
+    }
+    return FD_OK;
+}
+
+void place_restore(place_result *r)
+{
+    for (size_t g = 0; g < r->ngroups; g++) {
+        gstate *st = &r->groups[g];
+        assert(st->s_vms);
+        size_t nv = (size_t)st->pub.count, nu = (size_t)st->nunits;
+        size_t nf = nu * (size_t)st->F;
+        memcpy(st->pub.vms, st->s_vms, nv * sizeof *st->s_vms);
+        memcpy(st->cursor, st->s_cursor, nu * sizeof(int));
+        memcpy(st->racks, st->s_racks, nf * sizeof(int));
+        memcpy(st->pop, st->s_pop, nf * sizeof(int));
+        memcpy(st->zpop, st->s_zpop, sizeof st->zpop);
+        st->pub.failures = st->s_failures;
+    }
+}
+
+void place_move_vm(place_result *r, world *w, size_t g, int vm, int host)
+{
+    assert(g < r->ngroups);
+    place_vm *v = &r->groups[g].pub.vms[vm];
+    assert(v->placed && world_host_rack(w, host) == v->rack);
+    world_release(w, v->host);
+    world_take(w, host);
+    v->host = host;
 }
 
 int place_replace_vm(place_result *r, world *w, size_t g, int vm, diag *d)

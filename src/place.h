@@ -133,6 +133,19 @@ void place_release_vm(place_result *r, world *w, size_t g, int vm);
  * Cost: O(racks + hosts per rack + VMs of the group). */
 int place_replace_vm(place_result *r, world *w, size_t g, int vm, diag *d);
 
+/* Remember the current placement (every VM's record and the engine's
+ * round-robin and fault-domain state) as the start of every replica.
+ * FD_OK or FD_ENOMEM.  O(VMs). */
+int place_snapshot(place_result *r);
+
+/* Return to the snapshot (the world's capacity is the caller's to restore,
+ * e.g. with world_copy).  O(VMs), no allocation. */
+void place_restore(place_result *r);
+
+/* Move placed VM `vm` of group g to `host`, which must be up, have room and
+ * be on the VM's rack (service healing keeps the fault domain).  O(1). */
+void place_move_vm(place_result *r, world *w, size_t g, int vm, int host);
+
 /* Fill `out` with the summary of group `g`.  Should memory for the sort run
  * out, racks_used and hosts_used are -1 and worst_rack / worst_host the
  * bound `placed`.  O(VMs log VMs). */

@@ -134,7 +134,7 @@ void sim_cancel(sim *s, evq_handle h)
     (void)evq_cancel(s->q, h);
 }
 
-int sim_step(sim *s, double until)
+int sim_step(sim *s, double until, evq_event *ran)
 {
     if (!(evq_next_time(s->q) <= until))
         return 0;
@@ -147,13 +147,15 @@ int sim_step(sim *s, double until)
     if (ev.type >= SIM_MAX_TYPES || !s->fn[ev.type])
         die(s, "an event has no handler");
     s->fn[ev.type](s, &ev, s->ctx[ev.type]);
+    if (ran)
+        *ran = ev;
     return 1;
 }
 
 uint64_t sim_run(sim *s, double until)
 {
     uint64_t n = 0;
-    while (sim_step(s, until))
+    while (sim_step(s, until, NULL))
         n++;
     if (until > s->now)
         s->now = until;

@@ -82,9 +82,10 @@ evq_handle sim_at(sim *s, double at, uint32_t type, uint32_t id, uint64_t data);
 void sim_cancel(sim *s, evq_handle h);
 
 /* Run the earliest event: advance the clock to its time and call its
- * handler.  Returns 1 if an event ran, 0 if none is queued at or before
- * `until` (the clock is then left unchanged).  O(log n) + the handler. */
-int sim_step(sim *s, double until);
+ * handler; copy the event to *ran when `ran` is not NULL.  Returns 1 if an
+ * event ran, 0 if none is queued at or before `until` (the clock is then
+ * left unchanged).  O(log n) + the handler. */
+int sim_step(sim *s, double until, evq_event *ran);
 
 /* Step until no event is due at or before `until`, then set the clock to
  * `until`.  Returns the number of events run. */

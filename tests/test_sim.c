@@ -58,7 +58,7 @@ Test(sim, run_stops_at_the_horizon_and_resumes)
     sim_at(s, 20, 0, 2, 0);
     cr_assert_eq(sim_run(s, 15), 1);
     cr_assert_float_eq(sim_now(s), 15, 1e-12);
-    cr_assert_eq(sim_step(s, 19), 0, "nothing due before 19");
+    cr_assert_eq(sim_step(s, 19, NULL), 0, "nothing due before 19");
     cr_assert_eq(sim_run(s, 30), 1);
     cr_assert_eq(sim_events(s), 2);
     sim_destroy(s);

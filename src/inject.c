@@ -1,0 +1,1038 @@
+/*
+ * inject: the failure and maintenance injector (see inject.h).
+ *
+ * Layout: each mechanism is a pair of event handlers (start, end) plus the
+ * few per-replica arrays it needs; inject_replica() rewinds every mechanism,
+ * seeds each process with its first event and steps the simulation to the
+ * horizon, telling each group's tally whenever the group's count of VMs down
+ * changes.  Draws come from the stream of the process that makes them
+ * (sim.h), so the world's sample path is the same whatever the groups are.
+ *
+ * A host is "blocked" (offers no room to placement or healing) while it has
+ * failed or its rack or zone is out; `block` counts those causes per host.
+ */
+#include "inject.h"
+
+#include "dur.h"
+#include "place.h"
+#include "rng.h"
+#include "sim.h"
+#include "vmstate.h"
+#include "world.h"
+
+#include <assert.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Event types; `id` and `data` carry what the comment says. */
+enum {
+    EV_HOST_FAIL,    /* id host (ORIGIN_POOL: any up host), data origin */
+    EV_HOST_REPAIR,  /* id host, data origin */
+    EV_HEAL,         /* id host, data failure episode */
+    EV_RACK_FAIL,    /* id rack */
+    EV_RACK_REPAIR,  /* id rack */
+    EV_ZONE_FAIL,    /* id zone block */
+    EV_ZONE_REPAIR,  /* id zone block */
+    EV_BURST,        /* id rack */
+    EV_RL_WAVE,      /* data period index */
+    EV_RL_STEP,      /* id rack to walk; id = racks: the walk has ended */
+    EV_RL_END,       /* id rack, data 0 pause (memory-preserving), 1 reboot */
+    EV_RF_WAVE,      /* data period index */
+    EV_RF_STEP,      /* id group, data step */
+    EV_RF_END,       /* id group, data step */
+    EV_SPOT_EVICT,   /* id group */
+    EV_SPOT_RESTORE, /* id group, data VM */
+    EV_REPAIR_CHECK, /* id group, data node << 32 | episode */
+    EV_REPAIR_DONE,  /* id group, data VM (or a retry when VM >= count) */
+    EV_COUNT
+};
+
+static const char *const ev_names[EV_COUNT] = {
+    "host_fail", "host_repair", "heal", "rack_fail", "rack_repair", "zone_fail",
+    "zone_repair", "burst", "rebootless_wave", "rebootless_step", "rebootless_end",
+    "rebootful_wave", "rebootful_step", "rebootful_end", "spot_evict", "spot_restore",
+    "repair_check", "repair_done",
+};
+
+/* Which process a host failure came from. */
+enum { ORIGIN_POOL, ORIGIN_OWN, ORIGIN_BURST };
+
+/* One group's rebootful walk. */
+typedef struct walk {
+    bool busy;          /* a walk is in progress */
+    int pending;        /* waves that arrived while busy */
+    int nsteps;         /* steps of the current walk */
+    int *steps;         /* UD walk: zone slot * U + UD; Flexible: rack */
+} walk;
+
+/* Per-group state that lives across events. */
+typedef struct gstate {
+    const scen_group *spec; /* the group */
+    bool mp;            /* memory-preserving maintenance */
+    int nzs;            /* zone slots of UD lists: 3 zonal, else 1 */
+    int U;              /* update domains (UD walks), 0 for Flexible */
+    int *ud_first;      /* per (zone slot, UD): start in ud_vms; nzs*U+1 entries */
+    int *ud_vms;        /* VMs sorted by (zone slot, UD) */
+    walk rf;            /* the rebootful walk */
+    int *running;       /* Spot VMs not evicted */
+    int *run_pos;       /* position of each VM in running, -1 */
+    int nrunning;
+    int nspot;          /* Spot VMs of the group */
+    evq_handle evict;   /* the pending eviction */
+    int cap;            /* instance repairs at once */
+    int active;         /* repairs in progress */
+    int max_active;     /* the most at once this replica */
+    int *queue;         /* VMs waiting for repair (FIFO ring of count) */
+    int qhead, qlen;
+    bool *queued;       /* VM queued or in repair */
+    stats_tally tally;  /* the replica's results */
+    int last_down;      /* down count last told to the tally */
+} gstate;
+
+struct inject {
+    const scenario *s;
+    sim *sim;
+    world *w, *w0;      /* the replica's capacity, and as placed */
+    place_result *pr;   /* the replica's placement (restored per replica) */
+    vmstate *vs;
+    size_t ng;
+    gstate *g;
+    int zb, racks, hosts, hpr, rpz;
+    /* per-replica world state */
+    int *hfail;         /* active failures per host */
+    int *block;         /* causes keeping each host from taking VMs */
+    int *rdown, *zdown; /* active outages per rack, per zone block */
+    unsigned *episode;  /* per vmstate node: outages started (repair checks) */
+    bool pool;          /* host failures as one superposed exponential process */
+    int *up, *up_pos, nup; /* hosts without an active failure (pool) */
+    evq_handle pool_ev;
+    bool rl_busy;       /* a rebootless walk is in progress */
+    int rl_pending;
+    bool any_mp, any_nonmp;
+    int *scratch;       /* VMs collected from a node or host */
+    size_t *scratch_g;
+    int nscratch_max;
+    int *hbuf;          /* 2 x hosts per rack: a burst's choice */
+    csvio_writer *trace;
+};
+
+static double draw(const dist *d, gsl_rng *r)
+{
+    return dist_sample(d, r);
+}
+
+static double now(const inject *in)
+{
+    return sim_now(in->sim);
+}
+
+/* ------------------------------------------------------------- hosts -- */
+
+static void set_block(inject *in, int h, int delta)
+{
+    in->block[h] += delta;
+    assert(in->block[h] >= 0);
+    world_set_host_up(in->w, h, in->block[h] == 0);
+}
+
+static void pool_schedule(inject *in)
+{
+    sim_cancel(in->sim, in->pool_ev);
+    in->pool_ev = EVQ_NONE;
+    if (!in->pool || in->nup == 0)
+        return;
+    double mean = in->s->host.ttf.a / in->nup;
+    double t = now(in) + gsl_ran_exponential(sim_world_rng(in->sim, SIM_STREAM_HOST), mean);
+    in->pool_ev = sim_at(in->sim, t, EV_HOST_FAIL, 0, ORIGIN_POOL);
+}
+
+static void up_remove(inject *in, int h)
+{
+    int i = in->up_pos[h], last = in->up[--in->nup];
+    in->up[i] = last;
+    in->up_pos[last] = i;
+    in->up_pos[h] = -1;
+}
+
+static void up_add(inject *in, int h)
+{
+    in->up_pos[h] = in->nup;
+    in->up[in->nup++] = h;
+}
+
+/* Groups with automatic repairs and VMs under `node` get a check after
+ * their grace period, tied to the node's current outage episode. */
+static void schedule_checks(inject *in, vmstate_node node)
+{
+    for (size_t g = 0; g < in->ng; g++) {
+        const scen_group *sp = in->g[g].spec;
+        if (sp->automatic_repairs && vmstate_vms_under(in->vs, g, node) > 0)
+            sim_at(in->sim, now(in) + sp->grace_period, EV_REPAIR_CHECK, (uint32_t)g,
+                   (uint64_t)node << 32 | in->episode[node]);
+    }
+}
+
+static void host_fail(inject *in, int h, uint64_t origin)
+{
+    const scenario *s = in->s;
+    gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_HOST);
+    double repair = draw(&s->host.outage, r);
+    sim_at(in->sim, now(in) + repair, EV_HOST_REPAIR, (uint32_t)h, origin);
+    if (in->hfail[h]++ > 0)
+        return; /* already down: this failure only extends the outage */
+    vmstate_node node = vmstate_host_node(in->vs, h);
+    in->episode[node]++;
+    vmstate_world_cause(in->vs, node, +1);
+    set_block(in, h, +1);
+    if (in->pool) {
+        up_remove(in, h);
+        pool_schedule(in);
+    }
+    size_t g;
+    int vm;
+    if (s->healing_enabled && vmstate_host_first(in->vs, h, &g, &vm)) {
+        double t = draw(&s->healing_time, sim_world_rng(in->sim, SIM_STREAM_HEALING));
+        sim_at(in->sim, now(in) + t, EV_HEAL, (uint32_t)h, in->episode[node]);
+    }
+    schedule_checks(in, node);
+}
+
+static void on_host_fail(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    (void)sm;
+    if (ev->data == ORIGIN_POOL) {
+        in->pool_ev = EVQ_NONE;
+        gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_HOST);
+        int h = in->up[gsl_rng_uniform_int(r, (unsigned long)in->nup)];
+        host_fail(in, h, ORIGIN_POOL);
+    } else {
+        host_fail(in, (int)ev->id, ev->data);
+    }
+}
+
+static void on_host_repair(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    int h = (int)ev->id;
+    (void)sm;
+    assert(in->hfail[h] > 0);
+    if (--in->hfail[h] == 0) {
+        vmstate_world_cause(in->vs, vmstate_host_node(in->vs, h), -1);
+        set_block(in, h, -1);
+        if (in->pool) {
+            up_add(in, h);
+            pool_schedule(in);
+        }
+    }
+    if (ev->data == ORIGIN_OWN) {
+        double t = draw(&in->s->host.ttf, sim_world_rng(in->sim, SIM_STREAM_HOST));
+        sim_at(in->sim, now(in) + t, EV_HOST_FAIL, (uint32_t)h, ORIGIN_OWN);
+    }
+}
+
+/* Collect the VMs on host h (of group `only`, or of every group when
+ * only == SIZE_MAX) into the scratch arrays, from position n on. */
+static int collect_host(inject *in, int h, size_t only, int n)
+{
+    size_t g;
+    int vm;
+    for (int ok = vmstate_host_first(in->vs, h, &g, &vm); ok;
+         ok = vmstate_host_next(in->vs, &g, &vm))
+        if (only == SIZE_MAX || g == only) {
+            assert(n < in->nscratch_max);
+            in->scratch_g[n] = g;
+            in->scratch[n++] = vm;
+        }
+    return n;
+}
+
+/* Service healing: the failed host's VMs restart on the host of the same
+ * rack with the most room (ties: the lowest), when one has any. */
+static void on_heal(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    int h = (int)ev->id;
+    (void)sm;
+    if (in->hfail[h] == 0 || in->episode[vmstate_host_node(in->vs, h)] != ev->data)
+        return; /* repaired (and maybe failed again) since */
+    int n = collect_host(in, h, SIZE_MAX, 0);
+    int first = world_rack_first_host(in->w, world_host_rack(in->w, h));
+    for (int i = 0; i < n; i++) {
+        int best = -1, room = 0;
+        for (int k = first; k < first + in->hpr; k++)
+            if (world_host_free(in->w, k) > room) {
+                room = world_host_free(in->w, k);
+                best = k;
+            }
+        if (best < 0)
+            return; /* no healthy host with room: the rest wait for the repair */
+        place_move_vm(in->pr, in->w, in->scratch_g[i], in->scratch[i], best);
+        vmstate_place(in->vs, in->scratch_g[i], in->scratch[i], best);
+    }
+}
+
+/* ------------------------------------------------------- racks, zones -- */
+
+/* A world outage of a rack or a zone block: `node`, with the hosts
+ * [first, first + nhosts) blocked while it lasts. */
+static void outage(inject *in, vmstate_node node, int first, int nhosts, int delta)
+{
+    if (delta > 0)
+        in->episode[node]++;
+    vmstate_world_cause(in->vs, node, delta);
+    for (int h = first; h < first + nhosts; h++)
+        set_block(in, h, delta);
+    if (delta > 0)
+        schedule_checks(in, node);
+}
+
+static void on_rack_fail(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    int k = (int)ev->id;
+    (void)sm;
+    in->rdown[k]++;
+    outage(in, vmstate_rack_node(in->vs, k), k * in->hpr, in->hpr, +1);
+    double t = draw(&in->s->rack.outage, sim_world_rng(in->sim, SIM_STREAM_RACK));
+    sim_at(in->sim, now(in) + t, EV_RACK_REPAIR, (uint32_t)k, 0);
+}
+
+static void on_rack_repair(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    int k = (int)ev->id;
+    (void)sm;
+    in->rdown[k]--;
+    outage(in, vmstate_rack_node(in->vs, k), k * in->hpr, in->hpr, -1);
+    double t = draw(&in->s->rack.ttf, sim_world_rng(in->sim, SIM_STREAM_RACK));
+    sim_at(in->sim, now(in) + t, EV_RACK_FAIL, (uint32_t)k, 0);
+}
+
+static void on_zone_fail(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    int z = (int)ev->id, per = in->rpz * in->hpr;
+    (void)sm;
+    in->zdown[z]++;
+    outage(in, vmstate_zone_node(in->vs, z), z * per, per, +1);
+    double t = draw(&in->s->zone.outage, sim_world_rng(in->sim, SIM_STREAM_ZONE));
+    sim_at(in->sim, now(in) + t, EV_ZONE_REPAIR, (uint32_t)z, 0);
+}
+
+static void on_zone_repair(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    int z = (int)ev->id, per = in->rpz * in->hpr;
+    (void)sm;
+    in->zdown[z]--;
+    outage(in, vmstate_zone_node(in->vs, z), z * per, per, -1);
+    double t = draw(&in->s->zone.ttf, sim_world_rng(in->sim, SIM_STREAM_ZONE));
+    sim_at(in->sim, now(in) + t, EV_ZONE_FAIL, (uint32_t)z, 0);
+}
+
+/* A correlated burst: `hosts` distinct hosts of the rack fail, each at a
+ * uniform time within the window, each repaired like any host failure. */
+static void on_burst(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    const scenario *s = in->s;
+    int k = (int)ev->id;
+    (void)sm;
+    gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_BURST);
+    int *all = in->hbuf, *pick = in->hbuf + in->hpr;
+    for (int i = 0; i < in->hpr; i++)
+        all[i] = k * in->hpr + i;
+    gsl_ran_choose(r, pick, (size_t)s->burst_hosts, all, (size_t)in->hpr, sizeof(int));
+    for (int i = 0; i < s->burst_hosts; i++)
+        sim_at(in->sim, now(in) + gsl_rng_uniform(r) * s->burst_window, EV_HOST_FAIL,
+               (uint32_t)pick[i], ORIGIN_BURST);
+    sim_at(in->sim, now(in) + draw(&s->burst_interval, r), EV_BURST, (uint32_t)k, 0);
+}
+
+/* ------------------------------------------------- rebootless waves -- */
+
+static double wave_time(double period, uint64_t k, gsl_rng *r)
+{
+    return ((double)k + gsl_rng_uniform(r)) * period;
+}
+
+static void on_rl_wave(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    (void)sm;
+    gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS);
+    sim_at(in->sim, wave_time(in->s->rl_period, ev->data + 1, r), EV_RL_WAVE, 0, ev->data + 1);
+    if (in->rl_busy) {
+        in->rl_pending++;
+        return;
+    }
+    in->rl_busy = true;
+    sim_at(in->sim, now(in), EV_RL_STEP, 0, 0);
+}
+
+/* One rack's step: memory-preserving groups pause (unless the pause is
+ * within the tolerance), the others reboot; the next rack follows when
+ * both are over, after the settle gap.  Both durations are drawn for every
+ * step, so the walk's timing never depends on the groups. */
+static void on_rl_step(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    const scenario *s = in->s;
+    int k = (int)ev->id;
+    (void)sm;
+    if (k == in->racks) { /* the walk is over */
+        in->rl_busy = false;
+        if (in->rl_pending > 0) {
+            in->rl_pending--;
+            in->rl_busy = true;
+            sim_at(in->sim, now(in), EV_RL_STEP, 0, 0);
+        }
+        return;
+    }
+    gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS);
+    double pause = draw(&s->rl_pause, r), reboot = draw(&s->rl_reboot, r);
+    bool pause_counts = pause > s->rl_tolerance;
+    vmstate_node node = vmstate_rack_node(in->vs, k);
+    for (size_t g = 0; g < in->ng; g++)
+        if (in->g[g].mp ? pause_counts : true)
+            vmstate_group_cause(in->vs, g, node, +1);
+    if (in->any_mp && pause_counts)
+        sim_at(in->sim, now(in) + pause, EV_RL_END, (uint32_t)k, 0);
+    if (in->any_nonmp)
+        sim_at(in->sim, now(in) + reboot, EV_RL_END, (uint32_t)k, 1);
+    double next = now(in) + fmax(pause, reboot);
+    sim_at(in->sim, k + 1 < in->racks ? next + s->rl_settle : next, EV_RL_STEP,
+           (uint32_t)(k + 1), 0);
+}
+
+static void on_rl_end(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    (void)sm;
+    vmstate_node node = vmstate_rack_node(in->vs, (int)ev->id);
+    bool reboot = ev->data == 1;
+    for (size_t g = 0; g < in->ng; g++)
+        if (in->g[g].mp != reboot)
+            vmstate_group_cause(in->vs, g, node, -1);
+}
+
+/* -------------------------------------------------- rebootful waves -- */
+
+/* Lay out group g's walk: update domains in a random order per zone (zone
+ * by zone) for Availability Sets and Uniform; the racks holding its VMs,
+ * zone by zone, for Flexible. */
+static void walk_start(inject *in, size_t g)
+{
+    gstate *st = &in->g[g];
+    walk *wk = &st->rf;
+    wk->nsteps = 0;
+    if (st->U > 0) {
+        for (int zs = 0; zs < st->nzs; zs++) {
+            int base = wk->nsteps;
+            for (int u = 0; u < st->U; u++)
+                if (st->ud_first[zs * st->U + u + 1] > st->ud_first[zs * st->U + u])
+                    wk->steps[wk->nsteps++] = zs * st->U + u;
+            gsl_ran_shuffle(sim_group_rng(in->sim, g), wk->steps + base,
+                            (size_t)(wk->nsteps - base), sizeof(int));
+        }
+    } else {
+        for (int k = 0; k < in->racks; k++)
+            if (vmstate_vms_under(in->vs, g, vmstate_rack_node(in->vs, k)) > 0)
+                wk->steps[wk->nsteps++] = k;
+    }
+    wk->busy = wk->nsteps > 0;
+    if (wk->busy)
+        sim_at(in->sim, now(in), EV_RF_STEP, (uint32_t)g, 0);
+}
+
+static void on_rf_wave(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    (void)sm;
+    gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_REBOOTFUL);
+    sim_at(in->sim, wave_time(in->s->rf_period, ev->data + 1, r), EV_RF_WAVE, 0, ev->data + 1);
+    for (size_t g = 0; g < in->ng; g++) {
+        if (in->g[g].rf.busy)
+            in->g[g].rf.pending++;
+        else
+            walk_start(in, g);
+    }
+}
+
+/* Apply (delta +1) or lift (-1) the reboot of step `i` of g's walk. */
+static void rf_apply(inject *in, size_t g, int i, int delta)
+{
+    gstate *st = &in->g[g];
+    int step = st->rf.steps[i];
+    if (st->U > 0) {
+        for (int j = st->ud_first[step]; j < st->ud_first[step + 1]; j++)
+            vmstate_vm_cause(in->vs, g, st->ud_vms[j], delta);
+    } else {
+        vmstate_group_cause(in->vs, g, vmstate_rack_node(in->vs, step), delta);
+    }
+}
+
+static void on_rf_step(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    size_t g = ev->id;
+    (void)sm;
+    rf_apply(in, g, (int)ev->data, +1);
+    double t = draw(&in->s->rf_reboot, sim_group_rng(in->sim, g));
+    sim_at(in->sim, now(in) + t, EV_RF_END, (uint32_t)g, ev->data);
+}
+
+static void on_rf_end(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    size_t g = ev->id;
+    int i = (int)ev->data;
+    (void)sm;
+    rf_apply(in, g, i, -1);
+    walk *wk = &in->g[g].rf;
+    if (i + 1 < wk->nsteps) {
+        sim_at(in->sim, now(in) + in->s->rf_settle, EV_RF_STEP, (uint32_t)g, (uint64_t)(i + 1));
+    } else {
+        wk->busy = false;
+        if (wk->pending > 0) {
+            wk->pending--;
+            walk_start(in, g);
+        }
+    }
+}
+
+/* ------------------------------------------------------------- spot -- */
+
+static void evict_schedule(inject *in, size_t g)
+{
+    gstate *st = &in->g[g];
+    sim_cancel(in->sim, st->evict);
+    st->evict = EVQ_NONE;
+    if (in->s->spot_rate <= 0 || st->nrunning == 0)
+        return;
+    double mean = DUR_HOUR / (in->s->spot_rate * st->nrunning);
+    double t = now(in) + gsl_ran_exponential(sim_group_rng(in->sim, g), mean);
+    st->evict = sim_at(in->sim, t, EV_SPOT_EVICT, (uint32_t)g, 0);
+}
+
+static void on_spot_evict(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    size_t g = ev->id;
+    gstate *st = &in->g[g];
+    (void)sm;
+    st->evict = EVQ_NONE;
+    gsl_rng *r = sim_group_rng(in->sim, g);
+    int i = (int)gsl_rng_uniform_int(r, (unsigned long)st->nrunning);
+    int vm = st->running[i], last = st->running[--st->nrunning];
+    st->running[i] = last;
+    st->run_pos[last] = i;
+    st->run_pos[vm] = -1;
+    vmstate_vm_cause(in->vs, g, vm, +1);
+    sim_at(in->sim, now(in) + draw(&in->s->spot_restore, r), EV_SPOT_RESTORE, (uint32_t)g,
+           (uint64_t)vm);
+    evict_schedule(in, g);
+}
+
+static void on_spot_restore(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    size_t g = ev->id;
+    int vm = (int)ev->data;
+    gstate *st = &in->g[g];
+    (void)sm;
+    if (in->s->spot_policy == EVICT_DELETE) {
+        /* recreated through placement: try again later when there is no room */
+        if (place_replace_vm(in->pr, in->w, g, vm, NULL) != FD_OK) {
+            vmstate_place(in->vs, g, vm, -1);
+            sim_at(in->sim, now(in) + draw(&in->s->spot_restore, sim_group_rng(in->sim, g)),
+                   EV_SPOT_RESTORE, (uint32_t)g, (uint64_t)vm);
+            return;
+        }
+        vmstate_place(in->vs, g, vm, place_group_at(in->pr, g)->vms[vm].host);
+    }
+    vmstate_vm_cause(in->vs, g, vm, -1);
+    st->run_pos[vm] = st->nrunning;
+    st->running[st->nrunning++] = vm;
+    evict_schedule(in, g);
+}
+
+/* ---------------------------------------------- automatic instance repair -- */
+
+static void repair_pump(inject *in, size_t g)
+{
+    gstate *st = &in->g[g];
+    int count = st->spec->count;
+    while (st->active < st->cap && st->qlen > 0) {
+        int vm = st->queue[st->qhead];
+        st->qhead = (st->qhead + 1) % count;
+        st->qlen--;
+        if (vmstate_vm_is_up(in->vs, g, vm)) {
+            st->queued[vm] = false; /* recovered while waiting */
+            continue;
+        }
+        if (place_replace_vm(in->pr, in->w, g, vm, NULL) != FD_OK) {
+            /* no healthy capacity: the VM is deleted and waits; try again
+             * after a provisioning time */
+            vmstate_place(in->vs, g, vm, -1);
+            st->queue[(st->qhead + st->qlen++) % count] = vm;
+            sim_at(in->sim, now(in) + draw(&in->s->repair_provision, sim_group_rng(in->sim, g)),
+                   EV_REPAIR_DONE, (uint32_t)g, (uint64_t)count);
+            return;
+        }
+        if (++st->active > st->max_active)
+            st->max_active = st->active;
+        vmstate_vm_cause(in->vs, g, vm, +1); /* provisioning */
+        vmstate_place(in->vs, g, vm, place_group_at(in->pr, g)->vms[vm].host);
+        double t = draw(&in->s->repair_provision, sim_group_rng(in->sim, g));
+        sim_at(in->sim, now(in) + t, EV_REPAIR_DONE, (uint32_t)g, (uint64_t)vm);
+    }
+}
+
+/* Collect group g's VMs under `node` into the scratch array; returns n. */
+static int collect_node(inject *in, size_t g, vmstate_node node)
+{
+    int hosts_first, nhosts;
+    int hnode0 = vmstate_host_node(in->vs, 0), rnode0 = vmstate_rack_node(in->vs, 0);
+    if (node >= hnode0) {
+        hosts_first = node - hnode0;
+        nhosts = 1;
+    } else if (node >= rnode0) {
+        hosts_first = (node - rnode0) * in->hpr;
+        nhosts = in->hpr;
+    } else {
+        hosts_first = node * in->rpz * in->hpr;
+        nhosts = in->rpz * in->hpr;
+    }
+    int n = 0;
+    for (int h = hosts_first; h < hosts_first + nhosts; h++)
+        n = collect_host(in, h, g, n);
+    return n;
+}
+
+static void on_repair_check(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    size_t g = ev->id;
+    vmstate_node node = (vmstate_node)(ev->data >> 32);
+    (void)sm;
+    if (in->episode[node] != (unsigned)(ev->data & 0xffffffffu)
+        || !vmstate_node_is_down(in->vs, node))
+        return; /* the outage is over */
+    gstate *st = &in->g[g];
+    int n = collect_node(in, g, node);
+    for (int i = 0; i < n; i++) {
+        int vm = in->scratch[i];
+        if (st->queued[vm] || vmstate_vm_is_up(in->vs, g, vm))
+            continue;
+        st->queued[vm] = true;
+        st->queue[(st->qhead + st->qlen++) % st->spec->count] = vm;
+    }
+    repair_pump(in, g);
+}
+
+static void on_repair_done(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    size_t g = ev->id;
+    gstate *st = &in->g[g];
+    (void)sm;
+    if ((int)ev->data < st->spec->count) {
+        int vm = (int)ev->data;
+        vmstate_vm_cause(in->vs, g, vm, -1);
+        st->queued[vm] = false;
+        st->active--;
+    }
+    repair_pump(in, g);
+}
+
+/* -------------------------------------------------------- lifecycle -- */
+
+static const sim_handler handlers[EV_COUNT] = {
+    on_host_fail, on_host_repair, on_heal, on_rack_fail, on_rack_repair, on_zone_fail,
+    on_zone_repair, on_burst, on_rl_wave, on_rl_step, on_rl_end, on_rf_wave, on_rf_step,
+    on_rf_end, on_spot_evict, on_spot_restore, on_repair_check, on_repair_done,
+};
+
+/* Index group g's VMs by (zone slot, update domain) for UD walks. */
+static int index_uds(gstate *st, const place_group *pg)
+{
+    int cells = st->nzs * st->U;
+    st->ud_first = calloc((size_t)cells + 2, sizeof(int));
+    st->ud_vms = malloc((size_t)pg->count * sizeof(int) + 1);
+    st->rf.steps = malloc((size_t)(cells > 0 ? cells : 0) * sizeof(int) + 1);
+    if (!st->ud_first || !st->ud_vms || !st->rf.steps)
+        return FD_ENOMEM;
+    if (st->U == 0)
+        return FD_OK;
+    for (int i = 0; i < pg->count; i++) {
+        int zs = st->nzs > 1 ? pg->vms[i].zone - 1 : 0;
+        st->ud_first[zs * st->U + pg->vms[i].ud + 1]++;
+    }
+    for (int c = 0; c < cells; c++)
+        st->ud_first[c + 1] += st->ud_first[c];
+    int *fill = calloc((size_t)cells + 1, sizeof(int));
+    if (!fill)
+        return FD_ENOMEM;
+    for (int i = 0; i < pg->count; i++) {
+        int zs = st->nzs > 1 ? pg->vms[i].zone - 1 : 0;
+        int c = zs * st->U + pg->vms[i].ud;
+        st->ud_vms[st->ud_first[c] + fill[c]++] = i;
+    }
+    free(fill);
+    return FD_OK;
+}
+
+static int group_init(inject *in, size_t g)
+{
+    gstate *st = &in->g[g];
+    const place_group *pg = place_group_at(in->pr, g);
+    const scen_group *sp = pg->spec;
+    int n = sp->count;
+    st->spec = sp;
+    st->mp = sp->memory_preserving;
+    st->nzs = sp->zones ? SCEN_MAX_ZONES : 1;
+    st->U = sp->mode == MODE_FLEXIBLE ? 0 : sp->ud_count;
+    /* Flexible walks racks: room for every rack */
+    if (st->U == 0) {
+        st->rf.steps = malloc((size_t)in->racks * sizeof(int));
+        st->ud_first = calloc(1, sizeof(int));
+        st->ud_vms = malloc(sizeof(int));
+        if (!st->rf.steps || !st->ud_first || !st->ud_vms)
+            return FD_ENOMEM;
+    } else if (index_uds(st, pg) != FD_OK) {
+        return FD_ENOMEM;
+    }
+    st->running = malloc((size_t)n * sizeof(int));
+    st->run_pos = malloc((size_t)n * sizeof(int));
+    st->queue = malloc((size_t)n * sizeof(int));
+    st->queued = calloc((size_t)n, sizeof(bool));
+    if (!st->running || !st->run_pos || !st->queue || !st->queued)
+        return FD_ENOMEM;
+    for (int i = 0; i < n; i++)
+        st->nspot += pg->vms[i].spot;
+    st->cap = n < 20 ? 1 : (n / 20 > 1 ? n / 20 : 1); /* 5 %, one under 20 */
+    if (stats_tally_init(&st->tally, n, sp->quorum, sp->sla_target, in->s->horizon) < 0)
+        return FD_ENOMEM;
+    return FD_OK;
+}
+
+int inject_create(inject **out, const scenario *s, diag *d)
+{
+    *out = NULL;
+    inject *in = calloc(1, sizeof *in);
+    if (!in)
+        return diag_set(d, FD_ENOMEM, "out of memory");
+    in->s = s;
+    in->ng = s->ngroups;
+    int rc = world_create(&in->w0, s, d);
+    if (rc == FD_OK)
+        rc = world_create(&in->w, s, d);
+    if (rc == FD_OK)
+        rc = place_all(in->w0, s, s->seed, &in->pr, d);
+    if (rc != FD_OK)
+        goto fail;
+    rc = FD_ENOMEM;
+    if (place_snapshot(in->pr) != FD_OK)
+        goto fail;
+    in->zb = s->zones ? s->zones : 1;
+    in->rpz = s->racks_per_zone;
+    in->hpr = s->hosts_per_rack;
+    in->racks = in->zb * in->rpz;
+    in->hosts = in->racks * in->hpr;
+
+    uint64_t ids[SCEN_MAX_GROUPS];
+    int counts[SCEN_MAX_GROUPS];
+    for (size_t g = 0; g < in->ng; g++) {
+        ids[g] = rng_stream_id(s->groups[g].name);
+        counts[g] = s->groups[g].count;
+    }
+    if (sim_create(&in->sim, s->seed, ids, in->ng) != FD_OK)
+        goto fail;
+    for (uint32_t t = 0; t < EV_COUNT; t++)
+        sim_register(in->sim, t, handlers[t], in);
+    vmstate_shape shape = { in->zb, in->rpz, in->hpr };
+    if (!(in->vs = vmstate_create(shape, in->ng, counts)))
+        goto fail;
+    in->g = calloc(in->ng ? in->ng : 1, sizeof *in->g);
+    if (!in->g)
+        goto fail;
+    int most = s->vms_per_host;
+    for (size_t g = 0; g < in->ng; g++) {
+        if (group_init(in, g) != FD_OK)
+            goto fail;
+        const place_group *pg = place_group_at(in->pr, g);
+        for (int i = 0; i < pg->count; i++)
+            vmstate_place(in->vs, g, i, pg->vms[i].placed ? pg->vms[i].host : -1);
+        most = most > pg->count ? most : pg->count;
+        in->any_mp |= in->g[g].mp;
+        in->any_nonmp |= !in->g[g].mp;
+    }
+    vmstate_snapshot(in->vs);
+
+    size_t nh = (size_t)in->hosts, nodes = (size_t)(in->zb + in->racks + in->hosts);
+    in->hfail = calloc(nh, sizeof(int));
+    in->block = calloc(nh, sizeof(int));
+    in->up = malloc(nh * sizeof(int));
+    in->up_pos = malloc(nh * sizeof(int));
+    in->rdown = calloc((size_t)in->racks, sizeof(int));
+    in->zdown = calloc((size_t)in->zb, sizeof(int));
+    in->episode = calloc(nodes, sizeof(unsigned));
+    in->nscratch_max = most * (int)(in->ng ? in->ng : 1) + s->vms_per_host;
+    in->scratch = malloc((size_t)in->nscratch_max * sizeof(int));
+    in->scratch_g = malloc((size_t)in->nscratch_max * sizeof(size_t));
+    in->hbuf = malloc(2 * (size_t)in->hpr * sizeof(int));
+    if (!in->hbuf || !in->hfail || !in->block || !in->up || !in->up_pos || !in->rdown || !in->zdown
+        || !in->episode || !in->scratch || !in->scratch_g)
+        goto fail;
+    in->pool = s->host.enabled && s->host.ttf.kind == DIST_EXP;
+    *out = in;
+    return FD_OK;
+fail:
+    inject_destroy(in);
+    if (rc == FD_ENOMEM)
+        diag_set(d, FD_ENOMEM, "out of memory setting up the simulation");
+    return rc;
+}
+
+void inject_destroy(inject *in)
+{
+    if (!in)
+        return;
+    for (size_t g = 0; in->g && g < in->ng; g++) {
+        gstate *st = &in->g[g];
+        free(st->ud_first);
+        free(st->ud_vms);
+        free(st->rf.steps);
+        free(st->running);
+        free(st->run_pos);
+        free(st->queue);
+        free(st->queued);
+        stats_tally_fini(&st->tally);
+    }
+    free(in->g);
+    free(in->hfail);
+    free(in->block);
+    free(in->up);
+    free(in->up_pos);
+    free(in->rdown);
+    free(in->zdown);
+    free(in->episode);
+    free(in->scratch);
+    free(in->scratch_g);
+    free(in->hbuf);
+    vmstate_destroy(in->vs);
+    sim_destroy(in->sim);
+    place_result_destroy(in->pr);
+    world_destroy(in->w);
+    world_destroy(in->w0);
+    free(in);
+}
+
+/* Rewind every mechanism and queue each process's first event. */
+static void start(inject *in, uint64_t replica)
+{
+    const scenario *s = in->s;
+    sim_reset(in->sim, replica);
+    world_copy(in->w, in->w0);
+    place_restore(in->pr);
+    vmstate_reset(in->vs);
+    size_t nh = (size_t)in->hosts;
+    memset(in->hfail, 0, nh * sizeof(int));
+    memset(in->block, 0, nh * sizeof(int));
+    memset(in->rdown, 0, (size_t)in->racks * sizeof(int));
+    memset(in->zdown, 0, (size_t)in->zb * sizeof(int));
+    memset(in->episode, 0, (size_t)(in->zb + in->racks + in->hosts) * sizeof(unsigned));
+    in->rl_busy = false;
+    in->rl_pending = 0;
+    in->pool_ev = EVQ_NONE;
+
+    gsl_rng *hr = sim_world_rng(in->sim, SIM_STREAM_HOST);
+    if (in->pool) {
+        in->nup = 0;
+        for (int h = 0; h < in->hosts; h++)
+            up_add(in, h);
+        pool_schedule(in);
+    } else if (s->host.enabled) {
+        for (int h = 0; h < in->hosts; h++)
+            sim_at(in->sim, draw(&s->host.ttf, hr), EV_HOST_FAIL, (uint32_t)h, ORIGIN_OWN);
+    }
+    if (s->rack.enabled) {
+        gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_RACK);
+        for (int k = 0; k < in->racks; k++)
+            sim_at(in->sim, draw(&s->rack.ttf, r), EV_RACK_FAIL, (uint32_t)k, 0);
+    }
+    if (s->zone.enabled && s->zones > 0) {
+        gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_ZONE);
+        for (int z = 0; z < in->zb; z++)
+            sim_at(in->sim, draw(&s->zone.ttf, r), EV_ZONE_FAIL, (uint32_t)z, 0);
+    }
+    if (s->burst_enabled) {
+        gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_BURST);
+        for (int k = 0; k < in->racks; k++)
+            sim_at(in->sim, draw(&s->burst_interval, r), EV_BURST, (uint32_t)k, 0);
+    }
+    if (s->rl_enabled)
+        sim_at(in->sim, wave_time(s->rl_period, 0, sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS)),
+               EV_RL_WAVE, 0, 0);
+    if (s->rf_enabled)
+        sim_at(in->sim, wave_time(s->rf_period, 0, sim_world_rng(in->sim, SIM_STREAM_REBOOTFUL)),
+               EV_RF_WAVE, 0, 0);
+    for (size_t g = 0; g < in->ng; g++) {
+        gstate *st = &in->g[g];
+        const place_group *pg = place_group_at(in->pr, g);
+        st->rf.busy = false;
+        st->rf.pending = 0;
+        st->active = st->max_active = st->qhead = st->qlen = 0;
+        memset(st->queued, 0, (size_t)pg->count * sizeof(bool));
+        st->nrunning = 0;
+        st->evict = EVQ_NONE;
+        for (int i = 0; i < pg->count; i++) {
+            st->run_pos[i] = -1;
+            if (pg->vms[i].spot && pg->vms[i].placed) {
+                st->run_pos[i] = st->nrunning;
+                st->running[st->nrunning++] = i;
+            }
+        }
+        evict_schedule(in, g);
+        st->last_down = vmstate_down(in->vs, g);
+        stats_tally_reset(&st->tally, st->last_down);
+    }
+}
+
+/* What an event acted on, for the trace: "host 12", "rack 3", "db UD 2". */
+static const char *describe(const inject *in, const evq_event *ev, char *buf, size_t len)
+{
+    const char *gname = ev->id < in->ng ? in->s->groups[ev->id].name : "";
+    switch (ev->type) {
+    case EV_HOST_FAIL:
+        if (ev->data == ORIGIN_POOL) {
+            snprintf(buf, len, "any host");
+            break;
+        } /* fall through */
+    case EV_HOST_REPAIR:
+    case EV_HEAL:
+        snprintf(buf, len, "host %u (rack %u)", ev->id, ev->id / (unsigned)in->hpr);
+        break;
+    case EV_RACK_FAIL: case EV_RACK_REPAIR: case EV_BURST: case EV_RL_END:
+        snprintf(buf, len, "rack %u", ev->id);
+        break;
+    case EV_RL_STEP:
+        if ((int)ev->id < in->racks)
+            snprintf(buf, len, "rack %u", ev->id);
+        else
+            snprintf(buf, len, "walk done");
+        break;
+    case EV_ZONE_FAIL: case EV_ZONE_REPAIR:
+        snprintf(buf, len, "zone %u", ev->id + 1);
+        break;
+    case EV_RL_WAVE: case EV_RF_WAVE:
+        snprintf(buf, len, "wave %llu", (unsigned long long)ev->data + 1);
+        break;
+    case EV_RF_STEP: case EV_RF_END: {
+        const gstate *st = &in->g[ev->id];
+        int step = st->rf.steps[ev->data];
+        if (st->U > 0 && st->nzs > 1)
+            snprintf(buf, len, "%s zone %d UD %d", gname, step / st->U + 1, step % st->U);
+        else if (st->U > 0)
+            snprintf(buf, len, "%s UD %d", gname, step);
+        else
+            snprintf(buf, len, "%s rack %d", gname, step);
+        break;
+    }
+    case EV_SPOT_EVICT:
+        snprintf(buf, len, "%s", gname);
+        break;
+    case EV_SPOT_RESTORE: case EV_REPAIR_DONE:
+        snprintf(buf, len, "%s VM %llu", gname, (unsigned long long)ev->data);
+        break;
+    case EV_REPAIR_CHECK:
+        snprintf(buf, len, "%s node %llu", gname, (unsigned long long)(ev->data >> 32));
+        break;
+    default:
+        snprintf(buf, len, "%u", ev->id);
+    }
+    return buf;
+}
+
+/* After each event: tell the tallies what changed; write the trace row. */
+static void observe(inject *in, const evq_event *ev)
+{
+    double t = now(in);
+    for (size_t g = 0; g < in->ng; g++) {
+        int down = vmstate_down(in->vs, g);
+        if (down != in->g[g].last_down) {
+            in->g[g].last_down = down;
+            stats_tally_observe(&in->g[g].tally, t, down);
+        }
+    }
+    if (in->trace) {
+        csvio_cell_num(in->trace, "%.15g", t / DUR_HOUR);
+        char what[SCEN_NAME_MAX + 64];
+        csvio_cell(in->trace, ev_names[ev->type]);
+        csvio_cell(in->trace, describe(in, ev, what, sizeof what));
+        for (size_t g = 0; g < in->ng; g++)
+            csvio_cell_int(in->trace, in->g[g].last_down);
+        csvio_end_row(in->trace);
+    }
+}
+
+void inject_trace_header(const inject *in, csvio_writer *trace)
+{
+    csvio_cell(trace, "time_h");
+    csvio_cell(trace, "event");
+    csvio_cell(trace, "target");
+    for (size_t g = 0; g < in->ng; g++) {
+        char col[SCEN_NAME_MAX + 8];
+        snprintf(col, sizeof col, "%s_down", in->s->groups[g].name);
+        csvio_cell(trace, col);
+    }
+    csvio_end_row(trace);
+}
+
+void inject_replica(inject *in, uint64_t replica, stats_replica *out, csvio_writer *trace)
+{
+    start(in, replica);
+    in->trace = trace;
+    double horizon = in->s->horizon;
+    evq_event ev;
+    while (sim_step(in->sim, horizon, &ev))
+        observe(in, &ev);
+    in->trace = NULL;
+    for (size_t g = 0; g < in->ng; g++)
+        stats_tally_finish(&in->g[g].tally, place_group_at(in->pr, g)->failures, &out[g]);
+}
+
+const double *inject_downcount(const inject *in, size_t g)
+{
+    return in->g[g].tally.at;
+}
+
+const double *inject_month_downtime(const inject *in, size_t g, int *nmonths)
+{
+    *nmonths = in->g[g].tally.nmonths;
+    return in->g[g].tally.month_down;
+}
+
+uint64_t inject_events(const inject *in)
+{
+    return sim_events(in->sim);
+}
+
+const place_result *inject_placement(const inject *in)
+{
+    return in->pr;
+}
+
+int inject_max_repairs(const inject *in, size_t g)
+{
+    return in->g[g].max_active;
+}
+
+int inject_alloc_failures(const inject *in, size_t g)
+{
+    return place_group_at(in->pr, g)->failures;
+}

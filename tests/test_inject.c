@@ -1,0 +1,409 @@
+/*
+ * Tests of the injector on tiny worlds with fixed distributions, whose
+ * timelines are known exactly, and invariants checked on random ones.
+ */
+#include <criterion/criterion.h>
+
+#include "csvio.h"
+#include "dur.h"
+#include "inject.h"
+#include "place.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define H 3600.0
+
+/* Every mechanism is off unless a test's scenario says "[X]\nenabled = true". */
+static const char *const mechanisms[] = { "host", "rack", "zone", "rebootless", "rebootful" };
+
+typedef struct row {
+    double t;        /* hours */
+    char ev[32];     /* event name */
+    char what[96];   /* target */
+    int down[4];     /* per group */
+} row;
+
+typedef struct trace {
+    row *rows;
+    int n, cap, ngroups;
+} trace;
+
+static int add_row(void *user, char **f, size_t n, size_t rec)
+{
+    trace *tr = user;
+    if (rec == 1)
+        return 0;
+    if (tr->n == tr->cap) {
+        tr->cap = tr->cap ? 2 * tr->cap : 256;
+        tr->rows = realloc(tr->rows, (size_t)tr->cap * sizeof *tr->rows);
+    }
+    row *r = &tr->rows[tr->n++];
+    r->t = atof(f[0]);
+    snprintf(r->ev, sizeof r->ev, "%s", f[1]);
+    snprintf(r->what, sizeof r->what, "%s", f[2]);
+    tr->ngroups = (int)n - 3;
+    for (size_t g = 3; g < n && g < 7; g++)
+        r->down[g - 3] = atoi(f[g]);
+    return 0;
+}
+
+static scenario *load(const char *text)
+{
+    char sets[5][64], want[64];
+    const char *setp[5];
+    size_t n = 0;
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(want, sizeof want, "[%s]\nenabled = true", mechanisms[i]);
+        if (!strstr(text, want)) {
+            snprintf(sets[n], sizeof sets[n], "%s.enabled=false", mechanisms[i]);
+            setp[n] = sets[n];
+            n++;
+        }
+    }
+    scenario *s = NULL;
+    diag d;
+    diag_clear(&d);
+    cr_assert_eq(scenario_load_text(&s, text, strlen(text), "t.ini", ".", setp, n, NULL, &d),
+                 FD_OK, "%s", d.msg);
+    return s;
+}
+
+/* Run replica `rep` of `in`, with its trace parsed into `tr`. */
+static void run_traced(inject *in, uint64_t rep, stats_replica *out, trace *tr)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    csvio_writer *w = csvio_writer_stream(f);
+    inject_trace_header(in, w);
+    inject_replica(in, rep, out, w);
+    cr_assert_eq(csvio_writer_commit(w, NULL), FD_OK);
+    csvio_writer_destroy(w);
+    fclose(f);
+    memset(tr, 0, sizeof *tr);
+    cr_assert_eq(csvio_parse(buf, len, "trace", add_row, tr, NULL), 0);
+    free(buf);
+}
+
+static inject *make(const scenario *s)
+{
+    inject *in = NULL;
+    diag d;
+    diag_clear(&d);
+    cr_assert_eq(inject_create(&in, s, &d), FD_OK, "%s", d.msg);
+    return in;
+}
+
+Test(inject, availability_set_reboots_one_update_domain_at_a_time)
+{
+    scenario *s = load("[rebootful]\nenabled = true\nperiod = 1y\nreboot = fixed(25m)\n"
+                       "settle = 30m\n"
+                       "[group.a]\norchestrationMode = AvailabilitySet\n"
+                       "platformFaultDomainCount = 2\nplatformUpdateDomainCount = 5\n"
+                       "count = 10\nquorum = 8\n");
+    inject *in = make(s);
+    stats_replica r;
+    trace tr;
+    run_traced(in, 0, &r, &tr);
+    int steps = 0;
+    double last_end = -1;
+    bool seen_ud[5] = { false };
+    for (int i = 0; i < tr.n; i++) {
+        row *x = &tr.rows[i];
+        cr_assert_leq(x->down[0], 2, "at most ceil(10/5) = 2 VMs down at once");
+        if (!strcmp(x->ev, "rebootful_step")) {
+            cr_assert_eq(x->down[0], 2, "a UD holds exactly 2 VMs");
+            if (last_end >= 0)
+                cr_assert_float_eq(x->t - last_end, 0.5, 1e-9, "30 min settle");
+            int ud = atoi(strstr(x->what, "UD ") + 3);
+            cr_assert_not(seen_ud[ud], "each UD once per wave");
+            seen_ud[ud] = true;
+            cr_assert_str_eq(tr.rows[i + 1].ev, "rebootful_end", "never overlapping");
+            cr_assert_float_eq(tr.rows[i + 1].t - x->t, 25.0 / 60, 1e-9, "25 min reboot");
+            cr_assert_eq(tr.rows[i + 1].down[0], 0);
+            steps++;
+        } else if (!strcmp(x->ev, "rebootful_end")) {
+            last_end = x->t;
+        }
+    }
+    cr_assert_eq(steps, 5);
+    /* 2 of 10 down never breaks a quorum of 8: the service stays up */
+    cr_assert_float_eq(r.service_availability, 1, 0);
+    cr_assert_float_eq(r.vm_availability, 1 - 10 * 25 * 60.0 / (10 * DUR_YEAR), 1e-12);
+    free(tr.rows);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, flexible_fixed_three_is_paused_fault_domain_by_fault_domain)
+{
+    scenario *s = load("[region]\nracksPerZone = 5\n"
+                       "[rebootless]\nenabled = true\nperiod = 1y\npause = fixed(10s)\n"
+                       "reboot = fixed(10s)\nsettle = 30m\n"
+                       "[group.f]\nplatformFaultDomainCount = 3\ncount = 6\nquorum = 5\n");
+    inject *in = make(s);
+    stats_replica r;
+    trace tr;
+    run_traced(in, 3, &r, &tr);
+    int pauses = 0, steps = 0;
+    for (int i = 0; i < tr.n; i++) {
+        row *x = &tr.rows[i];
+        cr_assert_leq(x->down[0], 2, "one FD (2 VMs) at a time");
+        if (!strcmp(x->ev, "rebootless_step") && strncmp(x->what, "walk", 4)) {
+            steps++;
+            if (x->down[0] == 2) {
+                pauses++;
+                cr_assert_float_eq(tr.rows[i + 1].t - x->t, 10 / H, 1e-9);
+                cr_assert_eq(tr.rows[i + 1].down[0], 0);
+            }
+        }
+    }
+    cr_assert_eq(steps, 5, "the wave walks all 5 racks");
+    cr_assert_eq(pauses, 3, "3 of them hold the group's 3 FDs");
+    cr_assert_float_eq(r.downtime_min_per_year, 3 * 10 / 60.0, 1e-9, "2 of 6 down < quorum 5");
+    cr_assert_float_eq(r.outages, 3, 0);
+    free(tr.rows);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, pause_tolerance_hides_short_pauses)
+{
+    scenario *s = load("[region]\nracksPerZone = 5\n"
+                       "[rebootless]\nenabled = true\nperiod = 1y\npause = fixed(10s)\n"
+                       "pauseTolerance = 10s\n"
+                       "[group.f]\nplatformFaultDomainCount = 3\ncount = 6\nquorum = 5\n");
+    inject *in = make(s);
+    stats_replica r;
+    inject_replica(in, 3, &r, NULL);
+    cr_assert_float_eq(r.vm_availability, 1, 0);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, a_size_without_memory_preservation_reboots_instead_of_pausing)
+{
+    scenario *s = load("[region]\nracksPerZone = 5\n"
+                       "[rebootless]\nenabled = true\nperiod = 1y\npause = fixed(10s)\n"
+                       "reboot = fixed(25m)\nsettle = 30m\n"
+                       "[group.mp]\nplatformFaultDomainCount = 3\ncount = 6\n"
+                       "[group.n]\nplatformFaultDomainCount = 3\ncount = 6\n"
+                       "vmSize = Standard_NC24ads_A100_v4\n");
+    inject *in = make(s);
+    stats_replica r[2];
+    inject_replica(in, 0, r, NULL);
+    double mp = 6 * (1 - r[0].vm_availability) * DUR_YEAR;
+    double n = 6 * (1 - r[1].vm_availability) * DUR_YEAR;
+    cr_assert_float_eq(mp, 6 * 10, 1e-6, "each VM pauses 10 s once");
+    cr_assert_float_eq(n, 6 * 25 * 60, 1e-6, "each VM reboots 25 min once");
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, overlapping_causes_count_once)
+{
+    /* every host fails at 100 h for 3 h; every rack at 101 h for 1 h:
+     * the VMs are down from 100 h to 103 h, once */
+    scenario *s = load("[region]\nracksPerZone = 3\nhostsPerRack = 2\n"
+                       "[host]\nenabled = true\ntimeToFailure = fixed(100h)\nrepairTime = fixed(3h)\n"
+                       "[rack]\nenabled = true\ntimeToFailure = fixed(101h)\noutage = fixed(1h)\n"
+                       "[healing]\nenabled = false\n"
+                       "[simulation]\nhorizon = 150h\n"
+                       "[group.g]\ncount = 4\n");
+    inject *in = make(s);
+    stats_replica r;
+    trace tr;
+    run_traced(in, 0, &r, &tr);
+    cr_assert_float_eq(r.vm_availability, 1 - 3.0 / 150, 1e-12);
+    cr_assert_float_eq(r.outages, 1, 0);
+    cr_assert_float_eq(r.worst_loss, 4, 0);
+    for (int i = 0; i < tr.n; i++) {
+        row *x = &tr.rows[i];
+        if (i + 1 < tr.n && tr.rows[i + 1].t == x->t)
+            continue; /* judge each instant after its last event */
+        int want = x->t >= 100 && x->t < 103 ? 4 : 0;
+        cr_assert_eq(x->down[0], want, "at %g h after %s", x->t, x->ev);
+    }
+    free(tr.rows);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, healing_restarts_vms_in_the_same_fault_domain)
+{
+    scenario *s = load("[region]\nracksPerZone = 4\nhostsPerRack = 6\nvmsPerHost = 4\n"
+                       "[host]\nenabled = true\ntimeToFailure = exp(mean=2000h)\n"
+                       "repairTime = fixed(48h)\n"
+                       "[healing]\nenabled = true\ntime = fixed(15m)\n"
+                       "[group.a]\norchestrationMode = AvailabilitySet\n"
+                       "platformFaultDomainCount = 3\ncount = 12\n");
+    inject *in = make(s);
+    int racks0[12];
+    for (int i = 0; i < 12; i++)
+        racks0[i] = place_group_at(inject_placement(in), 0)->vms[i].rack;
+    stats_replica r;
+    trace tr;
+    run_traced(in, 1, &r, &tr);
+    int moved = 0;
+    for (int i = 0; i < 12; i++) {
+        const place_vm *v = &place_group_at(inject_placement(in), 0)->vms[i];
+        cr_assert_eq(v->rack, racks0[i], "VM %d left its fault domain", i);
+        moved += v->host != -1;
+    }
+    /* every VM outage is healed 15 min after its host failed */
+    int heals = 0;
+    for (int i = 1; i < tr.n; i++)
+        if (!strcmp(tr.rows[i].ev, "heal")) {
+            heals++;
+            cr_assert_eq(tr.rows[i].down[0], 0, "healing brings every VM back");
+        }
+    cr_assert_gt(heals, 0, "the seed gives host failures under the group");
+    double vm_down = (1 - r.vm_availability) * 12 * DUR_YEAR;
+    cr_assert_float_eq(fmod(vm_down, 15 * 60.0), 0, 1e-3, "down time in whole 15-minute steps");
+    free(tr.rows);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, without_healing_vms_wait_for_the_host_repair)
+{
+    const char *text = "[region]\nracksPerZone = 4\nhostsPerRack = 6\nvmsPerHost = 4\n"
+                       "[host]\nenabled = true\ntimeToFailure = exp(mean=2000h)\n"
+                       "repairTime = fixed(48h)\n"
+                       "[group.a]\norchestrationMode = AvailabilitySet\n"
+                       "platformFaultDomainCount = 3\ncount = 12\n";
+    double down[2];
+    for (int healing = 0; healing < 2; healing++) {
+        const char *set = healing ? "healing.enabled=true" : "healing.enabled=false";
+        const char *sets[] = { "rack.enabled=false", "zone.enabled=false",
+                               "rebootless.enabled=false", "rebootful.enabled=false", set };
+        scenario *s = NULL;
+        cr_assert_eq(scenario_load_text(&s, text, strlen(text), "t.ini", ".", sets, 5, NULL,
+                                        NULL), FD_OK);
+        inject *in = make(s);
+        stats_replica r;
+        inject_replica(in, 1, &r, NULL);
+        down[healing] = (1 - r.vm_availability) * 12 * DUR_YEAR;
+        inject_destroy(in);
+        scenario_destroy(s);
+    }
+    cr_assert_gt(down[1], 0);
+    cr_assert_gt(down[0], 48 * H, "without healing a VM outage lasts the 48 h repair");
+    cr_assert_gt(down[0], 20 * down[1], "healing after 15 min instead of 48 h");
+}
+
+Test(inject, instance_repair_replaces_after_the_grace_period_within_the_cap)
+{
+    scenario *s = load("[region]\nracksPerZone = 6\nhostsPerRack = 10\nvmsPerHost = 4\n"
+                       "[rack]\nenabled = true\ntimeToFailure = exp(mean=3000h)\n"
+                       "outage = fixed(10h)\n"
+                       "[repair]\nprovisionTime = fixed(5m)\n"
+                       "[group.g]\ncount = 60\nautomaticRepairs = true\ngracePeriod = 10m\n");
+    inject *in = make(s);
+    stats_replica r;
+    trace tr;
+    run_traced(in, 2, &r, &tr);
+    int fails = 0;
+    for (int i = 0; i < tr.n; i++) {
+        if (strcmp(tr.rows[i].ev, "rack_fail") != 0 || tr.rows[i].down[0] == 0)
+            continue;
+        fails++;
+        /* k VMs of the rack go down; 10 min later repairs begin, 3 at a time
+         * (5 % of 60), each 5 min, so all are back within 10 + ceil(k/3) x 5 min */
+        double t0 = tr.rows[i].t;
+        int k = tr.rows[i].down[0];
+        double window = (10 + (k + 2) / 3 * 5) / 60.0;
+        bool back = false;
+        for (int j = i + 1; j < tr.n && tr.rows[j].t <= t0 + window + 1e-9; j++)
+            if (tr.rows[j].t < t0 + 10.0 / 60 - 1e-9)
+                cr_assert_geq(tr.rows[j].down[0], tr.rows[i].down[0], "no repair before the grace");
+            else if (tr.rows[j].down[0] == 0)
+                back = true;
+        cr_assert(back, "repaired within %g h of the rack failure at %g h", window, t0);
+    }
+    cr_assert_gt(fails, 0);
+    cr_assert_eq(inject_max_repairs(in, 0), 3, "5 %% of 60 at a time");
+    free(tr.rows);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, a_small_group_repairs_one_vm_at_a_time)
+{
+    scenario *s = load("[region]\nracksPerZone = 6\nhostsPerRack = 10\nvmsPerHost = 4\n"
+                       "[rack]\nenabled = true\ntimeToFailure = exp(mean=3000h)\n"
+                       "outage = fixed(10h)\n"
+                       "[group.g]\ncount = 18\nautomaticRepairs = true\n");
+    inject *in = make(s);
+    stats_replica r;
+    inject_replica(in, 2, &r, NULL);
+    cr_assert_eq(inject_max_repairs(in, 0), 1);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, a_zone_outage_takes_exactly_the_zones_vms)
+{
+    scenario *s = load("[region]\nzones = 3\nracksPerZone = 4\n"
+                       "[zone]\nenabled = true\ntimeToFailure = exp(mean=1000h)\noutage = fixed(4h)\n"
+                       "[group.z]\nzones = 1,2,3\ncount = 10\n"
+                       "[group.r]\ncount = 7\n");
+    inject *in = make(s);
+    place_summary zs, rs;
+    place_summarize(inject_placement(in), 0, &zs);
+    place_summarize(inject_placement(in), 1, &rs);
+    stats_replica r[2];
+    trace tr;
+    run_traced(in, 0, r, &tr);
+    int outages = 0;
+    for (int i = 0; i < tr.n; i++) {
+        if (strcmp(tr.rows[i].ev, "zone_fail") != 0)
+            continue;
+        int z = atoi(tr.rows[i].what + 5);
+        if (i > 0 && (tr.rows[i - 1].down[0] || tr.rows[i - 1].down[1]))
+            continue; /* overlapping outages: checked elsewhere */
+        outages++;
+        cr_assert_eq(tr.rows[i].down[0], zs.per_zone[z], "zone %d", z);
+        cr_assert_eq(tr.rows[i].down[1], rs.per_zone[z], "zone %d, regional group", z);
+    }
+    cr_assert_gt(outages, 2);
+    free(tr.rows);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, spot_evictions_follow_the_rate)
+{
+    scenario *s = load("[spot]\nevictionRate = 0.01\nrestoreTime = fixed(1h)\n"
+                       "[group.s]\ncount = 10\nspotShare = 1\n"
+                       "[group.r]\ncount = 10\n");
+    inject *in = make(s);
+    stats_replica r[2];
+    inject_replica(in, 0, r, NULL);
+    /* each Spot VM runs ~8760/(100+1) h between... down fraction = 1/(100+1) */
+    double frac = 1 - r[0].vm_availability;
+    cr_assert_float_eq(frac, 1.0 / 101, 0.15 / 101, "down fraction %g", frac);
+    cr_assert_float_eq(r[1].vm_availability, 1, 0, "regular VMs are never evicted");
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, same_replica_same_results_and_groups_share_the_world)
+{
+    scenario *s = load("[host]\nenabled = true\n[rack]\nenabled = true\n"
+                       "[rebootless]\nenabled = true\n[rebootful]\nenabled = true\n"
+                       "[zone]\nenabled = true\n[group.a]\norchestrationMode = AvailabilitySet\nplatformFaultDomainCount = 3\n"
+                       "count = 5\n[group.b]\ncount = 5\n");
+    inject *one = make(s), *two = make(s);
+    stats_replica a[2], b[2];
+    inject_replica(one, 7, a, NULL);
+    inject_replica(two, 3, b, NULL);
+    inject_replica(two, 7, b, NULL);
+    cr_assert_eq(memcmp(a, b, sizeof a), 0, "replica 7 twice, after another replica");
+    cr_assert_eq(inject_events(one), inject_events(two));
+    inject_destroy(one);
+    inject_destroy(two);
+    scenario_destroy(s);
+}
