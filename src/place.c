@@ -225,7 +225,7 @@ static void place_new(place_result *r, world *w, gstate *st, int i)
         return;
     }
     /* zones of the group by (population, zone) */
-    int order[SCEN_MAX_ZONES], nz = 0;
+    int order[SCEN_MAX_ZONES] = { 0 }, nz = 0;
     for (int z = 1; z <= SCEN_MAX_ZONES; z++) {
         if (!(g->zones & (1u << (z - 1))))
             continue;

@@ -23,7 +23,7 @@ static void record(sim *s, const evq_event *ev, void *ctx)
 
 static sim *make(uint64_t seed, const char *const *names, size_t n)
 {
-    uint64_t ids[8];
+    uint64_t ids[8] = { 0 };
     for (size_t i = 0; i < n; i++)
         ids[i] = rng_stream_id(names[i]);
     sim *s;

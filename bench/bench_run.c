@@ -1,0 +1,104 @@
+/*
+ * bench_run: how fast fdsim simulates.  Prints figures; never passes or fails.
+ *
+ * World: 3 zones x 12 racks x 16 hosts x 8 slots, one Flexible group of
+ * 1000 VMs spread over the three zones, one simulated year per replica,
+ * with host, rack and zone failures, service healing, rebootless and
+ * rebootful maintenance (the built-in defaults).  Reports events per second
+ * and VM-years simulated per second per core on 1 thread, then the speed-up
+ * on 2 threads; then the built-in default scenario's replicas per second.
+ *
+ * usage: bench_run [REPLICAS]   (default 2000)
+ */
+#include "inject.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char world[] =
+    "[simulation]\nhorizon = 1y\n"
+    "[region]\nzones = 3\nracksPerZone = 12\nhostsPerRack = 16\nvmsPerHost = 8\n"
+    "[group.big]\nzones = 1,2,3\ncount = 1000\n";
+
+typedef struct job {
+    const scenario *s;
+    uint64_t first, n;  /* replicas [first, first + n) */
+    uint64_t events;    /* events run */
+} job;
+
+static void *work(void *arg)
+{
+    job *j = arg;
+    inject *in;
+    diag d;
+    diag_clear(&d);
+    if (inject_create(&in, j->s, &d) != FD_OK) {
+        fprintf(stderr, "bench_run: %s\n", d.msg);
+        exit(1);
+    }
+    stats_replica out[SCEN_MAX_GROUPS];
+    for (uint64_t r = j->first; r < j->first + j->n; r++) {
+        inject_replica(in, r, out, NULL);
+        j->events += inject_events(in);
+    }
+    inject_destroy(in);
+    return NULL;
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Run n replicas on `threads` threads; returns wall seconds, sets *events. */
+static double run(const scenario *s, uint64_t n, int threads, uint64_t *events)
+{
+    pthread_t tid[2];
+    job jobs[2];
+    double t0 = seconds();
+    for (int i = 0; i < threads; i++) {
+        jobs[i] = (job){ s, n * (uint64_t)i / (uint64_t)threads,
+                         n * (uint64_t)(i + 1) / (uint64_t)threads - n * (uint64_t)i / (uint64_t)threads, 0 };
+        pthread_create(&tid[i], NULL, work, &jobs[i]);
+    }
+    *events = 0;
+    for (int i = 0; i < threads; i++) {
+        pthread_join(tid[i], NULL);
+        *events += jobs[i].events;
+    }
+    return seconds() - t0;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 2000;
+    scenario *s;
+    diag d;
+    diag_clear(&d);
+    if (scenario_load_text(&s, world, strlen(world), "bench", ".", NULL, 0, stderr, &d))
+        return 1;
+    double vm_years = 1000.0 * (s->horizon / (365.0 * 86400.0));
+    uint64_t ev1, ev2;
+    double t1 = run(s, n, 1, &ev1);
+    double t2 = run(s, n, 2, &ev2);
+    printf("1000-VM world, %llu replicas of 1 year\n", (unsigned long long)n);
+    printf("  events per replica-year       %.0f\n", (double)ev1 / (double)n);
+    printf("  1 thread:  %.3f s  %.2f M events/s  %.2f M VM-years/s per core\n", t1,
+           (double)ev1 / t1 / 1e6, (double)n * vm_years / t1 / 1e6);
+    printf("  2 threads: %.3f s  speed-up %.2f\n", t2, t1 / t2);
+    scenario_destroy(s);
+
+    if (scenario_load_default(&s, NULL, 0, stderr, &d))
+        return 1;
+    uint64_t m = 10000;
+    double td = run(s, m, 2, &ev2);
+    printf("default scenario (%zu groups), %llu replicas on 2 threads: %.3f s (%.0f events per replica)\n",
+           s->ngroups, (unsigned long long)m, td, (double)ev2 / (double)m);
+    scenario_destroy(s);
+    return 0;
+}
