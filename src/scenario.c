@@ -991,8 +991,6 @@ static void validate_group(loader *L, int g)
             GREPORT(L, g, "customImage", "the custom-image limit applies to Uniform scale "
                     "sets; remove the key for %s", mode);
     }
-    if (gexplicit(L, g, "gracePeriod") && !gr->automatic_repairs)
-        GREPORT(L, g, "gracePeriod", "has no effect without automaticRepairs = true");
     if (gr->quorum > gr->count)
         GREPORT(L, g, "quorum", "%d is larger than count (%d); valid: 1 to %d",
                 gr->quorum, gr->count, gr->count);

@@ -334,7 +334,6 @@ static bad_case bad_cases[] = {
     { "[group.db]\nzones = 1\ncount = 5\n", 2, "without zones" },
     { "[group.db]\nzones = 4\ncount = 5\n", 2, "is not a zone" },
     { "[group.db]\nautomaticRepairs = true\ngracePeriod = 5m\ncount = 5\n", 3, "group.db.gracePeriod" },
-    { "[group.db]\ngracePeriod = 20m\ncount = 5\n", 2, "without automaticRepairs" },
     { "[rebootful]\nsettle = 10m\n" G, 2, "rebootful.settle" },
     { "[group.db]\nplatformFaultDomain = 0,1\ncount = 5\n", 2, "only when platformFaultDomainCount" },
     { "[group.db]\nplatformFaultDomainCount = 2\nplatformFaultDomain = 0,2\ncount = 5\n", 3,
