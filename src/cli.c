@@ -5,15 +5,25 @@
  */
 #include "cli.h"
 
+#include "batch.h"
 #include "diag.h"
 #include "csvio.h"
+#include "inject.h"
 #include "place.h"
+#include "report.h"
 #include "scenario.h"
 #include "world.h"
 
+#include <assert.h>
+#include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The options every scenario-reading subcommand shares. */
 typedef struct common_opts {
@@ -264,11 +274,395 @@ done:
     return status;
 }
 
+/* ------------------------------------------------------------- run -- */
+
+static const char run_usage[] =
+    "usage: fdsim run [SCENARIO] [-n REPLICAS] [--seed S] [-j THREADS] [-o DIR]\n"
+    "                 [--baseline NAME] [--trace FILE [--trace-replica K]]\n"
+    "                 [--set section.key=value]...\n"
+    "\n"
+    "Run the Monte Carlo replicas of SCENARIO (default: the built-in default\n"
+    "scenario), show the groups side by side and write the results directory.\n"
+    "The results are the same bytes for any number of threads.\n"
+    "\n"
+    "  -n, --replicas N              replicas to run (simulation.replicas)\n"
+    "      --seed S                  master seed (simulation.seed)\n"
+    "  -j, --threads T               worker threads; 0 = one per core\n"
+    "                                (default: simulation.threads)\n"
+    "  -o, --output DIR              results directory (default: results):\n"
+    "                                summary.csv, replicas.csv, downcount.csv,\n"
+    "                                months.csv and run.ini, which reproduces\n"
+    "                                the run (fdsim run DIR/run.ini)\n"
+    "      --baseline NAME           group the paired differences are taken\n"
+    "                                against (default: the first)\n"
+    "      --trace FILE              also write every event of one replica to FILE\n"
+    "      --trace-replica K         the replica to trace (default 0)\n"
+    "  -s, --set section.key=value   override one key (repeatable; last wins)\n"
+    "  -h, --help                    show this help\n"
+    "\n"
+    "Ctrl-C stops at the next replica and writes the replicas that finished,\n"
+    "marked partial.  Exit status: 0 done, 1 I/O error, 2 bad input (nothing\n"
+    "run), 3 interrupted (partial results written).\n";
+
+typedef struct run_opts {
+    common_opts *o;          /* to append -n / --seed / -j as --set values */
+    char replicas[64];       /* "simulation.replicas=N" for -n */
+    char seed[64];           /* "simulation.seed=S" for --seed */
+    char threads[64];        /* "simulation.threads=T" for -j */
+    const char *out;         /* -o DIR */
+    const char *baseline;    /* --baseline NAME, or NULL */
+    const char *trace;       /* --trace FILE, or NULL */
+    uint64_t trace_replica;  /* --trace-replica K */
+    bool trace_replica_set;  /* --trace-replica was given */
+} run_opts;
+
+/* Parse a whole decimal number in [lo, hi] (no sign, no blanks). */
+static int parse_u64(const char *arg, uint64_t lo, uint64_t hi, uint64_t *v)
+{
+    if (arg[0] < '0' || arg[0] > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(arg, &end, 10);
+    if (errno != 0 || *end != '\0' || x < lo || x > hi)
+        return -1;
+    *v = x;
+    return 0;
+}
+
+static int run_own(void *ctx, int c, const char *arg)
+{
+    run_opts *p = ctx;
+    uint64_t v;
+    switch (c) {
+    case 'n':
+        if (parse_u64(arg, 1, 100000000, &v) < 0) {
+            fprintf(stderr, "fdsim run: -n %s: expected a whole number of replicas "
+                    "from 1 to 100000000, e.g. -n 1000\n", arg);
+            return -1;
+        }
+        snprintf(p->replicas, sizeof p->replicas, "simulation.replicas=%" PRIu64, v);
+        return add_set(p->o, "run", p->replicas);
+    case 'S':
+        if (parse_u64(arg, 0, UINT64_MAX, &v) < 0) {
+            fprintf(stderr, "fdsim run: --seed %s: expected a whole number from 0 to "
+                    "18446744073709551615\n", arg);
+            return -1;
+        }
+        snprintf(p->seed, sizeof p->seed, "simulation.seed=%" PRIu64, v);
+        return add_set(p->o, "run", p->seed);
+    case 'j':
+        if (parse_u64(arg, 0, 1024, &v) < 0) {
+            fprintf(stderr, "fdsim run: -j %s: expected a number of threads from 1 to "
+                    "1024, or 0 for one per core\n", arg);
+            return -1;
+        }
+        snprintf(p->threads, sizeof p->threads, "simulation.threads=%" PRIu64, v);
+        return add_set(p->o, "run", p->threads);
+    case 'o':
+        if (!*arg) {
+            fprintf(stderr, "fdsim run: -o needs a directory name\n");
+            return -1;
+        }
+        p->out = arg;
+        return 0;
+    case 'b':
+        p->baseline = arg;
+        return 0;
+    case 't':
+        if (!*arg) {
+            fprintf(stderr, "fdsim run: --trace needs a file name\n");
+            return -1;
+        }
+        p->trace = arg;
+        return 0;
+    case 'k':
+        if (parse_u64(arg, 0, 100000000 - 1, &v) < 0) {
+            fprintf(stderr, "fdsim run: --trace-replica %s: expected a replica number "
+                    "from 0 (the first)\n", arg);
+            return -1;
+        }
+        p->trace_replica = v;
+        p->trace_replica_set = true;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Set by SIGINT / SIGTERM while a run is in progress.  A global because a
+ * signal handler can reach nothing else; only run_main installs the
+ * handler, and batch only reads the flag, at replica boundaries. */
+static volatile sig_atomic_t run_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    run_stop = 1;
+}
+
+/* The command line as typed, quoted for a POSIX shell where needed.
+ * `argv` starts at the subcommand.  Heap string, or NULL. */
+static char *command_line(int argc, char **argv)
+{
+    size_t n = sizeof "fdsim";
+    for (int i = 0; i < argc; i++)
+        n += 4 * strlen(argv[i]) + 3;
+    char *s = malloc(n), *p = s;
+    if (s == NULL)
+        return NULL;
+    p += sprintf(p, "fdsim");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        *p++ = ' ';
+        if (*a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                            "0123456789_-+=./,:@%") == strlen(a)) {
+            p += sprintf(p, "%s", a);
+            continue;
+        }
+        *p++ = '\'';
+        for (; *a; a++)
+            p += *a == '\'' ? sprintf(p, "'\\''") : sprintf(p, "%c", *a);
+        *p++ = '\'';
+        *p = '\0';
+    }
+    return s;
+}
+
+/* batch callbacks on the injector: one inject per worker thread. */
+typedef struct run_ctx {
+    const scenario *s; /* the scenario every worker runs */
+    int nmonths;       /* months per replica, as batch_spec */
+} run_ctx;
+
+typedef struct run_worker {
+    inject *in;          /* this thread's injector */
+    const run_ctx *ctx;  /* shared, read-only */
+} run_worker;
+
+static void *run_worker_create(void *user)
+{
+    run_worker *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return NULL;
+    w->ctx = user;
+    if (inject_create(&w->in, w->ctx->s, NULL) != FD_OK) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void run_worker_destroy(void *worker)
+{
+    run_worker *w = worker;
+    inject_destroy(w->in);
+    free(w);
+}
+
+static uint64_t run_replica(void *worker, uint64_t replica, stats_replica *out,
+                            double *const *downcount, double *const *month_down)
+{
+    run_worker *w = worker;
+    const scenario *s = w->ctx->s;
+    inject_replica(w->in, replica, out, NULL);
+    for (size_t g = 0; g < s->ngroups; g++) {
+        int nm = 0;
+        const double *md = inject_month_downtime(w->in, g, &nm);
+        assert(nm == w->ctx->nmonths);
+        memcpy(month_down[g], md, (size_t)nm * sizeof *md);
+        memcpy(downcount[g], inject_downcount(w->in, g),
+               ((size_t)s->groups[g].count + 1) * sizeof *downcount[g]);
+    }
+    return inject_events(w->in);
+}
+
+/* Months in a horizon, as stats_tally_init counts them. */
+static int months_in(double horizon)
+{
+    int n = (int)ceil(horizon / STATS_MONTH - 1e-9);
+    return n < 1 ? 1 : n;
+}
+
+/* Run replica K alone with a trace to `path`, committed at once. */
+static int run_trace(const scenario *s, const char *path, uint64_t k)
+{
+    diag d;
+    diag_clear(&d);
+    inject *in = NULL;
+    csvio_writer *w = NULL;
+    stats_replica *out = calloc(s->ngroups, sizeof *out);
+    int rc = out ? inject_create(&in, s, &d) : diag_set(&d, FD_ENOMEM, "out of memory");
+    if (rc == FD_OK)
+        rc = csvio_writer_create(&w, path, &d);
+    if (rc == FD_OK) {
+        inject_trace_header(in, w);
+        inject_replica(in, k, out, w);
+        rc = csvio_writer_commit(w, &d);
+    }
+    if (rc != FD_OK)
+        fprintf(stderr, "fdsim run: --trace: %s\n", d.msg[0] ? d.msg : diag_strerror(rc));
+    csvio_writer_destroy(w);
+    inject_destroy(in);
+    free(out);
+    return rc;
+}
+
+static int run_main(int argc, char **argv)
+{
+    static const struct option own[] = {
+        { "replicas", required_argument, NULL, 'n' },
+        { "seed", required_argument, NULL, 'S' },
+        { "threads", required_argument, NULL, 'j' },
+        { "output", required_argument, NULL, 'o' },
+        { "baseline", required_argument, NULL, 'b' },
+        { "trace", required_argument, NULL, 't' },
+        { "trace-replica", required_argument, NULL, 'k' },
+        { NULL, 0, NULL, 0 },
+    };
+    common_opts o = { 0 };
+    run_opts p = { .o = &o, .out = "results" };
+    int status = parse_args("run", run_usage, argc, argv, "n:j:o:", own, run_own, &p, &o);
+    if (status >= 0) {
+        free(o.sets);
+        return status;
+    }
+    status = FD_EXIT_OK;
+    scenario *s = load(&o, &status);
+    batch_result *res = NULL;
+    int *counts = NULL;
+    char *cmdline = NULL;
+    size_t baseline = 0;
+    struct sigaction sa, old_int, old_term;
+    bool handlers = false;
+    diag d;
+    diag_clear(&d);
+    if (!s)
+        goto done;
+
+    /* Every check on the arguments before anything runs. */
+    if (p.baseline) {
+        const scen_group *bg = scenario_group(s, p.baseline);
+        if (!bg) {
+            fprintf(stderr, "fdsim run: --baseline %s: no such group; the groups are:",
+                    p.baseline);
+            for (size_t g = 0; g < s->ngroups; g++)
+                fprintf(stderr, "%s %s", g ? "," : "", s->groups[g].name);
+            fputc('\n', stderr);
+            status = FD_EXIT_INPUT;
+            goto done;
+        }
+        baseline = (size_t)(bg - s->groups);
+    }
+    if (p.trace_replica_set && !p.trace) {
+        fprintf(stderr, "fdsim run: --trace-replica needs --trace FILE\n");
+        status = FD_EXIT_INPUT;
+        goto done;
+    }
+    if (p.trace && p.trace_replica >= (uint64_t)s->replicas) {
+        fprintf(stderr, "fdsim run: --trace-replica %" PRIu64 ": the run has replicas 0 "
+                "to %ld\n", p.trace_replica, s->replicas - 1);
+        status = FD_EXIT_INPUT;
+        goto done;
+    }
+    struct stat st;
+    if (stat(p.out, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "fdsim run: -o %s: exists and is not a directory; give a "
+                "directory for the results\n", p.out);
+        status = FD_EXIT_INPUT;
+        goto done;
+    }
+    cmdline = command_line(argc, argv);
+    counts = malloc(s->ngroups * sizeof *counts);
+    if (!cmdline || !counts) {
+        fprintf(stderr, "fdsim run: out of memory\n");
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+    for (size_t g = 0; g < s->ngroups; g++)
+        counts[g] = s->groups[g].count;
+
+    run_stop = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    handlers = true;
+
+    if (p.trace && run_trace(s, p.trace, p.trace_replica) != FD_OK) {
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+    int threads = s->threads;
+    if (threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
+    }
+    run_ctx ctx = { .s = s, .nmonths = months_in(s->horizon) };
+    batch_spec spec = {
+        .ngroups = s->ngroups,
+        .counts = counts,
+        .nmonths = ctx.nmonths,
+        .replicas = (uint64_t)s->replicas,
+        .threads = threads,
+        .worker_create = run_worker_create,
+        .worker_destroy = run_worker_destroy,
+        .replica = run_replica,
+        .user = &ctx,
+        .progress = true,
+        .stop = &run_stop,
+    };
+    if (batch_run(&spec, &res, &d) != FD_OK) {
+        fprintf(stderr, "fdsim run: %s\n", d.msg);
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+    report_run rr = { .s = s, .r = res, .baseline = baseline, .cmdline = cmdline };
+    if (report_print_table(&rr, stdout) < 0) {
+        fprintf(stderr, "fdsim run: cannot write to standard output\n");
+        status = FD_EXIT_FAIL;
+    }
+    if (report_write_dir(p.out, &rr, &d) != FD_OK) {
+        fprintf(stderr, "fdsim run: %s\n", d.msg);
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+    printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
+           (unsigned long long)res->events, res->wall,
+           res->wall > 0 ? (double)res->replicas / res->wall : 0.0, threads,
+           threads == 1 ? "" : "s", p.out);
+    for (const char *const *f = report_files; *f; f++)
+        printf(" %s", *f);
+    putchar('\n');
+    if (fflush(stdout) != 0 && status == FD_EXIT_OK)
+        status = FD_EXIT_FAIL;
+    if (res->partial) {
+        fprintf(stderr, "fdsim run: interrupted: %llu of %llu replicas written, marked "
+                "partial\n", (unsigned long long)res->replicas,
+                (unsigned long long)res->requested);
+        if (status == FD_EXIT_OK)
+            status = FD_EXIT_PARTIAL;
+    }
+done:
+    if (handlers) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+    }
+    batch_result_destroy(res);
+    free(counts);
+    free(cmdline);
+    scenario_destroy(s);
+    free(o.sets);
+    return status;
+}
+
 /* ------------------------------------------------------------ table -- */
 
 const cli_command cli_commands[] = {
     { "check", "validate a scenario and print it fully resolved", check_main },
     { "place", "show where every VM of every group lands, and what one failure costs", place_main },
+    { "run", "run the Monte Carlo replicas and write the results directory", run_main },
     { NULL, NULL, NULL },
 };
 

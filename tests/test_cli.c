@@ -117,3 +117,35 @@ Test(cli, usage_lists_the_working_commands, .init = cr_redirect_stdout)
     fflush(stdout);
     cr_assert_stdout_neq_str("");
 }
+
+Test(cli, run_rejects_bad_arguments_before_running, .init = cr_redirect_stderr)
+{
+    /* Every one of these fails before a replica runs or a file is written. */
+    cr_assert_eq(RUN("run", "-n", "0"), 2);
+    cr_assert_eq(RUN("run", "-n", "abc"), 2);
+    cr_assert_eq(RUN("run", "-n", "-5"), 2);
+    cr_assert_eq(RUN("run", "-n"), 2);
+    cr_assert_eq(RUN("run", "-j", "-1"), 2);
+    cr_assert_eq(RUN("run", "-j", "two"), 2);
+    cr_assert_eq(RUN("run", "--seed", "abc"), 2);
+    cr_assert_eq(RUN("run", "--seed", "-1"), 2);
+    cr_assert_eq(RUN("run", "--baseline", "nosuchgroup"), 2);
+    cr_assert_eq(RUN("run", "--trace-replica", "3"), 2, "needs --trace");
+    cr_assert_eq(RUN("run", "--trace", "t.csv", "--trace-replica", "999999"), 2);
+    cr_assert_eq(RUN("run", "--set", "simulation.replicas=0"), 2);
+    cr_assert_eq(RUN("run", "a.ini", "b.ini"), 2);
+    cr_assert_eq(RUN("run", "-o", "meson.build"), 2, "an existing file is not a directory");
+}
+
+Test(cli, run_names_the_groups_of_an_unknown_baseline, .init = cr_redirect_stderr)
+{
+    cr_assert_eq(RUN("run", "--baseline", "nosuchgroup"), 2);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("fdsim run: --baseline nosuchgroup: no such group; the groups "
+                            "are: flex-max, flex-fd3, uniform, avset\n");
+}
+
+Test(cli, run_help_exits_0, .init = cr_redirect_stdout)
+{
+    cr_assert_eq(RUN("run", "--help"), 0);
+}

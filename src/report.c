@@ -1,0 +1,540 @@
+/*
+ * report: results directory and terminal table (see report.h).
+ *
+ * Every figure is computed from the batch result in replica order, with
+ * stats_summarise / stats_wilson, so the bytes written depend only on the
+ * scenario and the replicas completed, never on threads or timing.
+ */
+#include "report.h"
+
+#include "stats.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define YEAR_S (365.0 * 86400.0)
+#define NUM "%.10g"   /* summaries: ten digits are plenty, and stable */
+#define EXACT "%.17g" /* per-replica values: round-trip exact */
+
+const char *const report_files[] = {
+    "replicas.csv", "downcount.csv", "months.csv", "run.ini", "summary.csv", NULL,
+};
+
+/* The metrics of summary.csv, in row order. */
+enum {
+    M_VM_AVAIL,
+    M_SVC_AVAIL,
+    M_DOWNTIME,
+    M_OUTAGES,
+    M_OUTAGE_LEN,
+    M_WORST,
+    M_DEFICIT,
+    M_ALLOC,
+    M_MONTHS,
+    M_DIFF,
+    M_COUNT
+};
+
+static const struct {
+    const char *name; /* metric column */
+    const char *unit; /* unit column */
+} metrics[M_COUNT] = {
+    [M_VM_AVAIL] = { "vm_availability", "fraction" },
+    [M_SVC_AVAIL] = { "service_availability", "fraction" },
+    [M_DOWNTIME] = { "downtime", "min/yr" },
+    [M_OUTAGES] = { "outages", "count/yr" },
+    [M_OUTAGE_LEN] = { "outage_mean_length", "min" },
+    [M_WORST] = { "worst_loss", "VMs" },
+    [M_DEFICIT] = { "capacity_deficit", "VM-hours/yr" },
+    [M_ALLOC] = { "alloc_failures", "VMs" },
+    [M_MONTHS] = { "month_meets_target", "probability" },
+    [M_DIFF] = { "downtime_diff_vs_baseline", "min/yr" },
+};
+
+static const stats_replica *at(const batch_result *r, uint64_t rep, size_t g)
+{
+    return &r->stats[rep * r->ngroups + g];
+}
+
+/* Fill x with metric m of group g over the replicas (M_OUTAGE_LEN: only
+ * those with an outage) and return how many. */
+static size_t gather(const report_run *run, size_t g, int m, double *x)
+{
+    const batch_result *r = run->r;
+    double per_year = YEAR_S / run->s->horizon;
+    size_t n = 0;
+    for (uint64_t i = 0; i < r->replicas; i++) {
+        const stats_replica *p = at(r, i, g);
+        switch (m) {
+        case M_VM_AVAIL: x[n++] = p->vm_availability; break;
+        case M_SVC_AVAIL: x[n++] = p->service_availability; break;
+        case M_DOWNTIME: x[n++] = p->downtime_min_per_year; break;
+        case M_OUTAGES: x[n++] = p->outages * per_year; break;
+        case M_OUTAGE_LEN:
+            if (p->outages > 0)
+                x[n++] = p->outage_mean_min;
+            break;
+        case M_WORST: x[n++] = p->worst_loss; break;
+        case M_DEFICIT: x[n++] = p->deficit_vm_hours * per_year; break;
+        case M_ALLOC: x[n++] = p->alloc_failures; break;
+        case M_DIFF:
+            x[n++] = p->downtime_min_per_year - at(r, i, run->baseline)->downtime_min_per_year;
+            break;
+        default: assert(!"not a per-replica metric");
+        }
+    }
+    return n;
+}
+
+/* P(a month meets its target): share of all months, Wilson interval. */
+static stats_summary months_summary(const report_run *run, size_t g)
+{
+    double met = 0, months = 0;
+    for (uint64_t i = 0; i < run->r->replicas; i++) {
+        met += at(run->r, i, g)->months_met;
+        months += at(run->r, i, g)->months;
+    }
+    stats_summary s = { .mean = NAN, .sd = NAN, .ci_low = NAN, .ci_high = NAN, .p5 = NAN,
+                        .p50 = NAN, .p95 = NAN, .p99 = NAN, .n = run->r->replicas };
+    if (months > 0) {
+        s.mean = met / months;
+        stats_wilson(met, months, &s.ci_low, &s.ci_high);
+    }
+    return s;
+}
+
+/* Summary of metric m of group g; `x` is scratch for R values. */
+static stats_summary summarise(const report_run *run, size_t g, int m, double *x)
+{
+    if (m == M_MONTHS)
+        return months_summary(run, g);
+    size_t n = gather(run, g, m, x);
+    return stats_summarise(x, n);
+}
+
+/* "regional", or the zones as "1 2 3". */
+static void zones_text(unsigned zones, char *buf, size_t size)
+{
+    if (!zones) {
+        snprintf(buf, size, "regional");
+        return;
+    }
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int z = 1; z <= SCEN_MAX_ZONES; z++)
+        if (zones & (1u << (z - 1)))
+            len += (size_t)snprintf(buf + len, size - len, "%s%d", len ? " " : "", z);
+}
+
+int report_write_summary(const report_run *run, csvio_writer *w)
+{
+    static const char *const head[] = {
+        "group", "orchestration", "fault_domains", "update_domains", "zones", "count",
+        "quorum", "metric", "unit", "mean", "sd", "ci_low", "ci_high", "p5", "p50",
+        "p95", "p99", "replicas", "partial",
+    };
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        csvio_cell(w, head[i]);
+    csvio_end_row(w);
+    const scenario *s = run->s;
+    double *x = malloc((run->r->replicas + 1) * sizeof *x);
+    if (x == NULL)
+        return FD_ENOMEM;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        const scen_group *sg = &s->groups[g];
+        char zones[32];
+        zones_text(sg->zones, zones, sizeof zones);
+        for (int m = 0; m < M_COUNT; m++) {
+            if (m == M_DIFF && g == run->baseline)
+                continue;
+            stats_summary sm = summarise(run, g, m, x);
+            csvio_cell(w, sg->name);
+            csvio_cell(w, scenario_mode_name(sg->mode));
+            csvio_cell_int(w, sg->fd_count);
+            csvio_cell_int(w, sg->ud_count);
+            csvio_cell(w, zones);
+            csvio_cell_int(w, sg->count);
+            csvio_cell_int(w, sg->quorum);
+            csvio_cell(w, metrics[m].name);
+            csvio_cell(w, metrics[m].unit);
+            const double v[] = { sm.mean, sm.sd, sm.ci_low, sm.ci_high,
+                                 sm.p5, sm.p50, sm.p95, sm.p99 };
+            for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+                csvio_cell_num(w, NUM, v[i]);
+            csvio_cell_int(w, (long long)sm.n);
+            csvio_cell_int(w, run->r->partial);
+            csvio_end_row(w);
+        }
+    }
+    free(x);
+    return FD_OK;
+}
+
+int report_write_replicas(const report_run *run, csvio_writer *w)
+{
+    static const char *const head[] = {
+        "replica", "group", "vm_availability", "service_availability",
+        "downtime_min_per_year", "outages", "outage_mean_min", "worst_loss",
+        "deficit_vm_hours", "months_met", "months", "alloc_failures",
+    };
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        csvio_cell(w, head[i]);
+    csvio_end_row(w);
+    for (uint64_t i = 0; i < run->r->replicas; i++)
+        for (size_t g = 0; g < run->s->ngroups; g++) {
+            const stats_replica *p = at(run->r, i, g);
+            csvio_cell_int(w, (long long)i);
+            csvio_cell(w, run->s->groups[g].name);
+            const double v[] = { p->vm_availability, p->service_availability,
+                                 p->downtime_min_per_year, p->outages, p->outage_mean_min,
+                                 p->worst_loss, p->deficit_vm_hours, p->months_met,
+                                 p->months, p->alloc_failures };
+            for (size_t k = 0; k < sizeof v / sizeof *v; k++)
+                csvio_cell_num(w, EXACT, v[k]);
+            csvio_end_row(w);
+        }
+    return FD_OK;
+}
+
+int report_write_downcount(const report_run *run, csvio_writer *w)
+{
+    static const char *const head[] = {
+        "group", "vms_down", "fraction_of_time", "hours_per_year",
+    };
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        csvio_cell(w, head[i]);
+    csvio_end_row(w);
+    const batch_result *r = run->r;
+    double total = (double)r->replicas * run->s->horizon;
+    for (size_t g = 0; g < run->s->ngroups; g++)
+        for (int k = 0; k <= r->counts[g]; k++) {
+            double frac = total > 0 ? r->downcount[g][k] / total : NAN;
+            csvio_cell(w, run->s->groups[g].name);
+            csvio_cell_int(w, k);
+            csvio_cell_num(w, NUM, frac);
+            csvio_cell_num(w, NUM, frac * 8760.0);
+            csvio_end_row(w);
+        }
+    return FD_OK;
+}
+
+int report_write_months(const report_run *run, csvio_writer *w)
+{
+    static const char *const head[] = {
+        "group", "month", "sla_target_pct", "uptime_mean_pct", "uptime_p5_pct",
+        "uptime_p50_pct", "share_met", "replicas",
+    };
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        csvio_cell(w, head[i]);
+    csvio_end_row(w);
+    const batch_result *r = run->r;
+    int nm = r->nmonths;
+    double *x = malloc((r->replicas + 1) * sizeof *x);
+    if (x == NULL)
+        return FD_ENOMEM;
+    for (size_t g = 0; g < run->s->ngroups; g++) {
+        double sla = run->s->groups[g].sla_target;
+        for (int m = 0; m < nm; m++) {
+            /* As stats_tally_finish: the last month may be shorter. */
+            double len = m == nm - 1 ? run->s->horizon - m * STATS_MONTH : STATS_MONTH;
+            double met = 0;
+            for (uint64_t i = 0; i < r->replicas; i++) {
+                double down = r->month_down[(i * r->ngroups + g) * (size_t)nm + (size_t)m];
+                x[i] = 100.0 * (len - down) / len;
+                met += x[i] >= sla;
+            }
+            stats_summary sm = stats_summarise(x, r->replicas);
+            csvio_cell(w, run->s->groups[g].name);
+            csvio_cell_int(w, m + 1);
+            csvio_cell_num(w, NUM, sla);
+            csvio_cell_num(w, NUM, sm.mean);
+            csvio_cell_num(w, NUM, sm.p5);
+            csvio_cell_num(w, NUM, sm.p50);
+            csvio_cell_num(w, NUM, r->replicas ? met / (double)r->replicas : NAN);
+            csvio_cell_int(w, (long long)r->replicas);
+            csvio_end_row(w);
+        }
+    }
+    free(x);
+    return FD_OK;
+}
+
+int report_write_ini(const report_run *run, FILE *f)
+{
+    const batch_result *r = run->r;
+    /* Record the replicas the results cover, so the file reproduces them:
+     * replicas 0..P-1 of a longer run are the same as a run of P. */
+    scenario rec = *run->s;
+    rec.replicas = (long)r->replicas;
+    fprintf(f, "; fdsim %s run record: load this file to reproduce the results\n",
+            FDSIM_VERSION);
+    fprintf(f, "; (fdsim run run.ini writes the same CSV bytes, with any -j)\n");
+    fprintf(f, "; seed: %llu\n", (unsigned long long)run->s->seed);
+    fprintf(f, "; replicas: %llu of %llu requested\n", (unsigned long long)r->replicas,
+            (unsigned long long)r->requested);
+    if (r->partial)
+        fprintf(f, "; partial: yes (interrupted; set simulation.replicas = %llu to "
+                   "run them all)\n", (unsigned long long)r->requested);
+    else
+        fprintf(f, "; partial: no\n");
+    if (run->cmdline) {
+        fputs("; command: ", f);
+        for (const char *c = run->cmdline; *c; c++)
+            fputc(*c == '\n' || *c == '\r' ? ' ' : *c, f);
+        fputc('\n', f);
+    }
+    fputc('\n', f);
+    if (scenario_write(&rec, f) < 0)
+        return -1;
+    return ferror(f) ? -1 : 0;
+}
+
+/* "DIR/NAME" on the heap, or NULL. */
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p != NULL)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+int report_write_dir(const char *dir, const report_run *run, diag *d)
+{
+    assert(run->r->ngroups == run->s->ngroups && run->baseline < run->s->ngroups);
+    enum { NCSV = 4 };
+    static int (*const writers[NCSV])(const report_run *, csvio_writer *) = {
+        report_write_replicas, report_write_downcount, report_write_months,
+        report_write_summary,
+    };
+    static const char *const names[NCSV] = {
+        "replicas.csv", "downcount.csv", "months.csv", "summary.csv",
+    };
+    csvio_writer *w[NCSV] = { NULL };
+    char *ini = NULL, *ini_tmp = NULL;
+    FILE *f = NULL;
+    bool created = false;
+    int rc = FD_OK;
+
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return diag_set(d, FD_EIO, "%s exists and is not a directory; give another "
+                            "results directory with -o", dir);
+    } else if (errno != ENOENT || mkdir(dir, 0777) != 0) {
+        return diag_set(d, FD_EIO, "cannot create the results directory %s: %s", dir,
+                        strerror(errno));
+    } else {
+        created = true;
+    }
+
+    for (int i = 0; i < NCSV && rc == FD_OK; i++) {
+        char *path = join(dir, names[i]);
+        if (path == NULL) {
+            rc = diag_set(d, FD_ENOMEM, "out of memory writing %s", dir);
+            break;
+        }
+        rc = csvio_writer_create(&w[i], path, d);
+        free(path);
+        if (rc == FD_OK && writers[i](run, w[i]) != FD_OK)
+            rc = diag_set(d, FD_ENOMEM, "out of memory writing %s/%s", dir, names[i]);
+        if (rc == FD_OK)
+            rc = csvio_writer_finish(w[i], d);
+    }
+    if (rc == FD_OK) {
+        ini = join(dir, "run.ini");
+        ini_tmp = ini ? malloc(strlen(ini) + 32) : NULL;
+        if (ini_tmp == NULL) {
+            rc = diag_set(d, FD_ENOMEM, "out of memory writing %s", dir);
+        } else {
+            /* The same temporary naming as csvio's writers. */
+            snprintf(ini_tmp, strlen(ini) + 32, "%s.tmp-%ld", ini, (long)getpid());
+            f = fopen(ini_tmp, "w");
+            if (f == NULL)
+                rc = diag_set(d, FD_EIO, "cannot create %s (for %s): %s", ini_tmp, ini,
+                              strerror(errno));
+            else if (report_write_ini(run, f) < 0 || fflush(f) != 0)
+                rc = diag_set(d, FD_EIO, "cannot write %s: %s", ini, strerror(errno));
+            if (f != NULL && fclose(f) != 0 && rc == FD_OK)
+                rc = diag_set(d, FD_EIO, "cannot write %s: %s", ini, strerror(errno));
+            f = NULL;
+        }
+    }
+    /* Commit: every file is whole; summary.csv, the one a reader opens
+     * first, last. */
+    for (int i = 0; i < NCSV - 1 && rc == FD_OK; i++)
+        rc = csvio_writer_commit(w[i], d);
+    if (rc == FD_OK && rename(ini_tmp, ini) != 0)
+        rc = diag_set(d, FD_EIO, "cannot rename %s to %s: %s", ini_tmp, ini,
+                      strerror(errno));
+    else if (rc == FD_OK) {
+        free(ini_tmp);
+        ini_tmp = NULL;
+    }
+    if (rc == FD_OK)
+        rc = csvio_writer_commit(w[NCSV - 1], d);
+
+    for (int i = 0; i < NCSV; i++)
+        csvio_writer_destroy(w[i]); /* removes any uncommitted temporary file */
+    if (ini_tmp != NULL)
+        remove(ini_tmp);
+    if (rc != FD_OK && created)
+        rmdir(dir); /* fails harmlessly if something was committed */
+    free(ini);
+    free(ini_tmp);
+    return rc;
+}
+
+/* ----------------------------------------------------------- table -- */
+
+#define CELL 80    /* bytes of one table cell (a name is < 64) */
+#define WIDTH 100  /* wrap the columns to fit this many characters */
+#define LABEL 26   /* width of the label column */
+
+enum {
+    R_NAME,
+    R_MODE,
+    R_DOMAINS,
+    R_ZONES,
+    R_VMS,
+    R_AVAIL,
+    R_AVAIL_CI,
+    R_DOWN,
+    R_TARGET,
+    R_MONTH,
+    R_WORST,
+    R_DIFF,
+    R_COUNT
+};
+
+static const char *const row_labels[R_COUNT] = {
+    [R_NAME] = "",
+    [R_MODE] = "mode",
+    [R_DOMAINS] = "fault / update domains",
+    [R_ZONES] = "zones",
+    [R_VMS] = "VMs (quorum)",
+    [R_AVAIL] = "service availability",
+    [R_AVAIL_CI] = "  95 % interval",
+    [R_DOWN] = "downtime min/yr [95 %]",
+    [R_TARGET] = "monthly SLA target",
+    [R_MONTH] = "P(month meets target)",
+    [R_WORST] = "worst concurrent loss",
+    [R_DIFF] = "vs baseline, min/yr",
+};
+
+/* Decimals for an availability in percent: at least 4, and enough to show
+ * two significant digits of the unavailability (99.99999 is not 100.0000). */
+static int avail_decimals(double pct)
+{
+    double u = 100.0 - pct;
+    int dec = 4;
+    if (u > 0 && isfinite(u)) {
+        int need = (int)ceil(-log10(u)) + 1;
+        if (need > dec)
+            dec = need;
+    }
+    return dec > 9 ? 9 : dec;
+}
+
+/* Fill the cells of group g's column. */
+static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT][CELL])
+{
+    const scen_group *sg = &run->s->groups[g];
+    snprintf(cell[R_NAME], CELL, "%s", sg->name);
+    snprintf(cell[R_MODE], CELL, "%s", scenario_mode_name(sg->mode));
+    char fd[16], ud[16];
+    if (sg->fd_count == 1)
+        snprintf(fd, sizeof fd, "FD max");
+    else
+        snprintf(fd, sizeof fd, "FD %d", sg->fd_count);
+    if (sg->ud_count > 0)
+        snprintf(ud, sizeof ud, "UD %d", sg->ud_count);
+    else
+        snprintf(ud, sizeof ud, "no UD");
+    snprintf(cell[R_DOMAINS], CELL, "%s / %s", fd, ud);
+    zones_text(sg->zones, cell[R_ZONES], CELL);
+    snprintf(cell[R_VMS], CELL, "%d (%d)", sg->count, sg->quorum);
+    snprintf(cell[R_TARGET], CELL, "%.10g %%", sg->sla_target);
+    if (run->r->replicas == 0) {
+        for (int i = R_AVAIL; i < R_COUNT; i++)
+            if (i != R_TARGET)
+                snprintf(cell[i], CELL, "-");
+        return;
+    }
+    stats_summary a = summarise(run, g, M_SVC_AVAIL, x);
+    int dec = avail_decimals(100 * a.mean);
+    snprintf(cell[R_AVAIL], CELL, "%.*f %%", dec, 100 * a.mean);
+    snprintf(cell[R_AVAIL_CI], CELL, "[%.*f, %.*f]", dec, 100 * a.ci_low, dec,
+             100 * a.ci_high);
+    stats_summary dn = summarise(run, g, M_DOWNTIME, x);
+    snprintf(cell[R_DOWN], CELL, "%.4g [%.4g, %.4g]", dn.mean, dn.ci_low, dn.ci_high);
+    stats_summary mo = summarise(run, g, M_MONTHS, x);
+    snprintf(cell[R_MONTH], CELL, "%.4f [%.4f, %.4f]", mo.mean, mo.ci_low, mo.ci_high);
+    stats_summary wl = summarise(run, g, M_WORST, x);
+    snprintf(cell[R_WORST], CELL, "mean %.3g, p99 %.3g", wl.mean, wl.p99);
+    if (g == run->baseline) {
+        snprintf(cell[R_DIFF], CELL, "(baseline)");
+    } else {
+        stats_summary df = summarise(run, g, M_DIFF, x);
+        snprintf(cell[R_DIFF], CELL, "%+.4g [%+.4g, %+.4g]", df.mean, df.ci_low, df.ci_high);
+    }
+}
+
+int report_print_table(const report_run *run, FILE *f)
+{
+    const scenario *s = run->s;
+    const batch_result *r = run->r;
+    size_t ng = s->ngroups;
+    char (*cells)[R_COUNT][CELL] = calloc(ng, sizeof *cells);
+    int *width = calloc(ng, sizeof *width);
+    double *x = malloc((r->replicas + 1) * sizeof *x);
+    if (!cells || !width || !x) {
+        free(cells);
+        free(width);
+        free(x);
+        errno = ENOMEM;
+        return -1;
+    }
+    for (size_t g = 0; g < ng; g++) {
+        column(run, g, x, cells[g]);
+        for (int i = 0; i < R_COUNT; i++) {
+            int len = (int)strlen(cells[g][i]);
+            if (len > width[g])
+                width[g] = len;
+        }
+    }
+    fprintf(f, "%llu replica%s of %.6g year%s, seed %llu", (unsigned long long)r->replicas,
+            r->replicas == 1 ? "" : "s", s->horizon / YEAR_S,
+            s->horizon == YEAR_S ? "" : "s", (unsigned long long)s->seed);
+    if (r->partial)
+        fprintf(f, "  -- PARTIAL: interrupted after %llu of %llu replicas",
+                (unsigned long long)r->replicas, (unsigned long long)r->requested);
+    fprintf(f, "\npaired differences (common random numbers) against %s\n",
+            s->groups[run->baseline].name);
+    for (size_t first = 0; first < ng;) {
+        /* A block: as many columns as fit, at least one. */
+        size_t last = first;
+        int used = LABEL;
+        do {
+            used += 2 + width[last];
+            last++;
+        } while (last < ng && used + 2 + width[last] <= WIDTH);
+        fputc('\n', f);
+        for (int i = 0; i < R_COUNT; i++) {
+            fprintf(f, "%-*s", LABEL, row_labels[i]);
+            for (size_t g = first; g < last; g++)
+                fprintf(f, "  %*s", width[g], cells[g][i]);
+            fputc('\n', f);
+        }
+        first = last;
+    }
+    free(cells);
+    free(width);
+    free(x);
+    return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,90 @@
+/*
+ * report: what a batch of replicas means, written for a spreadsheet and
+ * shown on a terminal.
+ *
+ * A results directory holds (every CSV through csvio: RFC 4180, CRLF, text
+ * cells made formula-safe; numbers with "%.10g", replicas.csv with "%.17g"):
+ *
+ *  summary.csv    tidy long format, one row per group x metric:
+ *                 group,orchestration,fault_domains,update_domains,zones,
+ *                 count,quorum,metric,unit,mean,sd,ci_low,ci_high,p5,p50,
+ *                 p95,p99,replicas,partial
+ *  replicas.csv   one row per replica x group: replica,group, then every
+ *                 field of stats_replica (stats.h) by its name
+ *  downcount.csv  group,vms_down,fraction_of_time,hours_per_year
+ *  months.csv     group,month,sla_target_pct,uptime_mean_pct,uptime_p5_pct,
+ *                 uptime_p50_pct,share_met,replicas
+ *  run.ini        the fully resolved scenario (scenario_write) after comment
+ *                 lines giving the fdsim version, seed, replicas, command
+ *                 line and whether the run is partial.  simulation.replicas
+ *                 in it is the number of replicas the results cover, so
+ *                 `fdsim run DIR/run.ini` writes the same CSV bytes (for a
+ *                 partial run, the same except the partial column).
+ *
+ * Metrics of summary.csv (metric, unit): vm_availability (fraction),
+ * service_availability (fraction), downtime (min/yr), outages (count/yr),
+ * outage_mean_length (min; over the replicas that had an outage, which the
+ * replicas column counts), worst_loss (VMs), capacity_deficit (VM-hours/yr),
+ * alloc_failures (VMs), month_meets_target (probability: mean = share of
+ * all months of all replicas that met the group's SLA target, ci = Wilson
+ * interval, sd and percentiles empty), downtime_diff_vs_baseline (min/yr:
+ * the per-replica paired difference group - baseline under common random
+ * numbers; no row for the baseline itself).  An empty cell is a value that
+ * does not exist (no replicas, no outages).  partial is 1 on every row when
+ * the run was stopped before all its replicas.
+ */
+#ifndef FDSIM_REPORT_H
+#define FDSIM_REPORT_H
+
+#include "batch.h"
+#include "csvio.h"
+#include "diag.h"
+#include "scenario.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* A finished run to report.  Every pointer is borrowed. */
+typedef struct report_run {
+    const scenario *s;       /* the resolved scenario that was run */
+    const batch_result *r;   /* its results; r->ngroups == s->ngroups */
+    size_t baseline;         /* group the paired differences are taken against */
+    const char *cmdline;     /* the command line, for run.ini; NULL: not recorded */
+} report_run;
+
+/* The files report_write_dir writes, in the order it commits them
+ * (summary.csv last), NULL-terminated. */
+extern const char *const report_files[];
+
+/* Write the results directory `dir` (created, one level, if missing; an
+ * existing non-directory is an error).  Every file is first written to a
+ * temporary name beside its final one; only when all are written are they
+ * renamed into place, so a failed write commits nothing and leaves no
+ * temporary file (and removes `dir` if this call created it).  A rename
+ * failing part way (a target replaced by a directory meanwhile) can leave
+ * earlier files of the set committed, each whole.  Returns FD_OK, or FD_EIO
+ * / FD_ENOMEM with a message naming the file in `d`.
+ * Cost: O(R x groups x (months + log R)) time, O(R) scratch memory. */
+int report_write_dir(const char *dir, const report_run *run, diag *d);
+
+/* The writers behind report_write_dir, one per CSV: each writes its header
+ * and rows to `w` (neither finished nor committed) and returns FD_OK, or
+ * FD_ENOMEM if its O(R) scratch could not be had.  Write errors stay in `w`
+ * until csvio_writer_finish. */
+int report_write_summary(const report_run *run, csvio_writer *w);
+int report_write_replicas(const report_run *run, csvio_writer *w);
+int report_write_downcount(const report_run *run, csvio_writer *w);
+int report_write_months(const report_run *run, csvio_writer *w);
+
+/* Write run.ini's content to `f`.  0 or -1 on a write error. */
+int report_write_ini(const report_run *run, FILE *f);
+
+/* Print the groups side by side to `f` (one column per group, wrapped into
+ * blocks of columns to fit 100 characters): mode and FD/UD configuration,
+ * service availability with its 95 % interval, downtime minutes per year,
+ * P(a month meets its target), worst concurrent loss and the paired
+ * difference against the baseline.  0, or -1 on a write error.
+ * Cost: O(R log R x groups). */
+int report_print_table(const report_run *run, FILE *f);
+
+#endif
