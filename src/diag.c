@@ -26,6 +26,17 @@ int diag_set(diag *d, int code, const char *fmt, ...)
     return code;
 }
 
+int diag_why(char *why, size_t whylen, const char *fmt, ...)
+{
+    if (why != NULL && whylen > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, whylen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
 const char *diag_strerror(int code)
 {
     switch (code) {

@@ -51,6 +51,12 @@ void diag_clear(diag *d);
 int diag_set(diag *d, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Write a printf-style reason into `why` (size `whylen`; NULL or 0 writes
+ * nothing) and return -1: the helper of the parsers whose contract is
+ * "return -1 with a reason in why". */
+int diag_why(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* A short static description of a status code ("bad input", ...). */
 const char *diag_strerror(int code);
 

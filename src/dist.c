@@ -57,18 +57,6 @@ static const form forms[] = {
     "empirical(FILE.csv[, column=NAME][, unit=U]) where x, a, b are "        \
     "durations such as 15m or 2.5h"
 
-/* A printf into `why` that tolerates whylen == 0; always returns -1. */
-__attribute__((format(printf, 3, 4)))
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-{
-    if (why != NULL && whylen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static int is_blank(char c)
 {
@@ -139,10 +127,10 @@ static int unknown_name(const char *name, char *why, size_t whylen)
         }
     }
     if (best != NULL && best_d <= 2)
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "unknown distribution \"%s\"; did you mean %s? valid forms: "
                     VALID_FORMS, name, best->usage);
-    return fail(why, whylen, "unknown distribution \"%s\"; valid forms: " VALID_FORMS,
+    return diag_why(why, whylen, "unknown distribution \"%s\"; valid forms: " VALID_FORMS,
                 name);
 }
 
@@ -212,7 +200,7 @@ static int cell_seconds(const char *cell, double unit, double *out,
     if (isdigit((unsigned char)cell[0]) || cell[0] == '.') {
         if (parse_plain(cell, &x) == 0) {
             if (!isfinite(x * unit) || x * unit > 1e6 * DUR_YEAR)
-                return fail(why, whylen, "\"%s\" is too large; the maximum is 1e6 "
+                return diag_why(why, whylen, "\"%s\" is too large; the maximum is 1e6 "
                             "years", cell);
             *out = x * unit;
             return 0;
@@ -251,7 +239,7 @@ static int emp_row(void *user, char **fields, size_t nfields, size_t row)
                 snprintf(names + used, sizeof names - used, "%s\"%s\"",
                          i > 0 ? ", " : "", fields[i]);
             }
-            fail(st->why, st->whylen,
+            diag_why(st->why, st->whylen,
                  "empirical: no column \"%s\" in the header of %s; its columns "
                  "are %s", st->column, st->path, names);
             return 1;
@@ -266,7 +254,7 @@ static int emp_row(void *user, char **fields, size_t nfields, size_t row)
     double x;
     char reason[256];
     if (cell_seconds(fields[st->col], st->unit, &x, reason, sizeof reason) != 0) {
-        fail(st->why, st->whylen,
+        diag_why(st->why, st->whylen,
              "empirical: %s row %zu: %s (bare numbers are in the file's unit=, "
              "default h)", st->path, row, reason);
         return 1;
@@ -275,7 +263,7 @@ static int emp_row(void *user, char **fields, size_t nfields, size_t row)
         size_t cap = st->cap == 0 ? 64 : 2 * st->cap;
         double *p = realloc(st->v, cap * sizeof *p);
         if (p == NULL) {
-            fail(st->why, st->whylen, "empirical: out of memory reading %s", st->path);
+            diag_why(st->why, st->whylen, "empirical: out of memory reading %s", st->path);
             return 1;
         }
         st->v = p;
@@ -293,11 +281,11 @@ static int load_empirical(char *const *args, const char *source, const char *bas
     const char *file = args[0], *column = args[1];
     double unit = DUR_HOUR;
     if (args[2] != NULL && (unit = unit_seconds(args[2])) == 0.0)
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "empirical: unit \"%s\" is not one of s m h d w y "
                     "(write e.g. unit=h)", args[2]);
     if (column != NULL && column[0] == '\0')
-        return fail(why, whylen, "empirical: empty column name; write column=NAME "
+        return diag_why(why, whylen, "empirical: empty column name; write column=NAME "
                     "with a name from the file's header row");
 
     char *path;
@@ -310,7 +298,7 @@ static int load_empirical(char *const *args, const char *source, const char *bas
             snprintf(path, n, "%s/%s", basedir, file);
     }
     if (path == NULL)
-        return fail(why, whylen, "out of memory");
+        return diag_why(why, whylen, "out of memory");
 
     emp_state st = {.path = path, .column = column, .unit = unit,
                     .why = why, .whylen = whylen};
@@ -320,25 +308,25 @@ static int load_empirical(char *const *args, const char *source, const char *bas
     size_t len = 0;
     int rc = -1;
     if (csvio_slurp(path, EMPIRICAL_MAX_BYTES, &buf, &len, &d) != FD_OK) {
-        fail(why, whylen, "empirical: %s", d.msg);
+        diag_why(why, whylen, "empirical: %s", d.msg);
         goto done;
     }
     int prc = csvio_parse(buf, len, path, emp_row, &st, &d);
     if (prc == 1) /* emp_row wrote the reason */
         goto done;
     if (prc != 0) {
-        fail(why, whylen, "empirical: %s", d.msg);
+        diag_why(why, whylen, "empirical: %s", d.msg);
         goto done;
     }
     if (st.n == 0) {
-        fail(why, whylen, "empirical: no samples in %s; put one duration per row "
+        diag_why(why, whylen, "empirical: no samples in %s; put one duration per row "
              "in %s (e.g. 15m, or bare numbers in unit=, default h)", path,
              column != NULL ? "that column" : "the first column");
         goto done;
     }
     out->source = strdup(source);
     if (out->source == NULL) {
-        fail(why, whylen, "out of memory");
+        diag_why(why, whylen, "out of memory");
         goto done;
     }
     out->kind = DIST_EMPIRICAL;
@@ -369,12 +357,12 @@ static int build(const form *f, char *const *args, const char *inner,
         int plain = strcmp(p, "shape") == 0 || strcmp(p, "sigma") == 0;
         if (plain) {
             if (parse_plain(args[i], &v[i]) != 0)
-                return fail(why, whylen,
+                return diag_why(why, whylen,
                             "bad distribution \"%s\": %s must be a plain number "
                             "without a unit (e.g. 1.5), not \"%s\"; write %s",
                             text, p, args[i], f->usage);
         } else if (dur_parse(args[i], &v[i], reason, sizeof reason) != 0) {
-            return fail(why, whylen, "bad distribution \"%s\": %s: %s", text, p,
+            return diag_why(why, whylen, "bad distribution \"%s\": %s: %s", text, p,
                         reason);
         }
     }
@@ -384,41 +372,41 @@ static int build(const form *f, char *const *args, const char *inner,
         break;
     case DIST_EXP:
         if (d.a <= 0.0)
-            return fail(why, whylen, "bad distribution \"%s\": exp mean must be "
+            return diag_why(why, whylen, "bad distribution \"%s\": exp mean must be "
                         "> 0; for no delay write fixed(0s)", text);
         break;
     case DIST_WEIBULL:
         d.b = v[0];
         d.a = v[1];
         if (!(d.b > 0.0))
-            return fail(why, whylen, "bad distribution \"%s\": weibull shape must "
+            return diag_why(why, whylen, "bad distribution \"%s\": weibull shape must "
                         "be > 0 (1 is exponential, > 1 wears out); write %s",
                         text, f->usage);
         if (d.a <= 0.0)
-            return fail(why, whylen, "bad distribution \"%s\": weibull scale must "
+            return diag_why(why, whylen, "bad distribution \"%s\": weibull scale must "
                         "be > 0; write %s", text, f->usage);
         break;
     case DIST_LOGNORMAL:
         d.b = v[1];
         if (d.a <= 0.0)
-            return fail(why, whylen, "bad distribution \"%s\": lognormal median "
+            return diag_why(why, whylen, "bad distribution \"%s\": lognormal median "
                         "must be > 0; write %s", text, f->usage);
         if (!(d.b >= 0.0))
-            return fail(why, whylen, "bad distribution \"%s\": lognormal sigma "
+            return diag_why(why, whylen, "bad distribution \"%s\": lognormal sigma "
                         "must be >= 0 (0 is fixed at the median); write %s",
                         text, f->usage);
         break;
     case DIST_UNIFORM:
         d.b = v[1];
         if (d.a > d.b)
-            return fail(why, whylen, "bad distribution \"%s\": uniform(a, b) needs "
+            return diag_why(why, whylen, "bad distribution \"%s\": uniform(a, b) needs "
                         "a <= b; write the smaller bound first", text);
         break;
     case DIST_EMPIRICAL:
         break;
     }
     if (!isfinite(dist_mean(&d)))
-        return fail(why, whylen, "bad distribution \"%s\": its mean overflows "
+        return diag_why(why, whylen, "bad distribution \"%s\": its mean overflows "
                     "(%s); use a larger shape or a smaller sigma", text,
                     f->kind == DIST_WEIBULL ? "shape too small" : "sigma too large");
     *out = d;
@@ -433,7 +421,7 @@ static int parse_args(const form *f, char *inner, const char *basedir,
     char *args[MAX_PARAMS] = {NULL};
     char *source = strdup(inner); /* empirical keeps its arguments as written */
     if (source == NULL)
-        return fail(why, whylen, "out of memory");
+        return diag_why(why, whylen, "out of memory");
     int rc = -1, pos = 0, seen_keyword = 0;
     char *s = inner;
     if (*s == '\0')
@@ -445,7 +433,7 @@ static int parse_args(const form *f, char *inner, const char *basedir,
         char *arg = trim(s);
         s = comma != NULL ? comma + 1 : NULL;
         if (*arg == '\0') {
-            fail(why, whylen, "bad distribution \"%s\": empty argument; write %s",
+            diag_why(why, whylen, "bad distribution \"%s\": empty argument; write %s",
                  text, f->usage);
             goto done;
         }
@@ -465,33 +453,33 @@ static int parse_args(const form *f, char *inner, const char *basedir,
                     snprintf(valid + used, sizeof valid - used, "%s%s",
                              i > 0 ? ", " : "", f->params[i]);
                 }
-                fail(why, whylen, "bad distribution \"%s\": unknown argument "
+                diag_why(why, whylen, "bad distribution \"%s\": unknown argument "
                      "\"%s\" for %s; valid: %s (write %s)", text, key, f->name,
                      valid, f->usage);
                 goto done;
             }
             if (*arg == '\0') {
-                fail(why, whylen, "bad distribution \"%s\": missing value after "
+                diag_why(why, whylen, "bad distribution \"%s\": missing value after "
                      "%s=; write %s", text, key, f->usage);
                 goto done;
             }
             seen_keyword = 1;
         } else {
             if (seen_keyword) {
-                fail(why, whylen, "bad distribution \"%s\": positional argument "
+                diag_why(why, whylen, "bad distribution \"%s\": positional argument "
                      "\"%s\" after a keyword one; write %s", text, arg, f->usage);
                 goto done;
             }
             slot = pos++;
             if (slot >= f->nparams) {
-                fail(why, whylen, "bad distribution \"%s\": extra argument \"%s\"; "
+                diag_why(why, whylen, "bad distribution \"%s\": extra argument \"%s\"; "
                      "%s takes %d (write %s)", text, arg, f->name, f->nparams,
                      f->usage);
                 goto done;
             }
         }
         if (args[slot] != NULL) {
-            fail(why, whylen, "bad distribution \"%s\": %s given twice; write %s",
+            diag_why(why, whylen, "bad distribution \"%s\": %s given twice; write %s",
                  text, f->params[slot], f->usage);
             goto done;
         }
@@ -499,7 +487,7 @@ static int parse_args(const form *f, char *inner, const char *basedir,
     }
     for (int i = 0; i < f->nrequired; i++) {
         if (args[i] == NULL) {
-            fail(why, whylen, "bad distribution \"%s\": missing argument %s; "
+            diag_why(why, whylen, "bad distribution \"%s\": missing argument %s; "
                  "write %s", text, f->params[i], f->usage);
             goto done;
         }
@@ -517,7 +505,7 @@ int dist_parse(const char *text, const char *basedir, dist *out,
         text = "";
     char *copy = strdup(text);
     if (copy == NULL)
-        return fail(why, whylen, "out of memory");
+        return diag_why(why, whylen, "out of memory");
     int rc = -1;
     char *p = copy;
     while (is_blank(*p))
@@ -533,11 +521,11 @@ int dist_parse(const char *text, const char *basedir, dist *out,
 
     double secs;
     if (*name == '\0' && after == '\0') {
-        fail(why, whylen, "empty distribution; write one of " VALID_FORMS);
+        diag_why(why, whylen, "empty distribution; write one of " VALID_FORMS);
         goto done;
     }
     if (dur_parse(text, &secs, NULL, 0) == 0) {
-        fail(why, whylen, "\"%s\" is a duration, not a distribution; write "
+        diag_why(why, whylen, "\"%s\" is a duration, not a distribution; write "
              "fixed(%s) for a constant, or one of " VALID_FORMS, text,
              trim(copy));
         goto done;
@@ -548,21 +536,21 @@ int dist_parse(const char *text, const char *basedir, dist *out,
             f = &forms[i];
     if (f == NULL) {
         if (*name == '\0')
-            fail(why, whylen, "\"%s\" is not a distribution; write one of "
+            diag_why(why, whylen, "\"%s\" is not a distribution; write one of "
                  VALID_FORMS, text);
         else
             unknown_name(name, why, whylen);
         goto done;
     }
     if (after != '(') {
-        fail(why, whylen, "bad distribution \"%s\": missing '(' after %s; write %s",
+        diag_why(why, whylen, "bad distribution \"%s\": missing '(' after %s; write %s",
              text, f->name, f->usage);
         goto done;
     }
     char *inner = p + 1;
     char *close = strchr(inner, ')');
     if (close == NULL) {
-        fail(why, whylen, "bad distribution \"%s\": missing ')'; write %s", text,
+        diag_why(why, whylen, "bad distribution \"%s\": missing ')'; write %s", text,
              f->usage);
         goto done;
     }
@@ -571,7 +559,7 @@ int dist_parse(const char *text, const char *basedir, dist *out,
     while (is_blank(*rest))
         rest++;
     if (*rest != '\0') {
-        fail(why, whylen, "bad distribution \"%s\": unexpected \"%s\" after ')'; "
+        diag_why(why, whylen, "bad distribution \"%s\": unexpected \"%s\" after ')'; "
              "write %s and nothing after it", text, rest, f->usage);
         goto done;
     }

@@ -7,6 +7,7 @@
  * "inf" and "nan" never reach strtod, and hex floats are refused after it.
  */
 #include "dur.h"
+#include "diag.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -29,18 +30,6 @@ static const struct {
 
 #define UNITS_HINT "one of s m h d w y (e.g. 15m, 2.5h, 30d; 1y = 365 d)"
 
-/* A printf into `why` that tolerates whylen == 0; always returns -1. */
-__attribute__((format(printf, 3, 4)))
-static int fail(char *why, size_t whylen, const char *fmt, ...)
-{
-    if (why != NULL && whylen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static int is_blank(char c)
 {
@@ -64,18 +53,18 @@ int dur_parse(const char *text, double *seconds, char *why, size_t whylen)
     while (is_blank(*p))
         p++;
     if (*p == '\0')
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "empty duration; write a number followed by " UNITS_HINT);
     if (*p == '-')
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "negative duration \"%s\"; durations can't be negative, "
                     "write a number >= 0 followed by " UNITS_HINT, text);
     if (*p == '+')
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "sign in duration \"%s\"; write the number without '+', "
                     "followed by " UNITS_HINT, text);
     if (!isdigit((unsigned char)*p) && *p != '.')
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "\"%s\" is not a duration; write a decimal number followed by "
                     UNITS_HINT, text);
 
@@ -83,24 +72,24 @@ int dur_parse(const char *text, double *seconds, char *why, size_t whylen)
     char *end;
     double v = strtod(p, &end);
     if (end == p)
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "\"%s\" is not a duration; write a decimal number followed by "
                     UNITS_HINT, text);
     for (const char *q = p; q < end; q++)
         if (*q == 'x' || *q == 'X')
-            return fail(why, whylen,
+            return diag_why(why, whylen,
                         "hexadecimal number in duration \"%s\"; write a decimal "
                         "number followed by " UNITS_HINT, text);
     /* Underflow to a tiny or zero value is harmless; overflow is not. */
     if (!isfinite(v) || (errno == ERANGE && v > 1.0))
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "duration \"%s\" is too large; the maximum is 1e6 years "
                     "(1000000y)", text);
 
     while (is_blank(*end))
         end++;
     if (*end == '\0')
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "missing unit in \"%s\"; write a number followed by " UNITS_HINT,
                     text);
     double unit = unit_seconds(*end);
@@ -110,7 +99,7 @@ int dur_parse(const char *text, double *seconds, char *why, size_t whylen)
     if (unit != 0.0 && end[1] != '\0' && !is_blank(end[1]))
         unit = 0.0; /* "15min": a longer word, not the unit m */
     if (unit != 0.0 && *after != '\0')
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "unexpected \"%s\" after the duration in \"%s\"; write one "
                     "number followed by " UNITS_HINT, after, text);
     if (unit == 0.0) {
@@ -118,14 +107,14 @@ int dur_parse(const char *text, double *seconds, char *why, size_t whylen)
         const char *w = end;
         while (*w != '\0' && !is_blank(*w))
             w++;
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "unknown unit \"%.*s\" in \"%s\"; write a number followed by "
                     UNITS_HINT, (int)(w - end), end, text);
     }
 
     double s = v * unit;
     if (!isfinite(s) || s > DUR_MAX)
-        return fail(why, whylen,
+        return diag_why(why, whylen,
                     "duration \"%s\" is too large; the maximum is 1e6 years "
                     "(1000000y)", text);
     *seconds = s;

@@ -6,25 +6,12 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
-#include "cli.h"
+#include "run_cli.h"
 #include "csvio.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int run_cli(int argc, char **argv)
-{
-    for (const cli_command *c = cli_commands; c->name; c++)
-        if (!strcmp(c->name, argv[0]))
-            return c->main(argc, argv);
-    cr_assert_fail("no command %s", argv[0]);
-    return -1;
-}
-
-#define RUN(...)                                                               \
-    run_cli((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)),         \
-            (char *[]){ __VA_ARGS__, NULL })
 
 static const char *const files[] = { "summary.csv", "replicas.csv", "downcount.csv",
                                      "months.csv", "run.ini" };
