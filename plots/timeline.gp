@@ -38,13 +38,14 @@ do for [g=1:ngroups] {
     doms = value(sprintf('doms%d', g))
     cnt = word(counts, g) + 0
     q = word(quorums, g) + 0
-    set label 1 word(names, g) at graph 0.01, graph 0.92 left font ',10'
+    set label 1 word(names, g).(n - 2 > 10 ? sprintf(' (%d domains)', n - 2) : '') at graph 0.01, graph 0.92 left font ',10'
     set ylabel "VMs up per domain"
     set y2label "VMs up"
     set yrange [-0.2:*]
     set y2range [-0.5:cnt + 0.5]
     if (g == ngroups) { set xlabel "hours since the wave started" } else { unset xlabel }
-    plot for [c=3:n] file using 1:c with steps lw 1.5 title word(doms, c-2), \
+    # More than 10 domains: lines without a key entry each (the key would not fit).
+    plot for [c=3:n] file using 1:c with steps lw 1.5 title (n - 2 <= 10 ? word(doms, c-2) : ''), \
          file using 1:2 axes x1y2 with steps lw 2.5 lc rgb 'black' title 'VMs up (right)', \
          q axes x1y2 with lines dt 2 lw 1.5 lc rgb '#cc0000' title sprintf('quorum %d (right)', q)
 }
