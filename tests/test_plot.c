@@ -51,7 +51,7 @@ static void remove_all(const char *dir)
     cr_assert_eq(system(cmd), 0);
 }
 
-Test(plot, every_chart_renders_a_png_and_an_svg_from_a_small_run, .timeout = 120)
+Test(plot, every_chart_renders_a_png_and_an_svg_from_a_small_run)
 {
     char tmp[] = "/tmp/fdsim-plot-test-XXXXXX";
     cr_assert_not_null(mkdtemp(tmp));
@@ -86,7 +86,7 @@ Test(plot, each_script_is_embedded_and_documents_its_variables)
     }
 }
 
-Test(plot, the_timeline_replays_any_replica_of_the_run, .timeout = 60)
+Test(plot, the_timeline_replays_any_replica_of_the_run)
 {
     char tmp[] = "/tmp/fdsim-plot-test-XXXXXX";
     cr_assert_not_null(mkdtemp(tmp));
@@ -116,7 +116,7 @@ Test(plot, bad_arguments_are_exit_status_2, .init = cr_redirect_stderr)
     rmdir(tmp);
 }
 
-Test(plot, a_missing_gnuplot_is_a_clear_error, .init = cr_redirect_stderr, .timeout = 60)
+Test(plot, a_missing_gnuplot_is_a_clear_error, .init = cr_redirect_stderr)
 {
     char tmp[] = "/tmp/fdsim-plot-test-XXXXXX";
     cr_assert_not_null(mkdtemp(tmp));

@@ -150,7 +150,7 @@ static int on_row(void *user, char **f, size_t n, size_t row)
     return 0;
 }
 
-Test(sweep, writes_one_tidy_row_per_point_group_and_metric, .timeout = 120)
+Test(sweep, writes_one_tidy_row_per_point_group_and_metric)
 {
     char tmp[] = "/tmp/fdsim-sweep-test-XXXXXX";
     cr_assert_not_null(mkdtemp(tmp));
