@@ -115,13 +115,17 @@ out:
 /* One line on stderr: "replicas 1234/10000  8123/s  ETA 1.1 s". */
 static void draw(const shared *sh, double t0)
 {
+    const batch_spec *spec = sh->spec;
     uint64_t n = atomic_load_explicit(&sh->ndone, memory_order_relaxed);
-    uint64_t total = sh->spec->replicas;
+    uint64_t total = spec->progress_total ? spec->progress_total : spec->replicas;
+    uint64_t all = spec->progress_done + n; /* of the whole job */
     double el = now_s() - t0, rate = el > 0 ? n / el : 0;
-    fprintf(stderr, "\rreplicas %llu/%llu  %.0f/s", (unsigned long long)n,
+    fprintf(stderr, "\r%s%sreplicas %llu/%llu  %.0f/s",
+            spec->progress_label ? spec->progress_label : "",
+            spec->progress_label ? "  " : "", (unsigned long long)all,
             (unsigned long long)total, rate);
-    if (rate > 0)
-        fprintf(stderr, "  ETA %.1f s", (double)(total - n) / rate);
+    if (rate > 0 && total >= all)
+        fprintf(stderr, "  ETA %.1f s", (double)(total - all) / rate);
     fputs("\033[K", stderr);
     fflush(stderr);
 }

@@ -54,6 +54,12 @@ typedef struct batch_spec {
                         double *const *downcount, double *const *month_down);
     void *user;                   /* passed to worker_create */
     bool progress;                /* draw a progress bar on stderr if it is a terminal */
+    /* A run that is one part of a larger job (a sweep): the bar counts
+     * progress_done + this batch's replicas out of progress_total, after
+     * progress_label (e.g. "point 3/12").  All zero / NULL: this batch alone. */
+    uint64_t progress_done;       /* replicas of the job finished before this batch */
+    uint64_t progress_total;      /* replicas of the whole job; 0: spec.replicas */
+    const char *progress_label;   /* shown first on the bar, or NULL */
     volatile sig_atomic_t *stop;  /* non-zero: stop at the next replica boundary; may be NULL */
 } batch_spec;
 

@@ -10,8 +10,10 @@
 #include "csvio.h"
 #include "inject.h"
 #include "place.h"
+#include "plot.h"
 #include "report.h"
 #include "scenario.h"
+#include "sweep.h"
 #include "world.h"
 
 #include <assert.h>
@@ -657,12 +659,612 @@ done:
     return status;
 }
 
+/* ------------------------------------------------------------ plot -- */
+
+static const char plot_usage[] =
+    "usage: fdsim plot DIR [--format png|svg|both] [--replica K] [--size WxH]\n"
+    "\n"
+    "Draw every chart the results in DIR support (a directory written by\n"
+    "fdsim run or fdsim sweep) with gnuplot, as DIR/NAME.png (or .svg), and\n"
+    "print the path of each file written:\n"
+    "  availability   service availability per group, 95 % interval (summary.csv)\n"
+    "  downtime_cdf   downtime per year across replicas, CDF (replicas.csv)\n"
+    "  downcount      hours per year with k VMs down at once (downcount.csv)\n"
+    "  months         monthly uptime against the SLA target (months.csv)\n"
+    "  timeline       replica K through its first maintenance wave: VMs up per\n"
+    "                 update domain or rack (replays run.ini; the same sample\n"
+    "                 path as fdsim run DIR/run.ini --trace F --trace-replica K)\n"
+    "  sweep          availability against the swept key (sweep.csv)\n"
+    "\n"
+    "  -f, --format F      png (default), svg or both\n"
+    "  -k, --replica K     the replica the timeline shows (default 0)\n"
+    "      --size WxH      image size in pixels (default 800x500)\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "gnuplot must be on PATH (Debian: apt-get install gnuplot-nox).\n"
+    "Exit status: 0 charts written, 1 gnuplot missing or failed, 2 bad input.\n";
+
+static int plot_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "format", required_argument, NULL, 'f' },
+        { "replica", required_argument, NULL, 'k' },
+        { "size", required_argument, NULL, 'z' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    plot_opts po = { .formats = PLOT_PNG, .width = 800, .height = 500 };
+    uint64_t v;
+    int c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:k:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(plot_usage, stdout);
+            return FD_EXIT_OK;
+        case 'f':
+            if (!strcmp(optarg, "png"))
+                po.formats = PLOT_PNG;
+            else if (!strcmp(optarg, "svg"))
+                po.formats = PLOT_SVG;
+            else if (!strcmp(optarg, "both"))
+                po.formats = PLOT_PNG | PLOT_SVG;
+            else {
+                fprintf(stderr, "fdsim plot: --format %s: expected png, svg or both\n", optarg);
+                return FD_EXIT_INPUT;
+            }
+            break;
+        case 'k':
+            if (parse_u64(optarg, 0, 100000000 - 1, &v) < 0) {
+                fprintf(stderr, "fdsim plot: --replica %s: expected a replica number from 0 "
+                        "(the first)\n", optarg);
+                return FD_EXIT_INPUT;
+            }
+            po.replica = v;
+            break;
+        case 'z': {
+            int w, h, n = 0;
+            if (sscanf(optarg, "%dx%d%n", &w, &h, &n) != 2 || optarg[n] != '\0' || w < 100 ||
+                h < 100 || w > 10000 || h > 10000) {
+                fprintf(stderr, "fdsim plot: --size %s: expected WIDTHxHEIGHT in pixels, each "
+                        "from 100 to 10000, e.g. 800x500\n", optarg);
+                return FD_EXIT_INPUT;
+            }
+            po.width = w;
+            po.height = h;
+            break;
+        }
+        default:
+            bad_option("plot", argc, argv);
+            return FD_EXIT_INPUT;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "fdsim plot: give one results directory, e.g. fdsim plot results\n");
+        return FD_EXIT_INPUT;
+    }
+    po.dir = argv[optind];
+    diag d;
+    diag_clear(&d);
+    int rc = plot_render(&po, stdout, &d);
+    if (fflush(stdout) != 0 && rc == FD_OK)
+        rc = diag_set(&d, FD_EIO, "cannot write to standard output");
+    if (rc != FD_OK) {
+        fprintf(stderr, "fdsim plot: %s\n", d.msg);
+        return rc == FD_EINVAL ? FD_EXIT_INPUT : FD_EXIT_FAIL;
+    }
+    return FD_EXIT_OK;
+}
+
+/* ----------------------------------------------------------- sweep -- */
+
+static const char sweep_usage[] =
+    "usage: fdsim sweep [SCENARIO] --vary KEY=FIRST:LAST:STEP | --vary KEY=V1,V2,...\n"
+    "                   [--vary ...]... [-n REPLICAS] [--seed S] [-j THREADS]\n"
+    "                   [-o DIR] [--set section.key=value]...\n"
+    "\n"
+    "Run SCENARIO (default: the built-in default scenario) at every point of\n"
+    "the Cartesian product of the --vary values, each point with the same seed\n"
+    "(common random numbers: the curves are smooth), and write DIR/sweep.csv,\n"
+    "one tidy table of every point, plus each point's usual results in\n"
+    "DIR/point-NN/.  Every point is validated before anything runs.\n"
+    "\n"
+    "  -v, --vary KEY=SPEC           a key as --set names it and its values: an\n"
+    "                                inclusive range FIRST:LAST:STEP (units allowed:\n"
+    "                                10d:40d:10d) or a list V1,V2,... (repeatable;\n"
+    "                                the first --vary varies slowest), e.g.\n"
+    "                                --vary group.db.count=3:15:2\n"
+    "  -n, --replicas N              replicas per point (simulation.replicas)\n"
+    "      --seed S                  master seed, the same for every point\n"
+    "  -j, --threads T               worker threads; 0 = one per core\n"
+    "  -o, --output DIR              a new or empty directory (default: sweep)\n"
+    "  -s, --set section.key=value   override one key for every point (repeatable)\n"
+    "  -h, --help                    show this help\n"
+    "\n"
+    "sweep.csv: point, one column per varied key, then summary.csv's columns\n"
+    "(group, orchestration, ..., metric, unit, mean, sd, ci_low, ci_high, ...).\n"
+    "Chart it with fdsim plot DIR.\n"
+    "\n"
+    "Exit status: 0 done, 1 I/O error, 2 bad input (nothing run, nothing\n"
+    "written), 3 interrupted (nothing written).\n";
+
+typedef struct sweep_opts {
+    common_opts *o;
+    sweep *sw;
+    char replicas[64], seed[64], threads[64]; /* as run_opts */
+    const char *out;
+} sweep_opts;
+
+static int sweep_own(void *ctx, int c, const char *arg)
+{
+    sweep_opts *p = ctx;
+    uint64_t v;
+    diag d;
+    diag_clear(&d);
+    switch (c) {
+    case 'v':
+        if (sweep_add(p->sw, arg, &d) != FD_OK) {
+            fprintf(stderr, "fdsim sweep: %s\n", d.msg);
+            return -1;
+        }
+        return 0;
+    case 'n':
+        if (parse_u64(arg, 1, 100000000, &v) < 0) {
+            fprintf(stderr, "fdsim sweep: -n %s: expected a whole number of replicas "
+                    "from 1 to 100000000, e.g. -n 1000\n", arg);
+            return -1;
+        }
+        snprintf(p->replicas, sizeof p->replicas, "simulation.replicas=%" PRIu64, v);
+        return add_set(p->o, "sweep", p->replicas);
+    case 'S':
+        if (parse_u64(arg, 0, UINT64_MAX, &v) < 0) {
+            fprintf(stderr, "fdsim sweep: --seed %s: expected a whole number from 0 to "
+                    "18446744073709551615\n", arg);
+            return -1;
+        }
+        snprintf(p->seed, sizeof p->seed, "simulation.seed=%" PRIu64, v);
+        return add_set(p->o, "sweep", p->seed);
+    case 'j':
+        if (parse_u64(arg, 0, 1024, &v) < 0) {
+            fprintf(stderr, "fdsim sweep: -j %s: expected a number of threads from 1 to "
+                    "1024, or 0 for one per core\n", arg);
+            return -1;
+        }
+        snprintf(p->threads, sizeof p->threads, "simulation.threads=%" PRIu64, v);
+        return add_set(p->o, "sweep", p->threads);
+    case 'o':
+        if (!*arg) {
+            fprintf(stderr, "fdsim sweep: -o needs a directory name\n");
+            return -1;
+        }
+        p->out = arg;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Load the scenario of `o` with `extra` overrides after its own; the
+ * loader's messages go to *msgs (a heap string, caller frees). */
+static int sweep_load(const common_opts *o, char *const *extra, size_t nextra, scenario **s,
+                      char **msgs)
+{
+    size_t n = o->nsets + nextra;
+    const char **sets = malloc((n + 1) * sizeof *sets);
+    size_t len = 0;
+    *msgs = NULL;
+    FILE *errs = open_memstream(msgs, &len);
+    if (!sets || !errs) {
+        free(sets);
+        if (errs)
+            fclose(errs);
+        free(*msgs);
+        *msgs = strdup("out of memory\n");
+        return FD_ENOMEM;
+    }
+    for (size_t i = 0; i < o->nsets; i++)
+        sets[i] = o->sets[i];
+    for (size_t i = 0; i < nextra; i++)
+        sets[o->nsets + i] = extra[i];
+    diag d;
+    diag_clear(&d);
+    int rc = o->scenario ? scenario_load_file(s, o->scenario, sets, n, errs, &d)
+                         : scenario_load_default(s, sets, n, errs, &d);
+    if (rc != FD_OK && rc != FD_EINVAL)
+        fprintf(errs, "%s\n", d.msg);
+    fclose(errs);
+    free(sets);
+    return rc;
+}
+
+/* Print the loader's lines after `prefix`, turning "--set X: " into "". */
+static void sweep_print_errors(const char *prefix, const char *msgs, const char *set)
+{
+    size_t sl = strlen(set);
+    for (const char *line = msgs; line && *line;) {
+        size_t n = strcspn(line, "\n");
+        const char *l = line;
+        size_t ln = n;
+        if (ln > 6 + sl + 2 && !strncmp(l, "--set ", 6) && !strncmp(l + 6, set, sl) &&
+            !strncmp(l + 6 + sl, ": ", 2)) {
+            l += 6 + sl + 2;
+            ln -= 6 + sl + 2;
+        }
+        fprintf(stderr, "fdsim sweep: %s: %.*s\n", prefix, (int)ln, l);
+        line += n + (line[n] == '\n');
+    }
+}
+
+/* "point-07": point p (0-based) among points numbered with `width` digits. */
+static char *point_name(char buf[32], int width, size_t p)
+{
+    snprintf(buf, 32, "point-%0*u", width & 7, (unsigned)((p + 1) % 10000000u));
+    return buf;
+}
+
+/* Remove a staging directory: each point's files, sweep.csv, the dirs. */
+static void sweep_remove(const char *stage, size_t npoints, int width)
+{
+    char path[4200], name[32];
+    for (size_t p = 0; p < npoints; p++) {
+        point_name(name, width, p);
+        for (const char *const *f = report_files; *f; f++) {
+            snprintf(path, sizeof path, "%s/%s/%s", stage, name, *f);
+            remove(path);
+        }
+        snprintf(path, sizeof path, "%s/%s", stage, name);
+        rmdir(path);
+    }
+    snprintf(path, sizeof path, "%s/sweep.csv", stage);
+    remove(path);
+    rmdir(stage);
+}
+
+/* csvio_parse callback: copy summary.csv rows into sweep.csv. */
+typedef struct sweep_rows {
+    csvio_writer *w;       /* sweep.csv */
+    const char *point;     /* "point-03" */
+    const sweep *sw;
+    size_t point_index;
+    bool header_done;      /* the header was written (by the first point) */
+    /* for the table: */
+    const char *keys;      /* the point's values, as text */
+} sweep_rows;
+
+static int sweep_copy_row(void *user, char **f, size_t n, size_t row)
+{
+    sweep_rows *r = user;
+    size_t idx[SWEEP_MAX_AXES];
+    sweep_point(r->sw, r->point_index, idx);
+    if (row == 1) {
+        if (r->header_done)
+            return 0;
+        r->header_done = true;
+        csvio_cell(r->w, "point");
+        for (size_t a = 0; a < sweep_naxes(r->sw); a++)
+            csvio_cell(r->w, sweep_axis_at(r->sw, a)->key);
+    } else {
+        csvio_cell(r->w, r->point);
+        for (size_t a = 0; a < sweep_naxes(r->sw); a++)
+            csvio_cell(r->w, sweep_axis_at(r->sw, a)->values[idx[a]]);
+        /* The table: one line per group, from its service_availability row
+         * (columns as report.h lists them: metric 7, mean 9, ci 11-12). */
+        if (n > 12 && !strcmp(f[7], "service_availability"))
+            printf("%-10s %-28s %-16s %14.7f %%  [%.7f, %.7f]\n", r->point, r->keys,
+                   f[0][0] == '\'' ? f[0] + 1 : f[0], 100 * strtod(f[9], NULL),
+                   100 * strtod(f[11], NULL), 100 * strtod(f[12], NULL));
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* Text cells come back with csvio's formula guard; write them bare
+         * so the writer adds it once, not twice. */
+        csvio_cell(r->w, f[i][0] == '\'' ? f[i] + 1 : f[i]);
+    }
+    csvio_end_row(r->w);
+    return 0;
+}
+
+static int sweep_main(int argc, char **argv)
+{
+    static const struct option own[] = {
+        { "vary", required_argument, NULL, 'v' },
+        { "replicas", required_argument, NULL, 'n' },
+        { "seed", required_argument, NULL, 'S' },
+        { "threads", required_argument, NULL, 'j' },
+        { "output", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 },
+    };
+    common_opts o = { 0 };
+    sweep_opts p = { .o = &o, .out = "sweep", .sw = sweep_create() };
+    if (p.sw == NULL) {
+        fprintf(stderr, "fdsim sweep: out of memory\n");
+        return FD_EXIT_FAIL;
+    }
+    int status = parse_args("sweep", sweep_usage, argc, argv, "v:n:j:o:", own, sweep_own, &p,
+                            &o);
+    if (status >= 0) {
+        sweep_destroy(p.sw);
+        free(o.sets);
+        return status;
+    }
+    status = FD_EXIT_OK;
+    size_t npoints = sweep_npoints(p.sw), naxes = sweep_naxes(p.sw);
+    scenario *base = NULL, **pts = NULL;
+    char *sets[SWEEP_MAX_AXES] = { NULL };
+    char *msgs = NULL, *stage = NULL, *cmdline = NULL, *sweep_path = NULL;
+    csvio_writer *w = NULL;
+    batch_result *res = NULL;
+    int *counts = NULL;
+    bool staged = false, handlers = false;
+    struct sigaction sa, old_int, old_term;
+    int width = 2;
+    for (size_t n = npoints; n >= 100; n /= 10)
+        width++;
+    diag d;
+    diag_clear(&d);
+
+    if (naxes == 0) {
+        fprintf(stderr, "fdsim sweep: give at least one --vary KEY=SPEC, e.g. "
+                "--vary group.db.count=3:15:2\n");
+        status = FD_EXIT_INPUT;
+        goto done;
+    }
+    /* The scenario itself, then each value alone, then every point. */
+    if ((base = load(&o, &status)) == NULL)
+        goto done;
+    for (size_t a = 0; a < naxes; a++) {
+        const sweep_axis *ax = sweep_axis_at(p.sw, a);
+        for (size_t i = 0; i < ax->nvalues; i++) {
+            char set[4096];
+            snprintf(set, sizeof set, "%s=%s", ax->key, ax->values[i]);
+            char *one = set;
+            scenario *s = NULL;
+            int rc = sweep_load(&o, &one, 1, &s, &msgs);
+            scenario_destroy(s);
+            if (rc != FD_OK) {
+                char prefix[4200];
+                snprintf(prefix, sizeof prefix, "--vary %s", set);
+                sweep_print_errors(prefix, msgs, set);
+                status = rc == FD_ENOMEM ? FD_EXIT_FAIL : FD_EXIT_INPUT;
+                free(msgs);
+                msgs = NULL;
+                break; /* one value is enough to show the key is wrong */
+            }
+            free(msgs);
+            msgs = NULL;
+        }
+    }
+    if (status != FD_EXIT_OK)
+        goto done;
+    pts = calloc(npoints, sizeof *pts);
+    if (pts == NULL) {
+        fprintf(stderr, "fdsim sweep: out of memory\n");
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+    uint64_t total = 0;
+    int bad = 0;
+    for (size_t pt = 0; pt < npoints; pt++) {
+        if (sweep_point_sets(p.sw, pt, sets) != FD_OK) {
+            fprintf(stderr, "fdsim sweep: out of memory\n");
+            status = FD_EXIT_FAIL;
+            goto done;
+        }
+        int rc = sweep_load(&o, sets, naxes, &pts[pt], &msgs);
+        if (rc != FD_OK && bad++ < 10) {
+            char label[1024], prefix[1100], name[32];
+            snprintf(prefix, sizeof prefix, "%s (%s)", point_name(name, width, pt),
+                     sweep_point_label(p.sw, pt, label, sizeof label));
+            sweep_print_errors(prefix, msgs, "");
+        }
+        if (rc != FD_OK)
+            status = rc == FD_ENOMEM ? FD_EXIT_FAIL : FD_EXIT_INPUT;
+        else
+            total += (uint64_t)pts[pt]->replicas;
+        free(msgs);
+        msgs = NULL;
+        for (size_t a = 0; a < naxes; a++) {
+            free(sets[a]);
+            sets[a] = NULL;
+        }
+    }
+    if (bad > 10)
+        fprintf(stderr, "fdsim sweep: ... and %d more invalid points\n", bad - 10);
+    if (status != FD_EXIT_OK)
+        goto done;
+
+    /* The output: a new or empty directory, filled through a staging one. */
+    struct stat st;
+    if (stat(p.out, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "fdsim sweep: -o %s: exists and is not a directory; give a new "
+                    "directory for the sweep\n", p.out);
+            status = FD_EXIT_INPUT;
+            goto done;
+        }
+        if (rmdir(p.out) != 0) {
+            fprintf(stderr, "fdsim sweep: -o %s: exists and is not empty; give a new or "
+                    "empty directory (a sweep never mixes its points with older files)\n",
+                    p.out);
+            status = FD_EXIT_INPUT;
+            goto done;
+        }
+        mkdir(p.out, st.st_mode & 07777); /* put it back until the commit */
+    }
+    size_t sl = strlen(p.out) + 32;
+    stage = malloc(sl);
+    sweep_path = malloc(sl + 16);
+    cmdline = command_line(argc, argv);
+    if (!stage || !sweep_path || !cmdline) {
+        fprintf(stderr, "fdsim sweep: out of memory\n");
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+    snprintf(stage, sl, "%s.tmp-%ld", p.out, (long)getpid());
+    if (mkdir(stage, 0777) != 0) {
+        fprintf(stderr, "fdsim sweep: cannot create %s: %s\n", stage, strerror(errno));
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+    staged = true;
+    snprintf(sweep_path, sl + 16, "%s/sweep.csv", stage);
+    if (csvio_writer_create(&w, sweep_path, &d) != FD_OK) {
+        fprintf(stderr, "fdsim sweep: %s\n", d.msg);
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+
+    run_stop = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    handlers = true;
+
+    printf("sweep of %zu point%s, %llu replicas in all, seed %llu\n\n", npoints,
+           npoints == 1 ? "" : "s", (unsigned long long)total,
+           (unsigned long long)base->seed);
+    printf("%-10s %-28s %-16s %16s  %s\n", "point", "values", "group",
+           "availability", "95 % interval");
+    sweep_rows rows = { .w = w, .sw = p.sw };
+    uint64_t done_reps = 0;
+    double wall = 0;
+    for (size_t pt = 0; pt < npoints; pt++) {
+        scenario *s = pts[pt];
+        free(counts);
+        counts = malloc(s->ngroups * sizeof *counts);
+        char point[32], label[1024], bar[64], *pcmd = NULL;
+        point_name(point, width, pt);
+        sweep_point_label(p.sw, pt, label, sizeof label);
+        size_t pl = strlen(cmdline) + strlen(label) + 64;
+        pcmd = malloc(pl);
+        if (!counts || !pcmd) {
+            free(pcmd);
+            fprintf(stderr, "fdsim sweep: out of memory\n");
+            status = FD_EXIT_FAIL;
+            goto done;
+        }
+        snprintf(pcmd, pl, "%s  # %s: %s", cmdline, point, label);
+        for (size_t g = 0; g < s->ngroups; g++)
+            counts[g] = s->groups[g].count;
+        int threads = s->threads;
+        if (threads == 0) {
+            long n = sysconf(_SC_NPROCESSORS_ONLN);
+            threads = n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
+        }
+        snprintf(bar, sizeof bar, "point %zu/%zu", pt + 1, npoints);
+        run_ctx ctx = { .s = s, .nmonths = months_in(s->horizon) };
+        batch_spec spec = {
+            .ngroups = s->ngroups,
+            .counts = counts,
+            .nmonths = ctx.nmonths,
+            .replicas = (uint64_t)s->replicas,
+            .threads = threads,
+            .worker_create = run_worker_create,
+            .worker_destroy = run_worker_destroy,
+            .replica = run_replica,
+            .user = &ctx,
+            .progress = true,
+            .progress_done = done_reps,
+            .progress_total = total,
+            .progress_label = bar,
+            .stop = &run_stop,
+        };
+        batch_result_destroy(res);
+        res = NULL;
+        if (batch_run(&spec, &res, &d) != FD_OK) {
+            free(pcmd);
+            fprintf(stderr, "fdsim sweep: %s: %s\n", point, d.msg);
+            status = FD_EXIT_FAIL;
+            goto done;
+        }
+        wall += res->wall;
+        if (res->partial) {
+            free(pcmd);
+            fprintf(stderr, "fdsim sweep: interrupted at %s; nothing written\n", point);
+            status = FD_EXIT_PARTIAL;
+            goto done;
+        }
+        done_reps += res->replicas;
+        report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = pcmd };
+        char pdir[4200];
+        snprintf(pdir, sizeof pdir, "%s/%s", stage, point);
+        int rc = report_write_dir(pdir, &rr, &d);
+        /* The point's summary, again, into sweep.csv. */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = rc == FD_OK ? open_memstream(&buf, &len) : NULL;
+        csvio_writer *mw = mem ? csvio_writer_stream(mem) : NULL;
+        if (rc == FD_OK && (!mw || report_write_summary(&rr, mw) != FD_OK ||
+                            csvio_writer_finish(mw, &d) != FD_OK))
+            rc = diag_set(&d, FD_ENOMEM, "out of memory");
+        csvio_writer_destroy(mw);
+        if (mem)
+            fclose(mem);
+        rows.point = point;
+        rows.point_index = pt;
+        rows.keys = label;
+        if (rc == FD_OK)
+            rc = csvio_parse(buf, len, "summary", sweep_copy_row, &rows, &d);
+        free(buf);
+        free(pcmd);
+        if (rc != FD_OK) {
+            fprintf(stderr, "fdsim sweep: %s\n", d.msg);
+            status = FD_EXIT_FAIL;
+            goto done;
+        }
+    }
+    if (csvio_writer_finish(w, &d) != FD_OK || csvio_writer_commit(w, &d) != FD_OK) {
+        fprintf(stderr, "fdsim sweep: %s\n", d.msg);
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+    /* Commit: the staging directory becomes DIR (an empty DIR is replaced). */
+    rmdir(p.out);
+    if (rename(stage, p.out) != 0) {
+        fprintf(stderr, "fdsim sweep: cannot rename %s to %s: %s\n", stage, p.out,
+                strerror(errno));
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+    staged = false;
+    char first[32], last[32];
+    printf("\n%zu points in %.3g s\nwrote %s/: sweep.csv and %s/ to %s/ (each: summary.csv "
+           "replicas.csv downcount.csv months.csv run.ini)\n", npoints, wall, p.out,
+           point_name(first, width, 0), point_name(last, width, npoints - 1));
+    if (fflush(stdout) != 0)
+        status = FD_EXIT_FAIL;
+done:
+    if (handlers) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+    }
+    csvio_writer_destroy(w);
+    if (staged)
+        sweep_remove(stage, npoints, width);
+    batch_result_destroy(res);
+    for (size_t pt = 0; pts && pt < npoints; pt++)
+        scenario_destroy(pts[pt]);
+    free(pts);
+    free(counts);
+    free(stage);
+    free(sweep_path);
+    free(cmdline);
+    scenario_destroy(base);
+    sweep_destroy(p.sw);
+    free(o.sets);
+    return status;
+}
+
 /* ------------------------------------------------------------ table -- */
 
 const cli_command cli_commands[] = {
     { "check", "validate a scenario and print it fully resolved", check_main },
     { "place", "show where every VM of every group lands, and what one failure costs", place_main },
     { "run", "run the Monte Carlo replicas and write the results directory", run_main },
+    { "sweep", "run a scenario over a grid of values and write sweep.csv", sweep_main },
+    { "plot", "draw the charts of a results or sweep directory with gnuplot", plot_main },
     { NULL, NULL, NULL },
 };
 

@@ -14,4 +14,12 @@ extern const size_t embed_regions_csv_len;
 extern const char embed_skus_csv[];      /* data/skus.csv */
 extern const size_t embed_skus_csv_len;
 
+/* plots/NAME.gp, the gnuplot scripts of fdsim plot. */
+extern const char embed_plot_availability[];
+extern const char embed_plot_downtime_cdf[];
+extern const char embed_plot_downcount[];
+extern const char embed_plot_months[];
+extern const char embed_plot_timeline[];
+extern const char embed_plot_sweep[];
+
 #endif

@@ -116,6 +116,8 @@ struct inject {
     int nscratch_max;
     int *hbuf;          /* 2 x hosts per rack: a burst's choice */
     csvio_writer *trace;
+    inject_observe_fn obs; /* called after each event, or NULL */
+    void *obs_user;     /* passed to obs */
 };
 
 static double draw(const dist *d, gsl_rng *r)
@@ -978,6 +980,21 @@ static void observe(inject *in, const evq_event *ev)
             csvio_cell_int(in->trace, in->g[g].last_down);
         csvio_end_row(in->trace);
     }
+    if (in->obs) {
+        char what[SCEN_NAME_MAX + 64];
+        in->obs(in->obs_user, in, t, ev_names[ev->type], describe(in, ev, what, sizeof what));
+    }
+}
+
+void inject_set_observer(inject *in, inject_observe_fn fn, void *user)
+{
+    in->obs = fn;
+    in->obs_user = user;
+}
+
+bool inject_vm_is_up(const inject *in, size_t g, int vm)
+{
+    return vmstate_vm_is_up(in->vs, g, vm) != 0;
 }
 
 void inject_trace_header(const inject *in, csvio_writer *trace)

@@ -43,6 +43,7 @@
 #include "scenario.h"
 #include "stats.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +62,21 @@ void inject_destroy(inject *in);
  * group's VMs down after it); inject_trace_header writes the header.
  * Cost: O(events x groups). */
 void inject_replica(inject *in, uint64_t replica, stats_replica *out, csvio_writer *trace);
+
+/* Called after every event of a replica, once the VMs' states reflect it:
+ * `t` is the simulated time in seconds, `event` and `target` the names a
+ * trace row shows ("rebootful_step", "avset UD 2").  The strings are valid
+ * during the call only.  The observer may read the inject (inject_vm_is_up,
+ * inject_placement) but must not change it. */
+typedef void (*inject_observe_fn)(void *user, const inject *in, double t,
+                                  const char *event, const char *target);
+
+/* Call `fn(user, ...)` after every event of the following replicas; NULL
+ * stops.  Cost: the describing of each event, plus what `fn` does. */
+void inject_set_observer(inject *in, inject_observe_fn fn, void *user);
+
+/* Whether VM `vm` of group g is up now.  O(depth of the world tree). */
+bool inject_vm_is_up(const inject *in, size_t g, int vm);
 
 /* Write the header row of a trace. */
 void inject_trace_header(const inject *in, csvio_writer *trace);

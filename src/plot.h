@@ -1,0 +1,69 @@
+/*
+ * plot: charts of a results directory, drawn by gnuplot.
+ *
+ * The gnuplot scripts live in plots/ and are compiled into the binary
+ * (embed.h), so `fdsim plot` works from any directory.  The scripts stay
+ * simple because they never read fdsim's CSV: this module reads the CSV
+ * with csvio (libcsv), reshapes what a chart needs (filters rows, sorts a
+ * CDF, replays one replica for the timeline) and writes small
+ * whitespace-separated .dat files to a private temporary directory, which
+ * it removes afterwards.  Every .dat holds one block per curve (blocks
+ * separated by two blank lines, gnuplot's `index`); the first line of a
+ * block is a header whose first cell is the curve's title (gnuplot's
+ * `columnheader(1)`).
+ *
+ * Charts, each drawn when its input is in the directory:
+ *   availability   summary.csv   service availability per group, 95 % interval
+ *   downtime_cdf   replicas.csv  downtime per year across replicas (CDF)
+ *   downcount      downcount.csv time-weighted distribution of VMs down at once
+ *   months         months.csv    monthly uptime against the SLA target
+ *   timeline       run.ini       replica K replayed through its first
+ *                                maintenance wave: VMs up per update domain
+ *                                (Availability Set, Uniform) or per rack
+ *                                (Flexible: its fault domains)
+ *   sweep          sweep.csv     availability against the first swept key,
+ *                                one line per group (and other swept values)
+ */
+#ifndef FDSIM_PLOT_H
+#define FDSIM_PLOT_H
+
+#include "diag.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Output formats, a bit set. */
+enum { PLOT_PNG = 1, PLOT_SVG = 2 };
+
+/* What to draw. */
+typedef struct plot_opts {
+    const char *dir;      /* the results (or sweep) directory; charts go there too */
+    int formats;          /* PLOT_PNG | PLOT_SVG, not 0 */
+    uint64_t replica;     /* the replica the timeline replays */
+    int width, height;    /* image size in pixels (SVG: points) */
+} plot_opts;
+
+/* The charts, in drawing order; each names plots/NAME.gp and the file it
+ * reads ("run.ini" for the timeline).  NULL-terminated. */
+extern const char *const plot_names[];
+extern const char *const plot_inputs[];
+
+/* The gnuplot script of chart `name` (embedded plots/NAME.gp), or NULL. */
+const char *plot_script(const char *name);
+
+/* Find gnuplot on PATH: the full path in buf (size bytes) and FD_OK, or
+ * FD_EIO with a message saying how to install it. */
+int plot_find_gnuplot(char *buf, size_t size, diag *d);
+
+/* Draw every chart whose input is in opts->dir, as DIR/NAME.png and/or
+ * DIR/NAME.svg, printing each path written to `out` as it is done.
+ * Returns FD_OK; FD_EINVAL when the directory holds no input of any chart
+ * or a replica beyond the run; FD_EIO when gnuplot is missing or fails, or
+ * an input cannot be read (a malformed CSV is FD_EINVAL); FD_ENOMEM.  The
+ * message in `d` names the file.  Charts drawn before an error stay.
+ * Cost: O(R log R) for the CDF, one replica for the timeline, and a
+ * gnuplot process per chart and format. */
+int plot_render(const plot_opts *opts, FILE *out, diag *d);
+
+#endif
