@@ -306,12 +306,18 @@ static const char run_usage[] =
     "marked partial.  Exit status: 0 done, 1 I/O error, 2 bad input (nothing\n"
     "run), 3 interrupted (partial results written).\n";
 
-typedef struct run_opts {
+/* The options run and sweep share: -n, --seed and -j become --set
+ * overrides (so validation and messages are the scenario's), -o a path. */
+typedef struct batch_opts {
     common_opts *o;          /* to append -n / --seed / -j as --set values */
     char replicas[64];       /* "simulation.replicas=N" for -n */
     char seed[64];           /* "simulation.seed=S" for --seed */
     char threads[64];        /* "simulation.threads=T" for -j */
     const char *out;         /* -o DIR */
+} batch_opts;
+
+typedef struct run_opts {
+    batch_opts b;            /* -n, --seed, -j, -o */
     const char *baseline;    /* --baseline NAME, or NULL */
     const char *trace;       /* --trace FILE, or NULL */
     uint64_t trace_replica;  /* --trace-replica K */
@@ -332,42 +338,56 @@ static int parse_u64(const char *arg, uint64_t lo, uint64_t hi, uint64_t *v)
     return 0;
 }
 
-static int run_own(void *ctx, int c, const char *arg)
+/* Handle -n, --seed, -j or -o of subcommand `cmd`: 0 done, -1 bad value
+ * (printed), 1 when `c` is none of them. */
+static int batch_own(const char *cmd, batch_opts *p, int c, const char *arg)
 {
-    run_opts *p = ctx;
     uint64_t v;
     switch (c) {
     case 'n':
         if (parse_u64(arg, 1, 100000000, &v) < 0) {
-            fprintf(stderr, "fdsim run: -n %s: expected a whole number of replicas "
-                    "from 1 to 100000000, e.g. -n 1000\n", arg);
+            fprintf(stderr, "fdsim %s: -n %s: expected a whole number of replicas "
+                    "from 1 to 100000000, e.g. -n 1000\n", cmd, arg);
             return -1;
         }
         snprintf(p->replicas, sizeof p->replicas, "simulation.replicas=%" PRIu64, v);
-        return add_set(p->o, "run", p->replicas);
+        return add_set(p->o, cmd, p->replicas);
     case 'S':
         if (parse_u64(arg, 0, UINT64_MAX, &v) < 0) {
-            fprintf(stderr, "fdsim run: --seed %s: expected a whole number from 0 to "
-                    "18446744073709551615\n", arg);
+            fprintf(stderr, "fdsim %s: --seed %s: expected a whole number from 0 to "
+                    "18446744073709551615\n", cmd, arg);
             return -1;
         }
         snprintf(p->seed, sizeof p->seed, "simulation.seed=%" PRIu64, v);
-        return add_set(p->o, "run", p->seed);
+        return add_set(p->o, cmd, p->seed);
     case 'j':
         if (parse_u64(arg, 0, 1024, &v) < 0) {
-            fprintf(stderr, "fdsim run: -j %s: expected a number of threads from 1 to "
-                    "1024, or 0 for one per core\n", arg);
+            fprintf(stderr, "fdsim %s: -j %s: expected a number of threads from 1 to "
+                    "1024, or 0 for one per core\n", cmd, arg);
             return -1;
         }
         snprintf(p->threads, sizeof p->threads, "simulation.threads=%" PRIu64, v);
-        return add_set(p->o, "run", p->threads);
+        return add_set(p->o, cmd, p->threads);
     case 'o':
         if (!*arg) {
-            fprintf(stderr, "fdsim run: -o needs a directory name\n");
+            fprintf(stderr, "fdsim %s: -o needs a directory name\n", cmd);
             return -1;
         }
         p->out = arg;
         return 0;
+    default:
+        return 1;
+    }
+}
+
+static int run_own(void *ctx, int c, const char *arg)
+{
+    run_opts *p = ctx;
+    int rc = batch_own("run", &p->b, c, arg);
+    if (rc != 1)
+        return rc;
+    uint64_t v;
+    switch (c) {
     case 'b':
         p->baseline = arg;
         return 0;
@@ -523,7 +543,7 @@ static int run_main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     common_opts o = { 0 };
-    run_opts p = { .o = &o, .out = "results" };
+    run_opts p = { .b = { .o = &o, .out = "results" } };
     int status = parse_args("run", run_usage, argc, argv, "n:j:o:", own, run_own, &p, &o);
     if (status >= 0) {
         free(o.sets);
@@ -568,9 +588,9 @@ static int run_main(int argc, char **argv)
         goto done;
     }
     struct stat st;
-    if (stat(p.out, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    if (stat(p.b.out, &st) == 0 && !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "fdsim run: -o %s: exists and is not a directory; give a "
-                "directory for the results\n", p.out);
+                "directory for the results\n", p.b.out);
         status = FD_EXIT_INPUT;
         goto done;
     }
@@ -625,7 +645,7 @@ static int run_main(int argc, char **argv)
         fprintf(stderr, "fdsim run: cannot write to standard output\n");
         status = FD_EXIT_FAIL;
     }
-    if (report_write_dir(p.out, &rr, &d) != FD_OK) {
+    if (report_write_dir(p.b.out, &rr, &d) != FD_OK) {
         fprintf(stderr, "fdsim run: %s\n", d.msg);
         status = FD_EXIT_FAIL;
         goto done;
@@ -633,7 +653,7 @@ static int run_main(int argc, char **argv)
     printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
            (unsigned long long)res->events, res->wall,
            res->wall > 0 ? (double)res->replicas / res->wall : 0.0, threads,
-           threads == 1 ? "" : "s", p.out);
+           threads == 1 ? "" : "s", p.b.out);
     for (const char *const *f = report_files; *f; f++)
         printf(" %s", *f);
     putchar('\n');
@@ -790,16 +810,16 @@ static const char sweep_usage[] =
     "written), 3 interrupted (nothing written).\n";
 
 typedef struct sweep_opts {
-    common_opts *o;
-    sweep *sw;
-    char replicas[64], seed[64], threads[64]; /* as run_opts */
-    const char *out;
+    batch_opts b; /* -n, --seed, -j, -o */
+    sweep *sw;    /* the --vary axes */
 } sweep_opts;
 
 static int sweep_own(void *ctx, int c, const char *arg)
 {
     sweep_opts *p = ctx;
-    uint64_t v;
+    int rc = batch_own("sweep", &p->b, c, arg);
+    if (rc != 1)
+        return rc;
     diag d;
     diag_clear(&d);
     switch (c) {
@@ -808,37 +828,6 @@ static int sweep_own(void *ctx, int c, const char *arg)
             fprintf(stderr, "fdsim sweep: %s\n", d.msg);
             return -1;
         }
-        return 0;
-    case 'n':
-        if (parse_u64(arg, 1, 100000000, &v) < 0) {
-            fprintf(stderr, "fdsim sweep: -n %s: expected a whole number of replicas "
-                    "from 1 to 100000000, e.g. -n 1000\n", arg);
-            return -1;
-        }
-        snprintf(p->replicas, sizeof p->replicas, "simulation.replicas=%" PRIu64, v);
-        return add_set(p->o, "sweep", p->replicas);
-    case 'S':
-        if (parse_u64(arg, 0, UINT64_MAX, &v) < 0) {
-            fprintf(stderr, "fdsim sweep: --seed %s: expected a whole number from 0 to "
-                    "18446744073709551615\n", arg);
-            return -1;
-        }
-        snprintf(p->seed, sizeof p->seed, "simulation.seed=%" PRIu64, v);
-        return add_set(p->o, "sweep", p->seed);
-    case 'j':
-        if (parse_u64(arg, 0, 1024, &v) < 0) {
-            fprintf(stderr, "fdsim sweep: -j %s: expected a number of threads from 1 to "
-                    "1024, or 0 for one per core\n", arg);
-            return -1;
-        }
-        snprintf(p->threads, sizeof p->threads, "simulation.threads=%" PRIu64, v);
-        return add_set(p->o, "sweep", p->threads);
-    case 'o':
-        if (!*arg) {
-            fprintf(stderr, "fdsim sweep: -o needs a directory name\n");
-            return -1;
-        }
-        p->out = arg;
         return 0;
     default:
         return -1;
@@ -975,7 +964,7 @@ static int sweep_main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     common_opts o = { 0 };
-    sweep_opts p = { .o = &o, .out = "sweep", .sw = sweep_create() };
+    sweep_opts p = { .b = { .o = &o, .out = "sweep" }, .sw = sweep_create() };
     if (p.sw == NULL) {
         fprintf(stderr, "fdsim sweep: out of memory\n");
         return FD_EXIT_FAIL;
@@ -1075,23 +1064,23 @@ static int sweep_main(int argc, char **argv)
 
     /* The output: a new or empty directory, filled through a staging one. */
     struct stat st;
-    if (stat(p.out, &st) == 0) {
+    if (stat(p.b.out, &st) == 0) {
         if (!S_ISDIR(st.st_mode)) {
             fprintf(stderr, "fdsim sweep: -o %s: exists and is not a directory; give a new "
-                    "directory for the sweep\n", p.out);
+                    "directory for the sweep\n", p.b.out);
             status = FD_EXIT_INPUT;
             goto done;
         }
-        if (rmdir(p.out) != 0) {
+        if (rmdir(p.b.out) != 0) {
             fprintf(stderr, "fdsim sweep: -o %s: exists and is not empty; give a new or "
                     "empty directory (a sweep never mixes its points with older files)\n",
-                    p.out);
+                    p.b.out);
             status = FD_EXIT_INPUT;
             goto done;
         }
-        mkdir(p.out, st.st_mode & 07777); /* put it back until the commit */
+        mkdir(p.b.out, st.st_mode & 07777); /* put it back until the commit */
     }
-    size_t sl = strlen(p.out) + 32;
+    size_t sl = strlen(p.b.out) + 32;
     stage = malloc(sl);
     sweep_path = malloc(sl + 16);
     cmdline = command_line(argc, argv);
@@ -1100,7 +1089,7 @@ static int sweep_main(int argc, char **argv)
         status = FD_EXIT_FAIL;
         goto done;
     }
-    snprintf(stage, sl, "%s.tmp-%ld", p.out, (long)getpid());
+    snprintf(stage, sl, "%s.tmp-%ld", p.b.out, (long)getpid());
     if (mkdir(stage, 0777) != 0) {
         fprintf(stderr, "fdsim sweep: cannot create %s: %s\n", stage, strerror(errno));
         status = FD_EXIT_FAIL;
@@ -1221,9 +1210,9 @@ static int sweep_main(int argc, char **argv)
         goto done;
     }
     /* Commit: the staging directory becomes DIR (an empty DIR is replaced). */
-    rmdir(p.out);
-    if (rename(stage, p.out) != 0) {
-        fprintf(stderr, "fdsim sweep: cannot rename %s to %s: %s\n", stage, p.out,
+    rmdir(p.b.out);
+    if (rename(stage, p.b.out) != 0) {
+        fprintf(stderr, "fdsim sweep: cannot rename %s to %s: %s\n", stage, p.b.out,
                 strerror(errno));
         status = FD_EXIT_FAIL;
         goto done;
@@ -1231,7 +1220,7 @@ static int sweep_main(int argc, char **argv)
     staged = false;
     char first[32], last[32];
     printf("\n%zu points in %.3g s\nwrote %s/: sweep.csv and %s/ to %s/ (each: summary.csv "
-           "replicas.csv downcount.csv months.csv run.ini)\n", npoints, wall, p.out,
+           "replicas.csv downcount.csv months.csv run.ini)\n", npoints, wall, p.b.out,
            point_name(first, width, 0), point_name(last, width, npoints - 1));
     if (fflush(stdout) != 0)
         status = FD_EXIT_FAIL;
