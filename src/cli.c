@@ -530,6 +530,70 @@ static int run_trace(const scenario *s, const char *path, uint64_t k)
     return rc;
 }
 
+/* Signals that stop a run at the next replica: install and restore. */
+typedef struct catcher {
+    struct sigaction old_int, old_term; /* what was installed before */
+} catcher;
+
+static void catch_signals(catcher *c)
+{
+    struct sigaction sa;
+    run_stop = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &c->old_int);
+    sigaction(SIGTERM, &sa, &c->old_term);
+}
+
+static void release_signals(const catcher *c)
+{
+    sigaction(SIGINT, &c->old_int, NULL);
+    sigaction(SIGTERM, &c->old_term, NULL);
+}
+
+/* The worker threads a scenario asks for: simulation.threads, 0 = one per core. */
+static int threads_of(const scenario *s)
+{
+    if (s->threads > 0)
+        return s->threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
+}
+
+/* Run the replicas of `s` on threads_of(s) threads with the progress bar
+ * at `done` of `total` replicas (0, 0: this run alone), labelled `label`
+ * (may be NULL).  FD_OK or FD_ENOMEM (message in d). */
+static int run_batch(const scenario *s, uint64_t done, uint64_t total, const char *label,
+                     batch_result **res, diag *d)
+{
+    int *counts = malloc(s->ngroups * sizeof *counts + 1);
+    if (!counts)
+        return diag_set(d, FD_ENOMEM, "out of memory");
+    for (size_t g = 0; g < s->ngroups; g++)
+        counts[g] = s->groups[g].count;
+    run_ctx ctx = { .s = s, .nmonths = months_in(s->horizon) };
+    batch_spec spec = {
+        .ngroups = s->ngroups,
+        .counts = counts,
+        .nmonths = ctx.nmonths,
+        .replicas = (uint64_t)s->replicas,
+        .threads = threads_of(s),
+        .worker_create = run_worker_create,
+        .worker_destroy = run_worker_destroy,
+        .replica = run_replica,
+        .user = &ctx,
+        .progress = true,
+        .progress_done = done,
+        .progress_total = total,
+        .progress_label = label,
+        .stop = &run_stop,
+    };
+    int rc = batch_run(&spec, res, d);
+    free(counts);
+    return rc;
+}
+
 static int run_main(int argc, char **argv)
 {
     static const struct option own[] = {
@@ -552,10 +616,9 @@ static int run_main(int argc, char **argv)
     status = FD_EXIT_OK;
     scenario *s = load(&o, &status);
     batch_result *res = NULL;
-    int *counts = NULL;
     char *cmdline = NULL;
     size_t baseline = 0;
-    struct sigaction sa, old_int, old_term;
+    catcher sig;
     bool handlers = false;
     diag d;
     diag_clear(&d);
@@ -595,47 +658,19 @@ static int run_main(int argc, char **argv)
         goto done;
     }
     cmdline = command_line(argc, argv);
-    counts = malloc(s->ngroups * sizeof *counts);
-    if (!cmdline || !counts) {
+    if (!cmdline) {
         fprintf(stderr, "fdsim run: out of memory\n");
         status = FD_EXIT_FAIL;
         goto done;
     }
-    for (size_t g = 0; g < s->ngroups; g++)
-        counts[g] = s->groups[g].count;
-
-    run_stop = 0;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    catch_signals(&sig);
     handlers = true;
 
     if (p.trace && run_trace(s, p.trace, p.trace_replica) != FD_OK) {
         status = FD_EXIT_FAIL;
         goto done;
     }
-    int threads = s->threads;
-    if (threads == 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
-    }
-    run_ctx ctx = { .s = s, .nmonths = months_in(s->horizon) };
-    batch_spec spec = {
-        .ngroups = s->ngroups,
-        .counts = counts,
-        .nmonths = ctx.nmonths,
-        .replicas = (uint64_t)s->replicas,
-        .threads = threads,
-        .worker_create = run_worker_create,
-        .worker_destroy = run_worker_destroy,
-        .replica = run_replica,
-        .user = &ctx,
-        .progress = true,
-        .stop = &run_stop,
-    };
-    if (batch_run(&spec, &res, &d) != FD_OK) {
+    if (run_batch(s, 0, 0, NULL, &res, &d) != FD_OK) {
         fprintf(stderr, "fdsim run: %s\n", d.msg);
         status = FD_EXIT_FAIL;
         goto done;
@@ -652,8 +687,8 @@ static int run_main(int argc, char **argv)
     }
     printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
            (unsigned long long)res->events, res->wall,
-           res->wall > 0 ? (double)res->replicas / res->wall : 0.0, threads,
-           threads == 1 ? "" : "s", p.b.out);
+           res->wall > 0 ? (double)res->replicas / res->wall : 0.0, threads_of(s),
+           threads_of(s) == 1 ? "" : "s", p.b.out);
     for (const char *const *f = report_files; *f; f++)
         printf(" %s", *f);
     putchar('\n');
@@ -667,12 +702,9 @@ static int run_main(int argc, char **argv)
             status = FD_EXIT_PARTIAL;
     }
 done:
-    if (handlers) {
-        sigaction(SIGINT, &old_int, NULL);
-        sigaction(SIGTERM, &old_term, NULL);
-    }
+    if (handlers)
+        release_signals(&sig);
     batch_result_destroy(res);
-    free(counts);
     free(cmdline);
     scenario_destroy(s);
     free(o.sets);
@@ -983,9 +1015,8 @@ static int sweep_main(int argc, char **argv)
     char *msgs = NULL, *stage = NULL, *cmdline = NULL, *sweep_path = NULL;
     csvio_writer *w = NULL;
     batch_result *res = NULL;
-    int *counts = NULL;
     bool staged = false, handlers = false;
-    struct sigaction sa, old_int, old_term;
+    catcher sig;
     int width = 2;
     for (size_t n = npoints; n >= 100; n /= 10)
         width++;
@@ -1103,12 +1134,7 @@ static int sweep_main(int argc, char **argv)
         goto done;
     }
 
-    run_stop = 0;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    catch_signals(&sig);
     handlers = true;
 
     printf("sweep of %zu point%s, %llu replicas in all, seed %llu\n\n", npoints,
@@ -1121,48 +1147,22 @@ static int sweep_main(int argc, char **argv)
     double wall = 0;
     for (size_t pt = 0; pt < npoints; pt++) {
         scenario *s = pts[pt];
-        free(counts);
-        counts = malloc(s->ngroups * sizeof *counts);
         char point[32], label[1024], bar[64], *pcmd = NULL;
         point_name(point, width, pt);
         sweep_point_label(p.sw, pt, label, sizeof label);
         size_t pl = strlen(cmdline) + strlen(label) + 64;
         pcmd = malloc(pl);
-        if (!counts || !pcmd) {
+        if (!pcmd) {
             free(pcmd);
             fprintf(stderr, "fdsim sweep: out of memory\n");
             status = FD_EXIT_FAIL;
             goto done;
         }
         snprintf(pcmd, pl, "%s  # %s: %s", cmdline, point, label);
-        for (size_t g = 0; g < s->ngroups; g++)
-            counts[g] = s->groups[g].count;
-        int threads = s->threads;
-        if (threads == 0) {
-            long n = sysconf(_SC_NPROCESSORS_ONLN);
-            threads = n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
-        }
         snprintf(bar, sizeof bar, "point %zu/%zu", pt + 1, npoints);
-        run_ctx ctx = { .s = s, .nmonths = months_in(s->horizon) };
-        batch_spec spec = {
-            .ngroups = s->ngroups,
-            .counts = counts,
-            .nmonths = ctx.nmonths,
-            .replicas = (uint64_t)s->replicas,
-            .threads = threads,
-            .worker_create = run_worker_create,
-            .worker_destroy = run_worker_destroy,
-            .replica = run_replica,
-            .user = &ctx,
-            .progress = true,
-            .progress_done = done_reps,
-            .progress_total = total,
-            .progress_label = bar,
-            .stop = &run_stop,
-        };
         batch_result_destroy(res);
         res = NULL;
-        if (batch_run(&spec, &res, &d) != FD_OK) {
+        if (run_batch(s, done_reps, total, bar, &res, &d) != FD_OK) {
             free(pcmd);
             fprintf(stderr, "fdsim sweep: %s: %s\n", point, d.msg);
             status = FD_EXIT_FAIL;
@@ -1225,10 +1225,8 @@ static int sweep_main(int argc, char **argv)
     if (fflush(stdout) != 0)
         status = FD_EXIT_FAIL;
 done:
-    if (handlers) {
-        sigaction(SIGINT, &old_int, NULL);
-        sigaction(SIGTERM, &old_term, NULL);
-    }
+    if (handlers)
+        release_signals(&sig);
     csvio_writer_destroy(w);
     if (staged)
         sweep_remove(stage, npoints, width);
@@ -1236,7 +1234,6 @@ done:
     for (size_t pt = 0; pts && pt < npoints; pt++)
         scenario_destroy(pts[pt]);
     free(pts);
-    free(counts);
     free(stage);
     free(sweep_path);
     free(cmdline);
