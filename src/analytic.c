@@ -543,25 +543,28 @@ static int analyse(const scenario *s, const place_result *pr, size_t gi, const i
                  * for the repair; that extra downtime overlaps the outage and is
                  * not a product term.  Its size relative to the healed outage: */
                 double miss = (pess.ur + pess.uz) * (r - h) / h;
+                /* ... and so does one finding every empty host of the rack down */
+                double none = 0;
+                for (int k = 0; k < g.nracks; k++)
+                    none = fmax(none, pow(noheal, hpr - rack_vms[g.racks[k]]));
+                miss += none * (r - h) / h;
                 pess.solo = true;
                 if (miss > 0.01) {
-                    refuse(a, "a heal due during a rack or zone outage fails and the VM waits "
-                           "for the repair: %.2g of the healed host downtime, too much to "
-                           "neglect", miss);
+                    refuse(a, "a heal due during a rack or zone outage, or with every empty "
+                           "host of the rack down, fails and the VM waits for the repair: "
+                           "%.2g of the healed host downtime, too much to neglect", miss);
                 } else {
                     pess.uh = opt.uh;
                     if (miss > 0)
-                        note(a, "neglected: a heal due during a rack or zone outage fails and "
-                             "the VM waits for the repair (about %.2g of the healed host "
-                             "downtime)", miss);
+                        note(a, "neglected: a heal due during a rack or zone outage, or with "
+                             "every empty host of the rack down, fails and the VM waits for "
+                             "the repair (about %.2g of the healed host downtime)", miss);
                 }
             }
             note(a, "service healing: a VM's host outage lasts min(healing, repair), mean %s "
                  "(MTTF %s): down %.3g of the time; each rack holding the group has an empty "
                  "healthy host, so its VMs stay on distinct hosts and fail independently",
                  human(h, b1, sizeof b1), human(t, b2, sizeof b2), opt.uh);
-            note(a, "neglected: several hosts of one rack down at once, which could leave "
-                 "no empty host for a heal");
         }
     }
     /* Spot */
