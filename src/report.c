@@ -485,6 +485,88 @@ static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT
     }
 }
 
+/* Print `text` wrapped at WIDTH columns on blanks, continuation lines
+ * indented by four. */
+static void print_wrapped(FILE *f, const char *text)
+{
+    int col = 0, indent = 0;
+    while (*text) {
+        size_t word = strcspn(text, " ");
+        if (col > indent && col + 1 + (int)word > WIDTH) {
+            fputs("\n    ", f);
+            col = indent = 4;
+        } else if (col > indent) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(text, 1, word, f);
+        col += (int)word;
+        text += word;
+        while (*text == ' ')
+            text++;
+    }
+    fputc('\n', f);
+}
+
+/* How much to trust group g's downtime estimate, and the analytic value
+ * beside it.  `x` is scratch for R values. */
+static void print_checks(const report_run *run, size_t g, double *x, FILE *f)
+{
+    const batch_result *r = run->r;
+    const char *name = run->s->groups[g].name;
+    char line[2 * ANALYTIC_NOTE_MAX + 256];
+    double events = 0;
+    for (uint64_t i = 0; i < r->replicas; i++)
+        events += at(r, i, g)->outages;
+    stats_summary dn = summarise(run, g, M_DOWNTIME, x);
+    double rel = dn.mean > 0 ? (dn.ci_high - dn.ci_low) / 2 / dn.mean : INFINITY;
+    bool weak = events < REPORT_MIN_OUTAGES || rel > REPORT_MAX_RELERR;
+    int n = snprintf(line, sizeof line, "%s: the downtime estimate rests on %.0f outage%s", name,
+                     events, events == 1 ? "" : "s");
+    if (events == 0)
+        snprintf(line + n, sizeof line - (size_t)n, " in %llu replicas: too few to trust; "
+                 "the unavailability is below what this many replicas can see - add replicas",
+                 (unsigned long long)r->replicas);
+    else if (weak)
+        snprintf(line + n, sizeof line - (size_t)n, "; relative error %.2g: too few to trust - "
+                 "add replicas (about %.0f for +-%.0f %%)", rel,
+                 ceil((double)r->replicas
+                      * fmax(rel * rel / (REPORT_MAX_RELERR * REPORT_MAX_RELERR),
+                             REPORT_MIN_OUTAGES / events)),
+                 100 * REPORT_MAX_RELERR);
+    else
+        snprintf(line + n, sizeof line - (size_t)n, "; relative error %.2g", rel);
+    print_wrapped(f, line);
+    if (!run->analytic || g >= run->analytic->ngroups)
+        return;
+    const analytic_group *ag = &run->analytic->groups[g];
+    stats_summary a = summarise(run, g, M_SVC_AVAIL, x);
+    int dec = avail_decimals(100 * a.mean);
+    if (!ag->service.exact) {
+        snprintf(line, sizeof line, "%s: analytic: no closed form: %s", name, ag->reason);
+        print_wrapped(f, line);
+        return;
+    }
+    double ex = 1 - ag->service.unavail;
+    int edec = ag->service.unavail > 0 ? (int)ceil(-log10(100 * ag->service.unavail)) + 3 : dec;
+    edec = edec < dec ? dec : edec > 12 ? 12 : edec;
+    if (ag->long_run_only) {
+        snprintf(line, sizeof line, "%s: analytic (long run): %.*f %%; not compared: with a "
+                 "non-exponential time to failure a finite horizon from new differs", name,
+                 edec, 100 * ex);
+        print_wrapped(f, line);
+        return;
+    }
+    bool agrees = a.ci_low <= ex && ex <= a.ci_high;
+    snprintf(line, sizeof line, "%s: analytic: %.*f %% (simulated %.*f %% [%.*f, %.*f]) %s",
+             name, edec, 100 * ex, dec, 100 * a.mean, dec, 100 * a.ci_low, dec,
+             100 * a.ci_high,
+             weak ? (agrees ? "inside the interval; too few outages to judge"
+                            : "outside the interval; too few outages to judge")
+                  : (agrees ? "agrees" : "DISAGREES"));
+    print_wrapped(f, line);
+}
+
 int report_print_table(const report_run *run, FILE *f)
 {
     const scenario *s = run->s;
@@ -532,6 +614,11 @@ int report_print_table(const report_run *run, FILE *f)
             fputc('\n', f);
         }
         first = last;
+    }
+    if (r->replicas > 0) {
+        fputc('\n', f);
+        for (size_t g = 0; g < ng; g++)
+            print_checks(run, g, x, f);
     }
     free(cells);
     free(width);

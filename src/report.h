@@ -36,6 +36,7 @@
 #ifndef FDSIM_REPORT_H
 #define FDSIM_REPORT_H
 
+#include "analytic.h"
 #include "batch.h"
 #include "csvio.h"
 #include "diag.h"
@@ -50,6 +51,8 @@ typedef struct report_run {
     const batch_result *r;   /* its results; r->ngroups == s->ngroups */
     size_t baseline;         /* group the paired differences are taken against */
     const char *cmdline;     /* the command line, for run.ini; NULL: not recorded */
+    const analytic_result *analytic; /* exact values to show beside the simulated
+                                        ones (report_print_table); NULL: none */
 } report_run;
 
 /* The files report_write_dir writes, in the order it commits them
@@ -83,8 +86,17 @@ int report_write_ini(const report_run *run, FILE *f);
  * blocks of columns to fit 100 characters): mode and FD/UD configuration,
  * service availability with its 95 % interval, downtime minutes per year,
  * P(a month meets its target), worst concurrent loss and the paired
- * difference against the baseline.  0, or -1 on a write error.
+ * difference against the baseline.  Then, per group, how many service
+ * outages the downtime estimate rests on and its relative error (half the
+ * 95 % interval over the mean), with a warning when they are too few to
+ * trust (REPORT_MIN_OUTAGES, REPORT_MAX_RELERR); and, when run->analytic is
+ * set, the exact service availability beside the simulated one: "agrees"
+ * when it lies in the simulated 95 % interval, "DISAGREES" when not, the
+ * reason when no closed form applies.  0, or -1 on a write error.
  * Cost: O(R log R x groups). */
 int report_print_table(const report_run *run, FILE *f);
+
+#define REPORT_MIN_OUTAGES 30  /* fewer outages behind an estimate: warn */
+#define REPORT_MAX_RELERR 0.2  /* a larger relative error: warn */
 
 #endif
