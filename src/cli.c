@@ -307,6 +307,13 @@ static const char run_usage[] =
     "marked partial.  Exit status: 0 done, 1 I/O error, 2 bad input (nothing\n"
     "run), 3 interrupted (partial results written).\n";
 
+/* The long options of batch_opts, for run's and sweep's option tables. */
+#define BATCH_LONGOPTS                                                         \
+    { "replicas", required_argument, NULL, 'n' },                             \
+    { "seed", required_argument, NULL, 'S' },                                 \
+    { "threads", required_argument, NULL, 'j' },                              \
+    { "output", required_argument, NULL, 'o' }
+
 /* The options run and sweep share: -n, --seed and -j become --set
  * overrides (so validation and messages are the scenario's), -o a path. */
 typedef struct batch_opts {
@@ -598,10 +605,7 @@ static int run_batch(const scenario *s, uint64_t done, uint64_t total, const cha
 static int run_main(int argc, char **argv)
 {
     static const struct option own[] = {
-        { "replicas", required_argument, NULL, 'n' },
-        { "seed", required_argument, NULL, 'S' },
-        { "threads", required_argument, NULL, 'j' },
-        { "output", required_argument, NULL, 'o' },
+        BATCH_LONGOPTS,
         { "baseline", required_argument, NULL, 'b' },
         { "trace", required_argument, NULL, 't' },
         { "trace-replica", required_argument, NULL, 'k' },
@@ -996,10 +1000,7 @@ static int sweep_main(int argc, char **argv)
 {
     static const struct option own[] = {
         { "vary", required_argument, NULL, 'v' },
-        { "replicas", required_argument, NULL, 'n' },
-        { "seed", required_argument, NULL, 'S' },
-        { "threads", required_argument, NULL, 'j' },
-        { "output", required_argument, NULL, 'o' },
+        BATCH_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
     common_opts o = { 0 };

@@ -18,6 +18,7 @@
 #include "csvio.h"
 #include "inject.h"
 #include "place.h"
+#include "support.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -33,32 +34,6 @@ static void init(void)
 
 TestSuite(analytic, .init = init);
 
-static const char *const off[] = { "host.enabled=false", "rack.enabled=false",
-                                   "zone.enabled=false", "rebootless.enabled=false",
-                                   "rebootful.enabled=false", "healing.enabled=false" };
-
-/* Load `text` with every mechanism off except those the text enables. */
-static scenario *load(const char *text, uint64_t seed)
-{
-    const char *sets[8];
-    char seedset[64];
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof off / sizeof off[0]; i++) {
-        char want[64];
-        snprintf(want, sizeof want, "[%.*s]\nenabled = true", (int)(strchr(off[i], '.') - off[i]),
-                 off[i]);
-        if (!strstr(text, want))
-            sets[n++] = off[i];
-    }
-    snprintf(seedset, sizeof seedset, "simulation.seed=%llu", (unsigned long long)seed);
-    sets[n++] = seedset;
-    scenario *s = NULL;
-    diag d;
-    diag_clear(&d);
-    cr_assert_eq(scenario_load_text(&s, text, strlen(text), "t.ini", ".", sets, n, NULL, &d),
-                 FD_OK, "%s", d.msg);
-    return s;
-}
 
 /* mean +- 3.29 standard errors */
 static void assert_agrees(const char *what, const char *metric, const double *x, int n,
@@ -83,7 +58,7 @@ static void assert_agrees(const char *what, const char *metric, const double *x,
  * a VM). */
 static void agree(const char *what, const char *text, uint64_t seed, int reps)
 {
-    scenario *s = load(text, seed);
+    scenario *s = load_quiet(text, seed);
     inject *in = NULL;
     cr_assert_eq(inject_create(&in, s, NULL), FD_OK);
     analytic_result *an = NULL;
@@ -224,7 +199,7 @@ Test(analytic, availability_set_hosts_healing_agree)
 /* With only hosts, one VM per host: binomial k of n. */
 Test(analytic, hosts_only_is_binomial_k_of_n)
 {
-    scenario *s = load(WORLD HOSTS_NOHEAL "[group.g]\ncount = 5\nquorum = 3\n", 1);
+    scenario *s = load_quiet(WORLD HOSTS_NOHEAL "[group.g]\ncount = 5\nquorum = 3\n", 1);
     analytic_result *an = NULL;
     cr_assert_eq(analytic_compute(s, &an, NULL), FD_OK);
     double u = 20.0 / 320.0, p = 0;
@@ -239,7 +214,7 @@ Test(analytic, hosts_only_is_binomial_k_of_n)
 /* A walk alone: each of U steps holds n/U VMs; quorum n: always down in a step. */
 Test(analytic, a_walk_alone_is_arithmetic)
 {
-    scenario *s = load("[region]\nracksPerZone = 6\n" REBOOTFUL
+    scenario *s = load_quiet("[region]\nracksPerZone = 6\n" REBOOTFUL
                        "[group.g]\norchestrationMode = AvailabilitySet\n"
                        "platformUpdateDomainCount = 5\ncount = 10\nquorum = 10\n", 1);
     analytic_result *an = NULL;
@@ -253,7 +228,7 @@ Test(analytic, a_walk_alone_is_arithmetic)
 
 Test(analytic, pauses_within_the_tolerance_do_not_count)
 {
-    scenario *s = load("[rebootless]\nenabled = true\npause = uniform(2s, 10s)\n"
+    scenario *s = load_quiet("[rebootless]\nenabled = true\npause = uniform(2s, 10s)\n"
                        "pauseTolerance = 6s\n[group.g]\ncount = 3\nquorum = 3\n", 1);
     analytic_result *an = NULL;
     cr_assert_eq(analytic_compute(s, &an, NULL), FD_OK);
@@ -269,7 +244,7 @@ Test(analytic, pauses_within_the_tolerance_do_not_count)
 
 static analytic_group refused(const char *text)
 {
-    scenario *s = load(text, 1);
+    scenario *s = load_quiet(text, 1);
     analytic_result *an = NULL;
     cr_assert_eq(analytic_compute(s, &an, NULL), FD_OK);
     analytic_group g = an->groups[0];
@@ -324,7 +299,7 @@ Test(analytic, healing_with_weibull_host_failures_is_refused)
 
 Test(analytic, weibull_racks_are_long_run_only)
 {
-    scenario *s = load(WORLD "[rack]\nenabled = true\ntimeToFailure = weibull(shape=0.7, "
+    scenario *s = load_quiet(WORLD "[rack]\nenabled = true\ntimeToFailure = weibull(shape=0.7, "
                        "scale=100h)\n[group.g]\ncount = 5\nquorum = 3\n", 1);
     analytic_result *an = NULL;
     cr_assert_eq(analytic_compute(s, &an, NULL), FD_OK);
@@ -380,7 +355,7 @@ Test(analytic, a_thousand_vms_is_fast)
 static void trace_rows(const char *text, void (*row)(double, const char *, const char *, int,
                                                      void *), void *ctx)
 {
-    scenario *s = load(text, 3);
+    scenario *s = load_quiet(text, 3);
     inject *in = NULL;
     cr_assert_eq(inject_create(&in, s, NULL), FD_OK);
     char *buf = NULL;

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
-#include "run_cli.h"
+#include "support.h"
 #include "csvio.h"
 
 #include <stdlib.h>

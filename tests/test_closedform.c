@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 
 #include "dur.h"
+#include "support.h"
 #include "inject.h"
 #include "place.h"
 
@@ -23,32 +24,6 @@
 
 #define HOUR 3600.0
 
-static const char *const off[] = { "host.enabled=false", "rack.enabled=false",
-                                   "zone.enabled=false", "rebootless.enabled=false",
-                                   "rebootful.enabled=false", "healing.enabled=false" };
-
-/* Load `text` with every mechanism off except those the text enables. */
-static scenario *load(const char *text, uint64_t seed)
-{
-    const char *sets[8];
-    char seedset[64];
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof off / sizeof off[0]; i++) {
-        char want[64];
-        snprintf(want, sizeof want, "[%.*s]\nenabled = true", (int)(strchr(off[i], '.') - off[i]),
-                 off[i]);
-        if (!strstr(text, want))
-            sets[n++] = off[i];
-    }
-    snprintf(seedset, sizeof seedset, "simulation.seed=%llu", (unsigned long long)seed);
-    sets[n++] = seedset;
-    scenario *s = NULL;
-    diag d;
-    diag_clear(&d);
-    cr_assert_eq(scenario_load_text(&s, text, strlen(text), "t.ini", ".", sets, n, NULL, &d),
-                 FD_OK, "%s", d.msg);
-    return s;
-}
 
 /* Service availability of group 0 over `reps` replicas: its summary. */
 static stats_summary service(const scenario *s, int reps, const inject **keep, inject **made)
@@ -104,7 +79,7 @@ static void run_kofn(kofn c)
              "[region]\nracksPerZone = 1\nhostsPerRack = %d\nvmsPerHost = 1\n"
              "[host]\nenabled = true\ntimeToFailure = exp(mean=%gh)\nrepairTime = exp(mean=%gh)\n"
              "[group.g]\ncount = %d\nquorum = %d\n", c.n, c.mtbf_h, c.mttr_h, c.n, c.k);
-    scenario *s = load(text, 11);
+    scenario *s = load_quiet(text, 11);
     double a = c.mtbf_h / (c.mtbf_h + c.mttr_h);
     stats_summary sm = service(s, 300, NULL, NULL);
     char what[64];
@@ -153,7 +128,7 @@ static void run_fd(fdcase c)
              "[region]\nracksPerZone = 8\nhostsPerRack = 4\nvmsPerHost = 4\n"
              "[rack]\nenabled = true\ntimeToFailure = exp(mean=%gh)\noutage = exp(mean=%gh)\n"
              "[group.g]\n%scount = %d\nquorum = %d\n", mtbf, mttr, c.group, c.n, c.q);
-    scenario *s = load(text, 23);
+    scenario *s = load_quiet(text, 23);
     const inject *in;
     inject *made;
     stats_summary sm = service(s, 300, &in, &made);
@@ -239,7 +214,7 @@ static void run_walk(walkcase c)
              "[region]\nracksPerZone = 6\n"
              "[rebootful]\nenabled = true\nperiod = 20d\nreboot = fixed(25m)\nsettle = 40m\n"
              "[group.g]\n%s", c.group);
-    scenario *s = load(text, c.seed);
+    scenario *s = load_quiet(text, c.seed);
     inject *in = NULL;
     cr_assert_eq(inject_create(&in, s, NULL), FD_OK);
     int reps = 2000;
@@ -298,7 +273,7 @@ Test(closedform, interval_covers_the_exact_value_in_about_95_percent_of_seeds)
              "[group.g]\ncount = 5\nquorum = 3\n", mtbf, mttr);
     int covered = 0;
     for (uint64_t seed = 1; seed <= 100; seed++) {
-        scenario *s = load(text, seed * 7919);
+        scenario *s = load_quiet(text, seed * 7919);
         stats_summary sm = service(s, 40, NULL, NULL);
         covered += sm.ci_low <= exact && exact <= sm.ci_high;
         scenario_destroy(s);

@@ -8,6 +8,7 @@
 #include "dur.h"
 #include "inject.h"
 #include "place.h"
+#include "support.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -15,8 +16,6 @@
 
 #define H 3600.0
 
-/* Every mechanism is off unless a test's scenario says "[X]\nenabled = true". */
-static const char *const mechanisms[] = { "host", "rack", "zone", "rebootless", "rebootful" };
 
 typedef struct row {
     double t;        /* hours */
@@ -49,26 +48,6 @@ static int add_row(void *user, char **f, size_t n, size_t rec)
     return 0;
 }
 
-static scenario *load(const char *text)
-{
-    char sets[5][64], want[64];
-    const char *setp[5];
-    size_t n = 0;
-    for (size_t i = 0; i < 5; i++) {
-        snprintf(want, sizeof want, "[%s]\nenabled = true", mechanisms[i]);
-        if (!strstr(text, want)) {
-            snprintf(sets[n], sizeof sets[n], "%s.enabled=false", mechanisms[i]);
-            setp[n] = sets[n];
-            n++;
-        }
-    }
-    scenario *s = NULL;
-    diag d;
-    diag_clear(&d);
-    cr_assert_eq(scenario_load_text(&s, text, strlen(text), "t.ini", ".", setp, n, NULL, &d),
-                 FD_OK, "%s", d.msg);
-    return s;
-}
 
 /* Run replica `rep` of `in`, with its trace parsed into `tr`. */
 static void run_traced(inject *in, uint64_t rep, stats_replica *out, trace *tr)
@@ -98,11 +77,11 @@ static inject *make(const scenario *s)
 
 Test(inject, availability_set_reboots_one_update_domain_at_a_time)
 {
-    scenario *s = load("[rebootful]\nenabled = true\nperiod = 1y\nreboot = fixed(25m)\n"
+    scenario *s = load_quiet("[rebootful]\nenabled = true\nperiod = 1y\nreboot = fixed(25m)\n"
                        "settle = 30m\n"
                        "[group.a]\norchestrationMode = AvailabilitySet\n"
                        "platformFaultDomainCount = 2\nplatformUpdateDomainCount = 5\n"
-                       "count = 10\nquorum = 8\n");
+                       "count = 10\nquorum = 8\n", 1);
     inject *in = make(s);
     stats_replica r;
     trace tr;
@@ -139,10 +118,10 @@ Test(inject, availability_set_reboots_one_update_domain_at_a_time)
 
 Test(inject, flexible_fixed_three_is_paused_fault_domain_by_fault_domain)
 {
-    scenario *s = load("[region]\nracksPerZone = 5\n"
+    scenario *s = load_quiet("[region]\nracksPerZone = 5\n"
                        "[rebootless]\nenabled = true\nperiod = 1y\npause = fixed(10s)\n"
                        "reboot = fixed(10s)\nsettle = 30m\n"
-                       "[group.f]\nplatformFaultDomainCount = 3\ncount = 6\nquorum = 5\n");
+                       "[group.f]\nplatformFaultDomainCount = 3\ncount = 6\nquorum = 5\n", 1);
     inject *in = make(s);
     stats_replica r;
     trace tr;
@@ -171,10 +150,10 @@ Test(inject, flexible_fixed_three_is_paused_fault_domain_by_fault_domain)
 
 Test(inject, pause_tolerance_hides_short_pauses)
 {
-    scenario *s = load("[region]\nracksPerZone = 5\n"
+    scenario *s = load_quiet("[region]\nracksPerZone = 5\n"
                        "[rebootless]\nenabled = true\nperiod = 1y\npause = fixed(10s)\n"
                        "pauseTolerance = 10s\n"
-                       "[group.f]\nplatformFaultDomainCount = 3\ncount = 6\nquorum = 5\n");
+                       "[group.f]\nplatformFaultDomainCount = 3\ncount = 6\nquorum = 5\n", 1);
     inject *in = make(s);
     stats_replica r;
     inject_replica(in, 3, &r, NULL);
@@ -185,12 +164,12 @@ Test(inject, pause_tolerance_hides_short_pauses)
 
 Test(inject, a_size_without_memory_preservation_reboots_instead_of_pausing)
 {
-    scenario *s = load("[region]\nracksPerZone = 5\n"
+    scenario *s = load_quiet("[region]\nracksPerZone = 5\n"
                        "[rebootless]\nenabled = true\nperiod = 1y\npause = fixed(10s)\n"
                        "reboot = fixed(25m)\nsettle = 30m\n"
                        "[group.mp]\nplatformFaultDomainCount = 3\ncount = 6\n"
                        "[group.n]\nplatformFaultDomainCount = 3\ncount = 6\n"
-                       "vmSize = Standard_NC24ads_A100_v4\n");
+                       "vmSize = Standard_NC24ads_A100_v4\n", 1);
     inject *in = make(s);
     stats_replica r[2];
     inject_replica(in, 0, r, NULL);
@@ -206,12 +185,12 @@ Test(inject, overlapping_causes_count_once)
 {
     /* every host fails at 100 h for 3 h; every rack at 101 h for 1 h:
      * the VMs are down from 100 h to 103 h, once */
-    scenario *s = load("[region]\nracksPerZone = 3\nhostsPerRack = 2\n"
+    scenario *s = load_quiet("[region]\nracksPerZone = 3\nhostsPerRack = 2\n"
                        "[host]\nenabled = true\ntimeToFailure = fixed(100h)\nrepairTime = fixed(3h)\n"
                        "[rack]\nenabled = true\ntimeToFailure = fixed(101h)\noutage = fixed(1h)\n"
                        "[healing]\nenabled = false\n"
                        "[simulation]\nhorizon = 150h\n"
-                       "[group.g]\ncount = 4\n");
+                       "[group.g]\ncount = 4\n", 1);
     inject *in = make(s);
     stats_replica r;
     trace tr;
@@ -233,12 +212,12 @@ Test(inject, overlapping_causes_count_once)
 
 Test(inject, healing_restarts_vms_in_the_same_fault_domain)
 {
-    scenario *s = load("[region]\nracksPerZone = 4\nhostsPerRack = 6\nvmsPerHost = 4\n"
+    scenario *s = load_quiet("[region]\nracksPerZone = 4\nhostsPerRack = 6\nvmsPerHost = 4\n"
                        "[host]\nenabled = true\ntimeToFailure = exp(mean=2000h)\n"
                        "repairTime = fixed(48h)\n"
                        "[healing]\nenabled = true\ntime = fixed(15m)\n"
                        "[group.a]\norchestrationMode = AvailabilitySet\n"
-                       "platformFaultDomainCount = 3\ncount = 12\n");
+                       "platformFaultDomainCount = 3\ncount = 12\n", 1);
     inject *in = make(s);
     int racks0[12];
     for (int i = 0; i < 12; i++)
@@ -296,11 +275,11 @@ Test(inject, without_healing_vms_wait_for_the_host_repair)
 
 Test(inject, instance_repair_replaces_after_the_grace_period_within_the_cap)
 {
-    scenario *s = load("[region]\nracksPerZone = 6\nhostsPerRack = 10\nvmsPerHost = 4\n"
+    scenario *s = load_quiet("[region]\nracksPerZone = 6\nhostsPerRack = 10\nvmsPerHost = 4\n"
                        "[rack]\nenabled = true\ntimeToFailure = exp(mean=3000h)\n"
                        "outage = fixed(10h)\n"
                        "[repair]\nprovisionTime = fixed(5m)\n"
-                       "[group.g]\ncount = 60\nautomaticRepairs = true\ngracePeriod = 10m\n");
+                       "[group.g]\ncount = 60\nautomaticRepairs = true\ngracePeriod = 10m\n", 1);
     inject *in = make(s);
     stats_replica r;
     trace tr;
@@ -332,10 +311,10 @@ Test(inject, instance_repair_replaces_after_the_grace_period_within_the_cap)
 
 Test(inject, a_small_group_repairs_one_vm_at_a_time)
 {
-    scenario *s = load("[region]\nracksPerZone = 6\nhostsPerRack = 10\nvmsPerHost = 4\n"
+    scenario *s = load_quiet("[region]\nracksPerZone = 6\nhostsPerRack = 10\nvmsPerHost = 4\n"
                        "[rack]\nenabled = true\ntimeToFailure = exp(mean=3000h)\n"
                        "outage = fixed(10h)\n"
-                       "[group.g]\ncount = 18\nautomaticRepairs = true\n");
+                       "[group.g]\ncount = 18\nautomaticRepairs = true\n", 1);
     inject *in = make(s);
     stats_replica r;
     inject_replica(in, 2, &r, NULL);
@@ -346,10 +325,10 @@ Test(inject, a_small_group_repairs_one_vm_at_a_time)
 
 Test(inject, a_zone_outage_takes_exactly_the_zones_vms)
 {
-    scenario *s = load("[region]\nzones = 3\nracksPerZone = 4\n"
+    scenario *s = load_quiet("[region]\nzones = 3\nracksPerZone = 4\n"
                        "[zone]\nenabled = true\ntimeToFailure = exp(mean=1000h)\noutage = fixed(4h)\n"
                        "[group.z]\nzones = 1,2,3\ncount = 10\n"
-                       "[group.r]\ncount = 7\n");
+                       "[group.r]\ncount = 7\n", 1);
     inject *in = make(s);
     place_summary zs, rs;
     place_summarize(inject_placement(in), 0, &zs);
@@ -376,9 +355,9 @@ Test(inject, a_zone_outage_takes_exactly_the_zones_vms)
 
 Test(inject, spot_evictions_follow_the_rate)
 {
-    scenario *s = load("[spot]\nevictionRate = 0.01\nrestoreTime = fixed(1h)\n"
+    scenario *s = load_quiet("[spot]\nevictionRate = 0.01\nrestoreTime = fixed(1h)\n"
                        "[group.s]\ncount = 10\nspotShare = 1\n"
-                       "[group.r]\ncount = 10\n");
+                       "[group.r]\ncount = 10\n", 1);
     inject *in = make(s);
     stats_replica r[2];
     inject_replica(in, 0, r, NULL);
@@ -392,10 +371,10 @@ Test(inject, spot_evictions_follow_the_rate)
 
 Test(inject, same_replica_same_results_and_groups_share_the_world)
 {
-    scenario *s = load("[host]\nenabled = true\n[rack]\nenabled = true\n"
+    scenario *s = load_quiet("[host]\nenabled = true\n[rack]\nenabled = true\n"
                        "[rebootless]\nenabled = true\n[rebootful]\nenabled = true\n"
                        "[zone]\nenabled = true\n[group.a]\norchestrationMode = AvailabilitySet\nplatformFaultDomainCount = 3\n"
-                       "count = 5\n[group.b]\ncount = 5\n");
+                       "count = 5\n[group.b]\ncount = 5\n", 1);
     inject *one = make(s), *two = make(s);
     stats_replica a[2], b[2];
     inject_replica(one, 7, a, NULL);

@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
-#include "run_cli.h"
+#include "support.h"
 #include "csvio.h"
 
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
-#include "cli.h"
+#include "support.h"
 #include "csvio.h"
 #include "sweep.h"
 
@@ -14,27 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int run_cli(int argc, char **argv)
-{
-    for (const cli_command *c = cli_commands; c->name; c++)
-        if (!strcmp(c->name, argv[0]))
-            return c->main(argc, argv);
-    cr_assert_fail("no command %s", argv[0]);
-    return -1;
-}
-
-#define RUN(...)                                                               \
-    run_cli((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)),         \
-            (char *[]){ __VA_ARGS__, NULL })
-
-#define QUIET(rc, ...)                                                         \
-    do {                                                                       \
-        FILE *saved_ = stdout;                                                 \
-        stdout = fopen("/dev/null", "w");                                      \
-        rc = RUN(__VA_ARGS__);                                                 \
-        fclose(stdout);                                                        \
-        stdout = saved_;                                                       \
-    } while (0)
 
 Test(sweep, a_range_is_inclusive_and_keeps_its_unit)
 {
