@@ -437,8 +437,9 @@ static void walk_start(inject *in, size_t g)
             for (int u = 0; u < st->U; u++)
                 if (st->ud_first[zs * st->U + u + 1] > st->ud_first[zs * st->U + u])
                     wk->steps[wk->nsteps++] = zs * st->U + u;
-            gsl_ran_shuffle(sim_group_rng(in->sim, g), wk->steps + base,
-                            (size_t)(wk->nsteps - base), sizeof(int));
+            if (wk->nsteps - base > 1) /* GSL's shuffle is undefined for n = 0 */
+                gsl_ran_shuffle(sim_group_rng(in->sim, g), wk->steps + base,
+                                (size_t)(wk->nsteps - base), sizeof(int));
         }
     } else {
         for (int k = 0; k < in->racks; k++)

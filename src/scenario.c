@@ -382,10 +382,10 @@ static int parse_pins(const char *v, int **pins, int *npins, char *why, size_t w
         tok = trim(tok);
         long long x;
         if (parse_integer(tok, 0, 2, &x, why, wl) < 0) {
-            free(arr);
-            free(buf);
             snprintf(why, wl, "\"%s\" is not a fault domain; write a comma-separated list "
                      "of fault domains 0, 1 or 2, one per VM in creation order (or none)", tok);
+            free(arr);
+            free(buf);
             return -1;
         }
         arr[n++] = (int)x;

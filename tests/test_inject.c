@@ -386,3 +386,29 @@ Test(inject, same_replica_same_results_and_groups_share_the_world)
     inject_destroy(two);
     scenario_destroy(s);
 }
+
+Test(inject, a_zonal_uniform_group_walks_its_zones_update_domains)
+{
+    /* zones 1 and 3 only: the walk visits 2 zones x 5 UDs, zone by zone */
+    scenario *s = load_quiet("[region]\nzones = 3\nracksPerZone = 5\n"
+                             "[rebootful]\nenabled = true\nperiod = 1y\nreboot = fixed(25m)\n"
+                             "[group.u]\norchestrationMode = Uniform\nzones = 1,3\ncount = 10\n",
+                             1);
+    inject *in = make(s);
+    stats_replica r;
+    trace tr;
+    run_traced(in, 0, &r, &tr);
+    int steps = 0, zone = 0;
+    for (int i = 0; i < tr.n; i++)
+        if (!strcmp(tr.rows[i].ev, "rebootful_step")) {
+            int z = atoi(strstr(tr.rows[i].what, "zone ") + 5);
+            cr_assert_geq(z, zone, "zone by zone");
+            zone = z;
+            cr_assert_eq(tr.rows[i].down[0], 1, "one VM per (zone, UD)");
+            steps++;
+        }
+    cr_assert_eq(steps, 10);
+    free(tr.rows);
+    inject_destroy(in);
+    scenario_destroy(s);
+}

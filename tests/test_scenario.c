@@ -336,6 +336,8 @@ static bad_case bad_cases[] = {
     { "[group.db]\nautomaticRepairs = true\ngracePeriod = 5m\ncount = 5\n", 3, "group.db.gracePeriod" },
     { "[rebootful]\nsettle = 10m\n" G, 2, "rebootful.settle" },
     { "[group.db]\nplatformFaultDomain = 0,1\ncount = 5\n", 2, "only when platformFaultDomainCount" },
+    { "[group.db]\nplatformFaultDomainCount = 3\nplatformFaultDomain = 0,1,9\ncount = 5\n", 3,
+      "\"9\" is not a fault domain" },
     { "[group.db]\nplatformFaultDomainCount = 2\nplatformFaultDomain = 0,2\ncount = 5\n", 3,
       "valid: 0 to 1" },
     { "[region]\nzones = 3\n[group.db]\nzones = 1\nzoneBalance = true\ncount = 5\n", 5,
