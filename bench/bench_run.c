@@ -8,6 +8,9 @@
  * and VM-years simulated per second per core on 1 thread, then the speed-up
  * on 2 threads; then the built-in default scenario's replicas per second.
  *
+ * Each figure is the best of 5 timed repetitions (the machine's speed
+ * varies from run to run; the median is printed beside it).
+ *
  * usage: bench_run [REPLICAS]   (default 2000)
  */
 #include "inject.h"
@@ -74,6 +77,24 @@ static double run(const scenario *s, uint64_t n, int threads, uint64_t *events)
     return seconds() - t0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Best and median wall time of 5 repetitions of run(). */
+static void timed(const scenario *s, uint64_t n, int threads, double *best, double *median,
+                  uint64_t *events)
+{
+    double t[5];
+    for (int i = 0; i < 5; i++)
+        t[i] = run(s, n, threads, events);
+    qsort(t, 5, sizeof t[0], cmp_double);
+    *best = t[0];
+    *median = t[2];
+}
+
 int main(int argc, char **argv)
 {
     uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 2000;
@@ -84,21 +105,26 @@ int main(int argc, char **argv)
         return 1;
     double vm_years = 1000.0 * (s->horizon / (365.0 * 86400.0));
     uint64_t ev1, ev2;
-    double t1 = run(s, n, 1, &ev1);
-    double t2 = run(s, n, 2, &ev2);
-    printf("1000-VM world, %llu replicas of 1 year\n", (unsigned long long)n);
+    double t1, m1, t2, m2;
+    timed(s, n, 1, &t1, &m1, &ev1);
+    timed(s, n, 2, &t2, &m2, &ev2);
+    printf("1000-VM world, %llu replicas of 1 year (best of 5; median in brackets)\n",
+           (unsigned long long)n);
     printf("  events per replica-year       %.0f\n", (double)ev1 / (double)n);
-    printf("  1 thread:  %.3f s  %.2f M events/s  %.2f M VM-years/s per core\n", t1,
-           (double)ev1 / t1 / 1e6, (double)n * vm_years / t1 / 1e6);
-    printf("  2 threads: %.3f s  speed-up %.2f\n", t2, t1 / t2);
+    printf("  1 thread:  %.3f s [%.3f]  %.2f M events/s  %.2f M VM-years/s per core [%.2f]\n",
+           t1, m1, (double)ev1 / t1 / 1e6, (double)n * vm_years / t1 / 1e6,
+           (double)n * vm_years / m1 / 1e6);
+    printf("  2 threads: %.3f s [%.3f]  speed-up %.2f\n", t2, m2, t1 / t2);
     scenario_destroy(s);
 
     if (scenario_load_default(&s, NULL, 0, stderr, &d))
         return 1;
     uint64_t m = 10000;
-    double td = run(s, m, 2, &ev2);
-    printf("default scenario (%zu groups), %llu replicas on 2 threads: %.3f s (%.0f events per replica)\n",
-           s->ngroups, (unsigned long long)m, td, (double)ev2 / (double)m);
+    double td, md;
+    timed(s, m, 2, &td, &md, &ev2);
+    printf("default scenario (%zu groups), %llu replicas on 2 threads: %.3f s [%.3f] "
+           "(%.0f events per replica)\n", s->ngroups, (unsigned long long)m, td, md,
+           (double)ev2 / (double)m);
     scenario_destroy(s);
     return 0;
 }

@@ -56,8 +56,24 @@ static const char *const ev_names[EV_COUNT] = {
     "repair_check", "repair_done",
 };
 
-/* Which process a host failure came from. */
+/* Which process a failure came from. */
 enum { ORIGIN_POOL, ORIGIN_OWN, ORIGIN_BURST };
+
+/* Units (hosts, racks, zones, a group's Spot VMs) that fail independently
+ * after exponential times while up, run as one superposed process: the
+ * next failure comes at rate (units up) / mean and hits an up unit chosen
+ * uniformly.  Exact for exponential times, and the queue holds one event
+ * for the whole class instead of one per unit. */
+typedef struct pool {
+    bool on;           /* the class runs pooled */
+    double mean;       /* mean time to failure of one unit, s */
+    uint32_t type, id; /* the event of a pooled failure: (type, id, ORIGIN_POOL) */
+    int *up;           /* the units up */
+    int *pos;          /* each unit's index in up, -1 while down */
+    int n;             /* units up */
+    int last;          /* the unit the last pooled failure hit (for the trace) */
+    evq_handle ev;     /* the pending failure, or EVQ_NONE */
+} pool;
 
 /* One group's rebootful walk. */
 typedef struct walk {
@@ -76,11 +92,7 @@ typedef struct gstate {
     int *ud_first;      /* per (zone slot, UD): start in ud_vms; nzs*U+1 entries */
     int *ud_vms;        /* VMs sorted by (zone slot, UD) */
     walk rf;            /* the rebootful walk */
-    int *running;       /* Spot VMs not evicted */
-    int *run_pos;       /* position of each VM in running, -1 */
-    int nrunning;
-    int nspot;          /* Spot VMs of the group */
-    evq_handle evict;   /* the pending eviction */
+    pool spot;          /* the Spot VMs running, evicted as a pool */
     int cap;            /* instance repairs at once */
     int active;         /* repairs in progress */
     int max_active;     /* the most at once this replica */
@@ -105,9 +117,7 @@ struct inject {
     int *block;         /* causes keeping each host from taking VMs */
     int *rdown, *zdown; /* active outages per rack, per zone block */
     unsigned *episode;  /* per vmstate node: outages started (repair checks) */
-    bool pool;          /* host failures as one superposed exponential process */
-    int *up, *up_pos, nup; /* hosts without an active failure (pool) */
-    evq_handle pool_ev;
+    pool host_pool, rack_pool, zone_pool; /* the classes, pooled or not */
     bool rl_busy;       /* a rebootless walk is in progress */
     int rl_pending;
     bool any_mp, any_nonmp;
@@ -139,29 +149,68 @@ static void set_block(inject *in, int h, int delta)
     world_set_host_up(in->w, h, in->block[h] == 0);
 }
 
-static void pool_schedule(inject *in)
+/* Make `p` a pool of `units` units (none up yet) failing at mean `mean`
+ * each, announced by events (type, id).  FD_OK or FD_ENOMEM. */
+static int pool_init(pool *p, bool on, int units, double mean, uint32_t type, uint32_t id)
 {
-    sim_cancel(in->sim, in->pool_ev);
-    in->pool_ev = EVQ_NONE;
-    if (!in->pool || in->nup == 0)
+    p->on = on;
+    p->mean = mean;
+    p->type = type;
+    p->id = id;
+    p->up = malloc((size_t)units * sizeof(int) + 1);
+    p->pos = malloc((size_t)units * sizeof(int) + 1);
+    return p->up && p->pos ? FD_OK : FD_ENOMEM;
+}
+
+static void pool_fini(pool *p)
+{
+    free(p->up);
+    free(p->pos);
+}
+
+/* Empty the pool for a new replica: `units` units, all down. */
+static void pool_clear(pool *p, int units)
+{
+    p->n = 0;
+    p->ev = EVQ_NONE;
+    for (int u = 0; u < units; u++)
+        p->pos[u] = -1;
+}
+
+static void pool_up(pool *p, int u)
+{
+    assert(p->pos[u] < 0);
+    p->pos[u] = p->n;
+    p->up[p->n++] = u;
+}
+
+static void pool_down(pool *p, int u)
+{
+    int i = p->pos[u], last = p->up[--p->n];
+    assert(i >= 0);
+    p->up[i] = last;
+    p->pos[last] = i;
+    p->pos[u] = -1;
+}
+
+/* Draw the pool's next failure afresh (memoryless: valid whenever the
+ * number of units up has changed), replacing the pending one. */
+static void pool_schedule(inject *in, pool *p, gsl_rng *r)
+{
+    sim_cancel(in->sim, p->ev);
+    p->ev = EVQ_NONE;
+    if (p->n == 0)
         return;
-    double mean = in->s->host.ttf.a / in->nup;
-    double t = now(in) + gsl_ran_exponential(sim_world_rng(in->sim, SIM_STREAM_HOST), mean);
-    in->pool_ev = sim_at(in->sim, t, EV_HOST_FAIL, 0, ORIGIN_POOL);
+    double t = now(in) + gsl_ran_exponential(r, p->mean / p->n);
+    p->ev = sim_at(in->sim, t, p->type, p->id, ORIGIN_POOL);
 }
 
-static void up_remove(inject *in, int h)
+/* The unit a pooled failure event hits (uniform among those up). */
+static int pool_pick(pool *p, gsl_rng *r)
 {
-    int i = in->up_pos[h], last = in->up[--in->nup];
-    in->up[i] = last;
-    in->up_pos[last] = i;
-    in->up_pos[h] = -1;
-}
-
-static void up_add(inject *in, int h)
-{
-    in->up_pos[h] = in->nup;
-    in->up[in->nup++] = h;
+    p->ev = EVQ_NONE;
+    p->last = p->up[gsl_rng_uniform_int(r, (unsigned long)p->n)];
+    return p->last;
 }
 
 /* Groups with automatic repairs and VMs under `node` get a check after
@@ -188,9 +237,9 @@ static void host_fail(inject *in, int h, uint64_t origin)
     in->episode[node]++;
     vmstate_world_cause(in->vs, node, +1);
     set_block(in, h, +1);
-    if (in->pool) {
-        up_remove(in, h);
-        pool_schedule(in);
+    if (in->host_pool.on) {
+        pool_down(&in->host_pool, h);
+        pool_schedule(in, &in->host_pool, r);
     }
     size_t g;
     int vm;
@@ -206,10 +255,8 @@ static void on_host_fail(sim *sm, const evq_event *ev, void *ctx)
     inject *in = ctx;
     (void)sm;
     if (ev->data == ORIGIN_POOL) {
-        in->pool_ev = EVQ_NONE;
-        gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_HOST);
-        int h = in->up[gsl_rng_uniform_int(r, (unsigned long)in->nup)];
-        host_fail(in, h, ORIGIN_POOL);
+        host_fail(in, pool_pick(&in->host_pool, sim_world_rng(in->sim, SIM_STREAM_HOST)),
+                  ORIGIN_POOL);
     } else {
         host_fail(in, (int)ev->id, ev->data);
     }
@@ -224,9 +271,9 @@ static void on_host_repair(sim *sm, const evq_event *ev, void *ctx)
     if (--in->hfail[h] == 0) {
         vmstate_world_cause(in->vs, vmstate_host_node(in->vs, h), -1);
         set_block(in, h, -1);
-        if (in->pool) {
-            up_add(in, h);
-            pool_schedule(in);
+        if (in->host_pool.on) {
+            pool_up(&in->host_pool, h);
+            pool_schedule(in, &in->host_pool, sim_world_rng(in->sim, SIM_STREAM_HOST));
         }
     }
     if (ev->data == ORIGIN_OWN) {
@@ -291,15 +338,59 @@ static void outage(inject *in, vmstate_node node, int first, int nhosts, int del
         schedule_checks(in, node);
 }
 
+/* A rack or zone failure process: the unit's outage starts or ends. */
+typedef struct unitclass {
+    pool *p;             /* the pool, when the class runs pooled */
+    const scen_failure *f; /* its distributions */
+    sim_stream stream;   /* its random stream */
+    uint32_t fail, repair; /* its event types */
+} unitclass;
+
+static unitclass rack_class(inject *in)
+{
+    return (unitclass){ &in->rack_pool, &in->s->rack, SIM_STREAM_RACK, EV_RACK_FAIL,
+                        EV_RACK_REPAIR };
+}
+
+static unitclass zone_class(inject *in)
+{
+    return (unitclass){ &in->zone_pool, &in->s->zone, SIM_STREAM_ZONE, EV_ZONE_FAIL,
+                        EV_ZONE_REPAIR };
+}
+
+/* Unit u of class c fails: returns it, after queueing its repair. */
+static int unit_fail(inject *in, const unitclass *c, const evq_event *ev)
+{
+    gsl_rng *r = sim_world_rng(in->sim, c->stream);
+    int u = ev->data == ORIGIN_POOL ? pool_pick(c->p, r) : (int)ev->id;
+    if (c->p->on) {
+        pool_down(c->p, u);
+        pool_schedule(in, c->p, r);
+    }
+    sim_at(in->sim, now(in) + draw(&c->f->outage, r), c->repair, (uint32_t)u, 0);
+    return u;
+}
+
+/* Unit u of class c is repaired: its next failure follows. */
+static void unit_repair(inject *in, const unitclass *c, int u)
+{
+    gsl_rng *r = sim_world_rng(in->sim, c->stream);
+    if (c->p->on) {
+        pool_up(c->p, u);
+        pool_schedule(in, c->p, r);
+    } else {
+        sim_at(in->sim, now(in) + draw(&c->f->ttf, r), c->fail, (uint32_t)u, ORIGIN_OWN);
+    }
+}
+
 static void on_rack_fail(sim *sm, const evq_event *ev, void *ctx)
 {
     inject *in = ctx;
-    int k = (int)ev->id;
     (void)sm;
+    unitclass c = rack_class(in);
+    int k = unit_fail(in, &c, ev);
     in->rdown[k]++;
     outage(in, vmstate_rack_node(in->vs, k), k * in->hpr, in->hpr, +1);
-    double t = draw(&in->s->rack.outage, sim_world_rng(in->sim, SIM_STREAM_RACK));
-    sim_at(in->sim, now(in) + t, EV_RACK_REPAIR, (uint32_t)k, 0);
 }
 
 static void on_rack_repair(sim *sm, const evq_event *ev, void *ctx)
@@ -309,19 +400,19 @@ static void on_rack_repair(sim *sm, const evq_event *ev, void *ctx)
     (void)sm;
     in->rdown[k]--;
     outage(in, vmstate_rack_node(in->vs, k), k * in->hpr, in->hpr, -1);
-    double t = draw(&in->s->rack.ttf, sim_world_rng(in->sim, SIM_STREAM_RACK));
-    sim_at(in->sim, now(in) + t, EV_RACK_FAIL, (uint32_t)k, 0);
+    unitclass c = rack_class(in);
+    unit_repair(in, &c, k);
 }
 
 static void on_zone_fail(sim *sm, const evq_event *ev, void *ctx)
 {
     inject *in = ctx;
-    int z = (int)ev->id, per = in->rpz * in->hpr;
+    int per = in->rpz * in->hpr;
     (void)sm;
+    unitclass c = zone_class(in);
+    int z = unit_fail(in, &c, ev);
     in->zdown[z]++;
     outage(in, vmstate_zone_node(in->vs, z), z * per, per, +1);
-    double t = draw(&in->s->zone.outage, sim_world_rng(in->sim, SIM_STREAM_ZONE));
-    sim_at(in->sim, now(in) + t, EV_ZONE_REPAIR, (uint32_t)z, 0);
 }
 
 static void on_zone_repair(sim *sm, const evq_event *ev, void *ctx)
@@ -331,8 +422,8 @@ static void on_zone_repair(sim *sm, const evq_event *ev, void *ctx)
     (void)sm;
     in->zdown[z]--;
     outage(in, vmstate_zone_node(in->vs, z), z * per, per, -1);
-    double t = draw(&in->s->zone.ttf, sim_world_rng(in->sim, SIM_STREAM_ZONE));
-    sim_at(in->sim, now(in) + t, EV_ZONE_FAIL, (uint32_t)z, 0);
+    unitclass c = zone_class(in);
+    unit_repair(in, &c, z);
 }
 
 /* A correlated burst: `hosts` distinct hosts of the rack fail, each at a
@@ -509,35 +600,20 @@ static void on_rf_end(sim *sm, const evq_event *ev, void *ctx)
 
 /* ------------------------------------------------------------- spot -- */
 
-static void evict_schedule(inject *in, size_t g)
-{
-    gstate *st = &in->g[g];
-    sim_cancel(in->sim, st->evict);
-    st->evict = EVQ_NONE;
-    if (in->s->spot_rate <= 0 || st->nrunning == 0)
-        return;
-    double mean = DUR_HOUR / (in->s->spot_rate * st->nrunning);
-    double t = now(in) + gsl_ran_exponential(sim_group_rng(in->sim, g), mean);
-    st->evict = sim_at(in->sim, t, EV_SPOT_EVICT, (uint32_t)g, 0);
-}
-
+/* A group's running Spot VMs are a pool (spot.evictionRate per VM-hour). */
 static void on_spot_evict(sim *sm, const evq_event *ev, void *ctx)
 {
     inject *in = ctx;
     size_t g = ev->id;
-    gstate *st = &in->g[g];
+    pool *p = &in->g[g].spot;
     (void)sm;
-    st->evict = EVQ_NONE;
     gsl_rng *r = sim_group_rng(in->sim, g);
-    int i = (int)gsl_rng_uniform_int(r, (unsigned long)st->nrunning);
-    int vm = st->running[i], last = st->running[--st->nrunning];
-    st->running[i] = last;
-    st->run_pos[last] = i;
-    st->run_pos[vm] = -1;
+    int vm = pool_pick(p, r);
+    pool_down(p, vm);
     vmstate_vm_cause(in->vs, g, vm, +1);
     sim_at(in->sim, now(in) + draw(&in->s->spot_restore, r), EV_SPOT_RESTORE, (uint32_t)g,
            (uint64_t)vm);
-    evict_schedule(in, g);
+    pool_schedule(in, p, r);
 }
 
 static void on_spot_restore(sim *sm, const evq_event *ev, void *ctx)
@@ -545,22 +621,21 @@ static void on_spot_restore(sim *sm, const evq_event *ev, void *ctx)
     inject *in = ctx;
     size_t g = ev->id;
     int vm = (int)ev->data;
-    gstate *st = &in->g[g];
     (void)sm;
+    gsl_rng *r = sim_group_rng(in->sim, g);
     if (in->s->spot_policy == EVICT_DELETE) {
         /* recreated through placement: try again later when there is no room */
         if (place_replace_vm(in->pr, in->w, g, vm, NULL) != FD_OK) {
             vmstate_place(in->vs, g, vm, -1);
-            sim_at(in->sim, now(in) + draw(&in->s->spot_restore, sim_group_rng(in->sim, g)),
-                   EV_SPOT_RESTORE, (uint32_t)g, (uint64_t)vm);
+            sim_at(in->sim, now(in) + draw(&in->s->spot_restore, r), EV_SPOT_RESTORE,
+                   (uint32_t)g, (uint64_t)vm);
             return;
         }
         vmstate_place(in->vs, g, vm, place_group_at(in->pr, g)->vms[vm].host);
     }
     vmstate_vm_cause(in->vs, g, vm, -1);
-    st->run_pos[vm] = st->nrunning;
-    st->running[st->nrunning++] = vm;
-    evict_schedule(in, g);
+    pool_up(&in->g[g].spot, vm);
+    pool_schedule(in, &in->g[g].spot, r);
 }
 
 /* ---------------------------------------------- automatic instance repair -- */
@@ -709,14 +784,14 @@ static int group_init(inject *in, size_t g)
     } else if (index_uds(st, pg) != FD_OK) {
         return FD_ENOMEM;
     }
-    st->running = malloc((size_t)n * sizeof(int));
-    st->run_pos = malloc((size_t)n * sizeof(int));
+    double rate = in->s->spot_rate; /* per VM-hour */
+    if (pool_init(&st->spot, rate > 0, n, rate > 0 ? DUR_HOUR / rate : 0, EV_SPOT_EVICT,
+                  (uint32_t)g) != FD_OK)
+        return FD_ENOMEM;
     st->queue = malloc((size_t)n * sizeof(int));
     st->queued = calloc((size_t)n, sizeof(bool));
-    if (!st->running || !st->run_pos || !st->queue || !st->queued)
+    if (!st->queue || !st->queued)
         return FD_ENOMEM;
-    for (int i = 0; i < n; i++)
-        st->nspot += pg->vms[i].spot;
     st->cap = n < 20 ? 1 : (n / 20 > 1 ? n / 20 : 1); /* 5 %, one under 20 */
     if (stats_tally_init(&st->tally, n, sp->quorum, sp->sla_target, in->s->horizon) < 0)
         return FD_ENOMEM;
@@ -779,8 +854,6 @@ int inject_create(inject **out, const scenario *s, diag *d)
     size_t nh = (size_t)in->hosts, nodes = (size_t)(in->zb + in->racks + in->hosts);
     in->hfail = calloc(nh, sizeof(int));
     in->block = calloc(nh, sizeof(int));
-    in->up = malloc(nh * sizeof(int));
-    in->up_pos = malloc(nh * sizeof(int));
     in->rdown = calloc((size_t)in->racks, sizeof(int));
     in->zdown = calloc((size_t)in->zb, sizeof(int));
     in->episode = calloc(nodes, sizeof(unsigned));
@@ -788,10 +861,16 @@ int inject_create(inject **out, const scenario *s, diag *d)
     in->scratch = malloc((size_t)in->nscratch_max * sizeof(int));
     in->scratch_g = malloc((size_t)in->nscratch_max * sizeof(size_t));
     in->hbuf = malloc(2 * (size_t)in->hpr * sizeof(int));
-    if (!in->hbuf || !in->hfail || !in->block || !in->up || !in->up_pos || !in->rdown || !in->zdown
+    if (pool_init(&in->host_pool, s->host.enabled && s->host.ttf.kind == DIST_EXP, in->hosts,
+                  s->host.ttf.a, EV_HOST_FAIL, 0) != FD_OK
+        || pool_init(&in->rack_pool, s->rack.enabled && s->rack.ttf.kind == DIST_EXP, in->racks,
+                     s->rack.ttf.a, EV_RACK_FAIL, 0) != FD_OK
+        || pool_init(&in->zone_pool, s->zone.enabled && s->zone.ttf.kind == DIST_EXP, in->zb,
+                     s->zone.ttf.a, EV_ZONE_FAIL, 0) != FD_OK)
+        goto fail;
+    if (!in->hbuf || !in->hfail || !in->block || !in->rdown || !in->zdown
         || !in->episode || !in->scratch || !in->scratch_g)
         goto fail;
-    in->pool = s->host.enabled && s->host.ttf.kind == DIST_EXP;
     *out = in;
     return FD_OK;
 fail:
@@ -810,8 +889,7 @@ void inject_destroy(inject *in)
         free(st->ud_first);
         free(st->ud_vms);
         free(st->rf.steps);
-        free(st->running);
-        free(st->run_pos);
+        pool_fini(&st->spot);
         free(st->queue);
         free(st->queued);
         stats_tally_fini(&st->tally);
@@ -819,8 +897,9 @@ void inject_destroy(inject *in)
     free(in->g);
     free(in->hfail);
     free(in->block);
-    free(in->up);
-    free(in->up_pos);
+    pool_fini(&in->host_pool);
+    pool_fini(&in->rack_pool);
+    pool_fini(&in->zone_pool);
     free(in->rdown);
     free(in->zdown);
     free(in->episode);
@@ -833,6 +912,25 @@ void inject_destroy(inject *in)
     world_destroy(in->w);
     world_destroy(in->w0);
     free(in);
+}
+
+/* Queue the first failures of a class of `n` units: one pooled event, or
+ * one per unit drawn from `ttf` (in unit order, from the class's stream). */
+static void start_units(inject *in, pool *p, bool enabled, const dist *ttf, sim_stream stream,
+                        int n)
+{
+    pool_clear(p, n);
+    if (!enabled)
+        return;
+    gsl_rng *r = sim_world_rng(in->sim, stream);
+    if (p->on) {
+        for (int u = 0; u < n; u++)
+            pool_up(p, u);
+        pool_schedule(in, p, r);
+    } else {
+        for (int u = 0; u < n; u++)
+            sim_at(in->sim, draw(ttf, r), p->type, (uint32_t)u, ORIGIN_OWN);
+    }
 }
 
 /* Rewind every mechanism and queue each process's first event. */
@@ -851,28 +949,10 @@ static void start(inject *in, uint64_t replica)
     memset(in->episode, 0, (size_t)(in->zb + in->racks + in->hosts) * sizeof(unsigned));
     in->rl_busy = false;
     in->rl_pending = 0;
-    in->pool_ev = EVQ_NONE;
-
-    gsl_rng *hr = sim_world_rng(in->sim, SIM_STREAM_HOST);
-    if (in->pool) {
-        in->nup = 0;
-        for (int h = 0; h < in->hosts; h++)
-            up_add(in, h);
-        pool_schedule(in);
-    } else if (s->host.enabled) {
-        for (int h = 0; h < in->hosts; h++)
-            sim_at(in->sim, draw(&s->host.ttf, hr), EV_HOST_FAIL, (uint32_t)h, ORIGIN_OWN);
-    }
-    if (s->rack.enabled) {
-        gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_RACK);
-        for (int k = 0; k < in->racks; k++)
-            sim_at(in->sim, draw(&s->rack.ttf, r), EV_RACK_FAIL, (uint32_t)k, 0);
-    }
-    if (s->zone.enabled && s->zones > 0) {
-        gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_ZONE);
-        for (int z = 0; z < in->zb; z++)
-            sim_at(in->sim, draw(&s->zone.ttf, r), EV_ZONE_FAIL, (uint32_t)z, 0);
-    }
+    start_units(in, &in->host_pool, s->host.enabled, &s->host.ttf, SIM_STREAM_HOST, in->hosts);
+    start_units(in, &in->rack_pool, s->rack.enabled, &s->rack.ttf, SIM_STREAM_RACK, in->racks);
+    start_units(in, &in->zone_pool, s->zone.enabled && s->zones > 0, &s->zone.ttf,
+                SIM_STREAM_ZONE, in->zb);
     if (s->burst_enabled) {
         gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_BURST);
         for (int k = 0; k < in->racks; k++)
@@ -891,16 +971,12 @@ static void start(inject *in, uint64_t replica)
         st->rf.pending = 0;
         st->active = st->max_active = st->qhead = st->qlen = 0;
         memset(st->queued, 0, (size_t)pg->count * sizeof(bool));
-        st->nrunning = 0;
-        st->evict = EVQ_NONE;
-        for (int i = 0; i < pg->count; i++) {
-            st->run_pos[i] = -1;
-            if (pg->vms[i].spot && pg->vms[i].placed) {
-                st->run_pos[i] = st->nrunning;
-                st->running[st->nrunning++] = i;
-            }
-        }
-        evict_schedule(in, g);
+        pool_clear(&st->spot, pg->count);
+        for (int i = 0; i < pg->count; i++)
+            if (pg->vms[i].spot && pg->vms[i].placed)
+                pool_up(&st->spot, i);
+        if (st->spot.on)
+            pool_schedule(in, &st->spot, sim_group_rng(in->sim, g));
         st->last_down = vmstate_down(in->vs, g);
         stats_tally_reset(&st->tally, st->last_down);
     }
@@ -910,18 +986,23 @@ static void start(inject *in, uint64_t replica)
 static const char *describe(const inject *in, const evq_event *ev, char *buf, size_t len)
 {
     const char *gname = ev->id < in->ng ? in->s->groups[ev->id].name : "";
+    /* a pooled failure's unit was picked by its handler */
+    uint32_t id = ev->id;
+    bool pooled = ev->data == ORIGIN_POOL;
+    if (pooled && ev->type == EV_HOST_FAIL)
+        id = (uint32_t)in->host_pool.last;
+    else if (pooled && ev->type == EV_RACK_FAIL)
+        id = (uint32_t)in->rack_pool.last;
+    else if (pooled && ev->type == EV_ZONE_FAIL)
+        id = (uint32_t)in->zone_pool.last;
     switch (ev->type) {
     case EV_HOST_FAIL:
-        if (ev->data == ORIGIN_POOL) {
-            snprintf(buf, len, "any host");
-            break;
-        } /* fall through */
     case EV_HOST_REPAIR:
     case EV_HEAL:
-        snprintf(buf, len, "host %u (rack %u)", ev->id, ev->id / (unsigned)in->hpr);
+        snprintf(buf, len, "host %u (rack %u)", id, id / (unsigned)in->hpr);
         break;
     case EV_RACK_FAIL: case EV_RACK_REPAIR: case EV_BURST: case EV_RL_END:
-        snprintf(buf, len, "rack %u", ev->id);
+        snprintf(buf, len, "rack %u", id);
         break;
     case EV_RL_STEP:
         if ((int)ev->id < in->racks)
@@ -930,7 +1011,7 @@ static const char *describe(const inject *in, const evq_event *ev, char *buf, si
             snprintf(buf, len, "walk done");
         break;
     case EV_ZONE_FAIL: case EV_ZONE_REPAIR:
-        snprintf(buf, len, "zone %u", ev->id + 1);
+        snprintf(buf, len, "zone %u", id + 1);
         break;
     case EV_RL_WAVE: case EV_RF_WAVE:
         snprintf(buf, len, "wave %llu", (unsigned long long)ev->data + 1);
@@ -947,7 +1028,7 @@ static const char *describe(const inject *in, const evq_event *ev, char *buf, si
         break;
     }
     case EV_SPOT_EVICT:
-        snprintf(buf, len, "%s", gname);
+        snprintf(buf, len, "%s VM %d", gname, in->g[ev->id].spot.last);
         break;
     case EV_SPOT_RESTORE: case EV_REPAIR_DONE:
         snprintf(buf, len, "%s VM %llu", gname, (unsigned long long)ev->data);
