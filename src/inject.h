@@ -28,9 +28,10 @@
  * Cost: events live at the level of hosts, racks, zones and maintenance
  * steps; vmstate keeps each group's count of VMs down incrementally, so a
  * rack failure or a rebootless step is one event whose cost does not grow
- * with the VMs on the rack.  Exponential host failures run as one
- * superposed process over the hosts that are up (exact for exponential
- * times), so the queue does not hold one event per host.
+ * with the VMs on the rack.  Each class of units whose times to failure are
+ * exponential (hosts, racks, zones, a group's Spot VMs) runs as one
+ * superposed process over the units that are up (exact for exponential
+ * times), so the queue holds one event per class, not one per unit.
  *
  * Not thread-safe: one inject per worker thread.  Two injects built from the
  * same scenario produce identical replicas.
