@@ -353,9 +353,9 @@ static int batch_own(const char *cmd, batch_opts *p, int c, const char *arg)
     uint64_t v;
     switch (c) {
     case 'n':
-        if (parse_u64(arg, 1, 100000000, &v) < 0) {
+        if (parse_u64(arg, 1, 10000000, &v) < 0) {
             fprintf(stderr, "fdsim %s: -n %s: expected a whole number of replicas "
-                    "from 1 to 100000000, e.g. -n 1000\n", cmd, arg);
+                    "from 1 to 10000000, e.g. -n 1000\n", cmd, arg);
             return -1;
         }
         snprintf(p->replicas, sizeof p->replicas, "simulation.replicas=%" PRIu64, v);
@@ -407,7 +407,7 @@ static int run_own(void *ctx, int c, const char *arg)
         p->trace = arg;
         return 0;
     case 'k':
-        if (parse_u64(arg, 0, 100000000 - 1, &v) < 0) {
+        if (parse_u64(arg, 0, 10000000 - 1, &v) < 0) {
             fprintf(stderr, "fdsim run: --trace-replica %s: expected a replica number "
                     "from 0 (the first)\n", arg);
             return -1;
@@ -779,7 +779,7 @@ static int plot_main(int argc, char **argv)
             }
             break;
         case 'k':
-            if (parse_u64(optarg, 0, 100000000 - 1, &v) < 0) {
+            if (parse_u64(optarg, 0, 10000000 - 1, &v) < 0) {
                 fprintf(stderr, "fdsim plot: --replica %s: expected a replica number from 0 "
                         "(the first)\n", optarg);
                 return FD_EXIT_INPUT;
