@@ -96,6 +96,8 @@ typedef struct gstate {
     int cap;            /* instance repairs at once */
     int active;         /* repairs in progress */
     int max_active;     /* the most at once this replica */
+    evq_handle retry;   /* the pending retry of a repair that found no room */
+    int initial_failures; /* VMs placement could not allocate at the start */
     int *queue;         /* VMs waiting for repair (FIFO ring of count) */
     int qhead, qlen;
     bool *queued;       /* VM queued or in repair */
@@ -611,6 +613,10 @@ static void on_spot_evict(sim *sm, const evq_event *ev, void *ctx)
     int vm = pool_pick(p, r);
     pool_down(p, vm);
     vmstate_vm_cause(in->vs, g, vm, +1);
+    if (in->s->spot_policy == EVICT_DELETE) { /* its slot is free until it returns */
+        place_release_vm(in->pr, in->w, g, vm);
+        vmstate_place(in->vs, g, vm, -1);
+    }
     sim_at(in->sim, now(in) + draw(&in->s->spot_restore, r), EV_SPOT_RESTORE, (uint32_t)g,
            (uint64_t)vm);
     pool_schedule(in, p, r);
@@ -640,6 +646,15 @@ static void on_spot_restore(sim *sm, const evq_event *ev, void *ctx)
 
 /* ---------------------------------------------- automatic instance repair -- */
 
+/* Does VM `vm` of group g still need replacing: deleted, or on a host that
+ * a host, rack or zone outage holds down?  (A VM that is down only for a
+ * maintenance step or a Spot eviction does not.) */
+static bool needs_repair(const inject *in, size_t g, int vm)
+{
+    int host = vmstate_vm_host(in->vs, g, vm);
+    return host < 0 || vmstate_node_is_down(in->vs, vmstate_host_node(in->vs, host));
+}
+
 static void repair_pump(inject *in, size_t g)
 {
     gstate *st = &in->g[g];
@@ -648,17 +663,22 @@ static void repair_pump(inject *in, size_t g)
         int vm = st->queue[st->qhead];
         st->qhead = (st->qhead + 1) % count;
         st->qlen--;
-        if (vmstate_vm_is_up(in->vs, g, vm)) {
-            st->queued[vm] = false; /* recovered while waiting */
+        if (!needs_repair(in, g, vm)) {
+            st->queued[vm] = false; /* its outage ended while it waited */
             continue;
         }
         if (place_replace_vm(in->pr, in->w, g, vm, NULL) != FD_OK) {
-            /* no healthy capacity: the VM is deleted and waits; try again
-             * after a provisioning time */
+            /* no healthy capacity: the VM is deleted and waits at the head
+             * of the queue; one retry per group after a provisioning time */
             vmstate_place(in->vs, g, vm, -1);
-            st->queue[(st->qhead + st->qlen++) % count] = vm;
-            sim_at(in->sim, now(in) + draw(&in->s->repair_provision, sim_group_rng(in->sim, g)),
-                   EV_REPAIR_DONE, (uint32_t)g, (uint64_t)count);
+            st->qhead = (st->qhead + count - 1) % count;
+            st->queue[st->qhead] = vm;
+            st->qlen++;
+            if (st->retry == EVQ_NONE) {
+                double t = draw(&in->s->repair_provision, sim_group_rng(in->sim, g));
+                st->retry = sim_at(in->sim, now(in) + t, EV_REPAIR_DONE, (uint32_t)g,
+                                   (uint64_t)count);
+            }
             return;
         }
         if (++st->active > st->max_active)
@@ -704,7 +724,7 @@ static void on_repair_check(sim *sm, const evq_event *ev, void *ctx)
     int n = collect_node(in, g, node);
     for (int i = 0; i < n; i++) {
         int vm = in->scratch[i];
-        if (st->queued[vm] || vmstate_vm_is_up(in->vs, g, vm))
+        if (st->queued[vm] || !needs_repair(in, g, vm))
             continue;
         st->queued[vm] = true;
         st->queue[(st->qhead + st->qlen++) % st->spec->count] = vm;
@@ -723,6 +743,8 @@ static void on_repair_done(sim *sm, const evq_event *ev, void *ctx)
         vmstate_vm_cause(in->vs, g, vm, -1);
         st->queued[vm] = false;
         st->active--;
+    } else {
+        st->retry = EVQ_NONE; /* the retry fired */
     }
     repair_pump(in, g);
 }
@@ -793,6 +815,7 @@ static int group_init(inject *in, size_t g)
     if (!st->queue || !st->queued)
         return FD_ENOMEM;
     st->cap = n < 20 ? 1 : (n / 20 > 1 ? n / 20 : 1); /* 5 %, one under 20 */
+    st->initial_failures = pg->failures;
     if (stats_tally_init(&st->tally, n, sp->quorum, sp->sla_target, in->s->horizon) < 0)
         return FD_ENOMEM;
     return FD_OK;
@@ -970,6 +993,7 @@ static void start(inject *in, uint64_t replica)
         st->rf.busy = false;
         st->rf.pending = 0;
         st->active = st->max_active = st->qhead = st->qlen = 0;
+        st->retry = EVQ_NONE;
         memset(st->queued, 0, (size_t)pg->count * sizeof(bool));
         pool_clear(&st->spot, pg->count);
         for (int i = 0; i < pg->count; i++)
@@ -1102,7 +1126,7 @@ void inject_replica(inject *in, uint64_t replica, stats_replica *out, csvio_writ
         observe(in, &ev);
     in->trace = NULL;
     for (size_t g = 0; g < in->ng; g++)
-        stats_tally_finish(&in->g[g].tally, place_group_at(in->pr, g)->failures, &out[g]);
+        stats_tally_finish(&in->g[g].tally, in->g[g].initial_failures, &out[g]);
 }
 
 const double *inject_downcount(const inject *in, size_t g)
@@ -1133,5 +1157,5 @@ int inject_max_repairs(const inject *in, size_t g)
 
 int inject_alloc_failures(const inject *in, size_t g)
 {
-    return place_group_at(in->pr, g)->failures;
+    return in->g[g].initial_failures;
 }

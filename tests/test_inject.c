@@ -412,3 +412,61 @@ Test(inject, a_zonal_uniform_group_walks_its_zones_update_domains)
     inject_destroy(in);
     scenario_destroy(s);
 }
+
+/* The repair check: no VM is moved off a host that is up.  Spot evictions
+ * (10 per VM-hour) keep VMs down after their host's 1 h repair, while the
+ * queue (one repair at a time, 2 h each) still holds them. */
+typedef struct hostwatch {
+    int down[16];  /* active failures per host */
+    int where[8];  /* each VM's host as last seen */
+    int moves;     /* re-placements seen */
+    int bad;       /* ...of a VM whose host was up */
+} hostwatch;
+
+static void watch(void *user, const inject *in, double t, const char *ev, const char *what)
+{
+    hostwatch *w = user;
+    int h;
+    (void)t;
+    if (!strcmp(ev, "host_fail") && sscanf(what, "host %d", &h) == 1)
+        w->down[h]++;
+    if (!strcmp(ev, "host_repair") && sscanf(what, "host %d", &h) == 1)
+        w->down[h]--;
+    const place_group *pg = place_group_at(inject_placement(in), 0);
+    for (int i = 0; i < pg->count; i++) {
+        int now_on = pg->vms[i].placed ? pg->vms[i].host : -1;
+        if (now_on == w->where[i])
+            continue;
+        w->moves++;
+        w->bad += w->where[i] >= 0 && w->down[w->where[i]] == 0;
+        w->where[i] = now_on;
+    }
+}
+
+Test(inject, a_repair_never_moves_a_vm_whose_host_is_up)
+{
+    scenario *s = load_quiet("[region]\nracksPerZone = 2\nhostsPerRack = 2\nvmsPerHost = 3\n"
+                             "[host]\nenabled = true\ntimeToFailure = uniform(10d, 20d)\n"
+                             "repairTime = fixed(1h)\n"
+                             "[repair]\nprovisionTime = fixed(2h)\n"
+                             "[spot]\nevictionRate = 10\nrestoreTime = fixed(30m)\n"
+                             "[group.g]\ncount = 8\nspotShare = 1\nautomaticRepairs = true\n", 5);
+    inject *in = make(s);
+    hostwatch w = { .moves = 0 };
+    const place_group *pg = place_group_at(inject_placement(in), 0);
+    int start[8];
+    for (int i = 0; i < 8; i++)
+        start[i] = pg->vms[i].host;
+    inject_set_observer(in, watch, &w);
+    stats_replica r;
+    for (uint64_t k = 0; k < 10; k++) {
+        memset(w.down, 0, sizeof w.down);
+        memcpy(w.where, start, sizeof start);
+        inject_replica(in, k, &r, NULL);
+        cr_assert_float_eq(r.alloc_failures, 0, 0, "alloc_failures counts the start only");
+    }
+    cr_assert_gt(w.moves, 20, "repairs happen");
+    cr_assert_eq(w.bad, 0, "%d of %d re-placements moved a VM off an up host", w.bad, w.moves);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
