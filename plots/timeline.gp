@@ -43,7 +43,7 @@ do for [g=1:ngroups] {
     set y2label "VMs up"
     set yrange [-0.2:*]
     set y2range [-0.5:cnt + 0.5]
-    if (g == ngroups) { set xlabel "hours since the wave started" } else { unset xlabel }
+    if (g == ngroups) { set xlabel "hours since the wave started"; set bmargin 3 } else { unset xlabel }
     # More than 10 domains: lines without a key entry each (the key would not fit).
     plot for [c=3:n] file using 1:c with steps lw 1.5 title (n - 2 <= 10 ? word(doms, c-2) : ''), \
          file using 1:2 axes x1y2 with steps lw 2.5 lc rgb 'black' title 'VMs up (right)', \

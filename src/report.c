@@ -91,20 +91,38 @@ static size_t gather(const report_run *run, size_t g, int m, double *x)
     return n;
 }
 
-/* P(a month meets its target): share of all months, Wilson interval. */
+/* P(a month meets its target): the share of all months, with a Wilson
+ * interval on the effective number of months.  The months of one replica
+ * are not independent (they share its failures and maintenance waves), so
+ * the replicas are clusters: the variance of the share comes from how the
+ * replicas' met months scatter around it, and the effective number of
+ * months is p(1 - p) / that variance, at most the number of months. */
 static stats_summary months_summary(const report_run *run, size_t g)
 {
     double met = 0, months = 0;
-    for (uint64_t i = 0; i < run->r->replicas; i++) {
+    uint64_t n = run->r->replicas;
+    for (uint64_t i = 0; i < n; i++) {
         met += at(run->r, i, g)->months_met;
         months += at(run->r, i, g)->months;
     }
     stats_summary s = { .mean = NAN, .sd = NAN, .ci_low = NAN, .ci_high = NAN, .p5 = NAN,
-                        .p50 = NAN, .p95 = NAN, .p99 = NAN, .n = run->r->replicas };
-    if (months > 0) {
-        s.mean = met / months;
-        stats_wilson(met, months, &s.ci_low, &s.ci_high);
+                        .p50 = NAN, .p95 = NAN, .p99 = NAN, .n = n };
+    if (months <= 0)
+        return s;
+    double p = met / months, neff = months;
+    if (n > 1 && p > 0 && p < 1) {
+        double ss = 0, mbar = months / (double)n;
+        for (uint64_t i = 0; i < n; i++) {
+            const stats_replica *x = at(run->r, i, g);
+            double e = x->months_met - p * x->months;
+            ss += e * e;
+        }
+        double var = ss / ((double)n * (double)(n - 1) * mbar * mbar);
+        if (var > 0 && p * (1 - p) / var < months)
+            neff = p * (1 - p) / var;
     }
+    s.mean = p;
+    stats_wilson(p * neff, neff, &s.ci_low, &s.ci_high);
     return s;
 }
 

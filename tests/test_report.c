@@ -219,9 +219,11 @@ Test(report, t_interval_percentiles_and_wilson_for_a_known_input)
     cr_assert_float_eq(num(&t, row, "p99"), 39.7, 1e-9);
     cr_assert_eq(num(&t, row, "replicas"), 4);
 
-    /* 45 of 48 months met: Wilson, z = 1.959964 */
+    /* 45 of 48 months met, 12/11/12/10 per replica: Wilson on the effective
+     * months p(1-p)/var, var = sum (met_i - 12p)^2 / (4 x 3 x 12^2) */
     row = find_row(&t, "a", "month_meets_target");
-    double n = 48, p = 45 / n, z = 1.959963984540054, z2 = z * z;
+    double p = 45 / 48.0, var = 2.75 / (4 * 3 * 144.0), n = p * (1 - p) / var;
+    double z = 1.959963984540054, z2 = z * z;
     double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
     double w = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
     cr_assert_float_eq(num(&t, row, "mean"), p, 1e-9);
