@@ -9,19 +9,17 @@
 #include "batch.h"
 #include "diag.h"
 #include "csvio.h"
-#include "inject.h"
 #include "place.h"
 #include "plot.h"
 #include "report.h"
+#include "runner.h"
 #include "scenario.h"
 #include "sweep.h"
 #include "world.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,85 +457,6 @@ static char *command_line(int argc, char **argv)
     return s;
 }
 
-/* batch callbacks on the injector: one inject per worker thread. */
-typedef struct run_ctx {
-    const scenario *s; /* the scenario every worker runs */
-    int nmonths;       /* months per replica, as batch_spec */
-} run_ctx;
-
-typedef struct run_worker {
-    inject *in;          /* this thread's injector */
-    const run_ctx *ctx;  /* shared, read-only */
-} run_worker;
-
-static void *run_worker_create(void *user)
-{
-    run_worker *w = calloc(1, sizeof *w);
-    if (w == NULL)
-        return NULL;
-    w->ctx = user;
-    if (inject_create(&w->in, w->ctx->s, NULL) != FD_OK) {
-        free(w);
-        return NULL;
-    }
-    return w;
-}
-
-static void run_worker_destroy(void *worker)
-{
-    run_worker *w = worker;
-    inject_destroy(w->in);
-    free(w);
-}
-
-static uint64_t run_replica(void *worker, uint64_t replica, stats_replica *out,
-                            double *const *downcount, double *const *month_down)
-{
-    run_worker *w = worker;
-    const scenario *s = w->ctx->s;
-    inject_replica(w->in, replica, out, NULL);
-    for (size_t g = 0; g < s->ngroups; g++) {
-        int nm = 0;
-        const double *md = inject_month_downtime(w->in, g, &nm);
-        assert(nm == w->ctx->nmonths);
-        memcpy(month_down[g], md, (size_t)nm * sizeof *md);
-        memcpy(downcount[g], inject_downcount(w->in, g),
-               ((size_t)s->groups[g].count + 1) * sizeof *downcount[g]);
-    }
-    return inject_events(w->in);
-}
-
-/* Months in a horizon, as stats_tally_init counts them. */
-static int months_in(double horizon)
-{
-    int n = (int)ceil(horizon / STATS_MONTH - 1e-9);
-    return n < 1 ? 1 : n;
-}
-
-/* Run replica K alone with a trace to `path`, committed at once. */
-static int run_trace(const scenario *s, const char *path, uint64_t k)
-{
-    diag d;
-    diag_clear(&d);
-    inject *in = NULL;
-    csvio_writer *w = NULL;
-    stats_replica *out = calloc(s->ngroups, sizeof *out);
-    int rc = out ? inject_create(&in, s, &d) : diag_set(&d, FD_ENOMEM, "out of memory");
-    if (rc == FD_OK)
-        rc = csvio_writer_create(&w, path, &d);
-    if (rc == FD_OK) {
-        inject_trace_header(in, w);
-        inject_replica(in, k, out, w);
-        rc = csvio_writer_commit(w, &d);
-    }
-    if (rc != FD_OK)
-        fprintf(stderr, "fdsim run: --trace: %s\n", d.msg[0] ? d.msg : diag_strerror(rc));
-    csvio_writer_destroy(w);
-    inject_destroy(in);
-    free(out);
-    return rc;
-}
-
 /* Signals that stop a run at the next replica: install and restore. */
 typedef struct catcher {
     struct sigaction old_int, old_term; /* what was installed before */
@@ -558,48 +477,6 @@ static void release_signals(const catcher *c)
 {
     sigaction(SIGINT, &c->old_int, NULL);
     sigaction(SIGTERM, &c->old_term, NULL);
-}
-
-/* The worker threads a scenario asks for: simulation.threads, 0 = one per core. */
-static int threads_of(const scenario *s)
-{
-    if (s->threads > 0)
-        return s->threads;
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
-}
-
-/* Run the replicas of `s` on threads_of(s) threads with the progress bar
- * at `done` of `total` replicas (0, 0: this run alone), labelled `label`
- * (may be NULL).  FD_OK or FD_ENOMEM (message in d). */
-static int run_batch(const scenario *s, uint64_t done, uint64_t total, const char *label,
-                     batch_result **res, diag *d)
-{
-    int *counts = malloc(s->ngroups * sizeof *counts + 1);
-    if (!counts)
-        return diag_set(d, FD_ENOMEM, "out of memory");
-    for (size_t g = 0; g < s->ngroups; g++)
-        counts[g] = s->groups[g].count;
-    run_ctx ctx = { .s = s, .nmonths = months_in(s->horizon) };
-    batch_spec spec = {
-        .ngroups = s->ngroups,
-        .counts = counts,
-        .nmonths = ctx.nmonths,
-        .replicas = (uint64_t)s->replicas,
-        .threads = threads_of(s),
-        .worker_create = run_worker_create,
-        .worker_destroy = run_worker_destroy,
-        .replica = run_replica,
-        .user = &ctx,
-        .progress = true,
-        .progress_done = done,
-        .progress_total = total,
-        .progress_label = label,
-        .stop = &run_stop,
-    };
-    int rc = batch_run(&spec, res, d);
-    free(counts);
-    return rc;
 }
 
 static int run_main(int argc, char **argv)
@@ -671,11 +548,12 @@ static int run_main(int argc, char **argv)
     catch_signals(&sig);
     handlers = true;
 
-    if (p.trace && run_trace(s, p.trace, p.trace_replica) != FD_OK) {
+    if (p.trace && runner_trace(s, p.trace, p.trace_replica, &d) != FD_OK) {
+        fprintf(stderr, "fdsim run: --trace: %s\n", d.msg);
         status = FD_EXIT_FAIL;
         goto done;
     }
-    if (run_batch(s, 0, 0, NULL, &res, &d) != FD_OK) {
+    if (runner_run(s, NULL, &run_stop, &res, &d) != FD_OK) {
         fprintf(stderr, "fdsim run: %s\n", d.msg);
         status = FD_EXIT_FAIL;
         goto done;
@@ -698,8 +576,8 @@ static int run_main(int argc, char **argv)
     }
     printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
            (unsigned long long)res->events, res->wall,
-           res->wall > 0 ? (double)res->replicas / res->wall : 0.0, threads_of(s),
-           threads_of(s) == 1 ? "" : "s", p.b.out);
+           res->wall > 0 ? (double)res->replicas / res->wall : 0.0, runner_threads(s),
+           runner_threads(s) == 1 ? "" : "s", p.b.out);
     for (const char *const *f = report_files; *f; f++)
         printf(" %s", *f);
     putchar('\n');
@@ -1170,7 +1048,8 @@ static int sweep_main(int argc, char **argv)
         snprintf(bar, sizeof bar, "point %zu/%zu", pt + 1, npoints);
         batch_result_destroy(res);
         res = NULL;
-        if (run_batch(s, done_reps, total, bar, &res, &d) != FD_OK) {
+        runner_progress prog = { done_reps, total, bar };
+        if (runner_run(s, &prog, &run_stop, &res, &d) != FD_OK) {
             free(pcmd);
             fprintf(stderr, "fdsim sweep: %s: %s\n", point, d.msg);
             status = FD_EXIT_FAIL;

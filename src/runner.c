@@ -1,0 +1,129 @@
+/*
+ * runner: replicas on the batch pool with injectors (see runner.h).
+ */
+#include "runner.h"
+
+#include "csvio.h"
+#include "inject.h"
+#include "stats.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* What every worker shares, read-only. */
+typedef struct ctx {
+    const scenario *s; /* the scenario every worker runs */
+    int nmonths;       /* months per replica, as batch_spec */
+} ctx;
+
+/* One worker thread's state. */
+typedef struct worker {
+    inject *in;        /* this thread's injector */
+    const ctx *c;      /* shared */
+} worker;
+
+static void *worker_create(void *user)
+{
+    worker *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return NULL;
+    w->c = user;
+    if (inject_create(&w->in, w->c->s, NULL) != FD_OK) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void worker_destroy(void *p)
+{
+    worker *w = p;
+    inject_destroy(w->in);
+    free(w);
+}
+
+static uint64_t replica(void *p, uint64_t k, stats_replica *out, double *const *downcount,
+                        double *const *month_down)
+{
+    worker *w = p;
+    const scenario *s = w->c->s;
+    inject_replica(w->in, k, out, NULL);
+    for (size_t g = 0; g < s->ngroups; g++) {
+        int nm = 0;
+        const double *md = inject_month_downtime(w->in, g, &nm);
+        assert(nm == w->c->nmonths);
+        memcpy(month_down[g], md, (size_t)nm * sizeof *md);
+        memcpy(downcount[g], inject_downcount(w->in, g),
+               ((size_t)s->groups[g].count + 1) * sizeof *downcount[g]);
+    }
+    return inject_events(w->in);
+}
+
+int runner_threads(const scenario *s)
+{
+    if (s->threads > 0)
+        return s->threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
+}
+
+int runner_months(double horizon)
+{
+    int n = (int)ceil(horizon / STATS_MONTH - 1e-9);
+    return n < 1 ? 1 : n;
+}
+
+int runner_run(const scenario *s, const runner_progress *progress,
+               volatile sig_atomic_t *stop, batch_result **res, diag *d)
+{
+    int *counts = malloc(s->ngroups * sizeof *counts + 1);
+    if (!counts)
+        return diag_set(d, FD_ENOMEM, "out of memory");
+    for (size_t g = 0; g < s->ngroups; g++)
+        counts[g] = s->groups[g].count;
+    ctx c = { .s = s, .nmonths = runner_months(s->horizon) };
+    runner_progress none = { 0, 0, NULL };
+    if (!progress)
+        progress = &none;
+    batch_spec spec = {
+        .ngroups = s->ngroups,
+        .counts = counts,
+        .nmonths = c.nmonths,
+        .replicas = (uint64_t)s->replicas,
+        .threads = runner_threads(s),
+        .worker_create = worker_create,
+        .worker_destroy = worker_destroy,
+        .replica = replica,
+        .user = &c,
+        .progress = true,
+        .progress_done = progress->done,
+        .progress_total = progress->total,
+        .progress_label = progress->label,
+        .stop = stop,
+    };
+    int rc = batch_run(&spec, res, d);
+    free(counts);
+    return rc;
+}
+
+int runner_trace(const scenario *s, const char *path, uint64_t k, diag *d)
+{
+    inject *in = NULL;
+    csvio_writer *w = NULL;
+    stats_replica *out = calloc(s->ngroups, sizeof *out);
+    int rc = out ? inject_create(&in, s, d) : diag_set(d, FD_ENOMEM, "out of memory");
+    if (rc == FD_OK)
+        rc = csvio_writer_create(&w, path, d);
+    if (rc == FD_OK) {
+        inject_trace_header(in, w);
+        inject_replica(in, k, out, w);
+        rc = csvio_writer_commit(w, d);
+    }
+    csvio_writer_destroy(w);
+    inject_destroy(in);
+    free(out);
+    return rc;
+}
