@@ -117,7 +117,6 @@ struct inject {
     /* per-replica world state */
     int *hfail;         /* active failures per host */
     int *block;         /* causes keeping each host from taking VMs */
-    int *rdown, *zdown; /* active outages per rack, per zone block */
     unsigned *episode;  /* per vmstate node: outages started (repair checks) */
     pool host_pool, rack_pool, zone_pool; /* the classes, pooled or not */
     bool rl_busy;       /* a rebootless walk is in progress */
@@ -327,41 +326,46 @@ static void on_heal(sim *sm, const evq_event *ev, void *ctx)
 
 /* ------------------------------------------------------- racks, zones -- */
 
-/* A world outage of a rack or a zone block: `node`, with the hosts
- * [first, first + nhosts) blocked while it lasts. */
-static void outage(inject *in, vmstate_node node, int first, int nhosts, int delta)
-{
-    if (delta > 0)
-        in->episode[node]++;
-    vmstate_world_cause(in->vs, node, delta);
-    for (int h = first; h < first + nhosts; h++)
-        set_block(in, h, delta);
-    if (delta > 0)
-        schedule_checks(in, node);
-}
-
-/* A rack or zone failure process: the unit's outage starts or ends. */
+/* A class of units whose outage takes down a subtree: racks or zones. */
 typedef struct unitclass {
-    pool *p;             /* the pool, when the class runs pooled */
+    pool *p;               /* the pool, when the class runs pooled */
     const scen_failure *f; /* its distributions */
-    sim_stream stream;   /* its random stream */
+    sim_stream stream;     /* its random stream */
     uint32_t fail, repair; /* its event types */
+    bool zone;             /* zone blocks, else racks */
+    int hosts;             /* hosts under one unit */
 } unitclass;
 
 static unitclass rack_class(inject *in)
 {
     return (unitclass){ &in->rack_pool, &in->s->rack, SIM_STREAM_RACK, EV_RACK_FAIL,
-                        EV_RACK_REPAIR };
+                        EV_RACK_REPAIR, false, in->hpr };
 }
 
 static unitclass zone_class(inject *in)
 {
     return (unitclass){ &in->zone_pool, &in->s->zone, SIM_STREAM_ZONE, EV_ZONE_FAIL,
-                        EV_ZONE_REPAIR };
+                        EV_ZONE_REPAIR, true, in->rpz * in->hpr };
 }
 
-/* Unit u of class c fails: returns it, after queueing its repair. */
-static int unit_fail(inject *in, const unitclass *c, const evq_event *ev)
+/* Unit u's outage starts (+1) or ends (-1): its subtree goes down or up and
+ * its hosts take no VMs meanwhile; a start opens a new episode for the
+ * instance-repair checks. */
+static void outage(inject *in, const unitclass *c, int u, int delta)
+{
+    vmstate_node node = c->zone ? vmstate_zone_node(in->vs, u) : vmstate_rack_node(in->vs, u);
+    if (delta > 0)
+        in->episode[node]++;
+    vmstate_world_cause(in->vs, node, delta);
+    for (int h = u * c->hosts; h < (u + 1) * c->hosts; h++)
+        set_block(in, h, delta);
+    if (delta > 0)
+        schedule_checks(in, node);
+}
+
+/* A unit of class c fails (the pool picks which, or the event names it);
+ * its repair is queued. */
+static void unit_fail(inject *in, const unitclass *c, const evq_event *ev)
 {
     gsl_rng *r = sim_world_rng(in->sim, c->stream);
     int u = ev->data == ORIGIN_POOL ? pool_pick(c->p, r) : (int)ev->id;
@@ -370,12 +374,13 @@ static int unit_fail(inject *in, const unitclass *c, const evq_event *ev)
         pool_schedule(in, c->p, r);
     }
     sim_at(in->sim, now(in) + draw(&c->f->outage, r), c->repair, (uint32_t)u, 0);
-    return u;
+    outage(in, c, u, +1);
 }
 
 /* Unit u of class c is repaired: its next failure follows. */
 static void unit_repair(inject *in, const unitclass *c, int u)
 {
+    outage(in, c, u, -1);
     gsl_rng *r = sim_world_rng(in->sim, c->stream);
     if (c->p->on) {
         pool_up(c->p, u);
@@ -387,45 +392,30 @@ static void unit_repair(inject *in, const unitclass *c, int u)
 
 static void on_rack_fail(sim *sm, const evq_event *ev, void *ctx)
 {
-    inject *in = ctx;
+    unitclass c = rack_class(ctx);
     (void)sm;
-    unitclass c = rack_class(in);
-    int k = unit_fail(in, &c, ev);
-    in->rdown[k]++;
-    outage(in, vmstate_rack_node(in->vs, k), k * in->hpr, in->hpr, +1);
+    unit_fail(ctx, &c, ev);
 }
 
 static void on_rack_repair(sim *sm, const evq_event *ev, void *ctx)
 {
-    inject *in = ctx;
-    int k = (int)ev->id;
+    unitclass c = rack_class(ctx);
     (void)sm;
-    in->rdown[k]--;
-    outage(in, vmstate_rack_node(in->vs, k), k * in->hpr, in->hpr, -1);
-    unitclass c = rack_class(in);
-    unit_repair(in, &c, k);
+    unit_repair(ctx, &c, (int)ev->id);
 }
 
 static void on_zone_fail(sim *sm, const evq_event *ev, void *ctx)
 {
-    inject *in = ctx;
-    int per = in->rpz * in->hpr;
+    unitclass c = zone_class(ctx);
     (void)sm;
-    unitclass c = zone_class(in);
-    int z = unit_fail(in, &c, ev);
-    in->zdown[z]++;
-    outage(in, vmstate_zone_node(in->vs, z), z * per, per, +1);
+    unit_fail(ctx, &c, ev);
 }
 
 static void on_zone_repair(sim *sm, const evq_event *ev, void *ctx)
 {
-    inject *in = ctx;
-    int z = (int)ev->id, per = in->rpz * in->hpr;
+    unitclass c = zone_class(ctx);
     (void)sm;
-    in->zdown[z]--;
-    outage(in, vmstate_zone_node(in->vs, z), z * per, per, -1);
-    unitclass c = zone_class(in);
-    unit_repair(in, &c, z);
+    unit_repair(ctx, &c, (int)ev->id);
 }
 
 /* A correlated burst: `hosts` distinct hosts of the rack fail, each at a
@@ -877,8 +867,6 @@ int inject_create(inject **out, const scenario *s, diag *d)
     size_t nh = (size_t)in->hosts, nodes = (size_t)(in->zb + in->racks + in->hosts);
     in->hfail = calloc(nh, sizeof(int));
     in->block = calloc(nh, sizeof(int));
-    in->rdown = calloc((size_t)in->racks, sizeof(int));
-    in->zdown = calloc((size_t)in->zb, sizeof(int));
     in->episode = calloc(nodes, sizeof(unsigned));
     in->nscratch_max = most * (int)(in->ng ? in->ng : 1) + s->vms_per_host;
     in->scratch = malloc((size_t)in->nscratch_max * sizeof(int));
@@ -891,7 +879,7 @@ int inject_create(inject **out, const scenario *s, diag *d)
         || pool_init(&in->zone_pool, s->zone.enabled && s->zone.ttf.kind == DIST_EXP, in->zb,
                      s->zone.ttf.a, EV_ZONE_FAIL, 0) != FD_OK)
         goto fail;
-    if (!in->hbuf || !in->hfail || !in->block || !in->rdown || !in->zdown
+    if (!in->hbuf || !in->hfail || !in->block
         || !in->episode || !in->scratch || !in->scratch_g)
         goto fail;
     *out = in;
@@ -923,8 +911,6 @@ void inject_destroy(inject *in)
     pool_fini(&in->host_pool);
     pool_fini(&in->rack_pool);
     pool_fini(&in->zone_pool);
-    free(in->rdown);
-    free(in->zdown);
     free(in->episode);
     free(in->scratch);
     free(in->scratch_g);
@@ -967,8 +953,6 @@ static void start(inject *in, uint64_t replica)
     size_t nh = (size_t)in->hosts;
     memset(in->hfail, 0, nh * sizeof(int));
     memset(in->block, 0, nh * sizeof(int));
-    memset(in->rdown, 0, (size_t)in->racks * sizeof(int));
-    memset(in->zdown, 0, (size_t)in->zb * sizeof(int));
     memset(in->episode, 0, (size_t)(in->zb + in->racks + in->hosts) * sizeof(unsigned));
     in->rl_busy = false;
     in->rl_pending = 0;
