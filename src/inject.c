@@ -37,7 +37,7 @@ enum {
     EV_ZONE_REPAIR,  /* id zone block */
     EV_BURST,        /* id rack */
     EV_RL_WAVE,      /* data period index */
-    EV_RL_STEP,      /* id rack to walk; id = racks: the walk has ended */
+    EV_RL_STEP,      /* id step of the walk (rl_order); id = racks: the walk has ended */
     EV_RL_END,       /* id rack, data 0 pause (memory-preserving), 1 reboot */
     EV_RF_WAVE,      /* data period index */
     EV_RF_STEP,      /* id group, data step */
@@ -120,8 +120,9 @@ struct inject {
     unsigned *episode;  /* per vmstate node: outages started (repair checks) */
     pool host_pool, rack_pool, zone_pool; /* the classes, pooled or not */
     bool rl_busy;       /* a rebootless walk is in progress */
-    int rl_pending;
-    bool any_mp, any_nonmp;
+    int rl_pending;     /* waves that arrived while a walk was in progress */
+    int *rl_order;      /* the racks in the order the current walk visits them */
+    bool any_mp;        /* some group pauses (memory-preserving) */
     int *scratch;       /* VMs collected from a node or host */
     size_t *scratch_g;
     int nscratch_max;
@@ -444,53 +445,90 @@ static double wave_time(double period, uint64_t k, gsl_rng *r)
     return ((double)k + gsl_rng_uniform(r)) * period;
 }
 
+/* Shuffle a[0..n-1] (GSL's shuffle is undefined for n = 0). */
+static void shuffle(gsl_rng *r, int *a, int n)
+{
+    if (n > 1)
+        gsl_ran_shuffle(r, a, (size_t)n, sizeof *a);
+}
+
+/* Start a rebootless walk: zone by zone, the zones in a random order and
+ * the racks of each zone in a random order (Azure documents neither),
+ * drawn from the wave's stream. */
+static void rl_walk_start(inject *in)
+{
+    gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS);
+    int zones[SCEN_MAX_ZONES];
+    for (int z = 0; z < in->zb; z++)
+        zones[z] = z;
+    shuffle(r, zones, in->zb);
+    for (int i = 0; i < in->zb; i++) {
+        int *o = in->rl_order + i * in->rpz;
+        for (int k = 0; k < in->rpz; k++)
+            o[k] = zones[i] * in->rpz + k;
+        shuffle(r, o, in->rpz);
+    }
+    in->rl_busy = true;
+    sim_at(in->sim, now(in), EV_RL_STEP, 0, 0);
+}
+
 static void on_rl_wave(sim *sm, const evq_event *ev, void *ctx)
 {
     inject *in = ctx;
     (void)sm;
     gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS);
     sim_at(in->sim, wave_time(in->s->rl_period, ev->data + 1, r), EV_RL_WAVE, 0, ev->data + 1);
-    if (in->rl_busy) {
+    if (in->rl_busy)
         in->rl_pending++;
-        return;
-    }
-    in->rl_busy = true;
-    sim_at(in->sim, now(in), EV_RL_STEP, 0, 0);
+    else
+        rl_walk_start(in);
+}
+
+/* Does a VM of a group without memory-preserving support sit under `node`? */
+static bool reboots_under(const inject *in, vmstate_node node)
+{
+    for (size_t g = 0; g < in->ng; g++)
+        if (!in->g[g].mp && vmstate_vms_under(in->vs, g, node) > 0)
+            return true;
+    return false;
 }
 
 /* One rack's step: memory-preserving groups pause (unless the pause is
- * within the tolerance), the others reboot; the next rack follows when
- * both are over, after the settle gap.  Both durations are drawn for every
- * step, so the walk's timing never depends on the groups. */
+ * within the tolerance), the others reboot.  The step lasts as long as the
+ * longest impact on the rack's VMs: the pause, or the reboot where a VM on
+ * the rack reboots; the next rack follows after the settle gap.  Both
+ * durations are drawn for every step, so the stream's sequence never
+ * depends on the groups. */
 static void on_rl_step(sim *sm, const evq_event *ev, void *ctx)
 {
     inject *in = ctx;
     const scenario *s = in->s;
-    int k = (int)ev->id;
+    int i = (int)ev->id;
     (void)sm;
-    if (k == in->racks) { /* the walk is over */
+    if (i == in->racks) { /* the walk is over */
         in->rl_busy = false;
         if (in->rl_pending > 0) {
             in->rl_pending--;
-            in->rl_busy = true;
-            sim_at(in->sim, now(in), EV_RL_STEP, 0, 0);
+            rl_walk_start(in);
         }
         return;
     }
+    int k = in->rl_order[i];
     gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS);
     double pause = draw(&s->rl_pause, r), reboot = draw(&s->rl_reboot, r);
     bool pause_counts = pause > s->rl_tolerance;
     vmstate_node node = vmstate_rack_node(in->vs, k);
+    bool reboots = reboots_under(in, node);
     for (size_t g = 0; g < in->ng; g++)
-        if (in->g[g].mp ? pause_counts : true)
+        if (in->g[g].mp ? pause_counts : reboots)
             vmstate_group_cause(in->vs, g, node, +1);
     if (in->any_mp && pause_counts)
         sim_at(in->sim, now(in) + pause, EV_RL_END, (uint32_t)k, 0);
-    if (in->any_nonmp)
+    if (reboots)
         sim_at(in->sim, now(in) + reboot, EV_RL_END, (uint32_t)k, 1);
-    double next = now(in) + fmax(pause, reboot);
-    sim_at(in->sim, k + 1 < in->racks ? next + s->rl_settle : next, EV_RL_STEP,
-           (uint32_t)(k + 1), 0);
+    double next = now(in) + (reboots ? fmax(pause, reboot) : pause);
+    sim_at(in->sim, i + 1 < in->racks ? next + s->rl_settle : next, EV_RL_STEP,
+           (uint32_t)(i + 1), 0);
 }
 
 static void on_rl_end(sim *sm, const evq_event *ev, void *ctx)
@@ -506,28 +544,32 @@ static void on_rl_end(sim *sm, const evq_event *ev, void *ctx)
 
 /* -------------------------------------------------- rebootful waves -- */
 
-/* Lay out group g's walk: update domains in a random order per zone (zone
- * by zone) for Availability Sets and Uniform; the racks holding its VMs,
- * zone by zone, for Flexible. */
+/* Lay out group g's walk, zone by zone with the zones in a random order:
+ * Availability Sets and Uniform walk their update domains, Flexible groups
+ * the racks holding their VMs (its fault domains), in a random order within
+ * each zone (Azure documents neither order), drawn from the group's stream. */
 static void walk_start(inject *in, size_t g)
 {
     gstate *st = &in->g[g];
     walk *wk = &st->rf;
+    gsl_rng *r = sim_group_rng(in->sim, g);
+    int zones[SCEN_MAX_ZONES], nz = st->U > 0 ? st->nzs : in->zb;
+    for (int z = 0; z < nz; z++)
+        zones[z] = z;
+    shuffle(r, zones, nz);
     wk->nsteps = 0;
-    if (st->U > 0) {
-        for (int zs = 0; zs < st->nzs; zs++) {
-            int base = wk->nsteps;
+    for (int i = 0; i < nz; i++) {
+        int zs = zones[i], base = wk->nsteps;
+        if (st->U > 0) {
             for (int u = 0; u < st->U; u++)
                 if (st->ud_first[zs * st->U + u + 1] > st->ud_first[zs * st->U + u])
                     wk->steps[wk->nsteps++] = zs * st->U + u;
-            if (wk->nsteps - base > 1) /* GSL's shuffle is undefined for n = 0 */
-                gsl_ran_shuffle(sim_group_rng(in->sim, g), wk->steps + base,
-                                (size_t)(wk->nsteps - base), sizeof(int));
+        } else {
+            for (int k = zs * in->rpz; k < (zs + 1) * in->rpz; k++)
+                if (vmstate_vms_under(in->vs, g, vmstate_rack_node(in->vs, k)) > 0)
+                    wk->steps[wk->nsteps++] = k;
         }
-    } else {
-        for (int k = 0; k < in->racks; k++)
-            if (vmstate_vms_under(in->vs, g, vmstate_rack_node(in->vs, k)) > 0)
-                wk->steps[wk->nsteps++] = k;
+        shuffle(r, wk->steps + base, wk->nsteps - base);
     }
     wk->busy = wk->nsteps > 0;
     if (wk->busy)
@@ -860,7 +902,6 @@ int inject_create(inject **out, const scenario *s, diag *d)
             vmstate_place(in->vs, g, i, pg->vms[i].placed ? pg->vms[i].host : -1);
         most = most > pg->count ? most : pg->count;
         in->any_mp |= in->g[g].mp;
-        in->any_nonmp |= !in->g[g].mp;
     }
     vmstate_snapshot(in->vs);
 
@@ -872,6 +913,7 @@ int inject_create(inject **out, const scenario *s, diag *d)
     in->scratch = malloc((size_t)in->nscratch_max * sizeof(int));
     in->scratch_g = malloc((size_t)in->nscratch_max * sizeof(size_t));
     in->hbuf = malloc(2 * (size_t)in->hpr * sizeof(int));
+    in->rl_order = malloc((size_t)in->racks * sizeof(int));
     if (pool_init(&in->host_pool, s->host.enabled && s->host.ttf.kind == DIST_EXP, in->hosts,
                   s->host.ttf.a, EV_HOST_FAIL, 0) != FD_OK
         || pool_init(&in->rack_pool, s->rack.enabled && s->rack.ttf.kind == DIST_EXP, in->racks,
@@ -879,7 +921,7 @@ int inject_create(inject **out, const scenario *s, diag *d)
         || pool_init(&in->zone_pool, s->zone.enabled && s->zone.ttf.kind == DIST_EXP, in->zb,
                      s->zone.ttf.a, EV_ZONE_FAIL, 0) != FD_OK)
         goto fail;
-    if (!in->hbuf || !in->hfail || !in->block
+    if (!in->hbuf || !in->rl_order || !in->hfail || !in->block
         || !in->episode || !in->scratch || !in->scratch_g)
         goto fail;
     *out = in;
@@ -915,6 +957,7 @@ void inject_destroy(inject *in)
     free(in->scratch);
     free(in->scratch_g);
     free(in->hbuf);
+    free(in->rl_order);
     vmstate_destroy(in->vs);
     sim_destroy(in->sim);
     place_result_destroy(in->pr);
@@ -1014,7 +1057,7 @@ static const char *describe(const inject *in, const evq_event *ev, char *buf, si
         break;
     case EV_RL_STEP:
         if ((int)ev->id < in->racks)
-            snprintf(buf, len, "rack %u", ev->id);
+            snprintf(buf, len, "rack %d", in->rl_order[ev->id]);
         else
             snprintf(buf, len, "walk done");
         break;

@@ -181,6 +181,105 @@ Test(inject, a_size_without_memory_preservation_reboots_instead_of_pausing)
     scenario_destroy(s);
 }
 
+/* Times (h) of a trace's rebootless steps that visit a rack, and their racks. */
+static int rl_steps(const trace *tr, double *t, int *rack, int max)
+{
+    int n = 0;
+    for (int i = 0; i < tr->n && n < max; i++)
+        if (!strcmp(tr->rows[i].ev, "rebootless_step") && !strncmp(tr->rows[i].what, "rack ", 5)) {
+            t[n] = tr->rows[i].t;
+            rack[n++] = atoi(tr->rows[i].what + 5);
+        }
+    return n;
+}
+
+Test(inject, a_rebootless_step_waits_for_a_reboot_only_where_a_vm_reboots)
+{
+    /* 60 racks; every VM pauses 8 s: a step every 8 s + 1792 s = 30 min, the
+     * reboot (25 min) drawn but waited for nowhere */
+    scenario *s = load_quiet("[region]\nracksPerZone = 60\n"
+                             "[rebootless]\nenabled = true\nperiod = 1y\npause = fixed(8s)\n"
+                             "reboot = fixed(25m)\nsettle = 1792s\n"
+                             "[group.f]\ncount = 60\n", 1);
+    inject *in = make(s);
+    stats_replica r;
+    trace tr;
+    run_traced(in, 0, &r, &tr);
+    double t[64];
+    int rack[64];
+    int n = rl_steps(&tr, t, rack, 64);
+    cr_assert_eq(n, 60);
+    for (int k = 1; k < n; k++)
+        cr_assert_float_eq(t[k] - t[k - 1], 0.5, 1e-9, "step %d after %g h", k, t[k] - t[k - 1]);
+    free(tr.rows);
+    inject_destroy(in);
+    scenario_destroy(s);
+
+    /* one VM without memory-preserving support: its rack's step alone
+     * lasts the reboot */
+    s = load_quiet("[region]\nracksPerZone = 6\n"
+                   "[rebootless]\nenabled = true\nperiod = 1y\npause = fixed(8s)\n"
+                   "reboot = fixed(25m)\nsettle = 1792s\n"
+                   "[group.f]\ncount = 6\n"
+                   "[group.n]\ncount = 1\nvmSize = Standard_NC24ads_A100_v4\n", 1);
+    in = make(s);
+    run_traced(in, 0, &r, &tr);
+    n = rl_steps(&tr, t, rack, 64);
+    cr_assert_eq(n, 6);
+    int nrack = place_group_at(inject_placement(in), 1)->vms[0].rack, longer = 0;
+    for (int k = 1; k < n; k++) {
+        double want = (rack[k - 1] == nrack ? 25 * 60.0 : 8.0) + 1792;
+        longer += rack[k - 1] == nrack;
+        cr_assert_float_eq(t[k] - t[k - 1], want / H, 1e-9);
+    }
+    cr_assert_leq(longer, 1);
+    free(tr.rows);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+/* Azure promises no walk order: across replicas every rack is walked
+ * first about equally often, in a zoned region every zone is, and a zone
+ * once left is not visited again. */
+Test(inject, rebootless_walks_are_drawn_per_wave_zone_by_zone)
+{
+    scenario *s = load_quiet("[region]\nzones = 3\nracksPerZone = 4\n"
+                             "[rebootless]\nenabled = true\nperiod = 1y\npause = fixed(8s)\n"
+                             "settle = 30m\n[group.f]\nzones = 1,2,3\ncount = 12\n", 1);
+    inject *in = make(s);
+    int first[12] = { 0 }, zfirst[3] = { 0 }, walks = 0;
+    for (int rep = 0; rep < 1200; rep++) {
+        stats_replica r;
+        trace tr;
+        run_traced(in, (uint64_t)rep, &r, &tr);
+        double t[16];
+        int rack[16];
+        int n = rl_steps(&tr, t, rack, 16);
+        if (n < 12) { /* the walk did not finish before the horizon */
+            free(tr.rows);
+            continue;
+        }
+        walks++;
+        first[rack[0]]++;
+        zfirst[rack[0] / 4]++;
+        bool left[3] = { false };
+        for (int k = 1; k < n; k++) {
+            int z = rack[k] / 4, zp = rack[k - 1] / 4;
+            if (z != zp)
+                left[zp] = true;
+            cr_assert(!left[z], "zone %d visited again", z + 1);
+        }
+        free(tr.rows);
+    }
+    cr_assert_gt(walks, 1150);
+    for (int k = 0; k < 12; k++) /* ~100 each; binomial sd ~9.6 */
+        cr_assert(first[k] > 60 && first[k] < 140, "rack %d first in %d walks", k, first[k]);
+    for (int z = 0; z < 3; z++)
+        cr_assert(zfirst[z] > 330 && zfirst[z] < 470, "zone %d first %d times", z + 1, zfirst[z]);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
 Test(inject, overlapping_causes_count_once)
 {
     /* every host fails at 100 h for 3 h; every rack at 101 h for 1 h:
@@ -389,7 +488,8 @@ Test(inject, same_replica_same_results_and_groups_share_the_world)
 
 Test(inject, a_zonal_uniform_group_walks_its_zones_update_domains)
 {
-    /* zones 1 and 3 only: the walk visits 2 zones x 5 UDs, zone by zone */
+    /* zones 1 and 3 only: the walk visits 2 zones x 5 UDs, zone by zone (a
+     * zone, once left, is not visited again), in either order */
     scenario *s = load_quiet("[region]\nzones = 3\nracksPerZone = 5\n"
                              "[rebootful]\nenabled = true\nperiod = 1y\nreboot = fixed(25m)\n"
                              "[group.u]\norchestrationMode = Uniform\nzones = 1,3\ncount = 10\n",
@@ -399,10 +499,14 @@ Test(inject, a_zonal_uniform_group_walks_its_zones_update_domains)
     trace tr;
     run_traced(in, 0, &r, &tr);
     int steps = 0, zone = 0;
+    bool left[4] = { false };
     for (int i = 0; i < tr.n; i++)
         if (!strcmp(tr.rows[i].ev, "rebootful_step")) {
             int z = atoi(strstr(tr.rows[i].what, "zone ") + 5);
-            cr_assert_geq(z, zone, "zone by zone");
+            cr_assert(z == 1 || z == 3);
+            cr_assert(!left[z], "zone by zone");
+            if (zone && z != zone)
+                left[zone] = true;
             zone = z;
             cr_assert_eq(tr.rows[i].down[0], 1, "one VM per (zone, UD)");
             steps++;
