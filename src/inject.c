@@ -91,6 +91,7 @@ typedef struct gstate {
     int U;              /* update domains (UD walks), 0 for Flexible */
     int *ud_first;      /* per (zone slot, UD): start in ud_vms; nzs*U+1 entries */
     int *ud_vms;        /* VMs sorted by (zone slot, UD) */
+    int *ud_fill;       /* scratch of index_uds: per cell, VMs filed so far */
     walk rf;            /* the rebootful walk */
     pool spot;          /* the Spot VMs running, evicted as a pool */
     int cap;            /* instance repairs at once */
@@ -789,33 +790,26 @@ static const sim_handler handlers[EV_COUNT] = {
     on_rf_end, on_spot_evict, on_spot_restore, on_repair_check, on_repair_done,
 };
 
-/* Index group g's VMs by (zone slot, update domain) for UD walks. */
-static int index_uds(gstate *st, const place_group *pg)
+/* Index group g's VMs by (zone slot, update domain) for UD walks (again
+ * whenever the group is placed afresh).  O(VMs + cells), no allocation. */
+static void index_uds(gstate *st, const place_group *pg)
 {
     int cells = st->nzs * st->U;
-    st->ud_first = calloc((size_t)cells + 2, sizeof(int));
-    st->ud_vms = malloc((size_t)pg->count * sizeof(int) + 1);
-    st->rf.steps = malloc((size_t)(cells > 0 ? cells : 0) * sizeof(int) + 1);
-    if (!st->ud_first || !st->ud_vms || !st->rf.steps)
-        return FD_ENOMEM;
     if (st->U == 0)
-        return FD_OK;
+        return;
+    memset(st->ud_first, 0, ((size_t)cells + 1) * sizeof *st->ud_first);
+    memset(st->ud_fill, 0, (size_t)cells * sizeof *st->ud_fill);
     for (int i = 0; i < pg->count; i++) {
         int zs = st->nzs > 1 ? pg->vms[i].zone - 1 : 0;
         st->ud_first[zs * st->U + pg->vms[i].ud + 1]++;
     }
     for (int c = 0; c < cells; c++)
         st->ud_first[c + 1] += st->ud_first[c];
-    int *fill = calloc((size_t)cells + 1, sizeof(int));
-    if (!fill)
-        return FD_ENOMEM;
     for (int i = 0; i < pg->count; i++) {
         int zs = st->nzs > 1 ? pg->vms[i].zone - 1 : 0;
         int c = zs * st->U + pg->vms[i].ud;
-        st->ud_vms[st->ud_first[c] + fill[c]++] = i;
+        st->ud_vms[st->ud_first[c] + st->ud_fill[c]++] = i;
     }
-    free(fill);
-    return FD_OK;
 }
 
 static int group_init(inject *in, size_t g)
@@ -828,16 +822,15 @@ static int group_init(inject *in, size_t g)
     st->mp = sp->memory_preserving;
     st->nzs = sp->zones ? SCEN_MAX_ZONES : 1;
     st->U = sp->mode == MODE_FLEXIBLE ? 0 : sp->ud_count;
-    /* Flexible walks racks: room for every rack */
-    if (st->U == 0) {
-        st->rf.steps = malloc((size_t)in->racks * sizeof(int));
-        st->ud_first = calloc(1, sizeof(int));
-        st->ud_vms = malloc(sizeof(int));
-        if (!st->rf.steps || !st->ud_first || !st->ud_vms)
-            return FD_ENOMEM;
-    } else if (index_uds(st, pg) != FD_OK) {
+    /* walk steps: every rack (Flexible), or every (zone slot, UD) cell */
+    int cells = st->nzs * st->U;
+    st->rf.steps = malloc((size_t)(st->U ? cells : in->racks) * sizeof(int) + 1);
+    st->ud_first = calloc((size_t)cells + 1, sizeof(int));
+    st->ud_fill = malloc((size_t)cells * sizeof(int) + 1);
+    st->ud_vms = malloc((size_t)n * sizeof(int) + 1);
+    if (!st->rf.steps || !st->ud_first || !st->ud_fill || !st->ud_vms)
         return FD_ENOMEM;
-    }
+    index_uds(st, pg);
     double rate = in->s->spot_rate; /* per VM-hour */
     if (pool_init(&st->spot, rate > 0, n, rate > 0 ? DUR_HOUR / rate : 0, EV_SPOT_EVICT,
                   (uint32_t)g) != FD_OK)
@@ -941,6 +934,7 @@ void inject_destroy(inject *in)
         gstate *st = &in->g[g];
         free(st->ud_first);
         free(st->ud_vms);
+        free(st->ud_fill);
         free(st->rf.steps);
         pool_fini(&st->spot);
         free(st->queue);
@@ -990,9 +984,21 @@ static void start(inject *in, uint64_t replica)
 {
     const scenario *s = in->s;
     sim_reset(in->sim, replica);
-    world_copy(in->w, in->w0);
-    place_restore(in->pr);
     vmstate_reset(in->vs);
+    if (s->placement == PLACEMENT_PER_REPLICA) {
+        world_reset(in->w);
+        place_again(in->pr, in->w, s->seed, replica);
+        for (size_t g = 0; g < in->ng; g++) {
+            const place_group *pg = place_group_at(in->pr, g);
+            for (int i = 0; i < pg->count; i++)
+                vmstate_place(in->vs, g, i, pg->vms[i].placed ? pg->vms[i].host : -1);
+            index_uds(&in->g[g], pg);
+            in->g[g].initial_failures = pg->failures;
+        }
+    } else {
+        world_copy(in->w, in->w0);
+        place_restore(in->pr);
+    }
     size_t nh = (size_t)in->hosts;
     memset(in->hfail, 0, nh * sizeof(int));
     memset(in->block, 0, nh * sizeof(int));

@@ -26,6 +26,8 @@ typedef struct gstate {
     int F;                        /* logical FDs per unit; 1 = max spreading */
     int nzslots;                  /* zone slots: 3 for a zonal group, else 1 */
     int nunits;                   /* nzslots * pub.npg */
+    int home;                     /* a regional group in a region with zones: the
+                                     zone it lives in (1..3); otherwise 0 */
     int *start;                   /* per unit: rotation start among its candidates */
     int *cursor;                  /* per unit: next round-robin position */
     int *racks;                   /* per unit x F: rack of each logical FD, -1 unset */
@@ -44,6 +46,7 @@ struct place_result {
     int zones;          /* the world's zones (0: regional) */
     int racks_per_zone; /* the world's racks per zone block */
     int *hostcount;     /* scratch: VMs of a group per host of one rack */
+    gsl_rng *rng;       /* the groups' placement streams, derived per group */
 };
 
 /* ---------------------------------------------------------- helpers -- */
@@ -74,7 +77,7 @@ static void candidates(const world *w, int zone, int *first, int *n)
 
 static int unit_of(const gstate *st, int zone, int pg)
 {
-    int zslot = zone ? zone - 1 : 0;
+    int zslot = st->pub.spec->zones ? zone - 1 : 0;
     return zslot * st->pub.npg + pg;
 }
 
@@ -219,8 +222,8 @@ static void place_new(place_result *r, world *w, gstate *st, int i)
     int pin = i < g->npins ? g->pins[i] : -1;
     char why[PLACE_REASON_MAX] = "", other[PLACE_REASON_MAX];
     if (g->zones == 0) {
-        v->zone = 0;
-        if (!place_in(r, w, st, i, 0, pin, why))
+        v->zone = st->home;
+        if (!place_in(r, w, st, i, st->home, pin, why))
             fail_vm(st, i, why);
         return;
     }
@@ -259,8 +262,69 @@ static int count_pgs(const scen_group *g)
     return (g->count + PLACE_PG_SIZE - 1) / PLACE_PG_SIZE;
 }
 
-static int place_group_all(place_result *r, world *w, gstate *st, const scen_group *g,
-                           gsl_rng *rng, diag *d)
+/* The zone a regional group lives in, in a region with zones: Azure
+ * promises a regional group no zone spread (an Availability Set is one
+ * cluster, hence one zone), so the whole group goes to one zone, drawn
+ * uniformly among the zones with room for all of it, else the zone with the
+ * most free slots (ties: the lowest).  One draw whatever the capacity; none
+ * (and 0) in a region without zones or for a zonal group. */
+static int choose_home(const world *w, const scen_group *g, gsl_rng *rng)
+{
+    int zones = world_zones(w), rpz = world_racks_per_zone(w);
+    if (g->zones || zones == 0)
+        return 0;
+    double u = gsl_rng_uniform(rng);
+    int fit[SCEN_MAX_ZONES], nfit = 0, best = 1;
+    long most = -1;
+    for (int z = 1; z <= zones; z++) {
+        long free = 0;
+        for (int k = (z - 1) * rpz; k < z * rpz; k++)
+            free += world_rack_free(w, k);
+        if (free >= g->count)
+            fit[nfit++] = z;
+        if (free > most) {
+            most = free;
+            best = z;
+        }
+    }
+    return nfit ? fit[(int)(u * nfit)] : best;
+}
+
+/* Place every VM of group st afresh on `w`, drawing from `rng`: the home
+ * zone, every unit's rotation start (up front, in unit order, so the draws
+ * never depend on capacity), then VM by VM.  No allocation. */
+static void fill_group(place_result *r, world *w, gstate *st, gsl_rng *rng)
+{
+    place_group *pg = &st->pub;
+    const scen_group *g = pg->spec;
+    pg->failures = 0;
+    pg->reason[0] = '\0';
+    memset(st->zpop, 0, sizeof st->zpop);
+    memset(st->pop, 0, (size_t)st->nunits * (size_t)st->F * sizeof *st->pop);
+    st->home = choose_home(w, g, rng);
+    for (int u = 0; u < st->nunits; u++) {
+        int first, n;
+        candidates(w, g->zones ? u / pg->npg + 1 : st->home, &first, &n);
+        st->start[u] = (int)gsl_rng_uniform_int(rng, (unsigned long)n);
+        st->cursor[u] = st->start[u];
+    }
+    for (int k = 0; k < st->nunits * st->F; k++)
+        st->racks[k] = -1;
+    for (int i = 0; i < g->count; i++) {
+        place_vm *v = &pg->vms[i];
+        v->pg = pg->npg > 1 ? i / PLACE_PG_SIZE : 0;
+        v->ud = g->mode == MODE_FLEXIBLE ? -1 : (i - v->pg * PLACE_PG_SIZE) % g->ud_count;
+        v->spot = floor((i + 1) * g->spot_share + 1e-9) > floor(i * g->spot_share + 1e-9);
+        v->fd = 0;
+        v->rack = v->host = -1;
+        v->placed = false;
+    }
+    for (int i = 0; i < g->count; i++) /* after the reset: hosts count the placed */
+        place_new(r, w, st, i);
+}
+
+/* Allocate group st's records for `g` (place_all fills them). */
+static int group_alloc(gstate *st, const scen_group *g, diag *d)
 {
     place_group *pg = &st->pub;
     pg->spec = g;
@@ -276,25 +340,16 @@ static int place_group_all(place_result *r, world *w, gstate *st, const scen_gro
     st->pop = calloc((size_t)st->nunits * (size_t)st->F, sizeof *st->pop);
     if (!pg->vms || !st->start || !st->cursor || !st->racks || !st->pop)
         return diag_set(d, FD_ENOMEM, "out of memory placing group %s", g->name);
-    /* every unit's start is drawn up front, in unit order, so the draws
-     * never depend on capacity */
-    for (int u = 0; u < st->nunits; u++) {
-        int first, n;
-        candidates(w, g->zones ? u / pg->npg + 1 : 0, &first, &n);
-        st->start[u] = (int)gsl_rng_uniform_int(rng, (unsigned long)n);
-        st->cursor[u] = st->start[u];
-    }
-    for (int k = 0; k < st->nunits * st->F; k++)
-        st->racks[k] = -1;
-    for (int i = 0; i < g->count; i++) {
-        place_vm *v = &pg->vms[i];
-        v->pg = pg->npg > 1 ? i / PLACE_PG_SIZE : 0;
-        v->ud = g->mode == MODE_FLEXIBLE ? -1 : (i - v->pg * PLACE_PG_SIZE) % g->ud_count;
-        v->spot = floor((i + 1) * g->spot_share + 1e-9) > floor(i * g->spot_share + 1e-9);
-        v->rack = v->host = -1;
-        place_new(r, w, st, i);
-    }
     return FD_OK;
+}
+
+/* Group g's placement stream: replica UINT64_MAX for the run's one
+ * placement (never a replica's), else the replica's own, apart from the
+ * streams the replica's simulation draws from. */
+static void derive(place_result *r, uint64_t seed, uint64_t replica, const scen_group *g)
+{
+    uint64_t id = rng_stream_id(g->name);
+    rng_derive(r->rng, seed, replica, replica == UINT64_MAX ? id : id ^ 0x706c6163656d6e74ull);
 }
 
 static void gstate_fini(gstate *st)
@@ -316,9 +371,8 @@ int place_all(world *w, const scenario *s, uint64_t seed, place_result **out, di
 {
     *out = NULL;
     int rc = FD_ENOMEM;
-    gsl_rng *rng = rng_create();
     place_result *r = calloc(1, sizeof *r);
-    if (!rng || !r)
+    if (!r || !(r->rng = rng_create()))
         goto fail;
     r->zones = world_zones(w);
     r->racks_per_zone = world_racks_per_zone(w);
@@ -328,19 +382,25 @@ int place_all(world *w, const scenario *s, uint64_t seed, place_result **out, di
         goto fail;
     r->ngroups = s->ngroups;
     for (size_t g = 0; g < s->ngroups; g++) {
-        /* replica index UINT64_MAX: placement's own stream, never a replica's */
-        rng_derive(rng, seed, UINT64_MAX, rng_stream_id(s->groups[g].name));
-        rc = place_group_all(r, w, &r->groups[g], &s->groups[g], rng, d);
+        rc = group_alloc(&r->groups[g], &s->groups[g], d);
         if (rc != FD_OK)
             goto fail;
+        derive(r, seed, UINT64_MAX, &s->groups[g]);
+        fill_group(r, w, &r->groups[g], r->rng);
     }
-    rng_destroy(rng);
     *out = r;
     return FD_OK;
 fail:
-    rng_destroy(rng);
     place_result_destroy(r);
     return rc == FD_ENOMEM ? diag_set(d, FD_ENOMEM, "out of memory placing VMs") : rc;
+}
+
+void place_again(place_result *r, world *w, uint64_t seed, uint64_t replica)
+{
+    for (size_t g = 0; g < r->ngroups; g++) {
+        derive(r, seed, replica, r->groups[g].pub.spec);
+        fill_group(r, w, &r->groups[g], r->rng);
+    }
 }
 
 void place_result_destroy(place_result *r)
@@ -351,6 +411,7 @@ void place_result_destroy(place_result *r)
         gstate_fini(&r->groups[g]);
     free(r->groups);
     free(r->hostcount);
+    rng_destroy(r->rng);
     free(r);
 }
 
@@ -588,6 +649,8 @@ int place_print_table(const place_result *r, const scenario *s, FILE *f)
         place_summary sm;
         place_summarize(r, g, &sm);
         char zones[32] = "regional";
+        if (r->groups[g].home)
+            snprintf(zones, sizeof zones, "regional, in zone %d", r->groups[g].home);
         if (spec->zones) {
             int len = snprintf(zones, sizeof zones, "zones");
             for (int z = 1; z <= SCEN_MAX_ZONES; z++)

@@ -7,9 +7,14 @@
  *    lowest).  Best effort (default): when that zone has no room, the next
  *    least-populated zone with room.  Strict (zoneBalance): only zones that
  *    keep the group's zones within +-1 of each other; else the VM fails.
- *  - Candidate racks: the racks of the VM's zone (zonal group) or every rack
- *    of the world (regional group).  A "unit" is (zone, placement group):
- *    each unit is spread on its own.
+ *  - Regional groups: no zone spread is promised (an Availability Set is one
+ *    cluster, hence one zone).  In a region with zones a regional group lives
+ *    in one zone, drawn from its stream among the zones with room for all of
+ *    it (else the zone with the most free slots); a zone outage takes all of
+ *    it.  In a region without zones it uses the one regional cluster.
+ *  - Candidate racks: the racks of the VM's zone (a zonal group's zone, a
+ *    regional group's home zone) or every rack of a zoneless world.  A
+ *    "unit" is (zone, placement group): each unit is spread on its own.
  *  - Max spreading (F = 1): round-robin over the unit's racks with room,
  *    from a start drawn from the group's stream; full racks are skipped.
  *  - Fixed spreading (F > 1): the unit's F logical FDs are mapped, at its
@@ -55,7 +60,8 @@
 /* Where one VM is.  For a VM that is not placed, zone/fd/ud/pg still say
  * where it was meant to go; rack and host are -1. */
 typedef struct place_vm {
-    int zone;   /* 1..3, or 0 for a regional deployment */
+    int zone;   /* the zone the VM is in, 1..3 (a regional group's home zone in a
+                   region with zones); 0 in a region without zones */
     int fd;     /* logical fault domain 0..F-1 (0 for max spreading: the API shows one FD) */
     int ud;     /* update domain 0..U-1, or -1 (Flexible has none) */
     int pg;     /* Uniform placement group (0-based), else 0 */
@@ -107,6 +113,13 @@ typedef struct place_result place_result;
  * *out = NULL; slots already taken are not given back: reset the world).
  * Cost: O(VMs x (racks + hosts per rack + VMs of the group)) at worst. */
 int place_all(world *w, const scenario *s, uint64_t seed, place_result **out, diag *d);
+
+/* Place every group of `r` afresh on `w` (whose slots must all be free,
+ * e.g. after world_reset), group g drawing from its stream for `replica`
+ * (apart from the run's one placement and from the replica's simulation
+ * streams): simulation.placement = perReplica.  Allocation failures are
+ * counted afresh.  No allocation; the cost of place_all. */
+void place_again(place_result *r, world *w, uint64_t seed, uint64_t replica);
 
 /* Free a result.  NULL is a no-op. */
 void place_result_destroy(place_result *r);

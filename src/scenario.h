@@ -40,6 +40,12 @@ typedef enum scen_evict {
     EVICT_DELETE,     /* deleted; recreated through placement */
 } scen_evict;
 
+/* simulation.placement: how often the groups are placed. */
+typedef enum scen_placement {
+    PLACEMENT_ONCE,        /* once per run, from the seed: every replica starts there */
+    PLACEMENT_PER_REPLICA, /* afresh for every replica, from the replica's stream */
+} scen_placement;
+
 /* An unplanned failure class acting on each unit (host, rack or zone). */
 typedef struct scen_failure {
     bool enabled;  /* false: this class never fires */
@@ -79,6 +85,7 @@ typedef struct scenario {
     long replicas;              /* Monte Carlo replicas */
     uint64_t seed;              /* master seed */
     int threads;                /* worker threads; 0 = one per core */
+    scen_placement placement;   /* placement once per run or per replica */
 
     /* [region] */
     char region[SCEN_NAME_MAX]; /* Azure region name */

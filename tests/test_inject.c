@@ -574,3 +574,45 @@ Test(inject, a_repair_never_moves_a_vm_whose_host_is_up)
     inject_destroy(in);
     scenario_destroy(s);
 }
+
+/* simulation.placement = perReplica: every replica is placed afresh from
+ * its own stream (a regional group's zone varies), and a replica run twice
+ * is placed and played the same; `once` keeps one placement for all. */
+Test(inject, per_replica_placement_places_every_replica_afresh)
+{
+#define WORLD "[region]\nzones = 3\nracksPerZone = 4\n" \
+              "[zone]\nenabled = true\ntimeToFailure = exp(mean=2y)\n" \
+              "[group.av]\norchestrationMode = AvailabilitySet\n" \
+              "platformFaultDomainCount = 2\ncount = 6\nquorum = 1\n"
+    scenario *s = load_quiet(WORLD, 3);
+    scenario *p = load_quiet("[simulation]\nplacement = perReplica\n" WORLD, 3);
+#undef WORLD
+    inject *once = make(s), *per = make(p);
+    int zones_once[4] = { 0 }, zones_per[4] = { 0 };
+    double down_once = 0, down_per = 0;
+    for (uint64_t rep = 0; rep < 300; rep++) {
+        stats_replica a, b;
+        inject_replica(once, rep, &a, NULL);
+        inject_replica(per, rep, &b, NULL);
+        zones_once[place_group_at(inject_placement(once), 0)->vms[0].zone]++;
+        zones_per[place_group_at(inject_placement(per), 0)->vms[0].zone]++;
+        down_once += a.downtime_min_per_year;
+        down_per += b.downtime_min_per_year;
+        stats_replica again;
+        inject_replica(per, rep, &again, NULL);
+        cr_assert_eq(memcmp(&b, &again, sizeof b), 0, "replica %llu twice",
+                     (unsigned long long)rep);
+    }
+    int used_once = 0, used_per = 0;
+    for (int z = 1; z <= 3; z++) {
+        used_once += zones_once[z] > 0;
+        used_per += zones_per[z] > 50;
+    }
+    cr_assert_eq(used_once, 1, "one placement for every replica");
+    cr_assert_eq(used_per, 3, "each zone home to ~100 of 300 replicas");
+    cr_assert_neq(down_once, down_per, "a zone outage takes the group where it lives");
+    inject_destroy(once);
+    inject_destroy(per);
+    scenario_destroy(s);
+    scenario_destroy(p);
+}

@@ -41,6 +41,7 @@ typedef struct change {
 static change changes[] = {
     { "simulation.horizon=300d" },
     { "simulation.seed=6" },
+    { "simulation.placement=perReplica" },
     { "region.zones=3" },
     { "region.racksPerZone=7" },
     { "region.hostsPerRack=5" },

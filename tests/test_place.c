@@ -70,10 +70,13 @@ static void check_rules(const place_result *r, const world *w, const char *what)
             cr_assert_eq(unit_fd_rack[u][v->fd], v->rack, "%s n=%d: FD %d on two racks",
                          what, n, v->fd);
         }
-        cr_assert_eq(world_rack_zone(w, v->rack), g->zones ? v->zone : world_rack_zone(w, v->rack),
+        cr_assert_eq(world_rack_zone(w, v->rack), world_zones(w) ? v->zone : world_rack_zone(w, v->rack),
                      "%s: VM %d outside its zone", what, i);
         if (g->zones)
             cr_assert(g->zones & (1u << (v->zone - 1)));
+        else if (world_zones(w)) /* a regional group lives in one zone */
+            cr_assert(v->zone >= 1 && v->zone == pg->vms[0].zone, "%s: VM %d in zone %d", what,
+                      i, v->zone);
         else
             cr_assert_eq(v->zone, 0);
         cr_assert_eq(world_host_rack(w, v->host), v->rack);
@@ -108,7 +111,7 @@ static void check_rules(const place_result *r, const world *w, const char *what)
         if (F > 1)
             cr_assert_eq(distinct, m < F ? m : F);
         if (F == 1) {
-            int R = g->zones ? rpz : world_racks(w);
+            int R = world_zones(w) ? rpz : world_racks(w);
             for (int k = 0; k < world_racks(w); k++)
                 cr_assert(rack_n[(size_t)u * (size_t)world_racks(w) + (size_t)k] <= ceil_div(m, R),
                           "%s n=%d: max spreading put %d of %d on rack %d", what, n,
@@ -669,6 +672,88 @@ Test(place, table_shows_worst_cases_and_failures)
     cr_assert(strstr(text, "one FD step"));
     cr_assert(strstr(text, "allocation failures   0"));
     free(text);
+    place_result_destroy(r);
+    world_destroy(w);
+    scenario_destroy(s);
+}
+
+/* --------------------------------------------- regional groups, zones -- */
+
+/* A regional group in a region with zones lives in one zone (a zone
+ * outage takes all of it), drawn per seed among the zones with room. */
+Test(place, a_regional_group_in_a_zoned_region_lives_in_one_zone)
+{
+    scenario *s = load("[region]\nzones = 3\nracksPerZone = 4\n"
+                       "[group.av]\norchestrationMode = AvailabilitySet\n"
+                       "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 5\ncount = 10\n"
+                       "[group.flex]\ncount = 12\n", NULL, 0);
+    int home[2][4] = { { 0 } };
+    for (uint64_t seed = 1; seed <= 300; seed++) {
+        world *w;
+        place_result *r = run(s, seed, &w);
+        for (size_t g = 0; g < 2; g++) {
+            place_summary sm;
+            place_summarize(r, g, &sm);
+            cr_assert_eq(sm.worst_zone, sm.count, "seed %llu: one zone outage takes all",
+                         (unsigned long long)seed);
+            home[g][place_group_at(r, g)->vms[0].zone]++;
+        }
+        place_result_destroy(r);
+        world_destroy(w);
+    }
+    for (size_t g = 0; g < 2; g++)
+        for (int z = 1; z <= 3; z++) /* ~100 each */
+            cr_assert(home[g][z] > 60 && home[g][z] < 140, "group %zu in zone %d %d times", g,
+                      z, home[g][z]);
+    scenario_destroy(s);
+}
+
+Test(place, a_regional_group_goes_to_a_zone_with_room_for_all_of_it)
+{
+    /* zones hold 2 x 4 x 2 = 16 slots; the first group takes 10 of one zone,
+     * so the 12-VM group never goes there */
+    scenario *s = load("[region]\nzones = 3\nracksPerZone = 2\nhostsPerRack = 4\nvmsPerHost = 2\n"
+                       "[group.a]\ncount = 10\n[group.b]\ncount = 12\n", NULL, 0);
+    for (uint64_t seed = 1; seed <= 50; seed++) {
+        world *w;
+        place_result *r = run(s, seed, &w);
+        int za = place_group_at(r, 0)->vms[0].zone, zb = place_group_at(r, 1)->vms[0].zone;
+        cr_assert_neq(za, zb);
+        cr_assert_eq(place_group_at(r, 1)->failures, 0);
+        place_result_destroy(r);
+        world_destroy(w);
+    }
+    scenario_destroy(s);
+}
+
+Test(place, placement_again_draws_a_new_placement_per_replica)
+{
+    scenario *s = load("[region]\nzones = 3\nracksPerZone = 4\n[group.f]\ncount = 12\n"
+                       "[group.fd3]\nplatformFaultDomainCount = 3\ncount = 4\n", NULL, 0);
+    world *w;
+    place_result *r = run(s, 5, &w);
+    int zones[4] = { 0 };
+    for (uint64_t rep = 0; rep < 90; rep++) {
+        world_reset(w);
+        place_again(r, w, 5, rep);
+        check_rules(r, w, "again");
+        zones[place_group_at(r, 0)->vms[0].zone]++;
+        /* the same replica gives the same placement */
+        place_vm first[12];
+        memcpy(first, place_group_at(r, 0)->vms, sizeof first);
+        world_reset(w);
+        place_again(r, w, 5, rep);
+        for (int i = 0; i < 12; i++) {
+            const place_vm *v = &place_group_at(r, 0)->vms[i];
+            cr_assert(v->zone == first[i].zone && v->rack == first[i].rack
+                          && v->host == first[i].host && v->placed == first[i].placed,
+                      "replica %llu VM %d: zone %d/%d rack %d/%d host %d/%d",
+                      (unsigned long long)rep, i, v->zone, first[i].zone, v->rack,
+                      first[i].rack, v->host, first[i].host);
+        }
+    }
+    for (int z = 1; z <= 3; z++)
+        cr_assert(zones[z] > 15, "zone %d home in %d of 90 replicas", z, zones[z]);
     place_result_destroy(r);
     world_destroy(w);
     scenario_destroy(s);
