@@ -3,9 +3,9 @@
  *
  * An inject owns everything one replica mutates: the simulation context,
  * the world's capacity, the placement and the VMs' up/down state.  It places
- * the scenario's groups once (placement depends on the seed only), then each
- * inject_replica() rewinds to that placement and plays one horizon of:
- *
+ * the scenario's groups once; each inject_replica() rewinds to that
+ * placement (simulation.placement = once) or places them afresh from the
+ * replica's stream (perReplica), then plays one horizon of:
  *  - unplanned failures, each class an independent process on the physical
  *    world with its own stream: hosts (time to failure per host, then out for
  *    repairTime), racks (every host of the rack down for the outage), zones,
@@ -20,10 +20,12 @@
  *  - planned maintenance in waves, each starting at a random time within its
  *    period: rebootless waves walk the racks (physical fault domains) one at a
  *    time, zone by zone, pausing every VM of the rack (rebooting it when its
- *    size lacks memory-preserving support); rebootful waves walk each
- *    Availability Set's and Uniform set's update domains in a random order
- *    (zone by zone) and each Flexible group's racks, rebooting one domain at
- *    a time with a settle gap before the next.
+ *    size lacks memory-preserving support; the step lasts the pause, or the
+ *    reboot where a VM on the rack reboots); rebootful waves walk each
+ *    Availability Set's and Uniform set's update domains and each Flexible
+ *    group's racks, zone by zone, rebooting one domain at a time with a
+ *    settle gap before the next.  Azure documents no walk order, so every
+ *    walk draws its own: the zones, and the domains within each zone.
  *
  * Cost: events live at the level of hosts, racks, zones and maintenance
  * steps; vmstate keeps each group's count of VMs down incrementally, so a
