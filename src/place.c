@@ -45,7 +45,10 @@ struct place_result {
     size_t ngroups;     /* entries in groups */
     int zones;          /* the world's zones (0: regional) */
     int racks_per_zone; /* the world's racks per zone block */
-    int *hostcount;     /* scratch: VMs of a group per host of one rack */
+    int *hostcount;     /* per host: VMs of the group being placed (all of its
+                           hosts while filling; else only the rack pick_host
+                           counted); zero between uses */
+    bool filling;       /* fill_group keeps hostcount up to date as it places */
     gsl_rng *rng;       /* the groups' placement streams, derived per group */
 };
 
@@ -95,22 +98,26 @@ static const char *zone_text(int zone, char *buf, size_t len)
 static int pick_host(place_result *r, const world *w, const gstate *st, int rack)
 {
     int first = world_rack_first_host(w, rack), n = world_hosts_per_rack(w);
-    memset(r->hostcount, 0, (size_t)n * sizeof *r->hostcount);
-    for (int i = 0; i < st->pub.count; i++) {
-        const place_vm *v = &st->pub.vms[i];
-        if (v->placed && v->rack == rack)
-            r->hostcount[v->host - first]++;
+    int *count = r->hostcount + first;
+    if (!r->filling) { /* a single re-placement: count the rack's VMs of the group */
+        memset(count, 0, (size_t)n * sizeof *count);
+        for (int i = 0; i < st->pub.count; i++) {
+            const place_vm *v = &st->pub.vms[i];
+            if (v->placed && v->rack == rack)
+                count[v->host - first]++;
+        }
     }
     int best = -1;
     for (int j = 0; j < n; j++) {
         int fr = world_host_free(w, first + j);
         if (fr == 0)
             continue;
-        if (best < 0 || r->hostcount[j] < r->hostcount[best]
-            || (r->hostcount[j] == r->hostcount[best]
-                && fr > world_host_free(w, first + best)))
+        if (best < 0 || count[j] < count[best]
+            || (count[j] == count[best] && fr > world_host_free(w, first + best)))
             best = j;
     }
+    if (!r->filling)
+        memset(count, 0, (size_t)n * sizeof *count);
     return best < 0 ? -1 : first + best;
 }
 
@@ -194,6 +201,8 @@ static bool place_in(place_result *r, world *w, gstate *st, int i, int zone, int
     int host = pick_host(r, w, st, rack);
     assert(host >= 0); /* the rack had room */
     world_take(w, host);
+    if (r->filling)
+        r->hostcount[host]++;
     v->zone = zone;
     v->fd = fd;
     v->rack = rack;
@@ -319,8 +328,13 @@ static void fill_group(place_result *r, world *w, gstate *st, gsl_rng *rng)
         v->rack = v->host = -1;
         v->placed = false;
     }
+    r->filling = true;
     for (int i = 0; i < g->count; i++) /* after the reset: hosts count the placed */
         place_new(r, w, st, i);
+    r->filling = false;
+    for (int i = 0; i < g->count; i++)
+        if (pg->vms[i].placed)
+            r->hostcount[pg->vms[i].host] = 0;
 }
 
 /* Allocate group st's records for `g` (place_all fills them). */
@@ -377,7 +391,7 @@ int place_all(world *w, const scenario *s, uint64_t seed, place_result **out, di
     r->zones = world_zones(w);
     r->racks_per_zone = world_racks_per_zone(w);
     r->groups = calloc(s->ngroups, sizeof *r->groups);
-    r->hostcount = malloc((size_t)world_hosts_per_rack(w) * sizeof *r->hostcount);
+    r->hostcount = calloc((size_t)world_hosts(w), sizeof *r->hostcount);
     if (!r->groups || !r->hostcount)
         goto fail;
     r->ngroups = s->ngroups;
