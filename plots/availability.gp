@@ -8,6 +8,7 @@
 #   width, height   image size in pixels (default 800 x 500)
 #   ngroups  number of groups;  replicas  replicas behind each figure
 #   ydec     decimals for the axis (enough to tell the groups apart)
+#   ymin     the bottom of the y axis; the top is 100 % (availability cannot exceed it)
 #   (x tick labels: group, orchestration mode, fault / update domains)
 # availability.dat, one row per group after a comment line:
 #   x  "label"  mean_pct  ci_low_pct  ci_high_pct  "value as text"
@@ -28,7 +29,8 @@ set ylabel "service availability (% of time the quorum is up)"
 set bmargin 4.5
 set format y sprintf("%%.%df", ydec)
 set xrange [-0.6:ngroups-0.4]
-set offsets 0, 0, graph 0.12, graph 0.08
+if (!exists("ymin")) ymin = 99
+set yrange [ymin:100]
 set grid ytics lc rgb '#dddddd'
 set key off
 set bars 3
@@ -36,4 +38,4 @@ set xtics nomirror
 set ytics nomirror
 set border 3
 plot file using 1:3:4:5:xticlabels(2) with yerrorbars pt 7 ps 1.4 lw 2 lc rgb '#1f6fb4', \
-     file using 1:5:6 with labels offset 0,1.2 font ',10' tc rgb '#333333'
+     file using 1:3:6 with labels left offset 1.5,0 font ',10' tc rgb '#333333'

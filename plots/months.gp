@@ -5,7 +5,8 @@
 #   data     directory holding months.dat (prepared by fdsim plot)
 #   out      the image to write;  fmt  'png' or 'svg';  width, height  pixels
 #   ngroups  number of groups (one block each);  titles  their names, quoted words
-#   ymin     the bottom of the y axis;  target  the (last) group's SLA target, %
+#   ymin     the bottom of the y axis (the top is 100 %);  target  the (last) group's
+#            SLA target, %;  has_target  0 when no group has one (no line drawn)
 # months.dat, one block per group:
 #   month  target_pct  uptime_mean_pct  uptime_p5_pct  share_of_replicas_meeting_target
 if (!exists("fmt")) fmt = 'png'
@@ -18,14 +19,15 @@ if (fmt eq 'svg') {
 }
 set output out
 file = data.'/months.dat'
+if (!exists("has_target")) has_target = 1
 
 set title "Monthly uptime against the SLA target: mean (solid) and 5th percentile (dashed)"
 set xlabel "month of the simulated time"
 set ylabel "uptime in the month (% of minutes the quorum is up)"
 set xtics 1
-set yrange [ymin:100 + (100 - ymin) * 0.12]
+set yrange [ymin:100]
 set grid lc rgb '#dddddd'
 set key bottom left box opaque
 plot for [i=0:ngroups-1] file index i using 1:3 with linespoints lw 2 pt 7 ps 0.7 lc i+1 title word(titles, i+1).' mean', \
      for [i=0:ngroups-1] file index i using 1:4 with lines dt 2 lw 1.5 lc i+1 title word(titles, i+1).' 5th pct', \
-     for [i=0:0] file index i using 1:2 with lines dt 3 lw 2.5 lc rgb 'black' title sprintf('SLA target %g %%', target)
+     for [i=0:(has_target ? 0 : -1)] file index 0 using 1:(target) with lines dt 3 lw 2.5 lc rgb 'black' title sprintf('SLA target %g %%', target)

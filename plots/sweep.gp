@@ -7,6 +7,7 @@
 #   out      the image to write;  fmt  'png' or 'svg';  width, height  pixels
 #   nlines   number of lines (one block each);  titles  their names, quoted words
 #   xkey     the swept key on the x axis;  numeric  1 if its values are numbers
+#   ymin     the bottom of the y axis; the top is 100 % (availability cannot exceed it)
 # sweep.dat, one block per line:  x  "value"  mean_pct  ci_low_pct  ci_high_pct
 if (!exists("fmt")) fmt = 'png'
 if (!exists("width")) width = 800
@@ -23,7 +24,9 @@ set title sprintf("Service availability against %s (mean, 95 %% interval)", xkey
 set xlabel xkey
 set ylabel "service availability (% of time the quorum is up)"
 set format y "%.6g"
-set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
+if (!exists("ymin")) ymin = 99
+set yrange [ymin:100]
+set offsets graph 0.03, graph 0.03, 0, 0
 set grid lc rgb '#dddddd'
 set key outside right top box opaque font ',10'
 set bars 2

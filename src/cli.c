@@ -303,7 +303,8 @@ static const char run_usage[] =
     "\n"
     "Ctrl-C stops at the next replica and writes the replicas that finished,\n"
     "marked partial.  Exit status: 0 done, 1 I/O error, 2 bad input (nothing\n"
-    "run), 3 interrupted (partial results written).\n";
+    "run), 3 interrupted (partial results written), 4 some VMs could not be\n"
+    "allocated (results written; the table marks the groups and says why).\n";
 
 /* The long options of batch_opts, for run's and sweep's option tables. */
 #define BATCH_LONGOPTS                                                         \
@@ -479,6 +480,24 @@ static void release_signals(const catcher *c)
     sigaction(SIGTERM, &c->old_term, NULL);
 }
 
+/* Tell stderr which groups of `p` have VMs placement could not allocate,
+ * and why; `where` prefixes each line ("point-03: " in a sweep).  Returns
+ * how many groups. */
+static size_t warn_unplaced(const char *cmd, const char *where, const place_result *p)
+{
+    for (size_t g = 0; g < place_ngroups(p); g++) {
+        const place_group *pg = place_group_at(p, g);
+        int n = 0;
+        for (int i = 0; i < pg->count; i++)
+            n += !pg->vms[i].placed;
+        if (n)
+            fprintf(stderr, "fdsim %s: %sgroup %s: %d of %d VMs could not be allocated "
+                    "(%s); they count as down in every replica\n", cmd, where,
+                    pg->spec->name, n, pg->count, pg->reason);
+    }
+    return runner_unplaced_groups(p);
+}
+
 static int run_main(int argc, char **argv)
 {
     static const struct option own[] = {
@@ -498,6 +517,7 @@ static int run_main(int argc, char **argv)
     status = FD_EXIT_OK;
     scenario *s = load(&o, &status);
     batch_result *res = NULL;
+    place_result *placed = NULL;
     char *cmdline = NULL;
     size_t baseline = 0;
     catcher sig;
@@ -561,8 +581,14 @@ static int run_main(int argc, char **argv)
     analytic_result *an = NULL; /* best effort: without it the table has no check */
     if (analytic_compute(s, &an, NULL) != FD_OK)
         an = NULL;
+    if (runner_place(s, &placed, &d) != FD_OK) {
+        fprintf(stderr, "fdsim run: %s\n", d.msg);
+        analytic_result_destroy(an);
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
     report_run rr = { .s = s, .r = res, .baseline = baseline, .cmdline = cmdline,
-                      .analytic = an };
+                      .analytic = an, .placement = placed };
     if (report_print_table(&rr, stdout) < 0) {
         fprintf(stderr, "fdsim run: cannot write to standard output\n");
         status = FD_EXIT_FAIL;
@@ -590,9 +616,12 @@ static int run_main(int argc, char **argv)
         if (status == FD_EXIT_OK)
             status = FD_EXIT_PARTIAL;
     }
+    if (warn_unplaced("run", "", placed) && status == FD_EXIT_OK)
+        status = FD_EXIT_ALLOC;
 done:
     if (handlers)
         release_signals(&sig);
+    place_result_destroy(placed);
     batch_result_destroy(res);
     free(cmdline);
     scenario_destroy(s);
@@ -728,7 +757,8 @@ static const char sweep_usage[] =
     "Chart it with fdsim plot DIR.\n"
     "\n"
     "Exit status: 0 done, 1 I/O error, 2 bad input (nothing run, nothing\n"
-    "written), 3 interrupted (nothing written).\n";
+    "written), 3 interrupted (nothing written), 4 some VMs of some point could\n"
+    "not be allocated (everything written; the table marks those rows).\n";
 
 typedef struct sweep_opts {
     batch_opts b; /* -n, --seed, -j, -o */
@@ -838,8 +868,6 @@ typedef struct sweep_rows {
     const sweep *sw;
     size_t point_index;
     bool header_done;      /* the header was written (by the first point) */
-    /* for the table: */
-    const char *keys;      /* the point's values, as text */
 } sweep_rows;
 
 static int sweep_copy_row(void *user, char **f, size_t n, size_t row)
@@ -858,12 +886,6 @@ static int sweep_copy_row(void *user, char **f, size_t n, size_t row)
         csvio_cell(r->w, r->point);
         for (size_t a = 0; a < sweep_naxes(r->sw); a++)
             csvio_cell(r->w, sweep_axis_at(r->sw, a)->values[idx[a]]);
-        /* The table: one line per group, from its service_availability row
-         * (columns as report.h lists them: metric 7, mean 9, ci 11-12). */
-        if (n > 12 && !strcmp(f[7], "service_availability"))
-            printf("%-10s %-28s %-16s %14.7f %%  [%.7f, %.7f]\n", r->point, r->keys,
-                   f[0][0] == '\'' ? f[0] + 1 : f[0], 100 * strtod(f[9], NULL),
-                   100 * strtod(f[11], NULL), 100 * strtod(f[12], NULL));
     }
     for (size_t i = 0; i < n; i++) {
         /* Text cells come back with csvio's formula guard; write them bare
@@ -1026,11 +1048,12 @@ static int sweep_main(int argc, char **argv)
     printf("sweep of %zu point%s, %llu replicas in all, seed %llu\n\n", npoints,
            npoints == 1 ? "" : "s", (unsigned long long)total,
            (unsigned long long)base->seed);
-    printf("%-10s %-28s %-16s %16s  %s\n", "point", "values", "group",
-           "availability", "95 % interval");
+    printf("%-10s %-28s %-20s %s\n", "point", "values", "group",
+           "availability [95 % interval]");
     sweep_rows rows = { .w = w, .sw = p.sw };
     uint64_t done_reps = 0;
     double wall = 0;
+    size_t unplaced_points = 0; /* points with a group not fully placed */
     for (size_t pt = 0; pt < npoints; pt++) {
         scenario *s = pts[pt];
         char point[32], label[1024], bar[64], *pcmd = NULL;
@@ -1080,7 +1103,31 @@ static int sweep_main(int argc, char **argv)
             fclose(mem);
         rows.point = point;
         rows.point_index = pt;
-        rows.keys = label;
+        /* The table: a line per group, with the varied values only on the
+         * groups they touch, and (!) on a group with VMs not placed. */
+        place_result *placed = NULL;
+        if (rc == FD_OK)
+            rc = runner_place(s, &placed, &d);
+        for (size_t g = 0; rc == FD_OK && g < s->ngroups; g++) {
+            char vals[1024], avail[160], name[80];
+            const place_group *pg = place_group_at(placed, g);
+            bool lost = false;
+            for (int i = 0; i < pg->count; i++)
+                lost |= !pg->vms[i].placed;
+            snprintf(name, sizeof name, "%s%s", s->groups[g].name, lost ? " (!)" : "");
+            sweep_point_label_group(p.sw, pt, s->groups[g].name, vals, sizeof vals);
+            if (report_format_availability(&rr, g, avail, sizeof avail) < 0)
+                rc = diag_set(&d, FD_ENOMEM, "out of memory");
+            else
+                printf("%-10s %-28s %-20s %s\n", point, vals, name, avail);
+        }
+        if (rc == FD_OK) {
+            char where[48];
+            snprintf(where, sizeof where, "%s: ", point);
+            if (warn_unplaced("sweep", where, placed))
+                unplaced_points++;
+        }
+        place_result_destroy(placed);
         if (rc == FD_OK)
             rc = csvio_parse(buf, len, "summary", sweep_copy_row, &rows, &d);
         free(buf);
@@ -1109,6 +1156,11 @@ static int sweep_main(int argc, char **argv)
     printf("\n%zu points in %.3g s\nwrote %s/: sweep.csv and %s/ to %s/ (each: summary.csv "
            "replicas.csv downcount.csv months.csv run.ini)\n", npoints, wall, p.b.out,
            point_name(first, width, 0), point_name(last, width, npoints - 1));
+    if (unplaced_points) {
+        printf("(!) a group with VMs that could not be allocated, at %zu of %zu points\n",
+               unplaced_points, npoints);
+        status = FD_EXIT_ALLOC;
+    }
     if (fflush(stdout) != 0)
         status = FD_EXIT_FAIL;
 done:

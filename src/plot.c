@@ -268,7 +268,7 @@ static void dat_block(dat *o, const char *title, const char *heads)
 static void dat_num(FILE *f, double x)
 {
     if (isfinite(x))
-        fprintf(f, "%.10g ", x);
+        fprintf(f, "%.17g ", x + 0.0);
     else
         fputs("NaN ", f);
 }
@@ -314,7 +314,7 @@ static void var_str(vars *v, const char *name, const char *value)
 static void var_num(vars *v, const char *name, double x)
 {
     if (v->len < sizeof v->text)
-        v->len += (size_t)snprintf(v->text + v->len, sizeof v->text - v->len, "%s=%.10g; ",
+        v->len += (size_t)snprintf(v->text + v->len, sizeof v->text - v->len, "%s=%.17g; ",
                                    name, x);
     if (v->len >= sizeof v->text)
         v->len = sizeof v->text - 1;
@@ -335,6 +335,17 @@ static void mode_label(char *buf, size_t size, const char *name, const char *mod
              strcmp(ud, "0") ? ", UD " : "", strcmp(ud, "0") ? ud : "");
 }
 
+/* The bottom of an availability axis that ends at 100 %: some room below
+ * the lowest value `lo` (percent), and a visible span when every value is
+ * 100 (10 units of the `dec`-th decimal). */
+static double axis_bottom(double lo, int dec)
+{
+    double span = 100 - lo;
+    if (!(span > 0))
+        return 100 - 10 * pow(10, -dec);
+    return lo - 0.15 * span;
+}
+
 static int prep_availability(const plot_opts *o, const char *work, vars *v, diag *d)
 {
     table t;
@@ -352,7 +363,7 @@ static int prep_availability(const plot_opts *o, const char *work, vars *v, diag
     size_t crep = col(&t, "replicas");
     dat_block(&f, "service availability", "x label mean low high text");
     int n = 0, ydec = 4;
-    double replicas = NAN;
+    double replicas = NAN, lo = 100;
     for (size_t r = 1; r < t.nrows; r++) {
         if (strcmp(cell(&t, r, cm), "service_availability") != 0)
             continue;
@@ -367,12 +378,22 @@ static int prep_availability(const plot_opts *o, const char *work, vars *v, diag
         dec = dec > 9 ? 9 : dec;
         if (dec > ydec)
             ydec = dec;
-        snprintf(text, sizeof text, "%.*f %%", dec, mean);
+        /* An empty interval end (summary.csv: none supported, e.g. no
+         * outage seen) draws no whisker on that side. */
+        double low = 100 * num(&t, r, clo), high = 100 * num(&t, r, chi);
+        low = isfinite(low) ? low : mean;
+        high = isfinite(high) ? high : mean;
+        if (low < lo)
+            lo = low;
+        if (isfinite(num(&t, r, clo)) || mean < 100)
+            snprintf(text, sizeof text, "%.*f %%", dec, mean);
+        else
+            snprintf(text, sizeof text, "no outage");
         fprintf(f.f, "%d ", n++);
         dat_str(f.f, label);
         dat_num(f.f, mean);
-        dat_num(f.f, 100 * num(&t, r, clo));
-        dat_num(f.f, 100 * num(&t, r, chi));
+        dat_num(f.f, low);
+        dat_num(f.f, high);
         dat_str(f.f, text);
         fputc('\n', f.f);
         replicas = num(&t, r, crep);
@@ -380,6 +401,8 @@ static int prep_availability(const plot_opts *o, const char *work, vars *v, diag
     var_num(v, "ngroups", n);
     var_num(v, "replicas", replicas);
     var_num(v, "ydec", ydec);
+    /* The axis stops at 100 %: availability cannot exceed it. */
+    var_num(v, "ymin", axis_bottom(lo, ydec));
     table_fini(&t);
     return dat_close(&f, d);
 }
@@ -512,8 +535,10 @@ static int prep_months(const plot_opts *o, const char *work, vars *v, diag *d)
         rc = dat_close(&f, d);
     }
     var_num(v, "ngroups", (double)ng);
-    var_num(v, "ymin", lo - (100 - lo) * 0.15);
-    var_num(v, "target", target);
+    var_num(v, "ymin", axis_bottom(lo, 4));
+    /* No group with a target (no published SLA, none set): no target line. */
+    var_num(v, "has_target", isfinite(target));
+    var_num(v, "target", isfinite(target) ? target : 0);
     table_fini(&t);
     return rc;
 }
@@ -548,6 +573,7 @@ static int prep_sweep(const plot_opts *o, const char *work, vars *v, diag *d)
     /* One line per (group, values of the other keys), in first-seen order. */
     enum { MAXL = 256 };
     char *lines[MAXL];
+    double ylo = 100; /* the lowest interval end, percent */
     size_t nl = 0;
     dat f;
     if ((rc = dat_open(&f, work, "sweep.dat", d)) != FD_OK) {
@@ -608,15 +634,22 @@ static int prep_sweep(const plot_opts *o, const char *work, vars *v, diag *d)
                     if (!strcmp(cats[c], cell(&t, q, cx)))
                         x = (double)c;
             }
+            double mean = 100 * num(&t, q, cmean), low = 100 * num(&t, q, clo);
+            double high = 100 * num(&t, q, chi);
+            low = isfinite(low) ? low : mean; /* no interval end: no whisker */
+            high = isfinite(high) ? high : mean;
+            if (low < ylo)
+                ylo = low;
             dat_num(f.f, x);
             dat_str(f.f, cell(&t, q, cx));
-            dat_num(f.f, 100 * num(&t, q, cmean));
-            dat_num(f.f, 100 * num(&t, q, clo));
-            dat_num(f.f, 100 * num(&t, q, chi));
+            dat_num(f.f, mean);
+            dat_num(f.f, low);
+            dat_num(f.f, high);
             fputc('\n', f.f);
         }
     }
     var_num(v, "nlines", (double)nl);
+    var_num(v, "ymin", axis_bottom(ylo, 4));
     var_str(v, "titles", f.titles.buf);
     var_num(v, "numeric", numeric);
     var_str(v, "xkey", t.rows[0][cx]);

@@ -7,6 +7,7 @@
  */
 #include "report.h"
 
+#include "place.h"
 #include "stats.h"
 
 #include <assert.h>
@@ -18,8 +19,25 @@
 #include <unistd.h>
 
 #define YEAR_S (365.0 * 86400.0)
-#define NUM "%.10g"   /* summaries: ten digits are plenty, and stable */
-#define EXACT "%.17g" /* per-replica values: round-trip exact */
+#define MIN_PER_YEAR (365.0 * 1440.0)
+
+/* Write x as the shortest of %.15g, %.16g, %.17g that reads back as the
+ * same double (full precision: a five-nines planner needs every digit of
+ * 0.99999999963), with -0 written as 0 and NAN as an empty cell. */
+static void num_cell(csvio_writer *w, double x)
+{
+    static const char *const fmts[] = { "%.15g", "%.16g", "%.17g" };
+    x += 0.0;
+    for (size_t i = 0; i < 2; i++) {
+        char buf[64];
+        snprintf(buf, sizeof buf, fmts[i], x);
+        if (isnan(x) || strtod(buf, NULL) == x) {
+            csvio_cell_num(w, fmts[i], x);
+            return;
+        }
+    }
+    csvio_cell_num(w, fmts[2], x);
+}
 
 const char *const report_files[] = {
     "replicas.csv", "downcount.csv", "months.csv", "run.ini", "summary.csv", NULL,
@@ -29,6 +47,8 @@ const char *const report_files[] = {
 enum {
     M_VM_AVAIL,
     M_SVC_AVAIL,
+    M_VM_UNAVAIL,
+    M_SVC_UNAVAIL,
     M_DOWNTIME,
     M_OUTAGES,
     M_OUTAGE_LEN,
@@ -46,6 +66,8 @@ static const struct {
 } metrics[M_COUNT] = {
     [M_VM_AVAIL] = { "vm_availability", "fraction" },
     [M_SVC_AVAIL] = { "service_availability", "fraction" },
+    [M_VM_UNAVAIL] = { "vm_unavailability", "fraction" },
+    [M_SVC_UNAVAIL] = { "service_unavailability", "fraction" },
     [M_DOWNTIME] = { "downtime", "min/yr" },
     [M_OUTAGES] = { "outages", "count/yr" },
     [M_OUTAGE_LEN] = { "outage_mean_length", "min" },
@@ -73,6 +95,8 @@ static size_t gather(const report_run *run, size_t g, int m, double *x)
         switch (m) {
         case M_VM_AVAIL: x[n++] = p->vm_availability; break;
         case M_SVC_AVAIL: x[n++] = p->service_availability; break;
+        case M_VM_UNAVAIL: x[n++] = p->vm_unavailability; break;
+        case M_SVC_UNAVAIL: x[n++] = p->service_unavailability; break;
         case M_DOWNTIME: x[n++] = p->downtime_min_per_year; break;
         case M_OUTAGES: x[n++] = p->outages * per_year; break;
         case M_OUTAGE_LEN:
@@ -126,13 +150,69 @@ static stats_summary months_summary(const report_run *run, size_t g)
     return s;
 }
 
-/* Summary of metric m of group g; `x` is scratch for R values. */
+/* Service outages of group g over all replicas. */
+static double total_outages(const report_run *run, size_t g)
+{
+    double n = 0;
+    for (uint64_t i = 0; i < run->r->replicas; i++)
+        n += at(run->r, i, g)->outages;
+    return n;
+}
+
+/* Replica-years the run covers. */
+static double replica_years(const report_run *run)
+{
+    return (double)run->r->replicas * run->s->horizon / YEAR_S;
+}
+
+/* Whether group g has a monthly target to judge: a published SLA or an
+ * explicit slaTarget (scenario.c leaves it NAN otherwise). */
+static bool has_target(const report_run *run, size_t g)
+{
+    return !isnan(run->s->groups[g].sla_target);
+}
+
+/* Summary of metric m of group g; `x` is scratch for R values.  Every
+ * mean and interval end lies in the metric's range (availability and
+ * unavailability in [0, 1]; downtime, counts and VM-hours >= 0; losses at
+ * most the group's VMs): the t-interval is clipped to it
+ * (stats_summarise_range), which keeps its coverage.  Availability is the
+ * mirror of unavailability, which is computed from the downtime itself, so
+ * a small unavailability keeps its digits and an exact one gives exactly 1.
+ * Outages with none seen: the upper end is the rule-of-three bound. */
 static stats_summary summarise(const report_run *run, size_t g, int m, double *x)
 {
-    if (m == M_MONTHS)
+    if (m == M_MONTHS) {
+        if (!has_target(run, g))
+            return (stats_summary){ .mean = NAN, .sd = NAN, .ci_low = NAN, .ci_high = NAN,
+                                    .p5 = NAN, .p50 = NAN, .p95 = NAN, .p99 = NAN,
+                                    .n = run->r->replicas };
         return months_summary(run, g);
+    }
+    if (m == M_VM_AVAIL || m == M_SVC_AVAIL) {
+        stats_summary u = summarise(run, g, m == M_VM_AVAIL ? M_VM_UNAVAIL : M_SVC_UNAVAIL, x);
+        size_t n = gather(run, g, m, x);
+        stats_summary a = stats_summarise_range(x, n, 0, 1);
+        a.mean = 1 - u.mean;
+        a.ci_low = 1 - u.ci_high;
+        a.ci_high = 1 - u.ci_low;
+        return a;
+    }
+    double lo = 0, hi = INFINITY, count = run->s->groups[g].count;
+    switch (m) {
+    case M_VM_UNAVAIL:
+    case M_SVC_UNAVAIL: hi = 1; break;
+    case M_DOWNTIME: hi = MIN_PER_YEAR; break;
+    case M_WORST:
+    case M_ALLOC: hi = count; break;
+    case M_DIFF: lo = -MIN_PER_YEAR; hi = MIN_PER_YEAR; break;
+    default: break;
+    }
     size_t n = gather(run, g, m, x);
-    return stats_summarise(x, n);
+    stats_summary s = stats_summarise_range(x, n, lo, hi);
+    if (m == M_OUTAGES && n > 1 && s.mean == 0)
+        s.ci_high = stats_zero_events_upper(replica_years(run));
+    return s;
 }
 
 /* "regional", or the zones as "1 2 3". */
@@ -183,7 +263,7 @@ int report_write_summary(const report_run *run, csvio_writer *w)
             const double v[] = { sm.mean, sm.sd, sm.ci_low, sm.ci_high,
                                  sm.p5, sm.p50, sm.p95, sm.p99 };
             for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-                csvio_cell_num(w, NUM, v[i]);
+                num_cell(w, v[i]);
             csvio_cell_int(w, (long long)sm.n);
             csvio_cell_int(w, run->r->partial);
             csvio_end_row(w);
@@ -197,7 +277,7 @@ int report_write_replicas(const report_run *run, csvio_writer *w)
 {
     static const char *const head[] = {
         "replica", "group", "vm_availability", "service_availability",
-        "downtime_min_per_year", "outages", "outage_mean_min", "worst_loss",
+        "vm_unavailability", "service_unavailability", "downtime_min_per_year", "outages", "outage_mean_min", "worst_loss",
         "deficit_vm_hours", "months_met", "months", "alloc_failures",
     };
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
@@ -209,11 +289,12 @@ int report_write_replicas(const report_run *run, csvio_writer *w)
             csvio_cell_int(w, (long long)i);
             csvio_cell(w, run->s->groups[g].name);
             const double v[] = { p->vm_availability, p->service_availability,
+                                 p->vm_unavailability, p->service_unavailability,
                                  p->downtime_min_per_year, p->outages, p->outage_mean_min,
                                  p->worst_loss, p->deficit_vm_hours, p->months_met,
                                  p->months, p->alloc_failures };
             for (size_t k = 0; k < sizeof v / sizeof *v; k++)
-                csvio_cell_num(w, EXACT, v[k]);
+                num_cell(w, v[k]);
             csvio_end_row(w);
         }
     return FD_OK;
@@ -234,8 +315,8 @@ int report_write_downcount(const report_run *run, csvio_writer *w)
             double frac = total > 0 ? r->downcount[g][k] / total : NAN;
             csvio_cell(w, run->s->groups[g].name);
             csvio_cell_int(w, k);
-            csvio_cell_num(w, NUM, frac);
-            csvio_cell_num(w, NUM, frac * 8760.0);
+            num_cell(w, frac);
+            num_cell(w, frac * 8760.0);
             csvio_end_row(w);
         }
     return FD_OK;
@@ -269,11 +350,12 @@ int report_write_months(const report_run *run, csvio_writer *w)
             stats_summary sm = stats_summarise(x, r->replicas);
             csvio_cell(w, run->s->groups[g].name);
             csvio_cell_int(w, m + 1);
-            csvio_cell_num(w, NUM, sla);
-            csvio_cell_num(w, NUM, sm.mean);
-            csvio_cell_num(w, NUM, sm.p5);
-            csvio_cell_num(w, NUM, sm.p50);
-            csvio_cell_num(w, NUM, r->replicas ? met / (double)r->replicas : NAN);
+            /* No target (no published SLA, none set): both cells empty. */
+            num_cell(w, sla);
+            num_cell(w, sm.mean);
+            num_cell(w, sm.p5);
+            num_cell(w, sm.p50);
+            num_cell(w, r->replicas && !isnan(sla) ? met / (double)r->replicas : NAN);
             csvio_cell_int(w, (long long)r->replicas);
             csvio_end_row(w);
         }
@@ -422,6 +504,7 @@ enum {
     R_VMS,
     R_AVAIL,
     R_AVAIL_CI,
+    R_NINES,
     R_DOWN,
     R_TARGET,
     R_MONTH,
@@ -438,6 +521,7 @@ static const char *const row_labels[R_COUNT] = {
     [R_VMS] = "VMs (quorum)",
     [R_AVAIL] = "service availability",
     [R_AVAIL_CI] = "  95 % interval",
+    [R_NINES] = "  nines [95 %]",
     [R_DOWN] = "downtime min/yr [95 %]",
     [R_TARGET] = "monthly SLA target",
     [R_MONTH] = "P(month meets target)",
@@ -445,25 +529,48 @@ static const char *const row_labels[R_COUNT] = {
     [R_DIFF] = "vs baseline, min/yr",
 };
 
-/* Decimals for an availability in percent: at least 4, and enough to show
- * two significant digits of the unavailability (99.99999 is not 100.0000). */
-static int avail_decimals(double pct)
+/* Decimals that show two significant digits of the half-width of
+ * [lo, hi] (the digits the interval supports), within [min, max]. */
+static int ci_decimals(double lo, double hi, int min, int max)
 {
-    double u = 100.0 - pct;
-    int dec = 4;
-    if (u > 0 && isfinite(u)) {
-        int need = (int)ceil(-log10(u)) + 1;
+    double half = (hi - lo) / 2;
+    int dec = min;
+    if (half > 0 && isfinite(half)) {
+        int need = 1 - (int)floor(log10(half));
         if (need > dec)
             dec = need;
     }
-    return dec > 9 ? 9 : dec;
+    return dec > max ? max : dec;
+}
+
+/* VMs of group g that placement could not allocate (0 without a
+ * placement), and the first reason. */
+static int unplaced(const report_run *run, size_t g, const char **why)
+{
+    *why = "";
+    if (!run->placement || g >= place_ngroups(run->placement))
+        return 0;
+    const place_group *pg = place_group_at(run->placement, g);
+    int n = 0;
+    for (int i = 0; i < pg->count; i++)
+        n += !pg->vms[i].placed;
+    *why = pg->reason;
+    return n;
+}
+
+/* "1.1e-09 [3.3e-10, 1.8e-09]"-style nines: -log10 of an unavailability. */
+static double nines(double u)
+{
+    return u > 0 ? -log10(u) + 0.0 : INFINITY;
 }
 
 /* Fill the cells of group g's column. */
 static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT][CELL])
 {
     const scen_group *sg = &run->s->groups[g];
-    snprintf(cell[R_NAME], CELL, "%s", sg->name);
+    const char *why;
+    int lost = unplaced(run, g, &why);
+    snprintf(cell[R_NAME], CELL, "%s%s", sg->name, lost ? " (!)" : "");
     snprintf(cell[R_MODE], CELL, "%s", scenario_mode_name(sg->mode));
     char fd[16], ud[16];
     if (sg->fd_count == 1)
@@ -476,31 +583,95 @@ static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT
         snprintf(ud, sizeof ud, "no UD");
     snprintf(cell[R_DOMAINS], CELL, "%s / %s", fd, ud);
     zones_text(sg->zones, cell[R_ZONES], CELL);
-    snprintf(cell[R_VMS], CELL, "%d (%d)", sg->count, sg->quorum);
-    snprintf(cell[R_TARGET], CELL, "%.10g %%", sg->sla_target);
+    if (lost)
+        snprintf(cell[R_VMS], CELL, "%d (%d), %d NOT PLACED", sg->count, sg->quorum, lost);
+    else
+        snprintf(cell[R_VMS], CELL, "%d (%d)", sg->count, sg->quorum);
+    if (has_target(run, g))
+        snprintf(cell[R_TARGET], CELL, "%.10g %%", sg->sla_target);
+    else
+        snprintf(cell[R_TARGET], CELL, "no SLA");
     if (run->r->replicas == 0) {
         for (int i = R_AVAIL; i < R_COUNT; i++)
             if (i != R_TARGET)
                 snprintf(cell[i], CELL, "-");
         return;
     }
+    double years = replica_years(run), events = total_outages(run, g);
     stats_summary a = summarise(run, g, M_SVC_AVAIL, x);
-    int dec = avail_decimals(100 * a.mean);
-    snprintf(cell[R_AVAIL], CELL, "%.*f %%", dec, 100 * a.mean);
-    snprintf(cell[R_AVAIL_CI], CELL, "[%.*f, %.*f]", dec, 100 * a.ci_low, dec,
-             100 * a.ci_high);
+    stats_summary u = summarise(run, g, M_SVC_UNAVAIL, x);
     stats_summary dn = summarise(run, g, M_DOWNTIME, x);
-    snprintf(cell[R_DOWN], CELL, "%.4g [%.4g, %.4g]", dn.mean, dn.ci_low, dn.ci_high);
-    stats_summary mo = summarise(run, g, M_MONTHS, x);
-    snprintf(cell[R_MONTH], CELL, "%.4f [%.4f, %.4f]", mo.mean, mo.ci_low, mo.ci_high);
+    if (events == 0) {
+        /* [0, 0] would claim a certainty the run does not have: say what
+         * it saw, and the rate bound it supports (rule of three). */
+        snprintf(cell[R_AVAIL], CELL, "100 %% (no outage)");
+        snprintf(cell[R_AVAIL_CI], CELL, "no outage in %.6g replica-yr", years);
+        snprintf(cell[R_NINES], CELL, "-");
+        snprintf(cell[R_DOWN], CELL, "0; outages < %.2g/yr", stats_zero_events_upper(years));
+    } else if (isnan(a.ci_low) || isnan(a.ci_high)) {
+        snprintf(cell[R_AVAIL], CELL, "%.6g %%", 100 * a.mean);
+        snprintf(cell[R_AVAIL_CI], CELL, "same in every replica");
+        snprintf(cell[R_NINES], CELL, "%.2g", nines(u.mean));
+        snprintf(cell[R_DOWN], CELL, "%.6g, every replica", dn.mean);
+    } else {
+        int dec = ci_decimals(100 * a.ci_low, 100 * a.ci_high, 2, 12);
+        snprintf(cell[R_AVAIL], CELL, "%.*f %%", dec, 100 * a.mean);
+        snprintf(cell[R_AVAIL_CI], CELL, "[%.*f, %.*f]", dec, 100 * a.ci_low, dec,
+                 100 * a.ci_high);
+        if (u.ci_low > 0)
+            snprintf(cell[R_NINES], CELL, "%.1f [%.1f, %.1f]", nines(u.mean),
+                     nines(u.ci_high), nines(u.ci_low));
+        else
+            snprintf(cell[R_NINES], CELL, "%.1f [%.1f, -]", nines(u.mean), nines(u.ci_high));
+        int dd = ci_decimals(dn.ci_low, dn.ci_high, 0, 12);
+        snprintf(cell[R_DOWN], CELL, "%.*f [%.*f, %.*f]", dd, dn.mean, dd, dn.ci_low, dd,
+                 dn.ci_high);
+    }
+    if (has_target(run, g)) {
+        stats_summary mo = summarise(run, g, M_MONTHS, x);
+        snprintf(cell[R_MONTH], CELL, "%.4f [%.4f, %.4f]", mo.mean, mo.ci_low, mo.ci_high);
+    } else {
+        snprintf(cell[R_MONTH], CELL, "- (no target)");
+    }
     stats_summary wl = summarise(run, g, M_WORST, x);
     snprintf(cell[R_WORST], CELL, "mean %.3g, p99 %.3g", wl.mean, wl.p99);
     if (g == run->baseline) {
         snprintf(cell[R_DIFF], CELL, "(baseline)");
+    } else if (events == 0 && total_outages(run, run->baseline) == 0) {
+        snprintf(cell[R_DIFF], CELL, "no outage in either");
     } else {
         stats_summary df = summarise(run, g, M_DIFF, x);
-        snprintf(cell[R_DIFF], CELL, "%+.4g [%+.4g, %+.4g]", df.mean, df.ci_low, df.ci_high);
+        if (isnan(df.ci_low) || isnan(df.ci_high)) {
+            snprintf(cell[R_DIFF], CELL, "%+.6g, every replica", df.mean);
+        } else {
+            int dd = ci_decimals(df.ci_low, df.ci_high, 0, 12);
+            snprintf(cell[R_DIFF], CELL, "%+.*f [%+.*f, %+.*f]", dd, df.mean, dd, df.ci_low,
+                     dd, df.ci_high);
+        }
     }
+}
+
+int report_format_availability(const report_run *run, size_t g, char *buf, size_t size)
+{
+    double *x = malloc((run->r->replicas + 1) * sizeof *x);
+    if (x == NULL)
+        return -1;
+    if (run->r->replicas == 0) {
+        snprintf(buf, size, "-");
+    } else if (total_outages(run, g) == 0) {
+        snprintf(buf, size, "100 %% (no outage in %.6g replica-yr)", replica_years(run));
+    } else {
+        stats_summary a = summarise(run, g, M_SVC_AVAIL, x);
+        if (isnan(a.ci_low) || isnan(a.ci_high)) {
+            snprintf(buf, size, "%.6g %% (same in every replica)", 100 * a.mean);
+        } else {
+            int dec = ci_decimals(100 * a.ci_low, 100 * a.ci_high, 2, 12);
+            snprintf(buf, size, "%.*f %% [%.*f, %.*f]", dec, 100 * a.mean, dec,
+                     100 * a.ci_low, dec, 100 * a.ci_high);
+        }
+    }
+    free(x);
+    return 0;
 }
 
 /* Print `text` wrapped at WIDTH columns on blanks, continuation lines
@@ -526,59 +697,81 @@ static void print_wrapped(FILE *f, const char *text)
     fputc('\n', f);
 }
 
-/* How much to trust group g's downtime estimate, and the analytic value
- * beside it.  `x` is scratch for R values. */
+/* How much to trust group g's downtime estimate, the VMs placement could
+ * not allocate, and the analytic value beside the simulated one.  `x` is
+ * scratch for R values. */
 static void print_checks(const report_run *run, size_t g, double *x, FILE *f)
 {
     const batch_result *r = run->r;
     const char *name = run->s->groups[g].name;
-    char line[2 * ANALYTIC_NOTE_MAX + 256];
-    double events = 0;
-    for (uint64_t i = 0; i < r->replicas; i++)
-        events += at(r, i, g)->outages;
+    char line[2 * ANALYTIC_NOTE_MAX + PLACE_REASON_MAX + 256];
+    const char *why;
+    int lost = unplaced(run, g, &why);
+    if (lost) {
+        snprintf(line, sizeof line, "%s (!): %d of %d VMs could not be allocated (%s); they "
+                 "are down in every replica", name, lost, run->s->groups[g].count, why);
+        print_wrapped(f, line);
+    }
+    double events = total_outages(run, g), years = replica_years(run);
     stats_summary dn = summarise(run, g, M_DOWNTIME, x);
-    double rel = dn.mean > 0 ? (dn.ci_high - dn.ci_low) / 2 / dn.mean : INFINITY;
+    double rel = dn.mean > 0 && isfinite(dn.ci_high) ? (dn.ci_high - dn.ci_low) / 2 / dn.mean
+                                                      : INFINITY;
     bool weak = events < REPORT_MIN_OUTAGES || rel > REPORT_MAX_RELERR;
-    int n = snprintf(line, sizeof line, "%s: the downtime estimate rests on %.0f outage%s", name,
-                     events, events == 1 ? "" : "s");
+    int n = snprintf(line, sizeof line, "%s: ", name);
     if (events == 0)
-        snprintf(line + n, sizeof line - (size_t)n, " in %llu replicas: too few to trust; "
-                 "the unavailability is below what this many replicas can see - add replicas",
-                 (unsigned long long)r->replicas);
+        snprintf(line + n, sizeof line - (size_t)n, "no outage in %.6g replica-years: fewer "
+                 "than %.2g outages a year (95 %%, rule of three); how long they last the "
+                 "run cannot say, so it bounds neither downtime nor availability - add "
+                 "replicas", years, stats_zero_events_upper(years));
+    else if (!isfinite(dn.ci_high) || !isfinite(dn.ci_low))
+        snprintf(line + n, sizeof line - (size_t)n, "the downtime estimate rests on %.0f "
+                 "outage%s, the same downtime in every replica", events,
+                 events == 1 ? "" : "s");
     else if (weak)
-        snprintf(line + n, sizeof line - (size_t)n, "; relative error %.2g: too few to trust - "
-                 "add replicas (about %.0f for +-%.0f %%)", rel,
+        snprintf(line + n, sizeof line - (size_t)n, "the downtime estimate rests on %.0f "
+                 "outage%s; relative error %.2g: too few to trust - add replicas (about %.0f "
+                 "for +-%.0f %%)", events, events == 1 ? "" : "s", rel,
                  ceil((double)r->replicas
                       * fmax(rel * rel / (REPORT_MAX_RELERR * REPORT_MAX_RELERR),
                              REPORT_MIN_OUTAGES / events)),
                  100 * REPORT_MAX_RELERR);
     else
-        snprintf(line + n, sizeof line - (size_t)n, "; relative error %.2g", rel);
+        snprintf(line + n, sizeof line - (size_t)n, "the downtime estimate rests on %.0f "
+                 "outages; relative error %.2g", events, rel);
     print_wrapped(f, line);
     if (!run->analytic || g >= run->analytic->ngroups)
         return;
     const analytic_group *ag = &run->analytic->groups[g];
-    stats_summary a = summarise(run, g, M_SVC_AVAIL, x);
-    int dec = avail_decimals(100 * a.mean);
     if (!ag->service.exact) {
         snprintf(line, sizeof line, "%s: analytic: no closed form: %s", name, ag->reason);
         print_wrapped(f, line);
         return;
     }
-    double ex = 1 - ag->service.unavail;
-    int edec = ag->service.unavail > 0 ? (int)ceil(-log10(100 * ag->service.unavail)) + 3 : dec;
-    edec = edec < dec ? dec : edec > 12 ? 12 : edec;
+    /* Unavailability and nines carry the digits that matter; an
+     * availability printed to twelve decimals does not. */
+    double ex = ag->service.unavail;
+    char exact[64];
+    if (ex > 0)
+        snprintf(exact, sizeof exact, "unavailability %.3g (%.1f nines)", ex, nines(ex));
+    else
+        snprintf(exact, sizeof exact, "unavailability 0");
     if (ag->long_run_only) {
-        snprintf(line, sizeof line, "%s: analytic (long run): %.*f %%; not compared: with a "
+        snprintf(line, sizeof line, "%s: analytic (long run): %s; not compared: with a "
                  "non-exponential time to failure a finite horizon from new differs", name,
-                 edec, 100 * ex);
+                 exact);
         print_wrapped(f, line);
         return;
     }
-    bool agrees = a.ci_low <= ex && ex <= a.ci_high;
-    snprintf(line, sizeof line, "%s: analytic: %.*f %% (simulated %.*f %% [%.*f, %.*f]) %s",
-             name, edec, 100 * ex, dec, 100 * a.mean, dec, 100 * a.ci_low, dec,
-             100 * a.ci_high,
+    stats_summary u = summarise(run, g, M_SVC_UNAVAIL, x);
+    if (events == 0) {
+        snprintf(line, sizeof line, "%s: analytic: %s; not compared: the run saw no outage",
+                 name, exact);
+        print_wrapped(f, line);
+        return;
+    }
+    bool agrees = u.ci_low <= ex && ex <= u.ci_high;
+    snprintf(line, sizeof line, "%s: analytic: %s (simulated %.2g [%.2g, %.2g]) %s", name,
+             exact, u.mean, u.ci_low, u.ci_high,
              weak ? (agrees ? "inside the interval; too few outages to judge"
                             : "outside the interval; too few outages to judge")
                   : (agrees ? "agrees" : "DISAGREES"));
@@ -633,6 +826,12 @@ int report_print_table(const report_run *run, FILE *f)
         }
         first = last;
     }
+    const char *why;
+    for (size_t g = 0; g < ng; g++)
+        if (unplaced(run, g, &why)) {
+            fputs("(!) some VMs of the group could not be allocated: see below\n", f);
+            break;
+        }
     if (r->replicas > 0) {
         fputc('\n', f);
         for (size_t g = 0; g < ng; g++)

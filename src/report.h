@@ -3,7 +3,8 @@
  * shown on a terminal.
  *
  * A results directory holds (every CSV through csvio: RFC 4180, CRLF, text
- * cells made formula-safe; numbers with "%.10g", replicas.csv with "%.17g"):
+ * cells made formula-safe; numbers in full precision: the shortest of
+ * %.15g / %.16g / %.17g that reads back as the same double):
  *
  *  summary.csv    tidy long format, one row per group x metric:
  *                 group,orchestration,fault_domains,update_domains,zones,
@@ -22,7 +23,9 @@
  *                 partial run, the same except the partial column).
  *
  * Metrics of summary.csv (metric, unit): vm_availability (fraction),
- * service_availability (fraction), downtime (min/yr), outages (count/yr),
+ * service_availability (fraction), vm_unavailability and
+ * service_unavailability (fraction, from the downtime itself: availability
+ * is their mirror, so small values keep their digits), downtime (min/yr), outages (count/yr),
  * outage_mean_length (min; over the replicas that had an outage, which the
  * replicas column counts), worst_loss (VMs), capacity_deficit (VM-hours/yr),
  * alloc_failures (VMs), month_meets_target (probability: mean = share of
@@ -30,7 +33,12 @@
  * interval, sd and percentiles empty), downtime_diff_vs_baseline (min/yr:
  * the per-replica paired difference group - baseline under common random
  * numbers; no row for the baseline itself).  An empty cell is a value that
- * does not exist (no replicas, no outages).  partial is 1 on every row when
+ * does not exist (no replicas, no outages, no SLA target: month_meets_target
+ * keeps its row with empty cells, as months.csv's sla_target_pct and
+ * share_met).  Every mean and interval end lies in the metric's range
+ * (stats_summarise_range); an empty interval end is one the replicas do
+ * not support (all equal, e.g. no outage), and with no outage at all the
+ * outages row's ci_high is the rule-of-three bound.  partial is 1 on every row when
  * the run was stopped before all its replicas.
  */
 #ifndef FDSIM_REPORT_H
@@ -40,6 +48,7 @@
 #include "batch.h"
 #include "csvio.h"
 #include "diag.h"
+#include "place.h"
 #include "scenario.h"
 
 #include <stddef.h>
@@ -53,6 +62,9 @@ typedef struct report_run {
     const char *cmdline;     /* the command line, for run.ini; NULL: not recorded */
     const analytic_result *analytic; /* exact values to show beside the simulated
                                         ones (report_print_table); NULL: none */
+    const place_result *placement;   /* the replicas' starting placement, to name the
+                                        groups with VMs it could not allocate
+                                        (report_print_table); NULL: not checked */
 } report_run;
 
 /* The files report_write_dir writes, in the order it commits them
@@ -86,7 +98,11 @@ int report_write_ini(const report_run *run, FILE *f);
  * blocks of columns to fit 100 characters): mode and FD/UD configuration,
  * service availability with its 95 % interval, downtime minutes per year,
  * P(a month meets its target), worst concurrent loss and the paired
- * difference against the baseline.  Then, per group, how many service
+ * difference against the baseline; figures to the digits their interval
+ * supports, a group with no outage as "no outage in N replica-yr" (never
+ * [0, 0]), no SLA as "no SLA", and a group with VMs run->placement could
+ * not allocate marked "(!)" with the count and, below, the reason.  Then,
+ * per group, how many service
  * outages the downtime estimate rests on and its relative error (half the
  * 95 % interval over the mean), with a warning when they are too few to
  * trust (REPORT_MIN_OUTAGES, REPORT_MAX_RELERR); and, when run->analytic is
@@ -95,6 +111,14 @@ int report_write_ini(const report_run *run, FILE *f);
  * reason when no closed form applies.  0, or -1 on a write error.
  * Cost: O(R log R x groups). */
 int report_print_table(const report_run *run, FILE *f);
+
+/* Group g's service availability and its 95 % interval as one line of
+ * text, to the digits the interval supports (two significant digits of its
+ * half-width): "99.97372 % [99.97227, 99.97516]"; "100 % (no outage in N
+ * replica-yr)" when the group never lost its quorum (an interval [100, 100]
+ * would claim a certainty the run does not have).  0, or -1 without
+ * memory for the O(R) scratch.  Cost: O(R log R). */
+int report_format_availability(const report_run *run, size_t g, char *buf, size_t size);
 
 #define REPORT_MIN_OUTAGES 30  /* fewer outages behind an estimate: warn */
 #define REPORT_MAX_RELERR 0.2  /* a larger relative error: warn */

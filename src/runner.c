@@ -6,6 +6,7 @@
 #include "csvio.h"
 #include "inject.h"
 #include "stats.h"
+#include "world.h"
 
 #include <assert.h>
 #include <math.h>
@@ -107,6 +108,31 @@ int runner_run(const scenario *s, const runner_progress *progress,
     int rc = batch_run(&spec, res, d);
     free(counts);
     return rc;
+}
+
+int runner_place(const scenario *s, place_result **out, diag *d)
+{
+    world *w = NULL;
+    *out = NULL;
+    int rc = world_create(&w, s, d);
+    if (rc == FD_OK)
+        rc = place_all(w, s, s->seed, out, d);
+    world_destroy(w);
+    return rc;
+}
+
+size_t runner_unplaced_groups(const place_result *p)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < place_ngroups(p); g++) {
+        const place_group *pg = place_group_at(p, g);
+        for (int i = 0; i < pg->count; i++)
+            if (!pg->vms[i].placed) {
+                n++;
+                break;
+            }
+    }
+    return n;
 }
 
 int runner_trace(const scenario *s, const char *path, uint64_t k, diag *d)

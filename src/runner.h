@@ -9,6 +9,7 @@
 
 #include "batch.h"
 #include "diag.h"
+#include "place.h"
 #include "scenario.h"
 
 #include <signal.h>
@@ -34,6 +35,17 @@ int runner_months(double horizon);
  * stopped: the result says partial) or FD_ENOMEM with a message in `d`. */
 int runner_run(const scenario *s, const runner_progress *progress,
                volatile sig_atomic_t *stop, batch_result **res, diag *d);
+
+/* The placement every replica of `s` starts from (the same as the
+ * injector's: place_all on a fresh world with s->seed), so the caller can
+ * name the groups with VMs that could not be allocated and why
+ * (place_group.failures and .reason).  *out is owned by the caller
+ * (place_result_destroy) and points into `s`.  FD_OK or FD_ENOMEM.
+ * Cost: one placement, O(VMs x racks) at worst. */
+int runner_place(const scenario *s, place_result **out, diag *d);
+
+/* Groups of `p` with at least one VM not placed. */
+size_t runner_unplaced_groups(const place_result *p);
 
 /* Run replica `k` alone, writing every event to the CSV file `path`
  * (committed atomically).  FD_OK, FD_EIO or FD_ENOMEM with a message. */

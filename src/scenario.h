@@ -66,7 +66,8 @@ typedef struct scen_group {
     char vm_size[SCEN_NAME_MAX];/* vmSize, e.g. Standard_D4s_v5 */
     bool memory_preserving;     /* rebootless maintenance pauses, not reboots */
     double spot_share;          /* fraction of the VMs that are Spot, 0..1 */
-    double sla_target;          /* monthly uptime target, percent */
+    double sla_target;          /* monthly uptime target, percent; NAN: none (no
+                                   published SLA applies and slaTarget is auto) */
     bool single_placement_group;/* Uniform: one placement group (<= 100 VMs) */
     bool zone_balance;          /* zone-spanning: strict balance */
     bool custom_image;          /* Uniform: custom image (limit 600) */

@@ -100,8 +100,10 @@ void stats_tally_finish(stats_tally *t, int alloc_failures, stats_replica *out)
     double vm_down = 0;
     for (int k = 1; k <= t->count; k++)
         vm_down += k * t->at[k];
-    out->vm_availability = 1 - vm_down / ((double)t->count * T);
-    out->service_availability = 1 - t->svc_down / T;
+    out->vm_unavailability = vm_down / ((double)t->count * T);
+    out->service_unavailability = t->svc_down / T;
+    out->vm_availability = 1 - out->vm_unavailability;
+    out->service_availability = 1 - out->service_unavailability;
     out->downtime_min_per_year = t->svc_down / 60.0 * (365.0 * 86400.0 / T);
     out->outages = t->outages;
     out->outage_mean_min = t->outages ? t->svc_down / t->outages / 60.0 : 0;
@@ -136,6 +138,31 @@ stats_summary stats_summarise(double *x, size_t n)
     s.p95 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.95);
     s.p99 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.99);
     return s;
+}
+
+stats_summary stats_summarise_range(double *x, size_t n, double lo, double hi)
+{
+    stats_summary s = stats_summarise(x, n);
+    if (n == 0)
+        return s;
+    s.mean = fmin(hi, fmax(lo, s.mean));
+    if (s.sd == 0 && n > 1) {
+        s.ci_low = s.mean == lo ? lo : NAN;
+        s.ci_high = s.mean == hi ? hi : NAN;
+    } else {
+        s.ci_low = fmin(hi, fmax(lo, s.ci_low));
+        s.ci_high = fmin(hi, fmax(lo, s.ci_high));
+    }
+    /* -0.0 prints as "-0": make every zero a plain one. */
+    s.mean += 0.0;
+    s.ci_low += 0.0;
+    s.ci_high += 0.0;
+    return s;
+}
+
+double stats_zero_events_upper(double exposure)
+{
+    return exposure > 0 ? -log(0.05) / exposure : INFINITY;
 }
 
 void stats_wilson(double k, double n, double *low, double *high)

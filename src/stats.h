@@ -26,6 +26,10 @@
 typedef struct stats_replica {
     double vm_availability;      /* fraction of VM-time up, 0..1 */
     double service_availability; /* fraction of time with >= quorum up, 0..1 */
+    double vm_unavailability;    /* fraction of VM-time down, 0..1, computed from the
+                                    down time itself (not 1 - vm_availability), so a
+                                    small value keeps its digits and none is exactly 0 */
+    double service_unavailability; /* fraction of time below quorum, likewise */
     double downtime_min_per_year;/* service downtime, minutes per 365-day year */
     double outages;              /* service outages (periods below quorum) */
     double outage_mean_min;      /* their mean length, minutes; 0 when none */
@@ -86,6 +90,21 @@ typedef struct stats_summary {
 /* Summarise x[0..n-1] (values in replica order; `x` is sorted in place).
  * With n == 1 the interval is the point itself.  O(n log n). */
 stats_summary stats_summarise(double *x, size_t n);
+
+/* As stats_summarise, for a quantity that lies in [lo, hi] (lo may be
+ * -INFINITY, hi INFINITY): the mean is kept inside the range (rounding
+ * alone could push it out), and the t-interval is clipped to the range,
+ * which keeps its coverage, since the true mean lies in the range too.
+ * When every value is the same (sd = 0, e.g. no outage in any replica) the
+ * sample says nothing about its spread: an end of the interval that sits
+ * on a bound of the range is that bound, any other end is NAN (no interval
+ * supported), never a zero-width interval.  O(n log n). */
+stats_summary stats_summarise_range(double *x, size_t n, double lo, double hi);
+
+/* The 95 % upper bound on a Poisson rate when no event was seen in
+ * `exposure` units (rule of three: -ln 0.05 / exposure = 2.996 / exposure).
+ * INFINITY when exposure <= 0. */
+double stats_zero_events_upper(double exposure);
 
 /* A 95 % Wilson score interval for a proportion of k successes in n. */
 void stats_wilson(double k, double n, double *low, double *high);

@@ -255,15 +255,40 @@ int sweep_point_sets(const sweep *sw, size_t p, char **sets)
     return FD_OK;
 }
 
-char *sweep_point_label(const sweep *sw, size_t p, char *buf, size_t size)
+bool sweep_axis_touches(const sweep_axis *a, const char *group)
+{
+    static const char prefix[] = "group.";
+    size_t np = sizeof prefix - 1;
+    if (strncmp(a->key, prefix, np) != 0)
+        return true;
+    const char *name = a->key + np, *dot = strrchr(name, '.');
+    size_t len = dot ? (size_t)(dot - name) : strlen(name);
+    return strlen(group) == len && !strncmp(name, group, len);
+}
+
+/* The label of point p from the axes `group` touches (all: NULL). */
+static char *label(const sweep *sw, size_t p, const char *group, char *buf, size_t size)
 {
     size_t idx[SWEEP_MAX_AXES], len = 0;
     sweep_point(sw, p, idx);
     buf[0] = '\0';
     for (size_t i = 0; i < sw->naxes && len < size; i++) {
+        if (group && !sweep_axis_touches(&sw->axes[i], group))
+            continue;
         const char *k = strrchr(sw->axes[i].key, '.');
-        len += (size_t)snprintf(buf + len, size - len, "%s%s=%s", i ? ", " : "", k + 1,
+        len += (size_t)snprintf(buf + len, size - len, "%s%s=%s", len ? ", " : "", k + 1,
                                 sw->axes[i].values[idx[i]]);
     }
     return buf;
+}
+
+char *sweep_point_label(const sweep *sw, size_t p, char *buf, size_t size)
+{
+    return label(sw, p, NULL, buf, size);
+}
+
+char *sweep_point_label_group(const sweep *sw, size_t p, const char *group, char *buf,
+                              size_t size)
+{
+    return label(sw, p, group, buf, size);
 }

@@ -69,4 +69,13 @@ int sweep_point_sets(const sweep *sw, size_t p, char **sets);
  * each key), into buf.  Returns buf. */
 char *sweep_point_label(const sweep *sw, size_t p, char *buf, size_t size);
 
+/* Whether axis `a` touches group `group`: a key group.NAME.key touches
+ * the group NAME only; any other key (a global one) touches every group. */
+bool sweep_axis_touches(const sweep_axis *a, const char *group);
+
+/* As sweep_point_label, with only the axes that touch `group`; "" when
+ * none does.  Returns buf. */
+char *sweep_point_label_group(const sweep *sw, size_t p, const char *group, char *buf,
+                              size_t size);
+
 #endif

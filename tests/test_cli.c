@@ -135,3 +135,43 @@ Test(cli, run_help_exits_0, .init = cr_redirect_stdout)
 {
     cr_assert_eq(RUN("run", "--help"), 0);
 }
+
+/* A group placement cannot fully allocate: run and sweep name it (and
+ * why) on stderr, mark it in the table, still write every file, exit 4. */
+Test(cli, run_and_sweep_report_vms_that_could_not_be_allocated, .init = cr_redirect_stderr)
+{
+    char path[] = "/tmp/fdsim-runalloc-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    const char tight[] = "[simulation]\nreplicas = 20\n"
+                         "[region]\nracksPerZone = 4\nhostsPerRack = 1\nvmsPerHost = 2\n"
+                         "[group.ok]\ncount = 2\n"
+                         "[group.tight]\norchestrationMode = AvailabilitySet\n"
+                         "platformFaultDomainCount = 3\ncount = 6\n";
+    cr_assert_eq(write(fd, tight, sizeof tight - 1), (ssize_t)(sizeof tight - 1));
+    close(fd);
+    char dir[] = "/tmp/fdsim-runalloc-out-XXXXXX", sdir[] = "/tmp/fdsim-sweepalloc-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(mkdtemp(sdir));
+    char out[4096] = "";
+    FILE *saved = stdout;
+    stdout = fmemopen(out, sizeof out - 1, "w");
+    int rc = RUN("run", path, "-o", dir);
+    fclose(stdout);
+    stdout = saved;
+    cr_assert_eq(rc, 4, "a run with VMs not placed exits 4");
+    cr_assert(strstr(out, "tight (!)") && strstr(out, "NOT PLACED"), "%s", out);
+    cr_assert(strstr(out, "VMs could not be allocated"), "%s", out);
+    char f[4200];
+    snprintf(f, sizeof f, "%s/summary.csv", dir);
+    cr_assert_eq(access(f, R_OK), 0, "the results are still written");
+    QUIET(rc, "sweep", path, "--vary", "group.tight.count=5,6", "-n", "4", "-o", sdir);
+    cr_assert_eq(rc, 4, "a sweep with a point not fully placed exits 4");
+    snprintf(f, sizeof f, "%s/sweep.csv", sdir);
+    cr_assert_eq(access(f, R_OK), 0, "the sweep is still written");
+    /* Every VM placed: 0. */
+    QUIET(rc, "run", path, "-o", dir, "--set", "group.tight.count=5");
+    cr_assert_eq(rc, 0);
+    unlink(path);
+    fflush(stderr);
+}

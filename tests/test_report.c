@@ -59,8 +59,10 @@ static batch_result *known(void)
         for (int g = 0; g < 2; g++) {
             stats_replica *p = &r->stats[i * 2 + g];
             p->downtime_min_per_year = g ? down_b[i] : down_a[i];
-            p->service_availability = 1 - p->downtime_min_per_year / (365 * 1440.0);
-            p->vm_availability = 1 - 1e-4 * i;
+            p->service_unavailability = p->downtime_min_per_year / (365 * 1440.0);
+            p->service_availability = 1 - p->service_unavailability;
+            p->vm_unavailability = 1e-4 * i;
+            p->vm_availability = 1 - p->vm_unavailability;
             p->outages = i;                  /* replica 0 has no outage */
             p->outage_mean_min = i ? 5.0 * i : 0;
             p->worst_loss = i % 3;
@@ -179,7 +181,7 @@ Test(report, summary_has_the_schema_and_a_row_per_group_and_metric)
     cr_assert_eq(t.ncells[0], 19);
     for (size_t i = 0; i < 19; i++)
         cr_assert_str_eq(t.cells[0][i], head[i]);
-    cr_assert_eq(t.nrows, 1 + 10 + 9, "10 metrics per group, no difference for the baseline");
+    cr_assert_eq(t.nrows, 1 + 12 + 11, "12 metrics per group, no difference for the baseline");
     for (size_t i = 1; i < t.nrows; i++) {
         cr_assert_eq(t.ncells[i], 19);
         cr_assert_str_eq(t.cells[i][col(&t, "partial")], "0");
@@ -472,9 +474,10 @@ Test(report, directory_holds_every_file_and_no_temporary)
     cr_assert_str_eq(names, "downcount.csv months.csv replicas.csv run.ini summary.csv");
     table t = parse_file(strcat(strcpy(names, dir), "/replicas.csv"));
     cr_assert_eq(t.nrows, 1 + 50 * s->ngroups);
-    cr_assert_eq(t.ncells[0], 12);
+    cr_assert_eq(t.ncells[0], 14);
     cr_assert_str_eq(t.cells[0][0], "replica");
-    cr_assert_str_eq(t.cells[0][11], "alloc_failures");
+    cr_assert_str_eq(t.cells[0][5], "service_unavailability");
+    cr_assert_str_eq(t.cells[0][13], "alloc_failures");
     table_free(&t);
     batch_result_destroy(r);
     scenario_destroy(s);
@@ -655,6 +658,118 @@ Test(report, table_shows_every_group_side_by_side)
         cr_assert_leq(n, 100, "lines fit 100 columns");
     }
     free(out);
+    batch_result_destroy(r);
+    scenario_destroy(s);
+}
+
+/* Write summary.csv / months.csv / the table for a result into memory. */
+static char *table_text(const report_run *run)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(report_print_table(run, f), 0);
+    fclose(f);
+    return buf;
+}
+
+/* No outage in any replica: no [0, 0] interval anywhere, but what the run
+ * supports (the rule-of-three bound on outages); no SLA where none is
+ * published; every figure in its range and in full precision. */
+Test(report, no_outage_and_no_sla_are_said_not_faked)
+{
+    scenario *s = mini();
+    s->groups[1].sla_target = NAN; /* as scenario.c leaves a group with no SLA */
+    batch_result *r = known();
+    for (int i = 0; i < 4; i++)
+        for (int g = 0; g < 2; g++) {
+            stats_replica *p = &r->stats[i * 2 + g];
+            p->downtime_min_per_year = p->outages = p->outage_mean_min = 0;
+            p->deficit_vm_hours = 0;
+            p->service_unavailability = 0;
+            p->service_availability = 1;
+            p->vm_unavailability = 3.7e-12 * (i + 1);
+            p->vm_availability = 1 - p->vm_unavailability;
+        }
+    report_run run = { .s = s, .r = r, .baseline = 0 };
+    size_t len;
+    char *buf = to_memory(report_write_summary, &run, &len);
+    table t = parse(buf, len);
+    long row = find_row(&t, "a", "downtime");
+    cr_assert_eq(num(&t, row, "mean"), 0);
+    cr_assert_eq(num(&t, row, "ci_low"), 0);
+    cr_assert(isnan(num(&t, row, "ci_high")), "no upper end, not [0, 0]");
+    row = find_row(&t, "a", "service_availability");
+    cr_assert(isnan(num(&t, row, "ci_low")));
+    cr_assert_eq(num(&t, row, "ci_high"), 1);
+    row = find_row(&t, "a", "outages");
+    cr_assert_float_eq(num(&t, row, "ci_high"), 2.995732273553991 / 4, 1e-12,
+                       "rule of three over 4 replica-years");
+    row = find_row(&t, "a", "vm_unavailability");
+    cr_assert_eq(num(&t, row, "mean"), 9.25e-12, "full precision, computed directly");
+    row = find_row(&t, "a", "vm_availability");
+    cr_assert_eq(num(&t, row, "mean"), 1 - 9.25e-12, "round-trip exact");
+    row = find_row(&t, "b", "month_meets_target");
+    cr_assert_neq(row, -1, "the row stays, with empty cells");
+    cr_assert(isnan(num(&t, row, "mean")) && isnan(num(&t, row, "ci_low")));
+    cr_assert(!isnan(num(&t, find_row(&t, "a", "month_meets_target"), "mean")));
+    for (size_t i = 1; i < t.nrows; i++)
+        for (size_t c = col(&t, "mean"); c <= col(&t, "ci_high"); c++)
+            cr_assert(t.cells[i][c][0] != '-' || !strcmp(t.cells[i][7],
+                      "downtime_diff_vs_baseline"), "row %zu: %s", i, t.cells[i][c]);
+    table_free(&t);
+    free(buf);
+    buf = to_memory(report_write_months, &run, &len);
+    t = parse(buf, len);
+    for (size_t i = 1; i < t.nrows; i++)
+        if (!strcmp(t.cells[i][0], "b")) {
+            cr_assert_str_eq(t.cells[i][2], "", "no target");
+            cr_assert_str_eq(t.cells[i][6], "", "no share met");
+        }
+    table_free(&t);
+    free(buf);
+    char *text = table_text(&run);
+    cr_assert(strstr(text, "no outage in 4 replica-yr"), "%s", text);
+    cr_assert(strstr(text, "no outage in either"), "%s", text);
+    cr_assert(strstr(text, "no SLA"), "%s", text);
+    cr_assert(strstr(text, "- (no target)"), "%s", text);
+    cr_assert_null(strstr(text, "[0, 0]"), "%s", text);
+    cr_assert_null(strstr(text, "+0 [+0, +0]"), "%s", text);
+    cr_assert_null(strstr(text, "-0.0"), "%s", text);
+    free(text);
+    batch_result_destroy(r);
+    scenario_destroy(s);
+}
+
+/* Few outages: the downtime interval is clipped at 0, not negative; table
+ * figures carry the digits the interval supports, not twelve decimals. */
+Test(report, intervals_stay_in_range_and_digits_follow_the_interval)
+{
+    scenario *s = mini();
+    batch_result *r = known();
+    for (int i = 0; i < 4; i++) {
+        stats_replica *p = &r->stats[i * 2 + 1];
+        p->downtime_min_per_year = i == 3 ? 0.1 : 0;
+        p->outages = i == 3;
+        p->service_unavailability = p->downtime_min_per_year / (365 * 1440.0);
+        p->service_availability = 1 - p->service_unavailability;
+    }
+    report_run run = { .s = s, .r = r, .baseline = 0 };
+    size_t len;
+    char *buf = to_memory(report_write_summary, &run, &len);
+    table t = parse(buf, len);
+    long row = find_row(&t, "b", "downtime");
+    cr_assert_eq(num(&t, row, "ci_low"), 0, "clipped at 0, not negative");
+    cr_assert_float_eq(num(&t, row, "mean"), 0.025, 1e-15);
+    row = find_row(&t, "b", "service_availability");
+    cr_assert_eq(num(&t, row, "ci_high"), 1);
+    cr_assert_leq(num(&t, row, "ci_low"), 1);
+    table_free(&t);
+    free(buf);
+    char *text = table_text(&run);
+    /* sd 0.05 over 4: half-width 0.0796 -> 2 significant digits: 3 decimals */
+    cr_assert(strstr(text, "0.025 [0.000, 0.105]"), "%s", text);
+    free(text);
     batch_result_destroy(r);
     scenario_destroy(s);
 }

@@ -9,6 +9,8 @@
 #include "dur.h"
 #include "scenario.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -466,3 +468,51 @@ Test(scenario, every_file_in_scenarios_is_valid)
     cr_assert_geq(n, 1);
 }
 
+
+/* slaTarget auto: the figure seed 002's SLA row publishes for the group,
+ * NAN where none applies; an explicit value is always kept; run.ini
+ * writes auto back, which resolves the same way. */
+Test(scenario, sla_target_defaults_only_where_azure_publishes_one)
+{
+    scenario *s = load_ok("[region]\nzones = 3\n"
+                          "[group.fmax]\ncount = 5\n"
+                          "[group.ffd3]\nplatformFaultDomainCount = 3\ncount = 5\n"
+                          "[group.fzone1]\nzones = 2\ncount = 5\n"
+                          "[group.fzones]\nzones = 1,2\ncount = 5\n"
+                          "[group.one]\ncount = 1\n"
+                          "[group.u5]\norchestrationMode = Uniform\ncount = 50\n"
+                          "[group.u1]\norchestrationMode = Uniform\n"
+                          "platformFaultDomainCount = 1\ncount = 50\n"
+                          "[group.upgs]\norchestrationMode = Uniform\ncount = 150\n"
+                          "[group.uzone1]\norchestrationMode = Uniform\nzones = 1\ncount = 9\n"
+                          "[group.uzones]\norchestrationMode = Uniform\nzones = 1,2,3\n"
+                          "count = 9\n"
+                          "[group.av]\norchestrationMode = AvailabilitySet\ncount = 4\n"
+                          "[group.set]\norchestrationMode = Uniform\nzones = 1\ncount = 9\n"
+                          "slaTarget = 99.9\n",
+                          NULL, 0);
+    static const struct { const char *g; double sla; } want[] = {
+        { "fmax", 99.95 },  { "ffd3", 99.95 }, { "fzone1", 99.95 }, { "fzones", 99.99 },
+        { "one", NAN },     { "u5", 99.95 },   { "u1", NAN },       { "upgs", NAN },
+        { "uzone1", NAN },  { "uzones", 99.99 }, { "av", 99.95 },   { "set", 99.9 },
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        double got = scenario_group(s, want[i].g)->sla_target;
+        if (isnan(want[i].sla))
+            cr_expect(isnan(got), "%s: no published SLA, got %g", want[i].g, got);
+        else
+            cr_expect_float_eq(got, want[i].sla, 1e-12, "%s", want[i].g);
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(scenario_write(s, f), 0);
+    fclose(f);
+    cr_assert_null(strstr(buf, "= nan"), "no NAN in the written scenario");
+    scenario *back = load_ok(buf, NULL, 0);
+    cr_assert(isnan(scenario_group(back, "u1")->sla_target));
+    cr_assert_float_eq(scenario_group(back, "set")->sla_target, 99.9, 1e-12);
+    free(buf);
+    scenario_destroy(back);
+    scenario_destroy(s);
+}

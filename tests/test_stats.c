@@ -109,3 +109,52 @@ Test(stats, wilson_interval)
     cr_assert_float_eq(hi, 1, 1e-12);
     cr_assert_float_eq(lo, 0.96300, 1e-4);
 }
+
+/* Unavailability comes from the downtime itself: 1 s down in a year keeps
+ * its digits (1 - A in floating point would give 3.1709791983764586e-08
+ * only by luck), and no downtime is exactly 0. */
+Test(stats, unavailability_is_computed_from_the_downtime)
+{
+    stats_tally t;
+    cr_assert_eq(stats_tally_init(&t, 3, 3, 99.95, YEAR), 0);
+    stats_tally_reset(&t, 0);
+    stats_tally_observe(&t, 100, 1);
+    stats_tally_observe(&t, 101, 0);
+    stats_replica r;
+    stats_tally_finish(&t, 0, &r);
+    cr_assert_eq(r.service_unavailability, 1.0 / YEAR, "exactly down / T");
+    cr_assert_eq(r.vm_unavailability, 1.0 / (3 * YEAR));
+    stats_tally_reset(&t, 0);
+    stats_tally_finish(&t, 0, &r);
+    cr_assert_eq(r.service_unavailability, 0);
+    cr_assert_eq(r.service_availability, 1);
+    stats_tally_fini(&t);
+}
+
+/* A range-bound summary: the interval stays in the range, coverage kept
+ * (clipping never removes a value of the range); an all-equal sample gives
+ * no zero-width interval; no -0. */
+Test(stats, summary_in_a_range_never_leaves_it)
+{
+    double x[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 10 };
+    stats_summary u = stats_summarise(x, 10);
+    cr_assert_lt(u.ci_low, 0, "the plain t-interval goes below 0 here");
+    double y[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 10 };
+    stats_summary s = stats_summarise_range(y, 10, 0, INFINITY);
+    cr_assert_eq(s.ci_low, 0);
+    cr_assert(!signbit(s.ci_low), "no -0");
+    cr_assert_float_eq(s.ci_high, u.ci_high, 1e-12);
+    cr_assert_float_eq(s.mean, 1, 1e-12);
+    double z[] = { 0, 0, 0, 0 };
+    s = stats_summarise_range(z, 4, 0, 1);
+    cr_assert_eq(s.mean, 0);
+    cr_assert_eq(s.ci_low, 0, "0 is the bound of the range");
+    cr_assert(isnan(s.ci_high), "no outage seen: no upper end supported, not [0, 0]");
+    double w[] = { 2, 2, 2 };
+    s = stats_summarise_range(w, 3, 0, 5);
+    cr_assert(isnan(s.ci_low) && isnan(s.ci_high));
+    double a[] = { 0.2, 0.99, 1, 1, 1 };
+    s = stats_summarise_range(a, 5, 0, 1);
+    cr_assert_leq(s.ci_high, 1);
+    cr_assert_float_eq(stats_zero_events_upper(1000), 2.995732273553991 / 1000, 1e-15);
+}

@@ -155,8 +155,8 @@ Test(sweep, writes_one_tidy_row_per_point_group_and_metric)
     cr_assert_eq(c.cols, sizeof head / sizeof *head);
     for (size_t i = 0; i < c.cols; i++)
         cr_expect_str_eq(c.header[i], head[i]);
-    /* 4 groups x 10 metrics, less the baseline's difference to itself. */
-    int per_point = 4 * 10 - 1;
+    /* 4 groups x 12 metrics, less the baseline's difference to itself. */
+    int per_point = 4 * 12 - 1;
     cr_expect_eq(c.rows, 1 + 6 * (size_t)per_point);
     cr_expect_eq(c.bad_width, 0);
     for (int p = 1; p <= 6; p++) {
@@ -266,4 +266,28 @@ Test(sweep, a_malformed_vary_or_none_is_exit_status_2, .init = cr_redirect_stder
     cr_expect_not_null(strstr(err, "--vary group.avset.count=9:3:1"), "got: %s", err);
     err = FAILS(dir, "sweep", "-o", dir);
     cr_expect_not_null(strstr(err, "at least one --vary"), "got: %s", err);
+}
+
+/* A group key touches its group only; a global key touches every group. */
+Test(sweep, a_varied_value_is_labelled_only_on_the_groups_it_touches)
+{
+    sweep *sw = sweep_create();
+    cr_assert_eq(sweep_add(sw, "group.flex-fd3.count=100:110:5", NULL), FD_OK);
+    cr_assert_eq(sweep_add(sw, "rack.enabled=true,false", NULL), FD_OK);
+    const sweep_axis *a = sweep_axis_at(sw, 0), *b = sweep_axis_at(sw, 1);
+    cr_assert(sweep_axis_touches(a, "flex-fd3"));
+    cr_assert_not(sweep_axis_touches(a, "flex-max"));
+    cr_assert_not(sweep_axis_touches(a, "flex-fd"), "a prefix of the name is another group");
+    cr_assert(sweep_axis_touches(b, "flex-max"));
+    char buf[256];
+    cr_assert_str_eq(sweep_point_label_group(sw, 1, "flex-fd3", buf, sizeof buf),
+                     "count=100, enabled=false");
+    cr_assert_str_eq(sweep_point_label_group(sw, 1, "flex-max", buf, sizeof buf),
+                     "enabled=false");
+    sweep_destroy(sw);
+    sw = sweep_create();
+    cr_assert_eq(sweep_add(sw, "group.a.count=3,5", NULL), FD_OK);
+    cr_assert_str_eq(sweep_point_label_group(sw, 0, "b", buf, sizeof buf), "");
+    cr_assert_str_eq(sweep_point_label(sw, 1, buf, sizeof buf), "count=5");
+    sweep_destroy(sw);
 }
