@@ -809,6 +809,12 @@ int report_print_table(const report_run *run, FILE *f)
                 (unsigned long long)r->replicas, (unsigned long long)r->requested);
     fprintf(f, "\npaired differences (common random numbers) against %s\n",
             s->groups[run->baseline].name);
+    if (s->placement == PLACEMENT_ONCE)
+        fprintf(f, "one placement for every replica, from the seed: results are conditional on "
+                "it (which racks\ngroups share, a regional group's zone, ties between racks); "
+                "simulation.placement = perReplica\naverages over placements\n");
+    else
+        fprintf(f, "every replica placed afresh (simulation.placement = perReplica)\n");
     for (size_t first = 0; first < ng;) {
         /* A block: as many columns as fit, at least one. */
         size_t last = first;
