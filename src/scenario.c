@@ -157,7 +157,7 @@ static const keydef keys[] = {
     { S_GROUP, "slaTarget", K_REAL, GO(sla_target), "auto", 50, 99.99999, NULL },
     { S_GROUP, "singlePlacementGroup", K_BOOL, GO(single_placement_group), "auto", 0, 0, NULL },
     { S_GROUP, "zoneBalance", K_BOOL, GO(zone_balance), "false", 0, 0, NULL },
-    { S_GROUP, "customImage", K_BOOL, GO(custom_image), "false", 0, 0, NULL },
+    { S_GROUP, "managedImage", K_BOOL, GO(managed_image), "false", 0, 0, NULL },
     { S_GROUP, "platformFaultDomain", K_PINS, GO(pins), "none", 0, 2, NULL },
     { S_GROUP, "automaticRepairs", K_BOOL, GO(automatic_repairs), "false", 0, 0, NULL },
     { S_GROUP, "gracePeriod", K_DUR, GO(grace_period), "10m", 10 * MIN, 90 * MIN, NULL },
@@ -170,6 +170,21 @@ static const keydef keys[] = {
 #undef MIN
 
 enum { NKEYS = sizeof keys / sizeof keys[0] };
+
+/* Keys that no longer exist, with what to write instead: a scenario using
+ * one is refused with this advice rather than the generic unknown-key list. */
+typedef struct removed_key {
+    sect section;        /* where the key lived */
+    const char *name;    /* as it was written */
+    const char *advice;  /* what is wrong with it and what to write instead */
+} removed_key;
+
+static const removed_key removed_keys[] = {
+    { S_GROUP, "customImage", "removed: it set the 600-VM limit, which belongs to managed "
+      "images, not custom ones (seed 004); write managedImage = true for a Uniform scale "
+      "set built from a managed image (at most 600 VMs), or drop the key for marketplace, "
+      "custom or gallery images (at most 1000)" },
+};
 
 /* Index of the group key `name`, for validate(). */
 static int key_index(sect s, const char *name)
@@ -614,6 +629,11 @@ static int set_key(loader *L, sect sc, int g, const char *secname,
                    const char *name, const char *value, int line)
 {
     int k = key_index(sc, name);
+    for (size_t r = 0; k < 0 && r < sizeof removed_keys / sizeof removed_keys[0]; r++)
+        if (removed_keys[r].section == sc && !strcmp(removed_keys[r].name, name)) {
+            report(L, line, secname, name, "%s", removed_keys[r].advice);
+            return 1;
+        }
     if (k < 0) {
         const char *cand[64];
         size_t n = 0;
@@ -947,10 +967,15 @@ static void validate_group(loader *L, int g)
             GREPORT(L, g, "platformUpdateDomainCount", "Uniform scale sets have 5 update "
                     "domains; valid: 5");
         {
-            int limit = gr->custom_image ? 600 : 1000;
+            /* seed 004: managed images allow 600 instances; marketplace, custom
+             * and gallery images 1000 */
+            int limit = gr->managed_image ? 600 : 1000;
             if (gr->count > limit)
-                GREPORT(L, g, "count", "%d VMs; a Uniform scale set holds at most %d%s",
-                        gr->count, limit, gr->custom_image ? " with a custom image" : "");
+                GREPORT(L, g, "count", "%d VMs; a Uniform scale set holds at most %d with "
+                        "%s; valid: 1 to %d", gr->count, limit,
+                        gr->managed_image ? "a managed image (managedImage = true)"
+                                          : "a marketplace, custom or gallery image",
+                        limit);
         }
         if (gr->single_placement_group && gr->count > 100)
             GREPORT(L, g, "singlePlacementGroup", "a single placement group holds at most "
@@ -987,9 +1012,9 @@ static void validate_group(loader *L, int g)
         if (gexplicit(L, g, "singlePlacementGroup"))
             GREPORT(L, g, "singlePlacementGroup", "placement groups belong to Uniform scale "
                     "sets; remove the key for %s", mode);
-        if (gr->custom_image)
-            GREPORT(L, g, "customImage", "the custom-image limit applies to Uniform scale "
-                    "sets; remove the key for %s", mode);
+        if (gr->managed_image)
+            GREPORT(L, g, "managedImage", "the managed-image limit (600 VMs) applies to "
+                    "Uniform scale sets; remove the key for %s", mode);
     }
     if (gr->quorum > gr->count)
         GREPORT(L, g, "quorum", "%d is larger than count (%d); valid: 1 to %d",

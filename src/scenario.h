@@ -63,7 +63,8 @@ typedef struct scen_group {
     double sla_target;          /* monthly uptime target, percent */
     bool single_placement_group;/* Uniform: one placement group (<= 100 VMs) */
     bool zone_balance;          /* zone-spanning: strict balance */
-    bool custom_image;          /* Uniform: custom image (limit 600) */
+    bool managed_image;         /* Uniform: built from a managed image (limit 600;
+                                   marketplace, custom, gallery images: 1000) */
     int *pins;                  /* platformFaultDomain per VM, owned, or NULL */
     int npins;                  /* entries in pins (VMs beyond: Azure chooses) */
     bool automatic_repairs;     /* automaticRepairsPolicy.enabled */

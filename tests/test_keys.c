@@ -167,7 +167,9 @@ Test(keys, limits_change_what_is_accepted)
     const char *uni700 = "[region]\nracksPerZone = 100\n[group.u]\norchestrationMode = Uniform\n"
                          "singlePlacementGroup = false\ncount = 700\n";
     cr_assert(accepts(uni700, NULL));
-    cr_assert_not(accepts(uni700, "group.u.customImage=true"), "600 with a custom image");
+    cr_assert_not(accepts(uni700, "group.u.managedImage=true"), "600 with a managed image");
+    cr_assert(accepts(uni700, "group.u.managedImage=false"), "1000 with other images");
+    cr_assert_not(accepts(uni700, "group.u.customImage=false"), "the removed key");
     const char *spg = "[region]\nracksPerZone = 10\n[group.u]\norchestrationMode = Uniform\n"
                       "count = 150\n";
     cr_assert(accepts(spg, NULL));

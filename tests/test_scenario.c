@@ -90,7 +90,7 @@ static const char every_key[] =
     "[group.p]\nplatformFaultDomainCount = 2\ncount = 4\nplatformFaultDomain = 1,1,0\n"
     "[group.u]\norchestrationMode = Uniform\nplatformFaultDomainCount = 3\n"
     "platformUpdateDomainCount = 5\ncount = 120\nsinglePlacementGroup = false\n"
-    "customImage = true\n"
+    "managedImage = true\n"
     "[group.a]\norchestrationMode = AvailabilitySet\nplatformUpdateDomainCount = 20\ncount = 3\n";
 
 Test(scenario, every_key_reaches_the_scenario)
@@ -157,7 +157,7 @@ Test(scenario, every_key_reaches_the_scenario)
     cr_assert_eq(u->fd_count, 3);
     cr_assert_eq(u->ud_count, 5);
     cr_assert_not(u->single_placement_group);
-    cr_assert(u->custom_image);
+    cr_assert(u->managed_image);
     const scen_group *a = scenario_group(s, "a");
     cr_assert_eq(a->ud_count, 20);
     scenario_destroy(s);
@@ -305,8 +305,12 @@ static bad_case bad_cases[] = {
     { "[group.db]\nvmSize = Standard_NC24ads_A100_v4\nplatformFaultDomainCount = 3\ncount = 201\n",
       4, "holds at most 200" },
     { "[group.db]\norchestrationMode = Uniform\ncount = 1001\n", 3, "Uniform scale set holds at most 1000" },
-    { "[group.db]\norchestrationMode = Uniform\ncustomImage = true\ncount = 601\n", 4,
-      "at most 600 with a custom image" },
+    { "[group.db]\norchestrationMode = Uniform\nmanagedImage = true\nsinglePlacementGroup = false\n"
+      "count = 601\n", 5, "holds at most 600 with a managed image (managedImage = true)" },
+    { "[group.db]\norchestrationMode = Uniform\ncustomImage = true\ncount = 6\n", 3,
+      "group.db.customImage: removed: it set the 600-VM limit, which belongs to managed images" },
+    { "[group.db]\ncount = 6\nmanagedImage = true\n", 3,
+      "managed-image limit (600 VMs) applies to Uniform" },
     { "[group.db]\norchestrationMode = Uniform\nsinglePlacementGroup = true\ncount = 150\n", 3,
       "single placement group holds at most 100" },
     { "[group.db]\norchestrationMode = AvailabilitySet\ncount = 201\n", 3,
