@@ -946,10 +946,24 @@ static void validate_group(loader *L, int g)
                     "with a size lacking memory-preserving maintenance (%s) holds at most 200; "
                     "use platformFaultDomainCount = 1 or count <= 200", gr->count, F,
                     gr->vm_size);
+        /* seed 002: with fixed spreading on a size without memory-preserving
+         * updates, Flexible can neither mix Spot and regular VMs nor assign a
+         * VM to a specific fault domain */
+        if (!gr->memory_preserving && F > 1 && gr->spot_share != 0 && gr->spot_share != 1)
+            GREPORT(L, g, "spotShare", "a Flexible scale set with fixed spreading "
+                    "(platformFaultDomainCount = %d) on a size without memory-preserving "
+                    "maintenance (%s) cannot mix Spot and regular VMs; valid: 0 or 1, or "
+                    "use platformFaultDomainCount = 1 or a memory-preserving size", F,
+                    gr->vm_size);
         if (gr->npins > 0 && F == 1)
             GREPORT(L, g, "platformFaultDomain", "a VM can be assigned a fault domain only "
                     "when platformFaultDomainCount is 2 or 3");
-        for (int i = 0; i < gr->npins && F > 1; i++)
+        else if (gr->npins > 0 && !gr->memory_preserving)
+            GREPORT(L, g, "platformFaultDomain", "a Flexible scale set with fixed spreading "
+                    "on a size without memory-preserving maintenance (%s) cannot assign a "
+                    "VM to a fault domain; remove the key, or use a memory-preserving size",
+                    gr->vm_size);
+        for (int i = 0; i < gr->npins && F > 1 && gr->memory_preserving; i++)
             if (gr->pins[i] >= F) {
                 GREPORT(L, g, "platformFaultDomain", "VM %d is assigned fault domain %d; "
                         "valid: 0 to %d", i, gr->pins[i], F - 1);

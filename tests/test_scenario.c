@@ -319,6 +319,10 @@ static bad_case bad_cases[] = {
       "regular VMs only" },
     { "[group.db]\norchestrationMode = Uniform\ncount = 4\nspotShare = 0.5\n", 4,
       "all Spot or all regular" },
+    { "[group.db]\nvmSize = Standard_NC24ads_A100_v4\nplatformFaultDomainCount = 2\ncount = 4\n"
+      "spotShare = 0.5\n", 5, "group.db.spotShare: a Flexible scale set with fixed spreading" },
+    { "[group.db]\nplatformFaultDomainCount = 3\nmemoryPreservingMaintenance = false\n"
+      "count = 4\nplatformFaultDomain = 0,1\n", 5, "cannot assign a VM to a fault domain; remove" },
     { "[group.db]\ncount = 5\nquorum = 6\n", 3, "larger than count" },
     { "[region]\nracksPerZone = 1\nhostsPerRack = 1\nvmsPerHost = 2\n" G, 2, "world too small" },
     { "[group.db]\nplatformUpdateDomainCount = 5\ncount = 5\n", 2, "no update domains" },
@@ -385,6 +389,41 @@ ParameterizedTest(bad_case *c, scenario, malformed_is_rejected_with_line_and_rea
     cr_assert(strncmp(d.msg, prefix, strlen(prefix)) == 0,
               "want prefix \"%s\", got \"%s\"", prefix, d.msg);
     cr_assert(strstr(d.msg, c->want), "want \"%s\" in \"%s\"", c->want, d.msg);
+}
+
+/* Seed 002: Flexible with fixed spreading (FD count > 1) on a size without
+ * memory-preserving updates can neither mix Spot and regular VMs nor assign
+ * a VM to a fault domain; either alone (max spreading, or a memory-preserving
+ * size) lifts both rules, and an all-Spot or all-regular set is no mix. */
+static bool loads(const char *group)
+{
+    char text[512];
+    snprintf(text, sizeof text, "[group.g]\ncount = 6\n%s", group);
+    scenario *s = NULL;
+    int rc = scenario_load_text(&s, text, strlen(text), "t.ini", ".", NULL, 0, NULL, NULL);
+    scenario_destroy(s);
+    return rc == FD_OK;
+}
+
+Test(scenario, flexible_fixed_spreading_without_memory_preserving_refuses_spot_mix_and_pins)
+{
+    const char *n3 = "vmSize = Standard_NC24ads_A100_v4\nplatformFaultDomainCount = 3\n";
+    char buf[256];
+    snprintf(buf, sizeof buf, "%sspotShare = 0.5\n", n3);
+    cr_assert_not(loads(buf), "a Spot mix");
+    snprintf(buf, sizeof buf, "%splatformFaultDomain = 0,1,2\n", n3);
+    cr_assert_not(loads(buf), "fault-domain pins");
+    snprintf(buf, sizeof buf, "%sspotShare = 1\n", n3);
+    cr_assert(loads(buf), "all Spot is no mix");
+    snprintf(buf, sizeof buf, "%sspotShare = 0\n", n3);
+    cr_assert(loads(buf));
+    cr_assert(loads("vmSize = Standard_NC24ads_A100_v4\nspotShare = 0.5\n"),
+              "max spreading may mix");
+    cr_assert(loads("platformFaultDomainCount = 3\nspotShare = 0.5\n"
+                    "platformFaultDomain = 0,1,2\n"), "a memory-preserving size may both");
+    snprintf(buf, sizeof buf, "%smemoryPreservingMaintenance = true\nspotShare = 0.5\n"
+             "platformFaultDomain = 2\n", n3);
+    cr_assert(loads(buf), "the explicit key decides, not the family");
 }
 
 Test(scenario, all_problems_are_listed)
