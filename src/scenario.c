@@ -899,6 +899,97 @@ static void resolve_group(loader *L, int g)
     }
 }
 
+/* Write the fault-domain counts of bit set `set` (bit F for F = 1..5) as
+ * "1", "1 or 5", "2 to 3", "1, 3 or 5". */
+static void format_fd_set(unsigned set, char *buf, size_t len)
+{
+    int runs[5][2], n = 0;
+    for (int f = 1; f <= 5; f++) {
+        if (!(set & (1u << f)))
+            continue;
+        if (n > 0 && runs[n - 1][1] == f - 1)
+            runs[n - 1][1] = f;
+        else {
+            runs[n][0] = runs[n][1] = f;
+            n++;
+        }
+    }
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        size_t u = strlen(buf);
+        const char *sep = i == 0 ? "" : i == n - 1 ? " or " : ", ";
+        if (runs[i][0] == runs[i][1])
+            snprintf(buf + u, len - u, "%s%d", sep, runs[i][0]);
+        else
+            snprintf(buf + u, len - u, "%s%d to %d", sep, runs[i][0], runs[i][1]);
+    }
+}
+
+/* platformFaultDomainCount: the counts the group's mode allows (DOMAIN.md
+ * §3), intersected with what the world's racks can hold (fixed spreading
+ * needs F distinct racks in each zone the group uses).  One message, naming
+ * the first rule broken and exactly the counts that satisfy both. */
+static void check_fd_count(loader *L, int g)
+{
+    scenario *s = L->s;
+    scen_group *gr = &s->groups[g];
+    bool zonal = gr->zones != 0;
+    int F = gr->fd_count;
+    unsigned upto_max = ((1u << (s->max_fd + 1)) - 1) & ~1u; /* 1 .. region max */
+    unsigned mode_set;
+    char rule[256], list[64];
+    switch (gr->mode) {
+    case MODE_FLEXIBLE:
+        if (zonal) {
+            mode_set = 1u << 1;
+            snprintf(rule, sizeof rule, "a zonal Flexible scale set uses max spreading "
+                     "inside each zone");
+        } else {
+            mode_set = upto_max;
+            snprintf(rule, sizeof rule, "region %s allows at most %d fault domains "
+                     "(1 = max spreading)", s->region, s->max_fd);
+        }
+        break;
+    case MODE_UNIFORM:
+        if (zonal) {
+            mode_set = 1u << 1 | 1u << 5;
+            snprintf(rule, sizeof rule, "a zonal Uniform scale set uses 1 or 5 fault domains");
+        } else {
+            mode_set = 0x3eu; /* 1 .. 5 */
+            snprintf(rule, sizeof rule, "a Uniform scale set uses 1 to 5 fault domains");
+        }
+        break;
+    case MODE_AVAILABILITYSET:
+    default:
+        mode_set = upto_max & ~(1u << 1);
+        format_fd_set(mode_set, list, sizeof list);
+        snprintf(rule, sizeof rule, "an Availability Set in %s uses %s fault domains",
+                 s->region, list);
+        break;
+    }
+    int racks = s->racks_per_zone * (zonal || s->zones == 0 ? 1 : s->zones);
+    unsigned rack_set = racks >= 5 ? 0x3eu : ((1u << (racks + 1)) - 1) & ~1u;
+    unsigned valid = mode_set & rack_set;
+    if (F >= 1 && F <= 5 && (valid & (1u << F)))
+        return;
+
+    char why[320];
+    if (F >= 1 && F <= 5 && !(mode_set & (1u << F)))
+        snprintf(why, sizeof why, "%s", rule);
+    else
+        snprintf(why, sizeof why, "%d fault domains need %d racks but the %s has %d "
+                 "(region.racksPerZone)", F, F, zonal || s->zones == 0 ? "zone" : "region",
+                 racks);
+    if (valid) {
+        format_fd_set(valid, list, sizeof list);
+        GREPORT(L, g, "platformFaultDomainCount", "%s; valid: %s", why, list);
+    } else {
+        format_fd_set(mode_set, list, sizeof list);
+        GREPORT(L, g, "platformFaultDomainCount", "%s; no count fits this world (the "
+                "mode allows %s): add racks (region.racksPerZone)", why, list);
+    }
+}
+
 static void validate_group(loader *L, int g)
 {
     scenario *s = L->s;
@@ -927,15 +1018,9 @@ static void validate_group(loader *L, int g)
                 "remove it or list several zones");
 
     /* fault and update domains */
+    check_fd_count(L, g);
     switch (gr->mode) {
     case MODE_FLEXIBLE:
-        if (zonal && F != 1)
-            GREPORT(L, g, "platformFaultDomainCount", "a zonal Flexible scale set uses "
-                    "max spreading inside each zone; valid: 1");
-        else if (F > s->max_fd)
-            GREPORT(L, g, "platformFaultDomainCount", "region %s allows at most %d fault "
-                    "domains; valid: 1 (max spreading) or 2 to %d", s->region, s->max_fd,
-                    s->max_fd);
         if (gexplicit(L, g, "platformUpdateDomainCount"))
             GREPORT(L, g, "platformUpdateDomainCount", "Flexible scale sets have no update "
                     "domains (maintenance goes fault domain by fault domain); remove the key");
@@ -974,9 +1059,6 @@ static void validate_group(loader *L, int g)
                     gr->npins, gr->count);
         break;
     case MODE_UNIFORM:
-        if (zonal && F != 1 && F != 5)
-            GREPORT(L, g, "platformFaultDomainCount", "a zonal Uniform scale set uses 1 or 5 "
-                    "fault domains; valid: 1 or 5");
         if (gexplicit(L, g, "platformUpdateDomainCount") && gr->ud_count != 5)
             GREPORT(L, g, "platformUpdateDomainCount", "Uniform scale sets have 5 update "
                     "domains; valid: 5");
@@ -1003,10 +1085,6 @@ static void validate_group(loader *L, int g)
                     "a fault domain; remove the key");
         break;
     case MODE_AVAILABILITYSET:
-        if (F < 2 || F > s->max_fd)
-            GREPORT(L, g, "platformFaultDomainCount", "an Availability Set in %s uses 2 to "
-                    "%d fault domains; valid: 2%s", s->region, s->max_fd,
-                    s->max_fd > 2 ? " or 3" : "");
         if (gr->ud_count > 20)
             GREPORT(L, g, "platformUpdateDomainCount", "an Availability Set has at most 20 "
                     "update domains; valid: 1 to 20");
@@ -1033,13 +1111,6 @@ static void validate_group(loader *L, int g)
     if (gr->quorum > gr->count)
         GREPORT(L, g, "quorum", "%d is larger than count (%d); valid: 1 to %d",
                 gr->quorum, gr->count, gr->count);
-
-    /* fixed spreading needs F distinct racks in each zone the group uses */
-    int racks = s->racks_per_zone * (zonal || s->zones == 0 ? 1 : s->zones);
-    if (F > racks)
-        GREPORT(L, g, "platformFaultDomainCount", "%d fault domains need %d racks but "
-                "the %s has %d (region.racksPerZone); valid: 1 to %d", F, F,
-                zonal || s->zones == 0 ? "zone" : "region", racks, racks);
 }
 
 static void validate(loader *L)

@@ -298,7 +298,7 @@ static bad_case bad_cases[] = {
     { "[region]\nzones = 3\n[group.db]\norchestrationMode = AvailabilitySet\nzones = 1\ncount = 6\n",
       5, "do not support availability zones" },
     { "[region]\nname = australiaeast\n[group.db]\norchestrationMode = AvailabilitySet\n"
-      "platformFaultDomainCount = 3\ncount = 6\n", 5, "uses 2 to 2 fault domains" },
+      "platformFaultDomainCount = 3\ncount = 6\n", 5, "in australiaeast uses 2 fault domains; valid: 2" },
     { "[group.db]\norchestrationMode = AvailabilitySet\nplatformUpdateDomainCount = 21\ncount = 6\n",
       3, "at most 20 update domains" },
     { "[group.db]\ncount = 1001\n", 2, "Flexible scale set holds at most 1000" },
@@ -424,6 +424,64 @@ Test(scenario, flexible_fixed_spreading_without_memory_preserving_refuses_spot_m
     snprintf(buf, sizeof buf, "%smemoryPreservingMaintenance = true\nspotShare = 0.5\n"
              "platformFaultDomain = 2\n", n3);
     cr_assert(loads(buf), "the explicit key decides, not the family");
+}
+
+/* The messages `text` loads with, as one string (caller frees). */
+static char *load_messages(const char *text)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *errs = open_memstream(&buf, &len);
+    cr_assert_not_null(errs);
+    scenario *s = NULL;
+    cr_assert_eq(scenario_load_text(&s, text, strlen(text), "t.ini", ".", NULL, 0, errs, NULL),
+                 FD_EINVAL, "accepted: %s", text);
+    fclose(errs);
+    return buf;
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* A bad platformFaultDomainCount gets one message that names exactly the
+ * counts both the mode and the world's racks allow. */
+Test(scenario, fault_domain_count_error_is_one_message_with_the_exact_valid_counts)
+{
+    static const struct {
+        int racks, fd;
+        const char *want;
+    } cases[] = {
+        { 20, 3, "t.ini:6: group.u.platformFaultDomainCount: a zonal Uniform scale set uses "
+                 "1 or 5 fault domains; valid: 1 or 5\n" },
+        { 4, 3, "t.ini:6: group.u.platformFaultDomainCount: a zonal Uniform scale set uses "
+                "1 or 5 fault domains; valid: 1\n" },
+        { 3, 4, "t.ini:6: group.u.platformFaultDomainCount: a zonal Uniform scale set uses "
+                "1 or 5 fault domains; valid: 1\n" },
+        { 4, 5, "t.ini:6: group.u.platformFaultDomainCount: 5 fault domains need 5 racks but "
+                "the zone has 4 (region.racksPerZone); valid: 1\n" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "[region]\nzones = 3\nracksPerZone = %d\n[group.u]\n"
+                 "orchestrationMode = Uniform\nplatformFaultDomainCount = %d\nzones = 1,2,3\n"
+                 "count = 10\n", cases[i].racks, cases[i].fd);
+        char *msgs = load_messages(text);
+        cr_assert_eq(count_lines(msgs), 1, "racks %d, F %d: %s", cases[i].racks, cases[i].fd,
+                     msgs);
+        cr_assert_str_eq(msgs, cases[i].want);
+        free(msgs);
+    }
+    char *msgs = load_messages("[region]\nracksPerZone = 1\n[group.a]\n"
+                               "orchestrationMode = AvailabilitySet\ncount = 3\n");
+    cr_assert_eq(count_lines(msgs), 1, "%s", msgs);
+    cr_assert(strstr(msgs, "no count fits this world (the mode allows 2 to 3): add racks"),
+              "%s", msgs);
+    free(msgs);
 }
 
 Test(scenario, all_problems_are_listed)
