@@ -1235,12 +1235,17 @@ int scenario_load_file(scenario **out, const char *path,
     diag local;
     diag_clear(&local);
     int rc = csvio_slurp(path, MAX_FILE_BYTES, &buf, &len, &local);
-    if (rc != FD_OK) {
-        /* a scenario that cannot be read is the user's to fix: bad input */
-        diag_set(d, FD_EINVAL, "%s", local.msg);
+    if (rc == FD_EINVAL) {
+        /* too large, or not text: a problem of the scenario, listed like one */
+        diag_set(d, rc, "%s", local.msg);
         if (errs)
             fprintf(errs, "%s\n", local.msg);
-        return FD_EINVAL;
+        return rc;
+    }
+    if (rc != FD_OK) {
+        /* not a problem inside the scenario: the caller says it, with its
+         * own prefix, as for any other file it could not open */
+        return diag_set(d, rc, "%s", local.msg);
     }
     char dir[1024];
     snprintf(dir, sizeof dir, "%s", path);

@@ -136,8 +136,11 @@ typedef struct scenario {
  * scenario_destroy) and FD_OK is returned.  On bad input returns FD_EINVAL
  * and nothing is allocated: every problem found is written to `errs` (one
  * line each, "FILE:LINE: section.key: what is wrong; what would be valid"),
- * when `errs` is not NULL, and the first is kept in `d`.  FD_EIO when the
- * file cannot be read.  Cost: linear in the file size. */
+ * when `errs` is not NULL, and the first is kept in `d` (a file too large or
+ * not text is bad input too).  FD_EIO when the file cannot be opened or read
+ * (FD_ENOMEM when it cannot be held): the reason is in `d` only, nothing goes
+ * to `errs`, since it is no problem inside the scenario and the caller reports
+ * it as it reports any file it cannot open.  Cost: linear in the file size. */
 int scenario_load_file(scenario **out, const char *path,
                        const char *const *sets, size_t nsets,
                        FILE *errs, diag *d);
