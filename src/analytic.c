@@ -341,8 +341,9 @@ static double below_quorum(const gdata *g, const model *m, int rl, int rf)
 
 /* Service unavailability: the sum over maintenance states.  When the pairs
  * (rebootless step, rebootful step) are too many to enumerate, their mass
- * goes to *unsure instead (their contribution lies in [0, *unsure]). */
-static double service_unavail(const gdata *g, const model *m, double *unsure)
+ * goes to *unsure instead (their contribution lies in [0, *unsure]).  Adds
+ * the convolutions made (one per state) to *nconv. */
+static double service_unavail(const gdata *g, const model *m, double *unsure, long *nconv)
 {
     int nr = m->mrl > 0 ? g->nracks : 0, ns = m->mrf > 0 ? g->nsteps : 0;
     double p0r = 1 - nr * m->mrl, p0f = 1 - ns * m->mrf;
@@ -353,6 +354,7 @@ static double service_unavail(const gdata *g, const model *m, double *unsure)
         u += m->mrl * p0f * below_quorum(g, m, g->racks[r], -1);
     for (int f = 0; f < ns; f++)
         u += p0r * m->mrf * below_quorum(g, m, -1, g->steps[f]);
+    *nconv += 1 + nr + ns;
     if ((double)nr * ns * per > DP_BUDGET) {
         *unsure = (double)nr * ns * m->mrl * m->mrf;
         return u;
@@ -360,6 +362,7 @@ static double service_unavail(const gdata *g, const model *m, double *unsure)
     for (int r = 0; r < nr; r++)
         for (int f = 0; f < ns; f++)
             u += m->mrl * m->mrf * below_quorum(g, m, g->racks[r], g->steps[f]);
+    *nconv += (long)nr * ns;
     return u;
 }
 
@@ -466,7 +469,29 @@ static void gdata_fini(gdata *g)
     free(g->buf);
 }
 
-/* Analyse group `gi`; `rack_vms` counts every group's VMs per rack. */
+/* Write into `buf` the VMs other groups than `gi` hold on `rack`, as
+ * "flex-fd3: 34, db: 2" ("" when none).  O(VMs of the world). */
+static void others_on_rack(const place_result *pr, size_t gi, int rack, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (size_t o = 0; o < place_ngroups(pr); o++) {
+        if (o == gi)
+            continue;
+        const place_group *pg = place_group_at(pr, o);
+        int k = 0;
+        for (int i = 0; i < pg->count; i++)
+            k += pg->vms[i].placed && pg->vms[i].rack == rack;
+        if (k == 0)
+            continue;
+        size_t u = strlen(buf);
+        snprintf(buf + u, len - u, "%s%s: %d", u ? ", " : "", pg->spec->name, k);
+    }
+}
+
+/* Analyse group `gi`; `rack_vms` counts every group's VMs per rack.  What
+ * decides a refusal is settled first, from the model alone; the
+ * convolutions then run only for the figures still to give (the exact
+ * value, or a side of a bound that stays valid). */
 static int analyse(const scenario *s, const place_result *pr, size_t gi, const int *rack_vms,
                    analytic_group *a)
 {
@@ -523,20 +548,47 @@ static int analyse(const scenario *s, const place_result *pr, size_t gi, const i
             double h = mean_min(&s->healing_time, &s->host.outage);
             opt.uh = down_frac(t, h);
             opt.solo = true;
-            int worst = -1;
-            for (int k = 0; k < g.nracks; k++)
-                if (rack_vms[g.racks[k]] > hpr - 1
-                    && (worst < 0 || rack_vms[g.racks[k]] > rack_vms[worst]))
-                    worst = g.racks[k];
+            /* Exact needs an empty host awaiting every healed VM: at most hpr - 1
+             * VMs on each of the group's racks, every group counted.  Of the racks
+             * that break it, name the one where this group's own VMs are most
+             * (then the fullest): the group's own reason, not a neighbour's. */
+            int worst = -1, worst_own = 0;
+            for (int k = 0, i = 0; k < g.nracks; k++) {
+                int rk = g.racks[k], own = 0;
+                while (i < g.n && g.v[i].rack < rk)
+                    i++;
+                for (; i < g.n && g.v[i].rack == rk; i++)
+                    own++;
+                if (rack_vms[rk] > hpr - 1
+                    && (worst < 0 || own > worst_own
+                        || (own == worst_own && rack_vms[rk] > rack_vms[worst]))) {
+                    worst = rk;
+                    worst_own = own;
+                }
+            }
             if (s->host.ttf.kind != DIST_EXP) {
                 refuse(a, "service healing with a %s host time to failure: a healed VM "
                        "lands on a host of unknown age, whose remaining life is not a "
                        "time to failure", kind_name(s->host.ttf.kind));
                 lose(&ok, true, true, true);
             } else if (worst >= 0) {
-                refuse(a, "service healing may find no room or stack the group's VMs on one "
-                       "host: rack %d holds %d VMs on %d hosts (exact needs at most %d)",
-                       worst, rack_vms[worst], hpr, hpr - 1);
+                char others[200];
+                others_on_rack(pr, gi, worst, others, sizeof others);
+                int rest = rack_vms[worst] - worst_own;
+                if (worst_own > hpr - 1)
+                    refuse(a, "service healing may find no room or stack the group's VMs on "
+                           "one host: its own %d VMs on rack %d share %d hosts (exact needs "
+                           "at most %d VMs on a rack, every group counted)", worst_own,
+                           worst, hpr, hpr - 1);
+                if (worst_own > hpr - 1 && rest)
+                    refuse(a, "rack %d also holds %d VM%s of other groups (%s)", worst, rest,
+                           rest == 1 ? "" : "s", others);
+                else
+                    refuse(a, "service healing may find no room or stack the group's VMs on "
+                           "one host: rack %d holds %d of its VMs and %d of other groups' "
+                           "(%s) on %d hosts, so no host is sure to be empty for a healed VM "
+                           "(exact needs at most %d VMs on a rack, every group counted)",
+                           worst, worst_own, rest, others, hpr, hpr - 1);
                 lose(&ok, true, true, false);
             } else {
                 /* A heal due while the rack or zone is out fails and the VM waits
@@ -562,9 +614,11 @@ static int analyse(const scenario *s, const place_result *pr, size_t gi, const i
                 }
             }
             note(a, "service healing: a VM's host outage lasts min(healing, repair), mean %s "
-                 "(MTTF %s): down %.3g of the time; each rack holding the group has an empty "
-                 "healthy host, so its VMs stay on distinct hosts and fail independently",
-                 human(h, b1, sizeof b1), human(t, b2, sizeof b2), opt.uh);
+                 "(MTTF %s): down %.3g of the time%s", human(h, b1, sizeof b1),
+                 human(t, b2, sizeof b2), opt.uh,
+                 worst < 0 ? "; each rack holding the group has an empty healthy host, so "
+                             "its VMs stay on distinct hosts and fail independently"
+                           : " (the optimistic side of the VM bound)");
         }
     }
     /* Spot */
@@ -642,9 +696,13 @@ static int analyse(const scenario *s, const place_result *pr, size_t gi, const i
              "distribution with a finite mean, but the simulation starts every unit new, so "
              "a finite horizon differs (a Weibull shape < 1 fails early); not compared");
 
-    double unsure_p = 0, unsure_o = 0;
-    double usvc_p = service_unavail(&g, &pess, &unsure_p);
-    double usvc_o = refused ? service_unavail(&g, &opt, &unsure_o) : usvc_p;
+    /* The convolutions, only for what will be shown: the exact value, or each
+     * side of the service bound that the refusals above left valid. */
+    double unsure_p = 0, unsure_o = 0, usvc_p = NAN, usvc_o = NAN;
+    if (!refused || ok.lo_svc)
+        usvc_p = service_unavail(&g, &pess, &unsure_p, &a->convolutions);
+    if (refused && ok.hi_svc)
+        usvc_o = service_unavail(&g, &opt, &unsure_o, &a->convolutions);
     double uvm_p = vm_unavail(&g, &pess), uvm_o = refused ? vm_unavail(&g, &opt) : uvm_p;
     if (!refused) {
         a->vm = (analytic_value){ true, uvm_p, NAN, NAN };

@@ -63,9 +63,13 @@ typedef struct analytic_group {
     bool long_run_only;         /* a non-exponential time to failure: the
                                    simulation starts every unit new, and its
                                    finite horizon need not match the long run */
-    char reason[ANALYTIC_NOTE_MAX];        /* why refused; "" when exact */
+    char reason[ANALYTIC_NOTE_MAX];        /* why refused, in this group's own
+                                              terms; "" when exact */
     char notes[ANALYTIC_MAX_NOTES][ANALYTIC_NOTE_MAX]; /* assumptions used */
     int nnotes;                 /* entries of notes */
+    long convolutions;          /* truncated convolutions run for this group (one
+                                   per maintenance state and model): the cost; 0
+                                   when refused with no service bound to give */
 } analytic_group;
 
 /* The analysis of every group of a scenario: a plain record owned by the
@@ -80,7 +84,10 @@ typedef struct analytic_result {
  * the result.  FD_OK with *out owned by the caller, or FD_ENOMEM.
  * Cost: O(groups x states x hosts x quorum) with states = (racks of the
  * group + 1) x (rebootful steps + 1); beyond about 1e9 operations the
- * overlap of the two walks is bounded instead of enumerated. */
+ * overlap of the two walks is bounded instead of enumerated.  Whether a
+ * group has a closed form is decided first, in O(VMs): a group refused with
+ * no service bound costs no convolution, one with a one-sided bound one
+ * model's worth. */
 int analytic_compute_placed(const scenario *s, const place_result *pr,
                             analytic_result **out, diag *d);
 

@@ -70,9 +70,11 @@ static void bad_option(const char *cmd, int argc, char **argv)
             cmd, arg, cmd);
 }
 
-/* Load the scenario of `o`; messages go to stderr.  NULL on failure, with
- * the exit status in *status. */
-static scenario *load(const common_opts *o, int *status)
+/* Load the scenario of `o` for subcommand `cmd`; messages go to stderr: the
+ * loader's own "FILE:LINE: ..." lines, and any other failure (the file cannot
+ * be read, out of memory) as "fdsim CMD: reason".  NULL on failure, with the
+ * exit status in *status. */
+static scenario *load(const char *cmd, const common_opts *o, int *status)
 {
     scenario *s = NULL;
     diag d;
@@ -82,8 +84,9 @@ static scenario *load(const common_opts *o, int *status)
         : scenario_load_default(&s, o->sets, o->nsets, stderr, &d);
     if (rc != FD_OK) {
         if (rc != FD_EINVAL) /* FD_EINVAL messages are printed by the loader */
-            fprintf(stderr, "fdsim: %s\n", d.msg);
-        *status = diag_exit_status(rc);
+            fprintf(stderr, "fdsim %s: %s\n", cmd, d.msg);
+        /* a scenario file that cannot be read is the user's to fix: nothing ran */
+        *status = rc == FD_EIO ? FD_EXIT_INPUT : diag_exit_status(rc);
         return NULL;
     }
     return s;
@@ -164,7 +167,7 @@ static int check_main(int argc, char **argv)
         return status;
     }
     status = FD_EXIT_OK;
-    scenario *s = load(&o, &status);
+    scenario *s = load("check", &o, &status);
     if (s) {
         if (scenario_write(s, stdout) < 0 || fflush(stdout) != 0) {
             fprintf(stderr, "fdsim check: cannot write to standard output\n");
@@ -227,7 +230,7 @@ static int place_main(int argc, char **argv)
         return status;
     }
     status = FD_EXIT_OK;
-    scenario *s = load(&o, &status);
+    scenario *s = load("place", &o, &status);
     world *w = NULL;
     place_result *r = NULL;
     csvio_writer *csv = NULL;
@@ -515,7 +518,7 @@ static int run_main(int argc, char **argv)
         return status;
     }
     status = FD_EXIT_OK;
-    scenario *s = load(&o, &status);
+    scenario *s = load("run", &o, &status);
     batch_result *res = NULL;
     place_result *placed = NULL;
     char *cmdline = NULL;
@@ -938,7 +941,7 @@ static int sweep_main(int argc, char **argv)
         goto done;
     }
     /* The scenario itself, then each value alone, then every point. */
-    if ((base = load(&o, &status)) == NULL)
+    if ((base = load("sweep", &o, &status)) == NULL)
         goto done;
     for (size_t a = 0; a < naxes; a++) {
         const sweep_axis *ax = sweep_axis_at(p.sw, a);
@@ -1213,7 +1216,7 @@ static int analytic_main(int argc, char **argv)
         return status;
     }
     status = FD_EXIT_OK;
-    scenario *s = load(&o, &status);
+    scenario *s = load("analytic", &o, &status);
     analytic_result *an = NULL;
     diag d;
     diag_clear(&d);

@@ -159,7 +159,7 @@ static const keydef keys[] = {
     { S_GROUP, "slaTarget", K_REAL, GO(sla_target), "auto", 50, 99.99999, NULL },
     { S_GROUP, "singlePlacementGroup", K_BOOL, GO(single_placement_group), "auto", 0, 0, NULL },
     { S_GROUP, "zoneBalance", K_BOOL, GO(zone_balance), "false", 0, 0, NULL },
-    { S_GROUP, "customImage", K_BOOL, GO(custom_image), "false", 0, 0, NULL },
+    { S_GROUP, "managedImage", K_BOOL, GO(managed_image), "false", 0, 0, NULL },
     { S_GROUP, "platformFaultDomain", K_PINS, GO(pins), "none", 0, 2, NULL },
     { S_GROUP, "automaticRepairs", K_BOOL, GO(automatic_repairs), "false", 0, 0, NULL },
     { S_GROUP, "gracePeriod", K_DUR, GO(grace_period), "10m", 10 * MIN, 90 * MIN, NULL },
@@ -172,6 +172,21 @@ static const keydef keys[] = {
 #undef MIN
 
 enum { NKEYS = sizeof keys / sizeof keys[0] };
+
+/* Keys that no longer exist, with what to write instead: a scenario using
+ * one is refused with this advice rather than the generic unknown-key list. */
+typedef struct removed_key {
+    sect section;        /* where the key lived */
+    const char *name;    /* as it was written */
+    const char *advice;  /* what is wrong with it and what to write instead */
+} removed_key;
+
+static const removed_key removed_keys[] = {
+    { S_GROUP, "customImage", "removed: it set the 600-VM limit, which belongs to managed "
+      "images, not custom ones (seed 004); write managedImage = true for a Uniform scale "
+      "set built from a managed image (at most 600 VMs), or drop the key for marketplace, "
+      "custom or gallery images (at most 1000)" },
+};
 
 /* Index of the group key `name`, for validate(). */
 static int key_index(sect s, const char *name)
@@ -616,6 +631,11 @@ static int set_key(loader *L, sect sc, int g, const char *secname,
                    const char *name, const char *value, int line)
 {
     int k = key_index(sc, name);
+    for (size_t r = 0; k < 0 && r < sizeof removed_keys / sizeof removed_keys[0]; r++)
+        if (removed_keys[r].section == sc && !strcmp(removed_keys[r].name, name)) {
+            report(L, line, secname, name, "%s", removed_keys[r].advice);
+            return 1;
+        }
     if (k < 0) {
         const char *cand[64];
         size_t n = 0;
@@ -906,6 +926,97 @@ static void resolve_group(loader *L, int g)
     }
 }
 
+/* Write the fault-domain counts of bit set `set` (bit F for F = 1..5) as
+ * "1", "1 or 5", "2 to 3", "1, 3 or 5". */
+static void format_fd_set(unsigned set, char *buf, size_t len)
+{
+    int runs[5][2], n = 0;
+    for (int f = 1; f <= 5; f++) {
+        if (!(set & (1u << f)))
+            continue;
+        if (n > 0 && runs[n - 1][1] == f - 1)
+            runs[n - 1][1] = f;
+        else {
+            runs[n][0] = runs[n][1] = f;
+            n++;
+        }
+    }
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        size_t u = strlen(buf);
+        const char *sep = i == 0 ? "" : i == n - 1 ? " or " : ", ";
+        if (runs[i][0] == runs[i][1])
+            snprintf(buf + u, len - u, "%s%d", sep, runs[i][0]);
+        else
+            snprintf(buf + u, len - u, "%s%d to %d", sep, runs[i][0], runs[i][1]);
+    }
+}
+
+/* platformFaultDomainCount: the counts the group's mode allows (DOMAIN.md
+ * §3), intersected with what the world's racks can hold (fixed spreading
+ * needs F distinct racks in each zone the group uses).  One message, naming
+ * the first rule broken and exactly the counts that satisfy both. */
+static void check_fd_count(loader *L, int g)
+{
+    scenario *s = L->s;
+    scen_group *gr = &s->groups[g];
+    bool zonal = gr->zones != 0;
+    int F = gr->fd_count;
+    unsigned upto_max = ((1u << (s->max_fd + 1)) - 1) & ~1u; /* 1 .. region max */
+    unsigned mode_set;
+    char rule[256], list[64];
+    switch (gr->mode) {
+    case MODE_FLEXIBLE:
+        if (zonal) {
+            mode_set = 1u << 1;
+            snprintf(rule, sizeof rule, "a zonal Flexible scale set uses max spreading "
+                     "inside each zone");
+        } else {
+            mode_set = upto_max;
+            snprintf(rule, sizeof rule, "region %s allows at most %d fault domains "
+                     "(1 = max spreading)", s->region, s->max_fd);
+        }
+        break;
+    case MODE_UNIFORM:
+        if (zonal) {
+            mode_set = 1u << 1 | 1u << 5;
+            snprintf(rule, sizeof rule, "a zonal Uniform scale set uses 1 or 5 fault domains");
+        } else {
+            mode_set = 0x3eu; /* 1 .. 5 */
+            snprintf(rule, sizeof rule, "a Uniform scale set uses 1 to 5 fault domains");
+        }
+        break;
+    case MODE_AVAILABILITYSET:
+    default:
+        mode_set = upto_max & ~(1u << 1);
+        format_fd_set(mode_set, list, sizeof list);
+        snprintf(rule, sizeof rule, "an Availability Set in %s uses %s fault domains",
+                 s->region, list);
+        break;
+    }
+    int racks = s->racks_per_zone * (zonal || s->zones == 0 ? 1 : s->zones);
+    unsigned rack_set = racks >= 5 ? 0x3eu : ((1u << (racks + 1)) - 1) & ~1u;
+    unsigned valid = mode_set & rack_set;
+    if (F >= 1 && F <= 5 && (valid & (1u << F)))
+        return;
+
+    char why[320];
+    if (F >= 1 && F <= 5 && !(mode_set & (1u << F)))
+        snprintf(why, sizeof why, "%s", rule);
+    else
+        snprintf(why, sizeof why, "%d fault domains need %d racks but the %s has %d "
+                 "(region.racksPerZone)", F, F, zonal || s->zones == 0 ? "zone" : "region",
+                 racks);
+    if (valid) {
+        format_fd_set(valid, list, sizeof list);
+        GREPORT(L, g, "platformFaultDomainCount", "%s; valid: %s", why, list);
+    } else {
+        format_fd_set(mode_set, list, sizeof list);
+        GREPORT(L, g, "platformFaultDomainCount", "%s; no count fits this world (the "
+                "mode allows %s): add racks (region.racksPerZone)", why, list);
+    }
+}
+
 static void validate_group(loader *L, int g)
 {
     scenario *s = L->s;
@@ -934,15 +1045,9 @@ static void validate_group(loader *L, int g)
                 "remove it or list several zones");
 
     /* fault and update domains */
+    check_fd_count(L, g);
     switch (gr->mode) {
     case MODE_FLEXIBLE:
-        if (zonal && F != 1)
-            GREPORT(L, g, "platformFaultDomainCount", "a zonal Flexible scale set uses "
-                    "max spreading inside each zone; valid: 1");
-        else if (F > s->max_fd)
-            GREPORT(L, g, "platformFaultDomainCount", "region %s allows at most %d fault "
-                    "domains; valid: 1 (max spreading) or 2 to %d", s->region, s->max_fd,
-                    s->max_fd);
         if (gexplicit(L, g, "platformUpdateDomainCount"))
             GREPORT(L, g, "platformUpdateDomainCount", "Flexible scale sets have no update "
                     "domains (maintenance goes fault domain by fault domain); remove the key");
@@ -953,10 +1058,24 @@ static void validate_group(loader *L, int g)
                     "with a size lacking memory-preserving maintenance (%s) holds at most 200; "
                     "use platformFaultDomainCount = 1 or count <= 200", gr->count, F,
                     gr->vm_size);
+        /* seed 002: with fixed spreading on a size without memory-preserving
+         * updates, Flexible can neither mix Spot and regular VMs nor assign a
+         * VM to a specific fault domain */
+        if (!gr->memory_preserving && F > 1 && gr->spot_share != 0 && gr->spot_share != 1)
+            GREPORT(L, g, "spotShare", "a Flexible scale set with fixed spreading "
+                    "(platformFaultDomainCount = %d) on a size without memory-preserving "
+                    "maintenance (%s) cannot mix Spot and regular VMs; valid: 0 or 1, or "
+                    "use platformFaultDomainCount = 1 or a memory-preserving size", F,
+                    gr->vm_size);
         if (gr->npins > 0 && F == 1)
             GREPORT(L, g, "platformFaultDomain", "a VM can be assigned a fault domain only "
                     "when platformFaultDomainCount is 2 or 3");
-        for (int i = 0; i < gr->npins && F > 1; i++)
+        else if (gr->npins > 0 && !gr->memory_preserving)
+            GREPORT(L, g, "platformFaultDomain", "a Flexible scale set with fixed spreading "
+                    "on a size without memory-preserving maintenance (%s) cannot assign a "
+                    "VM to a fault domain; remove the key, or use a memory-preserving size",
+                    gr->vm_size);
+        for (int i = 0; i < gr->npins && F > 1 && gr->memory_preserving; i++)
             if (gr->pins[i] >= F) {
                 GREPORT(L, g, "platformFaultDomain", "VM %d is assigned fault domain %d; "
                         "valid: 0 to %d", i, gr->pins[i], F - 1);
@@ -967,17 +1086,19 @@ static void validate_group(loader *L, int g)
                     gr->npins, gr->count);
         break;
     case MODE_UNIFORM:
-        if (zonal && F != 1 && F != 5)
-            GREPORT(L, g, "platformFaultDomainCount", "a zonal Uniform scale set uses 1 or 5 "
-                    "fault domains; valid: 1 or 5");
         if (gexplicit(L, g, "platformUpdateDomainCount") && gr->ud_count != 5)
             GREPORT(L, g, "platformUpdateDomainCount", "Uniform scale sets have 5 update "
                     "domains; valid: 5");
         {
-            int limit = gr->custom_image ? 600 : 1000;
+            /* seed 004: managed images allow 600 instances; marketplace, custom
+             * and gallery images 1000 */
+            int limit = gr->managed_image ? 600 : 1000;
             if (gr->count > limit)
-                GREPORT(L, g, "count", "%d VMs; a Uniform scale set holds at most %d%s",
-                        gr->count, limit, gr->custom_image ? " with a custom image" : "");
+                GREPORT(L, g, "count", "%d VMs; a Uniform scale set holds at most %d with "
+                        "%s; valid: 1 to %d", gr->count, limit,
+                        gr->managed_image ? "a managed image (managedImage = true)"
+                                          : "a marketplace, custom or gallery image",
+                        limit);
         }
         if (gr->single_placement_group && gr->count > 100)
             GREPORT(L, g, "singlePlacementGroup", "a single placement group holds at most "
@@ -991,10 +1112,6 @@ static void validate_group(loader *L, int g)
                     "a fault domain; remove the key");
         break;
     case MODE_AVAILABILITYSET:
-        if (F < 2 || F > s->max_fd)
-            GREPORT(L, g, "platformFaultDomainCount", "an Availability Set in %s uses 2 to "
-                    "%d fault domains; valid: 2%s", s->region, s->max_fd,
-                    s->max_fd > 2 ? " or 3" : "");
         if (gr->ud_count > 20)
             GREPORT(L, g, "platformUpdateDomainCount", "an Availability Set has at most 20 "
                     "update domains; valid: 1 to 20");
@@ -1014,20 +1131,13 @@ static void validate_group(loader *L, int g)
         if (gexplicit(L, g, "singlePlacementGroup"))
             GREPORT(L, g, "singlePlacementGroup", "placement groups belong to Uniform scale "
                     "sets; remove the key for %s", mode);
-        if (gr->custom_image)
-            GREPORT(L, g, "customImage", "the custom-image limit applies to Uniform scale "
-                    "sets; remove the key for %s", mode);
+        if (gr->managed_image)
+            GREPORT(L, g, "managedImage", "the managed-image limit (600 VMs) applies to "
+                    "Uniform scale sets; remove the key for %s", mode);
     }
     if (gr->quorum > gr->count)
         GREPORT(L, g, "quorum", "%d is larger than count (%d); valid: 1 to %d",
                 gr->quorum, gr->count, gr->count);
-
-    /* fixed spreading needs F distinct racks in each zone the group uses */
-    int racks = s->racks_per_zone * (zonal || s->zones == 0 ? 1 : s->zones);
-    if (F > racks)
-        GREPORT(L, g, "platformFaultDomainCount", "%d fault domains need %d racks but "
-                "the %s has %d (region.racksPerZone); valid: 1 to %d", F, F,
-                zonal || s->zones == 0 ? "zone" : "region", racks, racks);
 }
 
 static void validate(loader *L)
@@ -1152,12 +1262,17 @@ int scenario_load_file(scenario **out, const char *path,
     diag local;
     diag_clear(&local);
     int rc = csvio_slurp(path, MAX_FILE_BYTES, &buf, &len, &local);
-    if (rc != FD_OK) {
-        /* a scenario that cannot be read is the user's to fix: bad input */
-        diag_set(d, FD_EINVAL, "%s", local.msg);
+    if (rc == FD_EINVAL) {
+        /* too large, or not text: a problem of the scenario, listed like one */
+        diag_set(d, rc, "%s", local.msg);
         if (errs)
             fprintf(errs, "%s\n", local.msg);
-        return FD_EINVAL;
+        return rc;
+    }
+    if (rc != FD_OK) {
+        /* not a problem inside the scenario: the caller says it, with its
+         * own prefix, as for any other file it could not open */
+        return diag_set(d, rc, "%s", local.msg);
     }
     char dir[1024];
     snprintf(dir, sizeof dir, "%s", path);

@@ -70,7 +70,8 @@ typedef struct scen_group {
                                    published SLA applies and slaTarget is auto) */
     bool single_placement_group;/* Uniform: one placement group (<= 100 VMs) */
     bool zone_balance;          /* zone-spanning: strict balance */
-    bool custom_image;          /* Uniform: custom image (limit 600) */
+    bool managed_image;         /* Uniform: built from a managed image (limit 600;
+                                   marketplace, custom, gallery images: 1000) */
     int *pins;                  /* platformFaultDomain per VM, owned, or NULL */
     int npins;                  /* entries in pins (VMs beyond: Azure chooses) */
     bool automatic_repairs;     /* automaticRepairsPolicy.enabled */
@@ -143,8 +144,11 @@ typedef struct scenario {
  * scenario_destroy) and FD_OK is returned.  On bad input returns FD_EINVAL
  * and nothing is allocated: every problem found is written to `errs` (one
  * line each, "FILE:LINE: section.key: what is wrong; what would be valid"),
- * when `errs` is not NULL, and the first is kept in `d`.  FD_EIO when the
- * file cannot be read.  Cost: linear in the file size. */
+ * when `errs` is not NULL, and the first is kept in `d` (a file too large or
+ * not text is bad input too).  FD_EIO when the file cannot be opened or read
+ * (FD_ENOMEM when it cannot be held): the reason is in `d` only, nothing goes
+ * to `errs`, since it is no problem inside the scenario and the caller reports
+ * it as it reports any file it cannot open.  Cost: linear in the file size. */
 int scenario_load_file(scenario **out, const char *path,
                        const char *const *sets, size_t nsets,
                        FILE *errs, diag *d);

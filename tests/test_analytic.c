@@ -280,6 +280,53 @@ Test(analytic, healing_without_room_is_refused)
     cr_assert(isnan(g.service.lo) && isnan(g.service.hi));
 }
 
+/* Whether a closed form applies is settled before any convolution: a group
+ * refused with no service bound runs none, one refused with a one-sided
+ * bound runs one model's states, an exact one runs every state once. */
+Test(analytic, refusal_is_decided_before_the_convolutions)
+{
+    analytic_group g = refused("[region]\nracksPerZone = 2\nhostsPerRack = 2\nvmsPerHost = 4\n"
+                               HOSTS_HEAL REBOOTLESS REBOOTFUL "[group.g]\ncount = 6\nquorum = 4\n");
+    cr_assert(isnan(g.service.lo) && isnan(g.service.hi), "no service bound");
+    cr_assert(!isnan(g.vm.lo) && !isnan(g.vm.hi), "the VM bound stays");
+    cr_assert_eq(g.convolutions, 0);
+
+    /* 2 racks, Flexible: rebootful steps are the racks; states (1 + 2) x (1 + 2) */
+    const char *walks = WORLD REBOOTLESS REBOOTFUL "[group.g]\nplatformFaultDomainCount = 2\n"
+                        "count = 4\nquorum = 3\n";
+    scenario *s = load_quiet(walks, 1);
+    analytic_result *an = NULL;
+    cr_assert_eq(analytic_compute(s, &an, NULL), FD_OK);
+    cr_assert(an->groups[0].service.exact, "%s", an->groups[0].reason);
+    cr_assert_eq(an->groups[0].convolutions, 9);
+    analytic_result_destroy(an);
+    scenario_destroy(s);
+
+    g = refused(WORLD REBOOTLESS REBOOTFUL "[burst]\nenabled = true\n[group.g]\n"
+                "platformFaultDomainCount = 2\ncount = 4\nquorum = 3\n");
+    cr_assert(isnan(g.service.lo) && !isnan(g.service.hi));
+    cr_assert_eq(g.convolutions, 9, "the optimistic model only");
+}
+
+/* Each group's refusal names its own reason: a group crowded by a
+ * neighbour says so (and who), a group crowding its own racks says that. */
+Test(analytic, each_group_refusal_names_its_own_rack)
+{
+    scenario *s = load_quiet("[region]\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 8\n"
+                             HOSTS_HEAL "[group.spread]\ncount = 4\nquorum = 3\n"
+                             "[group.dense]\nplatformFaultDomainCount = 2\ncount = 20\n"
+                             "quorum = 15\n", 1);
+    analytic_result *an = NULL;
+    cr_assert_eq(analytic_compute(s, &an, NULL), FD_OK);
+    const char *spread = an->groups[0].reason, *dense = an->groups[1].reason;
+    cr_assert(strstr(spread, "holds 1 of its VMs and 10 of other groups' (dense: 10) on 4 hosts"),
+              "%s", spread);
+    cr_assert(strstr(dense, "its own 10 VMs on rack"), "%s", dense);
+    cr_assert(strstr(dense, "also holds 1 VM of other groups (spread: 1)"), "%s", dense);
+    analytic_result_destroy(an);
+    scenario_destroy(s);
+}
+
 Test(analytic, healing_with_every_empty_host_often_down_is_refused)
 {
     analytic_group g = refused(WORLD "[host]\nenabled = true\ntimeToFailure = exp(mean=100h)\n"

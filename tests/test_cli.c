@@ -131,6 +131,28 @@ Test(cli, run_names_the_groups_of_an_unknown_baseline, .init = cr_redirect_stder
                             "are: flex-max, flex-fd3, uniform, avset\n");
 }
 
+/* A scenario file that cannot be opened: exit 2, and the message carries the
+ * subcommand's prefix like every other message of the command. */
+Test(cli, unreadable_scenario_is_named_with_the_command_prefix, .init = cr_redirect_stderr)
+{
+    FILE *saved = stdout;
+    stdout = fopen("/dev/null", "w");
+    cr_assert_eq(RUN("check", "/nonexistent.ini"), 2);
+    cr_assert_eq(RUN("place", "/nonexistent.ini"), 2);
+    cr_assert_eq(RUN("run", "/nonexistent.ini"), 2);
+    cr_assert_eq(RUN("sweep", "/nonexistent.ini", "--vary", "group.db.count=3:5:2"), 2);
+    cr_assert_eq(RUN("analytic", "/nonexistent.ini"), 2);
+    fclose(stdout);
+    stdout = saved;
+    fflush(stderr);
+    cr_assert_stderr_eq_str(
+        "fdsim check: cannot open /nonexistent.ini: No such file or directory\n"
+        "fdsim place: cannot open /nonexistent.ini: No such file or directory\n"
+        "fdsim run: cannot open /nonexistent.ini: No such file or directory\n"
+        "fdsim sweep: cannot open /nonexistent.ini: No such file or directory\n"
+        "fdsim analytic: cannot open /nonexistent.ini: No such file or directory\n");
+}
+
 Test(cli, run_help_exits_0, .init = cr_redirect_stdout)
 {
     cr_assert_eq(RUN("run", "--help"), 0);

@@ -28,8 +28,9 @@ static const char base[] =
     "[rebootful]\nperiod = 90d\nreboot = fixed(25m)\nsettle = 30m\n"
     "[group.flex]\nzones = 1,2\ncount = 8\nquorum = 6\nspotShare = 0.5\n"
     "automaticRepairs = true\ngracePeriod = 10m\nslaTarget = 99.99\n"
-    "[group.fixed]\nplatformFaultDomainCount = 2\ncount = 6\nplatformFaultDomain = 1,1\n"
+    "[group.fixed]\nplatformFaultDomainCount = 2\ncount = 6\n"
     "vmSize = Standard_L8s_v3\n"
+    "[group.pinned]\nplatformFaultDomainCount = 2\ncount = 4\nplatformFaultDomain = 1,1\n"
     "[group.avset]\norchestrationMode = AvailabilitySet\nplatformFaultDomainCount = 2\n"
     "platformUpdateDomainCount = 5\ncount = 10\n"
     "[group.uni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 2\ncount = 12\n";
@@ -85,7 +86,7 @@ static change changes[] = {
     { "group.fixed.memoryPreservingMaintenance=true" },
     { "group.flex.spotShare=0.25" },
     { "group.avset.slaTarget=50" },
-    { "group.fixed.platformFaultDomain=0,0,0,0" },
+    { "group.pinned.platformFaultDomain=0,0,0,0" },
     { "group.flex.automaticRepairs=false" },
     { "group.flex.gracePeriod=30m" },
     { "group.uni.count=101" },
@@ -106,7 +107,7 @@ static char *fingerprint(const char *set)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     csvio_writer *w = csvio_writer_stream(f);
-    stats_replica out[2][4];
+    stats_replica out[2][5];
     for (uint64_t r = 0; r < 2; r++)
         inject_replica(in, r, out[r], w);
     csvio_writer_commit(w, NULL);
@@ -168,7 +169,9 @@ Test(keys, limits_change_what_is_accepted)
     const char *uni700 = "[region]\nracksPerZone = 100\n[group.u]\norchestrationMode = Uniform\n"
                          "singlePlacementGroup = false\ncount = 700\n";
     cr_assert(accepts(uni700, NULL));
-    cr_assert_not(accepts(uni700, "group.u.customImage=true"), "600 with a custom image");
+    cr_assert_not(accepts(uni700, "group.u.managedImage=true"), "600 with a managed image");
+    cr_assert(accepts(uni700, "group.u.managedImage=false"), "1000 with other images");
+    cr_assert_not(accepts(uni700, "group.u.customImage=false"), "the removed key");
     const char *spg = "[region]\nracksPerZone = 10\n[group.u]\norchestrationMode = Uniform\n"
                       "count = 150\n";
     cr_assert(accepts(spg, NULL));

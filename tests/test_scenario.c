@@ -92,7 +92,7 @@ static const char every_key[] =
     "[group.p]\nplatformFaultDomainCount = 2\ncount = 4\nplatformFaultDomain = 1,1,0\n"
     "[group.u]\norchestrationMode = Uniform\nplatformFaultDomainCount = 3\n"
     "platformUpdateDomainCount = 5\ncount = 120\nsinglePlacementGroup = false\n"
-    "customImage = true\n"
+    "managedImage = true\n"
     "[group.a]\norchestrationMode = AvailabilitySet\nplatformUpdateDomainCount = 20\ncount = 3\n";
 
 Test(scenario, every_key_reaches_the_scenario)
@@ -159,7 +159,7 @@ Test(scenario, every_key_reaches_the_scenario)
     cr_assert_eq(u->fd_count, 3);
     cr_assert_eq(u->ud_count, 5);
     cr_assert_not(u->single_placement_group);
-    cr_assert(u->custom_image);
+    cr_assert(u->managed_image);
     const scen_group *a = scenario_group(s, "a");
     cr_assert_eq(a->ud_count, 20);
     scenario_destroy(s);
@@ -300,15 +300,19 @@ static bad_case bad_cases[] = {
     { "[region]\nzones = 3\n[group.db]\norchestrationMode = AvailabilitySet\nzones = 1\ncount = 6\n",
       5, "do not support availability zones" },
     { "[region]\nname = australiaeast\n[group.db]\norchestrationMode = AvailabilitySet\n"
-      "platformFaultDomainCount = 3\ncount = 6\n", 5, "uses 2 to 2 fault domains" },
+      "platformFaultDomainCount = 3\ncount = 6\n", 5, "in australiaeast uses 2 fault domains; valid: 2" },
     { "[group.db]\norchestrationMode = AvailabilitySet\nplatformUpdateDomainCount = 21\ncount = 6\n",
       3, "at most 20 update domains" },
     { "[group.db]\ncount = 1001\n", 2, "Flexible scale set holds at most 1000" },
     { "[group.db]\nvmSize = Standard_NC24ads_A100_v4\nplatformFaultDomainCount = 3\ncount = 201\n",
       4, "holds at most 200" },
     { "[group.db]\norchestrationMode = Uniform\ncount = 1001\n", 3, "Uniform scale set holds at most 1000" },
-    { "[group.db]\norchestrationMode = Uniform\ncustomImage = true\ncount = 601\n", 4,
-      "at most 600 with a custom image" },
+    { "[group.db]\norchestrationMode = Uniform\nmanagedImage = true\nsinglePlacementGroup = false\n"
+      "count = 601\n", 5, "holds at most 600 with a managed image (managedImage = true)" },
+    { "[group.db]\norchestrationMode = Uniform\ncustomImage = true\ncount = 6\n", 3,
+      "group.db.customImage: removed: it set the 600-VM limit, which belongs to managed images" },
+    { "[group.db]\ncount = 6\nmanagedImage = true\n", 3,
+      "managed-image limit (600 VMs) applies to Uniform" },
     { "[group.db]\norchestrationMode = Uniform\nsinglePlacementGroup = true\ncount = 150\n", 3,
       "single placement group holds at most 100" },
     { "[group.db]\norchestrationMode = AvailabilitySet\ncount = 201\n", 3,
@@ -317,6 +321,10 @@ static bad_case bad_cases[] = {
       "regular VMs only" },
     { "[group.db]\norchestrationMode = Uniform\ncount = 4\nspotShare = 0.5\n", 4,
       "all Spot or all regular" },
+    { "[group.db]\nvmSize = Standard_NC24ads_A100_v4\nplatformFaultDomainCount = 2\ncount = 4\n"
+      "spotShare = 0.5\n", 5, "group.db.spotShare: a Flexible scale set with fixed spreading" },
+    { "[group.db]\nplatformFaultDomainCount = 3\nmemoryPreservingMaintenance = false\n"
+      "count = 4\nplatformFaultDomain = 0,1\n", 5, "cannot assign a VM to a fault domain; remove" },
     { "[group.db]\ncount = 5\nquorum = 6\n", 3, "larger than count" },
     { "[region]\nracksPerZone = 1\nhostsPerRack = 1\nvmsPerHost = 2\n" G, 2, "world too small" },
     { "[group.db]\nplatformUpdateDomainCount = 5\ncount = 5\n", 2, "no update domains" },
@@ -385,6 +393,99 @@ ParameterizedTest(bad_case *c, scenario, malformed_is_rejected_with_line_and_rea
     cr_assert(strstr(d.msg, c->want), "want \"%s\" in \"%s\"", c->want, d.msg);
 }
 
+/* Seed 002: Flexible with fixed spreading (FD count > 1) on a size without
+ * memory-preserving updates can neither mix Spot and regular VMs nor assign
+ * a VM to a fault domain; either alone (max spreading, or a memory-preserving
+ * size) lifts both rules, and an all-Spot or all-regular set is no mix. */
+static bool loads(const char *group)
+{
+    char text[512];
+    snprintf(text, sizeof text, "[group.g]\ncount = 6\n%s", group);
+    scenario *s = NULL;
+    int rc = scenario_load_text(&s, text, strlen(text), "t.ini", ".", NULL, 0, NULL, NULL);
+    scenario_destroy(s);
+    return rc == FD_OK;
+}
+
+Test(scenario, flexible_fixed_spreading_without_memory_preserving_refuses_spot_mix_and_pins)
+{
+    const char *n3 = "vmSize = Standard_NC24ads_A100_v4\nplatformFaultDomainCount = 3\n";
+    char buf[256];
+    snprintf(buf, sizeof buf, "%sspotShare = 0.5\n", n3);
+    cr_assert_not(loads(buf), "a Spot mix");
+    snprintf(buf, sizeof buf, "%splatformFaultDomain = 0,1,2\n", n3);
+    cr_assert_not(loads(buf), "fault-domain pins");
+    snprintf(buf, sizeof buf, "%sspotShare = 1\n", n3);
+    cr_assert(loads(buf), "all Spot is no mix");
+    snprintf(buf, sizeof buf, "%sspotShare = 0\n", n3);
+    cr_assert(loads(buf));
+    cr_assert(loads("vmSize = Standard_NC24ads_A100_v4\nspotShare = 0.5\n"),
+              "max spreading may mix");
+    cr_assert(loads("platformFaultDomainCount = 3\nspotShare = 0.5\n"
+                    "platformFaultDomain = 0,1,2\n"), "a memory-preserving size may both");
+    snprintf(buf, sizeof buf, "%smemoryPreservingMaintenance = true\nspotShare = 0.5\n"
+             "platformFaultDomain = 2\n", n3);
+    cr_assert(loads(buf), "the explicit key decides, not the family");
+}
+
+/* The messages `text` loads with, as one string (caller frees). */
+static char *load_messages(const char *text)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *errs = open_memstream(&buf, &len);
+    cr_assert_not_null(errs);
+    scenario *s = NULL;
+    cr_assert_eq(scenario_load_text(&s, text, strlen(text), "t.ini", ".", NULL, 0, errs, NULL),
+                 FD_EINVAL, "accepted: %s", text);
+    fclose(errs);
+    return buf;
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* A bad platformFaultDomainCount gets one message that names exactly the
+ * counts both the mode and the world's racks allow. */
+Test(scenario, fault_domain_count_error_is_one_message_with_the_exact_valid_counts)
+{
+    static const struct {
+        int racks, fd;
+        const char *want;
+    } cases[] = {
+        { 20, 3, "t.ini:6: group.u.platformFaultDomainCount: a zonal Uniform scale set uses "
+                 "1 or 5 fault domains; valid: 1 or 5\n" },
+        { 4, 3, "t.ini:6: group.u.platformFaultDomainCount: a zonal Uniform scale set uses "
+                "1 or 5 fault domains; valid: 1\n" },
+        { 3, 4, "t.ini:6: group.u.platformFaultDomainCount: a zonal Uniform scale set uses "
+                "1 or 5 fault domains; valid: 1\n" },
+        { 4, 5, "t.ini:6: group.u.platformFaultDomainCount: 5 fault domains need 5 racks but "
+                "the zone has 4 (region.racksPerZone); valid: 1\n" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "[region]\nzones = 3\nracksPerZone = %d\n[group.u]\n"
+                 "orchestrationMode = Uniform\nplatformFaultDomainCount = %d\nzones = 1,2,3\n"
+                 "count = 10\n", cases[i].racks, cases[i].fd);
+        char *msgs = load_messages(text);
+        cr_assert_eq(count_lines(msgs), 1, "racks %d, F %d: %s", cases[i].racks, cases[i].fd,
+                     msgs);
+        cr_assert_str_eq(msgs, cases[i].want);
+        free(msgs);
+    }
+    char *msgs = load_messages("[region]\nracksPerZone = 1\n[group.a]\n"
+                               "orchestrationMode = AvailabilitySet\ncount = 3\n");
+    cr_assert_eq(count_lines(msgs), 1, "%s", msgs);
+    cr_assert(strstr(msgs, "no count fits this world (the mode allows 2 to 3): add racks"),
+              "%s", msgs);
+    free(msgs);
+}
+
 Test(scenario, all_problems_are_listed)
 {
     const char *text = "[simulation]\nreplicas = 0\nseed = x\n[group.db]\ncount = 5\n";
@@ -438,14 +539,23 @@ Test(scenario, huge_file_is_refused)
     free(text);
 }
 
-Test(scenario, missing_file_is_bad_input)
+/* A file that cannot be opened is FD_EIO, with the reason in `d` only: the
+ * caller prints it with its own prefix (nothing goes to errs). */
+Test(scenario, missing_file_is_left_to_the_caller_to_report)
 {
     scenario *s = NULL;
     diag d;
     diag_clear(&d);
-    int rc = scenario_load_file(&s, "/nonexistent/x.ini", NULL, 0, NULL, &d);
-    cr_assert_eq(diag_exit_status(rc), FD_EXIT_INPUT);
-    cr_assert(strstr(d.msg, "/nonexistent/x.ini"), "%s", d.msg);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *errs = open_memstream(&buf, &len);
+    int rc = scenario_load_file(&s, "/nonexistent/x.ini", NULL, 0, errs, &d);
+    fclose(errs);
+    cr_assert_eq(rc, FD_EIO);
+    cr_assert_null(s);
+    cr_assert_str_eq(d.msg, "cannot open /nonexistent/x.ini: No such file or directory");
+    cr_assert_str_eq(buf, "");
+    free(buf);
 }
 
 Test(scenario, every_file_in_scenarios_is_valid)
