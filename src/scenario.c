@@ -994,7 +994,9 @@ static void check_fd_count(loader *L, int g)
                  s->region, list);
         break;
     }
-    int racks = s->racks_per_zone * (zonal || s->zones == 0 ? 1 : s->zones);
+    /* every group lives within one zone's racks (a regional group in a
+     * region with zones in one zone, place.h), or the regional cluster */
+    int racks = s->racks_per_zone;
     unsigned rack_set = racks >= 5 ? 0x3eu : ((1u << (racks + 1)) - 1) & ~1u;
     unsigned valid = mode_set & rack_set;
     if (F >= 1 && F <= 5 && (valid & (1u << F)))
@@ -1005,8 +1007,7 @@ static void check_fd_count(loader *L, int g)
         snprintf(why, sizeof why, "%s", rule);
     else
         snprintf(why, sizeof why, "%d fault domains need %d racks but the %s has %d "
-                 "(region.racksPerZone)", F, F, zonal || s->zones == 0 ? "zone" : "region",
-                 racks);
+                 "(region.racksPerZone)", F, F, s->zones ? "zone" : "region", racks);
     if (valid) {
         format_fd_set(valid, list, sizeof list);
         GREPORT(L, g, "platformFaultDomainCount", "%s; valid: %s", why, list);

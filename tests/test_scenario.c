@@ -357,6 +357,9 @@ static bad_case bad_cases[] = {
     { "[region]\nhostsPerRack = 4\n[burst]\nenabled = true\nhosts = 5\n" G, 5, "racks hold 4 hosts" },
     { "[region]\nracksPerZone = 2\n[group.db]\norchestrationMode = AvailabilitySet\n"
       "platformFaultDomainCount = 3\ncount = 5\n", 5, "need 3 racks" },
+    /* a regional group in a region with zones lives in one zone's racks */
+    { "[region]\nzones = 3\nracksPerZone = 2\n[group.db]\nplatformFaultDomainCount = 3\n"
+      "count = 5\n", 5, "need 3 racks but the zone has 2" },
     { "[group.db]\norchestrationMode = Flexible\nsinglePlacementGroup = false\ncount = 5\n", 3,
       "belong to Uniform" },
     { "[group.db]\ncount = 5\nverylongkey = "
