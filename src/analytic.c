@@ -488,12 +488,13 @@ static void others_on_rack(const place_result *pr, size_t gi, int rack, char *bu
     }
 }
 
-/* Analyse group `gi`; `rack_vms` counts every group's VMs per rack.  What
+/* Analyse group `gi`; `rack_vms` counts every group's VMs per rack and
+ * `reboot_racks` the racks holding a VM that rebootless steps reboot.  What
  * decides a refusal is settled first, from the model alone; the
  * convolutions then run only for the figures still to give (the exact
  * value, or a side of a bound that stays valid). */
 static int analyse(const scenario *s, const place_result *pr, size_t gi, const int *rack_vms,
-                   analytic_group *a)
+                   int reboot_racks, analytic_group *a)
 {
     const place_group *pg = place_group_at(pr, gi);
     const scen_group *sp = pg->spec;
@@ -640,7 +641,9 @@ static int analyse(const scenario *s, const place_result *pr, size_t gi, const i
     if (s->rl_enabled) {
         double ep = dist_mean(&s->rl_pause), er = dist_mean(&s->rl_reboot);
         double emax = ep + er - mean_min(&s->rl_pause, &s->rl_reboot);
-        double walk = racks * emax + (racks - 1) * s->rl_settle;
+        /* a step lasts the pause, or the reboot where a VM on the rack reboots */
+        double walk = reboot_racks * emax + (racks - reboot_racks) * ep
+                      + (racks - 1) * s->rl_settle;
         double held = sp->memory_preserving ? tail_mean(&s->rl_pause, s->rl_tolerance) : er;
         pess.mrl = opt.mrl = held / s->rl_period;
         if (walk >= s->rl_period) {
@@ -731,25 +734,33 @@ int analytic_compute_placed(const scenario *s, const place_result *pr,
     int racks = (s->zones ? s->zones : 1) * s->racks_per_zone;
     analytic_result *r = calloc(1, sizeof *r);
     int *rack_vms = calloc((size_t)racks, sizeof *rack_vms);
+    bool *reboots = calloc((size_t)racks, sizeof *reboots);
     if (r)
         r->groups = calloc(s->ngroups ? s->ngroups : 1, sizeof *r->groups);
-    if (!r || !r->groups || !rack_vms)
+    if (!r || !r->groups || !rack_vms || !reboots)
         goto fail;
     r->ngroups = s->ngroups;
     for (size_t g = 0; g < place_ngroups(pr); g++) {
         const place_group *pg = place_group_at(pr, g);
         for (int i = 0; i < pg->count; i++)
-            if (pg->vms[i].placed)
+            if (pg->vms[i].placed) {
                 rack_vms[pg->vms[i].rack]++;
+                reboots[pg->vms[i].rack] |= !pg->spec->memory_preserving;
+            }
     }
+    int reboot_racks = 0; /* racks whose rebootless step waits for a reboot */
+    for (int k = 0; k < racks; k++)
+        reboot_racks += reboots[k];
     for (size_t g = 0; g < s->ngroups; g++)
-        if (analyse(s, pr, g, rack_vms, &r->groups[g]) != FD_OK)
+        if (analyse(s, pr, g, rack_vms, reboot_racks, &r->groups[g]) != FD_OK)
             goto fail;
     free(rack_vms);
+    free(reboots);
     *out = r;
     return FD_OK;
 fail:
     free(rack_vms);
+    free(reboots);
     analytic_result_destroy(r);
     return diag_set(d, FD_ENOMEM, "out of memory in the analytic model");
 }

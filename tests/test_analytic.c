@@ -255,6 +255,26 @@ static analytic_group refused(const char *text)
     return g;
 }
 
+/* A rebootless step waits for a reboot only where a VM on the rack
+ * reboots: 60 racks of 8 s pauses and 1792 s of settle walk in 29.5 h, which
+ * fits a 30 h period; a VM of a size without memory-preserving support on
+ * 5 of the racks stretches the walk to 31.6 h, which does not. */
+Test(analytic, the_rebootless_walk_waits_for_reboots_only_where_vms_reboot)
+{
+#define LONGWALK "[region]\nracksPerZone = 60\n[rebootless]\nenabled = true\nperiod = 30h\n" \
+                 "pause = fixed(8s)\nreboot = fixed(25m)\nsettle = 1792s\n"
+    scenario *s = load_quiet(LONGWALK "[group.g]\ncount = 5\n", 1);
+    analytic_result *an = NULL;
+    cr_assert_eq(analytic_compute(s, &an, NULL), FD_OK);
+    cr_assert(an->groups[0].service.exact, "%s", an->groups[0].reason);
+    analytic_result_destroy(an);
+    scenario_destroy(s);
+    analytic_group g = refused(LONGWALK "[group.g]\ncount = 5\n"
+                               "vmSize = Standard_NC24ads_A100_v4\n");
+    cr_assert(strstr(g.reason, "does not fit its period"), "%s", g.reason);
+#undef LONGWALK
+}
+
 Test(analytic, bursts_are_refused_with_an_upper_bound)
 {
     analytic_group g = refused(WORLD HOSTS_NOHEAL "[burst]\nenabled = true\n"
