@@ -583,6 +583,13 @@ static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT
         snprintf(ud, sizeof ud, "no UD");
     snprintf(cell[R_DOMAINS], CELL, "%s / %s", fd, ud);
     zones_text(sg->zones, cell[R_ZONES], CELL);
+    if (!sg->zones && run->s->zones > 0) { /* a regional group lives in one zone */
+        if (run->placement && run->s->placement == PLACEMENT_ONCE)
+            snprintf(cell[R_ZONES], CELL, "regional, in zone %d",
+                     place_group_at(run->placement, g)->vms[0].zone);
+        else
+            snprintf(cell[R_ZONES], CELL, "regional, one zone");
+    }
     if (lost)
         snprintf(cell[R_VMS], CELL, "%d (%d), %d NOT PLACED", sg->count, sg->quorum, lost);
     else
