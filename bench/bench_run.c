@@ -46,7 +46,7 @@ static void *work(void *arg)
     }
     stats_replica out[SCEN_MAX_GROUPS];
     for (uint64_t r = j->first; r < j->first + j->n; r++) {
-        inject_replica(in, r, out, NULL);
+        inject_replica(in, r, &(stats_out){ .rec = out }, NULL);
         j->events += inject_events(in);
     }
     inject_destroy(in);

@@ -92,7 +92,8 @@ static void *work(void *arg)
             memset(scratch, 0, sh->cells * sizeof *scratch);
             for (size_t g = 0; g < ng; g++)
                 md[g] = res->month_down + (r * ng + g) * (size_t)spec->nmonths;
-            sh->events[r] = spec->replica(w, r, res->stats + r * ng, dc, md);
+            stats_out out = { res->stats + r * ng, dc, md };
+            sh->events[r] = spec->replica(w, r, &out);
             for (size_t c = 0; c < sh->cells; c++)
                 sum[c] += scratch[c];
             sh->done[r] = 1;

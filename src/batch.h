@@ -43,15 +43,13 @@ typedef struct batch_spec {
     void *(*worker_create)(void *user);
     /* Free a worker made by worker_create (never called with NULL). */
     void (*worker_destroy)(void *worker);
-    /* Run replica `replica` on `worker` and write: out[g] for each group;
-     * downcount[g][k], the seconds group g spent with k VMs down,
-     * k = 0..counts[g] (the arrays are zeroed before the call); and
-     * month_down[g][m], group g's service downtime in month m, seconds.
-     * Returns the number of events the replica ran (0 if unknown).  Must
-     * depend only on `replica` and the worker's construction, never on
-     * which worker or thread runs it. */
-    uint64_t (*replica)(void *worker, uint64_t replica, stats_replica *out,
-                        double *const *downcount, double *const *month_down);
+    /* Run replica `replica` on `worker` and write its results to `out`:
+     * for each group g, out->rec[g], out->downcount[g][k] (the seconds with
+     * k VMs down, k = 0..counts[g]) and out->month_down[g][m] (service
+     * downtime in month m, seconds).  Returns the number of events the
+     * replica ran (0 if unknown).  Must depend only on `replica` and the
+     * worker's construction, never on which worker or thread runs it. */
+    uint64_t (*replica)(void *worker, uint64_t replica, const stats_out *out);
     void *user;                   /* passed to worker_create */
     bool progress;                /* draw a progress bar on stderr if it is a terminal */
     /* A run that is one part of a larger job (a sweep): the bar counts

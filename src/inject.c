@@ -1149,7 +1149,7 @@ void inject_trace_header(const inject *in, csvio_writer *trace)
     csvio_end_row(trace);
 }
 
-void inject_replica(inject *in, uint64_t replica, stats_replica *out, csvio_writer *trace)
+void inject_replica(inject *in, uint64_t replica, const stats_out *out, csvio_writer *trace)
 {
     start(in, replica);
     in->trace = trace;
@@ -1159,18 +1159,7 @@ void inject_replica(inject *in, uint64_t replica, stats_replica *out, csvio_writ
         observe(in, &ev);
     in->trace = NULL;
     for (size_t g = 0; g < in->ng; g++)
-        stats_tally_finish(&in->g[g].tally, in->g[g].initial_failures, &out[g]);
-}
-
-const double *inject_downcount(const inject *in, size_t g)
-{
-    return in->g[g].tally.at;
-}
-
-const double *inject_month_downtime(const inject *in, size_t g, int *nmonths)
-{
-    *nmonths = in->g[g].tally.nmonths;
-    return in->g[g].tally.month_down;
+        stats_tally_finish(&in->g[g].tally, in->g[g].initial_failures, out, g);
 }
 
 uint64_t inject_events(const inject *in)

@@ -59,12 +59,12 @@ int inject_create(inject **out, const scenario *s, diag *d);
 /* Free it.  NULL is a no-op. */
 void inject_destroy(inject *in);
 
-/* Run replica `replica` from time 0 to the horizon and write each group's
- * results to out[0..ngroups-1].  When `trace` is not NULL, every event is
- * written to it as a CSV row (time in hours, event, target, then each
- * group's VMs down after it); inject_trace_header writes the header.
- * Cost: O(events x groups). */
-void inject_replica(inject *in, uint64_t replica, stats_replica *out, csvio_writer *trace);
+/* Run replica `replica` from time 0 to the horizon and write every group's
+ * results to `out` (its record, downcount and month downtimes: one value
+ * per replica).  When `trace` is not NULL, every event is written to it as
+ * a CSV row (time in hours, event, target, then each group's VMs down after
+ * it); inject_trace_header writes the header.  Cost: O(events x groups). */
+void inject_replica(inject *in, uint64_t replica, const stats_out *out, csvio_writer *trace);
 
 /* Called after every event of a replica, once the VMs' states reflect it:
  * `t` is the simulated time in seconds, `event` and `target` the names a
@@ -83,13 +83,6 @@ bool inject_vm_is_up(const inject *in, size_t g, int vm);
 
 /* Write the header row of a trace. */
 void inject_trace_header(const inject *in, csvio_writer *trace);
-
-/* After a replica: seconds group g spent with k VMs down, k = 0..count. */
-const double *inject_downcount(const inject *in, size_t g);
-
-/* After a replica: the service downtime of group g in each month, seconds,
- * and the number of months (stats.h: a month is 1/12 year). */
-const double *inject_month_downtime(const inject *in, size_t g, int *nmonths);
 
 /* Events run by the last replica. */
 uint64_t inject_events(const inject *in);

@@ -849,7 +849,7 @@ static int prep_timeline(const plot_opts *o, const char *work, vars *v, diag *d)
         goto done;
     x.s = s;
     inject_set_observer(in, tl_observe, &x);
-    inject_replica(in, o->replica, out, NULL);
+    inject_replica(in, o->replica, &(stats_out){ .rec = out }, NULL);
     if (!x.rf_seen && !x.rl_seen) {
         /* Nothing to show: no chart, not an error. */
         var_num(v, "ngroups", 0);
@@ -892,7 +892,7 @@ static int prep_timeline(const plot_opts *o, const char *work, vars *v, diag *d)
     if (rc != FD_OK)
         goto done;
     x.record = true;
-    inject_replica(in, o->replica, out, NULL);
+    inject_replica(in, o->replica, &(stats_out){ .rec = out }, NULL);
     if (!x.started) /* no event after w0: the last state holds */
         tl_row(&x, x.w0);
     tl_row(&x, x.w1);

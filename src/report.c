@@ -340,7 +340,7 @@ int report_write_months(const report_run *run, csvio_writer *w)
         double sla = run->s->groups[g].sla_target;
         for (int m = 0; m < nm; m++) {
             /* As stats_tally_finish: the last month may be shorter. */
-            double len = m == nm - 1 ? run->s->horizon - m * STATS_MONTH : STATS_MONTH;
+            double len = stats_month_length(run->s->horizon, m);
             double met = 0;
             for (uint64_t i = 0; i < r->replicas; i++) {
                 double down = r->month_down[(i * r->ngroups + g) * (size_t)nm + (size_t)m];

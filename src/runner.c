@@ -46,20 +46,10 @@ static void worker_destroy(void *p)
     free(w);
 }
 
-static uint64_t replica(void *p, uint64_t k, stats_replica *out, double *const *downcount,
-                        double *const *month_down)
+static uint64_t replica(void *p, uint64_t k, const stats_out *out)
 {
     worker *w = p;
-    const scenario *s = w->c->s;
     inject_replica(w->in, k, out, NULL);
-    for (size_t g = 0; g < s->ngroups; g++) {
-        int nm = 0;
-        const double *md = inject_month_downtime(w->in, g, &nm);
-        assert(nm == w->c->nmonths);
-        memcpy(month_down[g], md, (size_t)nm * sizeof *md);
-        memcpy(downcount[g], inject_downcount(w->in, g),
-               ((size_t)s->groups[g].count + 1) * sizeof *downcount[g]);
-    }
     return inject_events(w->in);
 }
 
@@ -71,12 +61,6 @@ int runner_threads(const scenario *s)
     return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
 }
 
-int runner_months(double horizon)
-{
-    int n = (int)ceil(horizon / STATS_MONTH - 1e-9);
-    return n < 1 ? 1 : n;
-}
-
 int runner_run(const scenario *s, const runner_progress *progress,
                volatile sig_atomic_t *stop, batch_result **res, diag *d)
 {
@@ -85,7 +69,7 @@ int runner_run(const scenario *s, const runner_progress *progress,
         return diag_set(d, FD_ENOMEM, "out of memory");
     for (size_t g = 0; g < s->ngroups; g++)
         counts[g] = s->groups[g].count;
-    ctx c = { .s = s, .nmonths = runner_months(s->horizon) };
+    ctx c = { .s = s, .nmonths = stats_months(s->horizon) };
     runner_progress none = { 0, 0, NULL };
     if (!progress)
         progress = &none;
@@ -145,7 +129,7 @@ int runner_trace(const scenario *s, const char *path, uint64_t k, diag *d)
         rc = csvio_writer_create(&w, path, d);
     if (rc == FD_OK) {
         inject_trace_header(in, w);
-        inject_replica(in, k, out, w);
+        inject_replica(in, k, &(stats_out){ .rec = out }, w);
         rc = csvio_writer_commit(w, d);
     }
     csvio_writer_destroy(w);

@@ -25,9 +25,6 @@ typedef struct runner_progress {
 /* Worker threads `s` asks for: simulation.threads, 0 = one per core. */
 int runner_threads(const scenario *s);
 
-/* Months in a horizon, as stats_tally_init counts them. */
-int runner_months(double horizon);
-
 /* Run replicas 0..s->replicas-1 of `s` on runner_threads(s) threads, with
  * a progress bar on stderr when it is a terminal (`progress` may be NULL),
  * stopping at the next replica once *stop is set (`stop` may be NULL).

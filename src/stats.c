@@ -10,6 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+int stats_months(double horizon)
+{
+    int n = (int)ceil(horizon / STATS_MONTH - 1e-9);
+    return n < 1 ? 1 : n;
+}
+
+double stats_month_length(double horizon, int m)
+{
+    return m == stats_months(horizon) - 1 ? horizon - m * STATS_MONTH : STATS_MONTH;
+}
+
 int stats_tally_init(stats_tally *t, int count, int quorum, double sla, double horizon)
 {
     memset(t, 0, sizeof *t);
@@ -17,9 +28,7 @@ int stats_tally_init(stats_tally *t, int count, int quorum, double sla, double h
     t->quorum = quorum;
     t->sla = sla;
     t->horizon = horizon;
-    t->nmonths = (int)ceil(horizon / STATS_MONTH - 1e-9);
-    if (t->nmonths < 1)
-        t->nmonths = 1;
+    t->nmonths = stats_months(horizon);
     t->at = calloc((size_t)count + 1, sizeof *t->at);
     t->month_down = calloc((size_t)t->nmonths, sizeof *t->month_down);
     if (!t->at || !t->month_down) {
@@ -93,8 +102,9 @@ void stats_tally_observe(stats_tally *t, double now, int down)
     t->down = down;
 }
 
-void stats_tally_finish(stats_tally *t, int alloc_failures, stats_replica *out)
+void stats_tally_finish(stats_tally *t, int alloc_failures, const stats_out *res, size_t g)
 {
+    stats_replica *out = &res->rec[g];
     integrate(t, t->horizon);
     double T = t->horizon;
     double vm_down = 0;
@@ -111,13 +121,17 @@ void stats_tally_finish(stats_tally *t, int alloc_failures, stats_replica *out)
     out->deficit_vm_hours = t->deficit / 3600.0;
     int met = 0;
     for (int m = 0; m < t->nmonths; m++) {
-        double len = m == t->nmonths - 1 ? T - m * STATS_MONTH : STATS_MONTH;
+        double len = stats_month_length(T, m);
         double uptime = 100.0 * (len - t->month_down[m]) / len;
         met += uptime >= t->sla;
     }
     out->months_met = met;
     out->months = t->nmonths;
     out->alloc_failures = alloc_failures;
+    if (res->downcount)
+        memcpy(res->downcount[g], t->at, ((size_t)t->count + 1) * sizeof *t->at);
+    if (res->month_down)
+        memcpy(res->month_down[g], t->month_down, (size_t)t->nmonths * sizeof *t->month_down);
 }
 
 stats_summary stats_summarise(double *x, size_t n)

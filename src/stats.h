@@ -40,6 +40,23 @@ typedef struct stats_replica {
     double alloc_failures;       /* VMs the placement could not allocate */
 } stats_replica;
 
+/* Months in a horizon: a month is STATS_MONTH, and a horizon that is not a
+ * whole number of months ends with a shorter one; at least 1.  O(1). */
+int stats_months(double horizon);
+
+/* Length of month m (< stats_months(horizon)) of a horizon, seconds.  O(1). */
+double stats_month_length(double horizon, int m);
+
+/* Where one replica writes its results, one value for every group: views
+ * into the caller's storage (not owned), filled by stats_tally_finish. */
+typedef struct stats_out {
+    stats_replica *rec;        /* rec[g]: group g's results */
+    double *const *downcount;  /* downcount[g][k]: seconds with k VMs down,
+                                  k = 0..count; NULL: not wanted */
+    double *const *month_down; /* month_down[g][m]: service downtime in month
+                                  m, seconds, m < stats_months; NULL: not wanted */
+} stats_out;
+
 /* Follows one group through one replica.  Caller storage: stats_tally_init
  * / stats_tally_fini. */
 typedef struct stats_tally {
@@ -75,9 +92,10 @@ void stats_tally_reset(stats_tally *t, int down);
  * O(1) amortised (plus months crossed while below quorum). */
 void stats_tally_observe(stats_tally *t, double now, int down);
 
-/* Close the replica at the horizon and write its results to *out;
- * `alloc_failures` is copied in.  O(months). */
-void stats_tally_finish(stats_tally *t, int alloc_failures, stats_replica *out);
+/* Close the replica at the horizon and write its results as group `g` of
+ * `out` (the record, and the downcount and month downtimes where wanted);
+ * `alloc_failures` is copied in.  O(count + months). */
+void stats_tally_finish(stats_tally *t, int alloc_failures, const stats_out *out, size_t g);
 
 /* A metric reduced over replicas. */
 typedef struct stats_summary {

@@ -68,7 +68,7 @@ static void agree(const char *what, const char *text, uint64_t seed, int reps)
     double *svc = malloc((size_t)reps * sizeof *svc), *vm = malloc((size_t)reps * sizeof *vm);
     stats_replica out[4];
     for (int r = 0; r < reps; r++) {
-        inject_replica(in, (uint64_t)r, out, NULL);
+        inject_replica(in, (uint64_t)r, &(stats_out){ .rec = out }, NULL);
         svc[r] = 1 - out[0].service_availability;
         vm[r] = 1 - out[0].vm_availability;
     }
@@ -431,7 +431,7 @@ static void trace_rows(const char *text, void (*row)(double, const char *, const
     csvio_writer *w = csvio_writer_stream(f);
     inject_trace_header(in, w);
     stats_replica out[2];
-    inject_replica(in, 0, out, w);
+    inject_replica(in, 0, &(stats_out){ .rec = out }, w);
     cr_assert_eq(csvio_writer_finish(w, NULL), FD_OK);
     csvio_writer_destroy(w);
     fclose(f);

@@ -49,9 +49,10 @@ static void synth_destroy(void *worker)
     free(w);
 }
 
-static uint64_t synth_replica(void *worker, uint64_t replica, stats_replica *out,
-                              double *const *downcount, double *const *month_down)
+static uint64_t synth_replica(void *worker, uint64_t replica, const stats_out *res)
 {
+    stats_replica *out = res->rec;
+    double *const *downcount = res->downcount, *const *month_down = res->month_down;
     synth_worker *w = worker;
     const synth *sy = w->sy;
     for (size_t g = 0; g < sy->ngroups; g++) {
@@ -157,7 +158,7 @@ Test(batch, downcount_is_summed_by_blocks_in_replica_order)
         double block[3][8] = { { 0 } };
         for (uint64_t i = b * BATCH_BLOCK; i < (b + 1) * BATCH_BLOCK && i < R; i++) {
             memset(cells, 0, sizeof cells);
-            synth_replica(w, i, out, dc, md);
+            synth_replica(w, i, &(stats_out){ out, dc, md });
             for (int g = 0; g < 3; g++)
                 for (int k = 0; k <= counts3[g]; k++) {
                     block[g][k] += cells[g][k];

@@ -33,7 +33,7 @@ static stats_summary service(const scenario *s, int reps, const inject **keep, i
     double *x = malloc((size_t)reps * sizeof *x);
     stats_replica out[4];
     for (int r = 0; r < reps; r++) {
-        inject_replica(in, (uint64_t)r, out, NULL);
+        inject_replica(in, (uint64_t)r, &(stats_out){ .rec = out }, NULL);
         x[r] = out[0].service_availability;
     }
     stats_summary sm = stats_summarise(x, (size_t)reps);
@@ -221,7 +221,7 @@ static void run_walk(walkcase c)
     double *x = malloc((size_t)reps * sizeof *x);
     stats_replica out;
     for (int r = 0; r < reps; r++) {
-        inject_replica(in, (uint64_t)r, &out, NULL);
+        inject_replica(in, (uint64_t)r, &(stats_out){ .rec = &out }, NULL);
         x[r] = out.downtime_min_per_year;
     }
     stats_summary sm = stats_summarise(x, (size_t)reps);
@@ -284,7 +284,7 @@ Test(closedform, interval_covers_the_exact_value_in_93_to_97_percent_of_seeds,
         inject *in = NULL;
         cr_assert_eq(inject_create(&in, s, NULL), FD_OK);
         for (int r = 0; r < REPS; r++) {
-            inject_replica(in, (uint64_t)r, out, NULL);
+            inject_replica(in, (uint64_t)r, &(stats_out){ .rec = out }, NULL);
             u[r] = out[0].service_unavailability;
             down[r] = out[0].downtime_min_per_year;
         }

@@ -57,7 +57,7 @@ static void run_traced(inject *in, uint64_t rep, stats_replica *out, trace *tr)
     FILE *f = open_memstream(&buf, &len);
     csvio_writer *w = csvio_writer_stream(f);
     inject_trace_header(in, w);
-    inject_replica(in, rep, out, w);
+    inject_replica(in, rep, &(stats_out){ .rec = out }, w);
     cr_assert_eq(csvio_writer_commit(w, NULL), FD_OK);
     csvio_writer_destroy(w);
     fclose(f);
@@ -156,7 +156,7 @@ Test(inject, pause_tolerance_hides_short_pauses)
                        "[group.f]\nplatformFaultDomainCount = 3\ncount = 6\nquorum = 5\n", 1);
     inject *in = make(s);
     stats_replica r;
-    inject_replica(in, 3, &r, NULL);
+    inject_replica(in, 3, &(stats_out){ .rec = &r }, NULL);
     cr_assert_float_eq(r.vm_availability, 1, 0);
     inject_destroy(in);
     scenario_destroy(s);
@@ -172,7 +172,7 @@ Test(inject, a_size_without_memory_preservation_reboots_instead_of_pausing)
                        "vmSize = Standard_NC24ads_A100_v4\n", 1);
     inject *in = make(s);
     stats_replica r[2];
-    inject_replica(in, 0, r, NULL);
+    inject_replica(in, 0, &(stats_out){ .rec = r }, NULL);
     double mp = 6 * (1 - r[0].vm_availability) * DUR_YEAR;
     double n = 6 * (1 - r[1].vm_availability) * DUR_YEAR;
     cr_assert_float_eq(mp, 6 * 10, 1e-6, "each VM pauses 10 s once");
@@ -362,7 +362,7 @@ Test(inject, without_healing_vms_wait_for_the_host_repair)
                                         NULL), FD_OK);
         inject *in = make(s);
         stats_replica r;
-        inject_replica(in, 1, &r, NULL);
+        inject_replica(in, 1, &(stats_out){ .rec = &r }, NULL);
         down[healing] = (1 - r.vm_availability) * 12 * DUR_YEAR;
         inject_destroy(in);
         scenario_destroy(s);
@@ -416,7 +416,7 @@ Test(inject, a_small_group_repairs_one_vm_at_a_time)
                        "[group.g]\ncount = 18\nautomaticRepairs = true\n", 1);
     inject *in = make(s);
     stats_replica r;
-    inject_replica(in, 2, &r, NULL);
+    inject_replica(in, 2, &(stats_out){ .rec = &r }, NULL);
     cr_assert_eq(inject_max_repairs(in, 0), 1);
     inject_destroy(in);
     scenario_destroy(s);
@@ -459,7 +459,7 @@ Test(inject, spot_evictions_follow_the_rate)
                        "[group.r]\ncount = 10\n", 1);
     inject *in = make(s);
     stats_replica r[2];
-    inject_replica(in, 0, r, NULL);
+    inject_replica(in, 0, &(stats_out){ .rec = r }, NULL);
     /* each Spot VM runs ~8760/(100+1) h between... down fraction = 1/(100+1) */
     double frac = 1 - r[0].vm_availability;
     cr_assert_float_eq(frac, 1.0 / 101, 0.15 / 101, "down fraction %g", frac);
@@ -476,9 +476,9 @@ Test(inject, same_replica_same_results_and_groups_share_the_world)
                        "count = 5\n[group.b]\ncount = 5\n", 1);
     inject *one = make(s), *two = make(s);
     stats_replica a[2], b[2];
-    inject_replica(one, 7, a, NULL);
-    inject_replica(two, 3, b, NULL);
-    inject_replica(two, 7, b, NULL);
+    inject_replica(one, 7, &(stats_out){ .rec = a }, NULL);
+    inject_replica(two, 3, &(stats_out){ .rec = b }, NULL);
+    inject_replica(two, 7, &(stats_out){ .rec = b }, NULL);
     cr_assert_eq(memcmp(a, b, sizeof a), 0, "replica 7 twice, after another replica");
     cr_assert_eq(inject_events(one), inject_events(two));
     inject_destroy(one);
@@ -566,7 +566,7 @@ Test(inject, a_repair_never_moves_a_vm_whose_host_is_up)
     for (uint64_t k = 0; k < 10; k++) {
         memset(w.down, 0, sizeof w.down);
         memcpy(w.where, start, sizeof start);
-        inject_replica(in, k, &r, NULL);
+        inject_replica(in, k, &(stats_out){ .rec = &r }, NULL);
         cr_assert_float_eq(r.alloc_failures, 0, 0, "alloc_failures counts the start only");
     }
     cr_assert_gt(w.moves, 20, "repairs happen");
@@ -592,14 +592,14 @@ Test(inject, per_replica_placement_places_every_replica_afresh)
     double down_once = 0, down_per = 0;
     for (uint64_t rep = 0; rep < 300; rep++) {
         stats_replica a, b;
-        inject_replica(once, rep, &a, NULL);
-        inject_replica(per, rep, &b, NULL);
+        inject_replica(once, rep, &(stats_out){ .rec = &a }, NULL);
+        inject_replica(per, rep, &(stats_out){ .rec = &b }, NULL);
         zones_once[place_group_at(inject_placement(once), 0)->vms[0].zone]++;
         zones_per[place_group_at(inject_placement(per), 0)->vms[0].zone]++;
         down_once += a.downtime_min_per_year;
         down_per += b.downtime_min_per_year;
         stats_replica again;
-        inject_replica(per, rep, &again, NULL);
+        inject_replica(per, rep, &(stats_out){ .rec = &again }, NULL);
         cr_assert_eq(memcmp(&b, &again, sizeof b), 0, "replica %llu twice",
                      (unsigned long long)rep);
     }

@@ -109,7 +109,7 @@ static char *fingerprint(const char *set)
     csvio_writer *w = csvio_writer_stream(f);
     stats_replica out[2][5];
     for (uint64_t r = 0; r < 2; r++)
-        inject_replica(in, r, out[r], w);
+        inject_replica(in, r, &(stats_out){ .rec = out[r] }, w);
     csvio_writer_commit(w, NULL);
     csvio_writer_destroy(w);
     /* the results, as text, after the trace */

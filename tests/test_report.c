@@ -355,9 +355,10 @@ static void synth_destroy(void *worker)
 
 /* Draws month downtimes from rng_derive(seed, replica, group) and derives
  * the rest from them, consistently. */
-static uint64_t synth_replica(void *worker, uint64_t replica, stats_replica *out,
-                              double *const *downcount, double *const *month_down)
+static uint64_t synth_replica(void *worker, uint64_t replica, const stats_out *res)
 {
+    stats_replica *out = res->rec;
+    double *const *downcount = res->downcount, *const *month_down = res->month_down;
     gsl_rng *r = ((synth_worker *)worker)->r;
     const synth *sy = ((synth_worker *)worker)->sy;
     const scenario *s = sy->s;

@@ -21,7 +21,7 @@ Test(stats, tally_integrates_a_known_timeline)
     stats_tally_observe(&t, 20 * HOUR, 4);  /* same instant: replaces 5 */
     stats_tally_observe(&t, 20.5 * HOUR, 0);
     stats_replica r;
-    stats_tally_finish(&t, 0, &r);
+    stats_tally_finish(&t, 0, &(stats_out){ .rec = &r }, 0);
     double vm_down = 1 * 2 * HOUR + 3 * 1 * HOUR + 4 * 0.5 * HOUR;
     cr_assert_float_eq(r.vm_availability, 1 - vm_down / (5 * YEAR), 1e-15);
     cr_assert_float_eq(r.service_availability, 1 - 1.5 * HOUR / YEAR, 1e-15);
@@ -44,7 +44,7 @@ Test(stats, an_outage_across_a_month_boundary_is_split)
     stats_tally_observe(&t, STATS_MONTH - 0.5 * HOUR, 1);
     stats_tally_observe(&t, STATS_MONTH + 0.5 * HOUR, 0);
     stats_replica r;
-    stats_tally_finish(&t, 0, &r);
+    stats_tally_finish(&t, 0, &(stats_out){ .rec = &r }, 0);
     cr_assert_float_eq(t.month_down[0], 0.5 * HOUR, 1e-9);
     cr_assert_float_eq(t.month_down[1], 0.5 * HOUR, 1e-9);
     cr_assert_float_eq(r.outages, 1, 0, "one outage, though it spans two months");
@@ -62,7 +62,7 @@ Test(stats, a_partial_last_month_is_judged_on_its_length)
     stats_tally_observe(&t, STATS_MONTH, 1);
     stats_tally_observe(&t, STATS_MONTH + 0.011 * half, 0); /* 1.1 % of the short month */
     stats_replica r;
-    stats_tally_finish(&t, 3, &r);
+    stats_tally_finish(&t, 3, &(stats_out){ .rec = &r }, 0);
     cr_assert_float_eq(r.months_met, 1, 0);
     cr_assert_float_eq(r.alloc_failures, 3, 0);
     stats_tally_fini(&t);
@@ -74,7 +74,7 @@ Test(stats, unallocated_vms_stay_down)
     stats_tally_init(&t, 4, 4, 99.95, YEAR);
     stats_tally_reset(&t, 1);
     stats_replica r;
-    stats_tally_finish(&t, 1, &r);
+    stats_tally_finish(&t, 1, &(stats_out){ .rec = &r }, 0);
     cr_assert_float_eq(r.service_availability, 0, 0);
     cr_assert_float_eq(r.vm_availability, 0.75, 1e-15);
     cr_assert_float_eq(r.outages, 1, 0);
@@ -121,11 +121,11 @@ Test(stats, unavailability_is_computed_from_the_downtime)
     stats_tally_observe(&t, 100, 1);
     stats_tally_observe(&t, 101, 0);
     stats_replica r;
-    stats_tally_finish(&t, 0, &r);
+    stats_tally_finish(&t, 0, &(stats_out){ .rec = &r }, 0);
     cr_assert_eq(r.service_unavailability, 1.0 / YEAR, "exactly down / T");
     cr_assert_eq(r.vm_unavailability, 1.0 / (3 * YEAR));
     stats_tally_reset(&t, 0);
-    stats_tally_finish(&t, 0, &r);
+    stats_tally_finish(&t, 0, &(stats_out){ .rec = &r }, 0);
     cr_assert_eq(r.service_unavailability, 0);
     cr_assert_eq(r.service_availability, 1);
     stats_tally_fini(&t);
