@@ -23,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char world[] =
+static const char bench_world[] =
     "[simulation]\nhorizon = 1y\n"
     "[region]\nzones = 3\nracksPerZone = 12\nhostsPerRack = 16\nvmsPerHost = 8\n"
     "[group.big]\nzones = 1,2,3\ncount = 1000\n";
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
     scenario *s;
     diag d;
     diag_clear(&d);
-    if (scenario_load_text(&s, world, strlen(world), "bench", ".", NULL, 0, stderr, &d))
+    if (scenario_load_text(&s, bench_world, strlen(bench_world), "bench", ".", NULL, 0, stderr, &d))
         return 1;
     double vm_years = 1000.0 * (s->horizon / (365.0 * 86400.0));
     uint64_t ev1, ev2;
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 
     /* the same world placed afresh for every replica */
     const char *per = "simulation.placement=perReplica";
-    if (scenario_load_text(&s, world, strlen(world), "bench", ".", &per, 1, stderr, &d))
+    if (scenario_load_text(&s, bench_world, strlen(bench_world), "bench", ".", &per, 1, stderr, &d))
         return 1;
     double tp, mp;
     timed(s, n, 1, &tp, &mp, &ev1);

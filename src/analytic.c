@@ -767,16 +767,12 @@ fail:
 
 int analytic_compute(const scenario *s, analytic_result **out, diag *d)
 {
-    world *w = NULL;
     place_result *pr = NULL;
     *out = NULL;
-    int rc = world_create(&w, s, d);
-    if (rc == FD_OK)
-        rc = place_all(w, s, s->seed, &pr, d);
+    int rc = place_build(s, &pr, d);
     if (rc == FD_OK)
         rc = analytic_compute_placed(s, pr, out, d);
     place_result_destroy(pr);
-    world_destroy(w);
     return rc;
 }
 

@@ -231,14 +231,13 @@ static int place_main(int argc, char **argv)
     }
     status = FD_EXIT_OK;
     scenario *s = load("place", &o, &status);
-    world *w = NULL;
     place_result *r = NULL;
     csvio_writer *csv = NULL;
     diag d;
     diag_clear(&d);
     if (!s)
         goto done;
-    if (world_create(&w, s, &d) != FD_OK || place_all(w, s, s->seed, &r, &d) != FD_OK) {
+    if (place_build(s, &r, &d) != FD_OK) {
         fprintf(stderr, "fdsim place: %s\n", d.msg);
         status = FD_EXIT_FAIL;
         goto done;
@@ -272,7 +271,6 @@ static int place_main(int argc, char **argv)
 done:
     csvio_writer_destroy(csv);
     place_result_destroy(r);
-    world_destroy(w);
     scenario_destroy(s);
     free(o.sets);
     return status;
@@ -571,25 +569,24 @@ static int run_main(int argc, char **argv)
     catch_signals(&sig);
     handlers = true;
 
-    if (p.trace && runner_trace(s, p.trace, p.trace_replica, &d) != FD_OK) {
+    if (place_build(s, &placed, &d) != FD_OK) { /* the run's one placement */
+        fprintf(stderr, "fdsim run: %s\n", d.msg);
+        status = FD_EXIT_FAIL;
+        goto done;
+    }
+    if (p.trace && runner_trace(s, placed, p.trace, p.trace_replica, &d) != FD_OK) {
         fprintf(stderr, "fdsim run: --trace: %s\n", d.msg);
         status = FD_EXIT_FAIL;
         goto done;
     }
-    if (runner_run(s, NULL, &run_stop, &res, &d) != FD_OK) {
+    if (runner_run(s, placed, NULL, &run_stop, &res, &d) != FD_OK) {
         fprintf(stderr, "fdsim run: %s\n", d.msg);
         status = FD_EXIT_FAIL;
         goto done;
     }
     analytic_result *an = NULL; /* best effort: without it the table has no check */
-    if (analytic_compute(s, &an, NULL) != FD_OK)
+    if (analytic_compute_placed(s, placed, &an, NULL) != FD_OK)
         an = NULL;
-    if (runner_place(s, &placed, &d) != FD_OK) {
-        fprintf(stderr, "fdsim run: %s\n", d.msg);
-        analytic_result_destroy(an);
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
     report_run rr = { .s = s, .r = res, .baseline = baseline, .cmdline = cmdline,
                       .analytic = an, .placement = placed };
     if (report_print_table(&rr, stdout) < 0) {
@@ -926,6 +923,7 @@ static int sweep_main(int argc, char **argv)
     char *msgs = NULL, *stage = NULL, *cmdline = NULL, *sweep_path = NULL;
     csvio_writer *w = NULL;
     batch_result *res = NULL;
+    place_result *placed = NULL; /* the current point's placement */
     bool staged = false, handlers = false;
     catcher sig;
     int width = 2;
@@ -1075,7 +1073,10 @@ static int sweep_main(int argc, char **argv)
         batch_result_destroy(res);
         res = NULL;
         runner_progress prog = { done_reps, total, bar };
-        if (runner_run(s, &prog, &run_stop, &res, &d) != FD_OK) {
+        place_result_destroy(placed); /* the point's one placement */
+        placed = NULL;
+        if (place_build(s, &placed, &d) != FD_OK ||
+            runner_run(s, placed, &prog, &run_stop, &res, &d) != FD_OK) {
             free(pcmd);
             fprintf(stderr, "fdsim sweep: %s: %s\n", point, d.msg);
             status = FD_EXIT_FAIL;
@@ -1108,9 +1109,6 @@ static int sweep_main(int argc, char **argv)
         rows.point_index = pt;
         /* The table: a line per group, with the varied values only on the
          * groups they touch, and (!) on a group with VMs not placed. */
-        place_result *placed = NULL;
-        if (rc == FD_OK)
-            rc = runner_place(s, &placed, &d);
         for (size_t g = 0; rc == FD_OK && g < s->ngroups; g++) {
             char vals[1024], avail[160], name[80];
             const place_group *pg = place_group_at(placed, g);
@@ -1130,7 +1128,6 @@ static int sweep_main(int argc, char **argv)
             if (warn_unplaced("sweep", where, placed))
                 unplaced_points++;
         }
-        place_result_destroy(placed);
         if (rc == FD_OK)
             rc = csvio_parse(buf, len, "summary", sweep_copy_row, &rows, &d);
         free(buf);
@@ -1173,6 +1170,7 @@ done:
     if (staged)
         sweep_remove(stage, npoints, width);
     batch_result_destroy(res);
+    place_result_destroy(placed);
     for (size_t pt = 0; pts && pt < npoints; pt++)
         scenario_destroy(pts[pt]);
     free(pts);

@@ -173,6 +173,20 @@ fail:
     return FD_ENOMEM;
 }
 
+int evq_copy(evq *dst, const evq *src)
+{
+    if (dst->cap < src->cap && grow(dst, src->cap) != FD_OK)
+        return FD_ENOMEM;
+    memcpy(dst->heap, src->heap, src->size * sizeof *src->heap);
+    memcpy(dst->slots, src->slots, src->cap * sizeof *src->slots);
+    memset(dst->slots + src->cap, 0, (dst->cap - src->cap) * sizeof *dst->slots);
+    dst->size = src->size;
+    dst->used = src->used;
+    dst->free_head = src->free_head;
+    dst->seq = src->seq;
+    return FD_OK;
+}
+
 void evq_destroy(evq *q)
 {
     if (q == NULL)

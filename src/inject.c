@@ -109,8 +109,10 @@ typedef struct gstate {
 struct inject {
     const scenario *s;
     sim *sim;
-    world *w, *w0;      /* the replica's capacity, and as placed */
-    place_result *pr;   /* the replica's placement (restored per replica) */
+    const place_result *plan; /* the run's placement, every replica's start */
+    place_result *own_plan; /* the plan, when inject_create made it (owned) */
+    world *w;           /* the replica's capacity */
+    place_result *pr;   /* the replica's placement (copied from plan per replica) */
     vmstate *vs;
     size_t ng;
     gstate *g;
@@ -849,21 +851,34 @@ static int group_init(inject *in, size_t g)
 int inject_create(inject **out, const scenario *s, diag *d)
 {
     *out = NULL;
+    place_result *plan = NULL;
+    int rc = place_build(s, &plan, d);
+    if (rc == FD_OK)
+        rc = inject_create_placed(out, s, plan, d);
+    if (rc != FD_OK) {
+        place_result_destroy(plan);
+        return rc;
+    }
+    (*out)->own_plan = plan;
+    return FD_OK;
+}
+
+int inject_create_placed(inject **out, const scenario *s, const place_result *plan, diag *d)
+{
+    *out = NULL;
     inject *in = calloc(1, sizeof *in);
     if (!in)
         return diag_set(d, FD_ENOMEM, "out of memory");
     in->s = s;
     in->ng = s->ngroups;
-    int rc = world_create(&in->w0, s, d);
+    in->plan = plan;
+    int rc = world_create(&in->w, s, d);
     if (rc == FD_OK)
-        rc = world_create(&in->w, s, d);
-    if (rc == FD_OK)
-        rc = place_all(in->w0, s, s->seed, &in->pr, d);
+        rc = place_clone(&in->pr, plan, d);
     if (rc != FD_OK)
         goto fail;
+    world_copy(in->w, place_world(plan));
     rc = FD_ENOMEM;
-    if (place_snapshot(in->pr) != FD_OK)
-        goto fail;
     in->zb = s->zones ? s->zones : 1;
     in->rpz = s->racks_per_zone;
     in->hpr = s->hosts_per_rack;
@@ -955,8 +970,8 @@ void inject_destroy(inject *in)
     vmstate_destroy(in->vs);
     sim_destroy(in->sim);
     place_result_destroy(in->pr);
+    place_result_destroy(in->own_plan);
     world_destroy(in->w);
-    world_destroy(in->w0);
     free(in);
 }
 
@@ -996,8 +1011,8 @@ static void start(inject *in, uint64_t replica)
             in->g[g].initial_failures = pg->failures;
         }
     } else {
-        world_copy(in->w, in->w0);
-        place_restore(in->pr);
+        world_copy(in->w, place_world(in->plan));
+        place_copy(in->pr, in->plan);
     }
     size_t nh = (size_t)in->hosts;
     memset(in->hfail, 0, nh * sizeof(int));
@@ -1149,17 +1164,119 @@ void inject_trace_header(const inject *in, csvio_writer *trace)
     csvio_end_row(trace);
 }
 
-void inject_replica(inject *in, uint64_t replica, const stats_out *out, csvio_writer *trace)
+void inject_begin(inject *in, uint64_t replica)
 {
     start(in, replica);
+}
+
+void inject_advance(inject *in, double until, csvio_writer *trace)
+{
+    double end = fmin(until, in->s->horizon);
     in->trace = trace;
-    double horizon = in->s->horizon;
     evq_event ev;
-    while (sim_step(in->sim, horizon, &ev))
+    while (sim_step(in->sim, end, &ev))
         observe(in, &ev);
     in->trace = NULL;
+}
+
+void inject_end(inject *in, const stats_out *out, csvio_writer *trace)
+{
+    inject_advance(in, in->s->horizon, trace);
     for (size_t g = 0; g < in->ng; g++)
         stats_tally_finish(&in->g[g].tally, in->g[g].initial_failures, out, g);
+}
+
+void inject_replica(inject *in, uint64_t replica, const stats_out *out, csvio_writer *trace)
+{
+    inject_begin(in, replica);
+    inject_end(in, out, trace);
+}
+
+double inject_now(const inject *in)
+{
+    return now(in);
+}
+
+/* ---------------------------------------------- snapshot and restore -- */
+
+static void copy_pool(pool *dst, const pool *src, int units)
+{
+    int *up = dst->up, *pos = dst->pos;
+    *dst = *src;
+    dst->up = up;
+    dst->pos = pos;
+    memcpy(up, src->up, (size_t)units * sizeof *up);
+    memcpy(pos, src->pos, (size_t)units * sizeof *pos);
+}
+
+/* The replica state of group g: the walk, the Spot pool, the repair queue,
+ * the tally, and the UD index (per-replica placement rebuilds it). */
+static void copy_group(gstate *dst, const gstate *src, int racks)
+{
+    int n = src->spec->count, cells = src->nzs * src->U;
+    dst->rf.busy = src->rf.busy;
+    dst->rf.pending = src->rf.pending;
+    dst->rf.nsteps = src->rf.nsteps;
+    memcpy(dst->rf.steps, src->rf.steps, (size_t)(src->U ? cells : racks) * sizeof(int));
+    memcpy(dst->ud_first, src->ud_first, ((size_t)cells + 1) * sizeof(int));
+    memcpy(dst->ud_vms, src->ud_vms, (size_t)n * sizeof(int));
+    copy_pool(&dst->spot, &src->spot, n);
+    dst->active = src->active;
+    dst->max_active = src->max_active;
+    dst->retry = src->retry;
+    dst->initial_failures = src->initial_failures;
+    memcpy(dst->queue, src->queue, (size_t)n * sizeof *dst->queue);
+    dst->qhead = src->qhead;
+    dst->qlen = src->qlen;
+    memcpy(dst->queued, src->queued, (size_t)n * sizeof *dst->queued);
+    stats_tally_copy(&dst->tally, &src->tally);
+    dst->last_down = src->last_down;
+}
+
+/* Everything a replica mutates, from src into dst (same scenario and plan):
+ * the clock, queue and streams, the world's capacity, the placement, the
+ * VMs' state, the outage bookkeeping, the pools, the walks and every
+ * group's state and tally. */
+static int copy_state(inject *dst, const inject *src)
+{
+    assert(dst->s == src->s && dst->plan == src->plan);
+    if (sim_copy(dst->sim, src->sim) != FD_OK)
+        return FD_ENOMEM;
+    world_copy(dst->w, src->w);
+    place_copy(dst->pr, src->pr);
+    vmstate_copy(dst->vs, src->vs);
+    size_t nh = (size_t)src->hosts, nodes = (size_t)(src->zb + src->racks + src->hosts);
+    memcpy(dst->hfail, src->hfail, nh * sizeof *dst->hfail);
+    memcpy(dst->block, src->block, nh * sizeof *dst->block);
+    memcpy(dst->episode, src->episode, nodes * sizeof *dst->episode);
+    copy_pool(&dst->host_pool, &src->host_pool, src->hosts);
+    copy_pool(&dst->rack_pool, &src->rack_pool, src->racks);
+    copy_pool(&dst->zone_pool, &src->zone_pool, src->zb);
+    dst->rl_busy = src->rl_busy;
+    dst->rl_pending = src->rl_pending;
+    memcpy(dst->rl_order, src->rl_order, (size_t)src->racks * sizeof *dst->rl_order);
+    for (size_t g = 0; g < src->ng; g++)
+        copy_group(&dst->g[g], &src->g[g], src->racks);
+    return FD_OK;
+}
+
+int inject_snapshot_create(inject **snap, const inject *in, diag *d)
+{
+    return inject_create_placed(snap, in->s, in->plan, d);
+}
+
+int inject_snapshot(inject *snap, const inject *in, diag *d)
+{
+    if (copy_state(snap, in) != FD_OK)
+        return diag_set(d, FD_ENOMEM, "out of memory taking a snapshot of a replica");
+    return FD_OK;
+}
+
+int inject_restore(inject *in, const inject *snap, diag *d)
+{
+    if (copy_state(in, snap) != FD_OK)
+        return diag_set(d, FD_ENOMEM, "out of memory restoring a replica");
+    return FD_OK;
 }
 
 uint64_t inject_events(const inject *in)

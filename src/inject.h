@@ -43,6 +43,7 @@
 
 #include "csvio.h"
 #include "diag.h"
+#include "place.h"
 #include "scenario.h"
 #include "stats.h"
 
@@ -52,8 +53,14 @@
 
 typedef struct inject inject;
 
-/* Build the world, place the groups (seed s->seed) and get ready to run
- * replicas of `s`, which must outlive the inject.  FD_OK or FD_ENOMEM. */
+/* Get ready to run replicas of `s` from the placement `plan` (the run's
+ * placement stage: place_build of `s`), working on copies of its world and
+ * placement; `s` and `plan` are borrowed and must outlive the inject.
+ * FD_OK or FD_ENOMEM.  Cost: O(world + VMs). */
+int inject_create_placed(inject **out, const scenario *s, const place_result *plan, diag *d);
+
+/* As inject_create_placed, with a placement of its own (place_build of
+ * `s`): for a single injector, e.g. in tests. */
 int inject_create(inject **out, const scenario *s, diag *d);
 
 /* Free it.  NULL is a no-op. */
@@ -65,6 +72,36 @@ void inject_destroy(inject *in);
  * a CSV row (time in hours, event, target, then each group's VMs down after
  * it); inject_trace_header writes the header.  Cost: O(events x groups). */
 void inject_replica(inject *in, uint64_t replica, const stats_out *out, csvio_writer *trace);
+
+/* The same replica in steps: inject_begin rewinds to the run's placement
+ * (or places afresh, per replica) and queues each process's first event at
+ * time 0; inject_advance runs the events due at or before `until` (capped
+ * at the horizon), writing them to `trace` when not NULL; inject_end runs
+ * the rest to the horizon and writes the results.  begin then end is
+ * inject_replica, bytes and all, however the replica is advanced between. */
+void inject_begin(inject *in, uint64_t replica);
+void inject_advance(inject *in, double until, csvio_writer *trace);
+void inject_end(inject *in, const stats_out *out, csvio_writer *trace);
+
+/* The simulated time of the replica in progress, seconds.  O(1). */
+double inject_now(const inject *in);
+
+/* Snapshots, to clone a replica mid-run (the rare-event estimator splits
+ * replicas at level crossings).  A snapshot is an inject of the same
+ * scenario and placement that holds a copy of the replica state:
+ * everything a replica mutates (the clock, the queue with its handles and
+ * every random stream; the world's capacity; the placement; every VM's
+ * state; the outage bookkeeping, the failure pools, the maintenance walks
+ * and every group's repair queue and tally).  Create one per slot with
+ * inject_snapshot_create (it borrows `in`'s scenario and placement: destroy
+ * it first, with inject_destroy).  inject_snapshot copies `in`'s state into
+ * `snap`; inject_restore copies it back, so that `in` continues exactly as
+ * it would have from the moment of the snapshot, with the same streams.
+ * Both cost O(world + VMs + queued events + months) and allocate only when
+ * the queue must grow (FD_ENOMEM then, with the message in `d`). */
+int inject_snapshot_create(inject **snap, const inject *in, diag *d);
+int inject_snapshot(inject *snap, const inject *in, diag *d);
+int inject_restore(inject *in, const inject *snap, diag *d);
 
 /* Called after every event of a replica, once the VMs' states reflect it:
  * `t` is the simulated time in seconds, `event` and `target` the names a
@@ -89,7 +126,7 @@ uint64_t inject_events(const inject *in);
 
 /* The placement as the last replica left it (healing and re-placement
  * move VMs); valid until the next replica or inject_destroy. */
-const struct place_result *inject_placement(const inject *in);
+const place_result *inject_placement(const inject *in);
 
 /* The most instance repairs group g had in progress at once in the last
  * replica (the 5 % cap bounds it). */

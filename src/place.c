@@ -33,14 +33,10 @@ typedef struct gstate {
     int *racks;                   /* per unit x F: rack of each logical FD, -1 unset */
     int *pop;                     /* per unit x F: placed VMs per logical FD */
     int zpop[SCEN_MAX_ZONES + 1]; /* placed VMs per zone (zonal group) */
-    /* the snapshot place_restore returns to */
-    place_vm *s_vms;              /* copy of pub.vms */
-    int *s_cursor, *s_racks, *s_pop;
-    int s_zpop[SCEN_MAX_ZONES + 1];
-    int s_failures;
 } gstate;
 
 struct place_result {
+    world *w;           /* place_build: the world as placed (owned); else NULL */
     gstate *groups;     /* ngroups states, scenario order */
     size_t ngroups;     /* entries in groups */
     int zones;          /* the world's zones (0: regional) */
@@ -368,10 +364,6 @@ static void derive(place_result *r, uint64_t seed, uint64_t replica, const scen_
 
 static void gstate_fini(gstate *st)
 {
-    free(st->s_vms);
-    free(st->s_cursor);
-    free(st->s_racks);
-    free(st->s_pop);
     free(st->pub.vms);
     free(st->start);
     free(st->cursor);
@@ -426,6 +418,7 @@ void place_result_destroy(place_result *r)
     free(r->groups);
     free(r->hostcount);
     rng_destroy(r->rng);
+    world_destroy(r->w);
     free(r);
 }
 
@@ -456,43 +449,81 @@ void place_release_vm(place_result *r, world *w, size_t g, int vm)
     v->rack = v->host = -1;
 }
 
-int place_snapshot(place_result *r)
+int place_build(const scenario *s, place_result **out, diag *d)
 {
-    for (size_t g = 0; g < r->ngroups; g++) {
-        gstate *st = &r->groups[g];
-        size_t nv = (size_t)st->pub.count, nu = (size_t)st->nunits;
-        size_t nf = nu * (size_t)st->F;
-        if (!st->s_vms) {
-            st->s_vms = malloc(nv * sizeof *st->s_vms + 1);
-            st->s_cursor = malloc(nu * sizeof(int) + 1);
-            st->s_racks = malloc(nf * sizeof(int) + 1);
-            st->s_pop = malloc(nf * sizeof(int) + 1);
-            if (!st->s_vms || !st->s_cursor || !st->s_racks || !st->s_pop)
-                return FD_ENOMEM;
-        }
-        memcpy(st->s_vms, st->pub.vms, nv * sizeof *st->s_vms);
-        memcpy(st->s_cursor, st->cursor, nu * sizeof(int));
-        memcpy(st->s_racks, st->racks, nf * sizeof(int));
-        memcpy(st->s_pop, st->pop, nf * sizeof(int));
-        memcpy(st->s_zpop, st->zpop, sizeof st->zpop);
-        st->s_failures = st->pub.failures;
+    world *w = NULL;
+    *out = NULL;
+    int rc = world_create(&w, s, d);
+    if (rc == FD_OK)
+        rc = place_all(w, s, s->seed, out, d);
+    if (rc != FD_OK) {
+        world_destroy(w);
+        return rc;
     }
+    (*out)->w = w;
     return FD_OK;
 }
 
-void place_restore(place_result *r)
+const world *place_world(const place_result *r)
 {
-    for (size_t g = 0; g < r->ngroups; g++) {
-        gstate *st = &r->groups[g];
-        assert(st->s_vms);
-        size_t nv = (size_t)st->pub.count, nu = (size_t)st->nunits;
-        size_t nf = nu * (size_t)st->F;
-        memcpy(st->pub.vms, st->s_vms, nv * sizeof *st->s_vms);
-        memcpy(st->cursor, st->s_cursor, nu * sizeof(int));
-        memcpy(st->racks, st->s_racks, nf * sizeof(int));
-        memcpy(st->pop, st->s_pop, nf * sizeof(int));
-        memcpy(st->zpop, st->s_zpop, sizeof st->zpop);
-        st->pub.failures = st->s_failures;
+    return r->w;
+}
+
+/* Allocate `dst`'s records in the shape of `src` (no world of its own). */
+static int alloc_like(place_result **out, const place_result *src)
+{
+    place_result *r = calloc(1, sizeof *r);
+    *out = r;
+    if (!r || !(r->rng = rng_create()))
+        return FD_ENOMEM;
+    r->zones = src->zones;
+    r->racks_per_zone = src->racks_per_zone;
+    size_t hosts = (size_t)world_hosts(src->w);
+    r->groups = calloc(src->ngroups ? src->ngroups : 1, sizeof *r->groups);
+    r->hostcount = calloc(hosts, sizeof *r->hostcount);
+    if (!r->groups || !r->hostcount)
+        return FD_ENOMEM;
+    r->ngroups = src->ngroups;
+    for (size_t g = 0; g < src->ngroups; g++)
+        if (group_alloc(&r->groups[g], src->groups[g].pub.spec, NULL) != FD_OK)
+            return FD_ENOMEM;
+    return FD_OK;
+}
+
+int place_clone(place_result **out, const place_result *src, diag *d)
+{
+    assert(src->w); /* built by place_build: it knows the world's size */
+    if (alloc_like(out, src) != FD_OK) {
+        place_result_destroy(*out);
+        *out = NULL;
+        return diag_set(d, FD_ENOMEM, "out of memory copying the placement");
+    }
+    place_copy(*out, src);
+    return FD_OK;
+}
+
+void place_copy(place_result *dst, const place_result *src)
+{
+    assert(dst->ngroups == src->ngroups);
+    for (size_t g = 0; g < src->ngroups; g++) {
+        gstate *d = &dst->groups[g];
+        const gstate *s = &src->groups[g];
+        size_t nv = (size_t)s->pub.count, nu = (size_t)s->nunits;
+        size_t nf = nu * (size_t)s->F;
+        assert(d->pub.count == s->pub.count && d->nunits == s->nunits && d->F == s->F);
+        place_vm *vms = d->pub.vms;
+        int *start = d->start, *cursor = d->cursor, *racks = d->racks, *pop = d->pop;
+        *d = *s;
+        d->pub.vms = vms;
+        d->start = start;
+        d->cursor = cursor;
+        d->racks = racks;
+        d->pop = pop;
+        memcpy(vms, s->pub.vms, nv * sizeof *vms);
+        memcpy(start, s->start, nu * sizeof *start);
+        memcpy(cursor, s->cursor, nu * sizeof *cursor);
+        memcpy(racks, s->racks, nf * sizeof *racks);
+        memcpy(pop, s->pop, nf * sizeof *pop);
     }
 }
 

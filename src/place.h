@@ -114,6 +114,23 @@ typedef struct place_result place_result;
  * Cost: O(VMs x (racks + hosts per rack + VMs of the group)) at worst. */
 int place_all(world *w, const scenario *s, uint64_t seed, place_result **out, diag *d);
 
+/* The placement stage: build the world of `s` and place every group on it
+ * (place_all with s->seed), once per run; everyone downstream (injectors,
+ * analytic, `place`, `plot`) reads this one result.  *out owns the world it
+ * placed on (place_world).  FD_OK, or FD_ENOMEM with *out = NULL.
+ * Cost: world_create plus place_all. */
+int place_build(const scenario *s, place_result **out, diag *d);
+
+/* The world as placed (every slot the groups took is taken) of a result of
+ * place_build; NULL for place_all's.  O(1). */
+const world *place_world(const place_result *r);
+
+/* A new result, owned by the caller, equal to `src` (a result of
+ * place_build) but with no world of its own: an injector's working copy,
+ * which replicas move VMs in.  FD_OK or FD_ENOMEM (*out = NULL).
+ * O(VMs). */
+int place_clone(place_result **out, const place_result *src, diag *d);
+
 /* Place every group of `r` afresh on `w` (whose slots must all be free,
  * e.g. after world_reset), group g drawing from its stream for `replica`
  * (apart from the run's one placement and from the replica's simulation
@@ -146,14 +163,12 @@ void place_release_vm(place_result *r, world *w, size_t g, int vm);
  * Cost: O(racks + hosts per rack + VMs of the group). */
 int place_replace_vm(place_result *r, world *w, size_t g, int vm, diag *d);
 
-/* Remember the current placement (every VM's record and the engine's
- * round-robin and fault-domain state) as the start of every replica.
- * FD_OK or FD_ENOMEM.  O(VMs). */
-int place_snapshot(place_result *r);
-
-/* Return to the snapshot (the world's capacity is the caller's to restore,
- * e.g. with world_copy).  O(VMs), no allocation. */
-void place_restore(place_result *r);
+/* Copy every group's placement and the engine's round-robin and
+ * fault-domain state from `src` into `dst`, which must have the same
+ * groups (a place_clone of the same result): how each replica returns to
+ * the run's placement (the world's capacity is the caller's to copy, e.g.
+ * world_copy from place_world).  O(VMs), no allocation. */
+void place_copy(place_result *dst, const place_result *src);
 
 /* Move placed VM `vm` of group g to `host`, which must be up, have room and
  * be on the VM's rack (service healing keeps the fault domain).  O(1). */

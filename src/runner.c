@@ -17,6 +17,7 @@
 /* What every worker shares, read-only. */
 typedef struct ctx {
     const scenario *s; /* the scenario every worker runs */
+    const place_result *plan; /* the run's placement, every replica's start */
     int nmonths;       /* months per replica, as batch_spec */
 } ctx;
 
@@ -32,7 +33,7 @@ static void *worker_create(void *user)
     if (w == NULL)
         return NULL;
     w->c = user;
-    if (inject_create(&w->in, w->c->s, NULL) != FD_OK) {
+    if (inject_create_placed(&w->in, w->c->s, w->c->plan, NULL) != FD_OK) {
         free(w);
         return NULL;
     }
@@ -61,7 +62,7 @@ int runner_threads(const scenario *s)
     return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
 }
 
-int runner_run(const scenario *s, const runner_progress *progress,
+int runner_run(const scenario *s, const place_result *plan, const runner_progress *progress,
                volatile sig_atomic_t *stop, batch_result **res, diag *d)
 {
     int *counts = malloc(s->ngroups * sizeof *counts + 1);
@@ -69,7 +70,7 @@ int runner_run(const scenario *s, const runner_progress *progress,
         return diag_set(d, FD_ENOMEM, "out of memory");
     for (size_t g = 0; g < s->ngroups; g++)
         counts[g] = s->groups[g].count;
-    ctx c = { .s = s, .nmonths = stats_months(s->horizon) };
+    ctx c = { .s = s, .plan = plan, .nmonths = stats_months(s->horizon) };
     runner_progress none = { 0, 0, NULL };
     if (!progress)
         progress = &none;
@@ -94,17 +95,6 @@ int runner_run(const scenario *s, const runner_progress *progress,
     return rc;
 }
 
-int runner_place(const scenario *s, place_result **out, diag *d)
-{
-    world *w = NULL;
-    *out = NULL;
-    int rc = world_create(&w, s, d);
-    if (rc == FD_OK)
-        rc = place_all(w, s, s->seed, out, d);
-    world_destroy(w);
-    return rc;
-}
-
 size_t runner_unplaced_groups(const place_result *p)
 {
     size_t n = 0;
@@ -119,12 +109,14 @@ size_t runner_unplaced_groups(const place_result *p)
     return n;
 }
 
-int runner_trace(const scenario *s, const char *path, uint64_t k, diag *d)
+int runner_trace(const scenario *s, const place_result *plan, const char *path, uint64_t k,
+                 diag *d)
 {
     inject *in = NULL;
     csvio_writer *w = NULL;
     stats_replica *out = calloc(s->ngroups, sizeof *out);
-    int rc = out ? inject_create(&in, s, d) : diag_set(d, FD_ENOMEM, "out of memory");
+    int rc = out ? inject_create_placed(&in, s, plan, d)
+                 : diag_set(d, FD_ENOMEM, "out of memory");
     if (rc == FD_OK)
         rc = csvio_writer_create(&w, path, d);
     if (rc == FD_OK) {

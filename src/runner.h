@@ -25,27 +25,22 @@ typedef struct runner_progress {
 /* Worker threads `s` asks for: simulation.threads, 0 = one per core. */
 int runner_threads(const scenario *s);
 
-/* Run replicas 0..s->replicas-1 of `s` on runner_threads(s) threads, with
+/* Run replicas 0..s->replicas-1 of `s`, each starting from `plan` (the
+ * run's placement: place_build of `s`), on runner_threads(s) threads, with
  * a progress bar on stderr when it is a terminal (`progress` may be NULL),
  * stopping at the next replica once *stop is set (`stop` may be NULL).
  * The result is the same bytes for any thread count.  FD_OK (also when
  * stopped: the result says partial) or FD_ENOMEM with a message in `d`. */
-int runner_run(const scenario *s, const runner_progress *progress,
+int runner_run(const scenario *s, const place_result *plan, const runner_progress *progress,
                volatile sig_atomic_t *stop, batch_result **res, diag *d);
-
-/* The placement every replica of `s` starts from (the same as the
- * injector's: place_all on a fresh world with s->seed), so the caller can
- * name the groups with VMs that could not be allocated and why
- * (place_group.failures and .reason).  *out is owned by the caller
- * (place_result_destroy) and points into `s`.  FD_OK or FD_ENOMEM.
- * Cost: one placement, O(VMs x racks) at worst. */
-int runner_place(const scenario *s, place_result **out, diag *d);
 
 /* Groups of `p` with at least one VM not placed. */
 size_t runner_unplaced_groups(const place_result *p);
 
-/* Run replica `k` alone, writing every event to the CSV file `path`
- * (committed atomically).  FD_OK, FD_EIO or FD_ENOMEM with a message. */
-int runner_trace(const scenario *s, const char *path, uint64_t k, diag *d);
+/* Run replica `k` of `s` from `plan` alone, writing every event to the CSV
+ * file `path` (committed atomically).  FD_OK, FD_EIO or FD_ENOMEM with a
+ * message. */
+int runner_trace(const scenario *s, const place_result *plan, const char *path, uint64_t k,
+                 diag *d);
 
 #endif

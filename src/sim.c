@@ -129,6 +129,21 @@ evq_handle sim_at(sim *s, double at, uint32_t type, uint32_t id, uint64_t data)
     return h;
 }
 
+int sim_copy(sim *dst, const sim *src)
+{
+    assert(dst->seed == src->seed && dst->ngroups == src->ngroups);
+    if (evq_copy(dst->q, src->q) != FD_OK)
+        return FD_ENOMEM;
+    dst->now = src->now;
+    dst->replica = src->replica;
+    dst->events = src->events;
+    for (int w = 0; w < SIM_NWORLD_STREAMS; w++)
+        gsl_rng_memcpy(dst->world[w], src->world[w]);
+    for (size_t g = 0; g < src->ngroups; g++)
+        gsl_rng_memcpy(dst->group[g], src->group[g]);
+    return FD_OK;
+}
+
 void sim_cancel(sim *s, evq_handle h)
 {
     (void)evq_cancel(s->q, h);

@@ -57,6 +57,12 @@ void sim_destroy(sim *s);
  * O(queued events + streams). */
 void sim_reset(sim *s, uint64_t replica);
 
+/* Make `dst` (a sim of the same seed and groups) continue exactly where
+ * `src` is: clock, replica, events run, the queue (handles included) and
+ * every stream's state; handlers are not copied.  FD_OK or FD_ENOMEM (the
+ * queue could not grow).  O(queued events + streams). */
+int sim_copy(sim *dst, const sim *src);
+
 /* Route events of `type` (< SIM_MAX_TYPES) to `fn` with `ctx`. */
 void sim_register(sim *s, uint32_t type, sim_handler fn, void *ctx);
 

@@ -3,6 +3,7 @@
  */
 #include "stats.h"
 
+#include <assert.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -43,6 +44,17 @@ void stats_tally_fini(stats_tally *t)
     free(t->at);
     free(t->month_down);
     t->at = t->month_down = NULL;
+}
+
+void stats_tally_copy(stats_tally *dst, const stats_tally *src)
+{
+    assert(dst->count == src->count && dst->nmonths == src->nmonths);
+    double *at = dst->at, *month_down = dst->month_down;
+    *dst = *src;
+    dst->at = at;
+    dst->month_down = month_down;
+    memcpy(at, src->at, ((size_t)src->count + 1) * sizeof *at);
+    memcpy(month_down, src->month_down, (size_t)src->nmonths * sizeof *month_down);
 }
 
 void stats_tally_reset(stats_tally *t, int down)

@@ -82,6 +82,10 @@ int stats_tally_init(stats_tally *t, int count, int quorum, double sla, double h
 /* Release its memory.  NULL-safe on a zeroed tally. */
 void stats_tally_fini(stats_tally *t);
 
+/* Make `dst` (initialised for the same group and horizon) continue
+ * exactly where `src` is.  O(count + months), no allocation. */
+void stats_tally_copy(stats_tally *dst, const stats_tally *src);
+
 /* Start a replica at time 0 with `down` VMs down (those placement could
  * not allocate are down for good).  O(count + months). */
 void stats_tally_reset(stats_tally *t, int down);

@@ -237,6 +237,24 @@ void vmstate_snapshot(vmstate *v)
     memcpy(v->s_head, v->head, nh);
 }
 
+void vmstate_copy(vmstate *dst, const vmstate *src)
+{
+    assert(dst->nodes == src->nodes && dst->nvms == src->nvms && dst->ngroups == src->ngroups);
+    size_t gn = src->ngroups * (size_t)src->nodes * sizeof(int);
+    size_t nv = (size_t)src->nvms * sizeof(int);
+    size_t nh = (size_t)(src->nodes - host_node(src, 0)) * sizeof(int);
+    memcpy(dst->cw, src->cw, (size_t)src->nodes * sizeof(int));
+    memcpy(dst->cg, src->cg, gn);
+    memcpy(dst->inner, src->inner, gn);
+    memcpy(dst->under, src->under, gn);
+    memcpy(dst->up, src->up, src->ngroups * sizeof(int));
+    memcpy(dst->cv, src->cv, nv);
+    memcpy(dst->host, src->host, nv);
+    memcpy(dst->next, src->next, nv);
+    memcpy(dst->prev, src->prev, nv);
+    memcpy(dst->head, src->head, nh);
+}
+
 void vmstate_reset(vmstate *v)
 {
     size_t gn = v->ngroups * (size_t)v->nodes * sizeof(int);

@@ -58,6 +58,11 @@ void vmstate_snapshot(vmstate *v);
  * O(groups x (nodes + VMs)), a few memcpy. */
 void vmstate_reset(vmstate *v);
 
+/* Make `dst` (made with the same shape and groups) hold exactly the state
+ * of `src`: causes, up counts, placement (its snapshot is left alone).
+ * O(groups x nodes + VMs), no allocation. */
+void vmstate_copy(vmstate *dst, const vmstate *src);
+
 /* Node ids of a zone block, a rack, a host (global indices). */
 vmstate_node vmstate_zone_node(const vmstate *v, int zone_block);
 vmstate_node vmstate_rack_node(const vmstate *v, int rack);

@@ -616,3 +616,127 @@ Test(inject, per_replica_placement_places_every_replica_afresh)
     scenario_destroy(s);
     scenario_destroy(p);
 }
+
+/* ----------------------------------------------- snapshot and restore -- */
+
+/* Every mechanism at once, so busy that at any moment something is in
+ * progress: hosts out for days, racks and zones failing, walks a quarter
+ * of the time, repairs queued, Spot VMs evicted and re-placed. */
+#define BUSY "[simulation]\nhorizon = 60d\n" \
+    "[region]\nzones = 2\nracksPerZone = 6\nhostsPerRack = 4\nvmsPerHost = 6\n" \
+    "[host]\nenabled = true\ntimeToFailure = exp(mean=20d)\nrepairTime = lognormal(median=2d, sigma=1)\n" \
+    "[rack]\nenabled = true\ntimeToFailure = weibull(shape=0.8, scale=30d)\noutage = uniform(1h, 6h)\n" \
+    "[zone]\nenabled = true\ntimeToFailure = exp(mean=20d)\noutage = uniform(2h, 8h)\n" \
+    "[burst]\nenabled = true\ninterval = exp(mean=20d)\n" \
+    "[spot]\nevictionRate = 0.02\nevictionPolicy = Delete\n" \
+    "[healing]\nenabled = true\n" \
+    "[repair]\nprovisionTime = fixed(2h)\n" \
+    "[rebootless]\nenabled = true\nperiod = 2d\n" \
+    "[rebootful]\nenabled = true\nperiod = 5d\n" \
+    "[group.flex]\nzones = 1,2\ncount = 8\nquorum = 6\nspotShare = 0.5\nautomaticRepairs = true\n" \
+    "[group.fixed]\nplatformFaultDomainCount = 2\ncount = 6\nvmSize = Standard_L8s_v3\n" \
+    "automaticRepairs = true\n" \
+    "[group.avset]\norchestrationMode = AvailabilitySet\nplatformFaultDomainCount = 2\n" \
+    "platformUpdateDomainCount = 5\ncount = 10\n" \
+    "[group.uni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 2\ncount = 12\n"
+
+/* One replica's whole output: results, downcount and months of 4 groups. */
+typedef struct whole {
+    stats_replica rec[4];
+    double dc[4][16], md[4][16];
+} whole;
+
+static stats_out out_of(whole *w)
+{
+    static double *dc[4], *md[4];
+    for (int g = 0; g < 4; g++) {
+        dc[g] = w->dc[g];
+        md[g] = w->md[g];
+    }
+    return (stats_out){ w->rec, dc, md };
+}
+
+/* Open a trace into memory; close it and return its bytes. */
+static csvio_writer *trace_open(FILE **f, char **buf, size_t *len)
+{
+    *f = open_memstream(buf, len);
+    return csvio_writer_stream(*f);
+}
+
+static void trace_close(csvio_writer *w, FILE *f)
+{
+    cr_assert_eq(csvio_writer_commit(w, NULL), FD_OK);
+    csvio_writer_destroy(w);
+    fclose(f);
+}
+
+static void snapshot_case(const char *extra)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "%s%s", extra, BUSY);
+    scenario *s = load_quiet(text, 17);
+    inject *in = make(s), *other = NULL, *snap = NULL;
+    cr_assert_eq(inject_snapshot_create(&snap, in, NULL), FD_OK);
+    cr_assert_eq(inject_snapshot_create(&other, in, NULL), FD_OK); /* same placement */
+    for (uint64_t rep = 0; rep < 40; rep++) {
+        whole a, b, c;
+        memset(&a, 0, sizeof a);
+        memset(&b, 0, sizeof b);
+        memset(&c, 0, sizeof c);
+        double cut = s->horizon * (0.05 + 0.9 * (double)rep / 40);
+        /* uninterrupted, with the trace of its part after the cut */
+        FILE *f;
+        char *ta = NULL, *tb = NULL, *tc = NULL;
+        size_t la, lb, lc;
+        inject_begin(in, rep);
+        inject_advance(in, cut, NULL);
+        uint64_t events = inject_events(in);
+        csvio_writer *w = trace_open(&f, &ta, &la);
+        stats_out oa = out_of(&a);
+        inject_end(in, &oa, w);
+        trace_close(w, f);
+        /* again, snapshot at the cut, run on */
+        inject_begin(in, rep);
+        inject_advance(in, cut, NULL);
+        cr_assert_eq(inject_events(in), events);
+        cr_assert_eq(inject_snapshot(snap, in, NULL), FD_OK);
+        w = trace_open(&f, &tb, &lb);
+        stats_out ob = out_of(&b);
+        inject_end(in, &ob, w);
+        trace_close(w, f);
+        /* another injector, busy with another replica, restored from it */
+        stats_replica junk[4];
+        inject_replica(other, rep + 100, &(stats_out){ .rec = junk }, NULL);
+        cr_assert_eq(inject_restore(other, snap, NULL), FD_OK);
+        cr_assert_float_eq(inject_now(other), inject_now(snap), 0);
+        w = trace_open(&f, &tc, &lc);
+        stats_out oc = out_of(&c);
+        inject_end(other, &oc, w);
+        trace_close(w, f);
+        cr_assert_gt(la, 200, "replica %llu: a busy second part", (unsigned long long)rep);
+        cr_assert(la == lb && memcmp(ta, tb, la) == 0, "replica %llu: snapshot changed the run",
+                  (unsigned long long)rep);
+        cr_assert(la == lc && memcmp(ta, tc, la) == 0, "replica %llu: restored run differs",
+                  (unsigned long long)rep);
+        cr_assert_eq(memcmp(&a, &b, sizeof a), 0);
+        cr_assert_eq(memcmp(&a, &c, sizeof a), 0, "replica %llu: results differ",
+                     (unsigned long long)rep);
+        free(ta);
+        free(tb);
+        free(tc);
+    }
+    inject_destroy(snap);
+    inject_destroy(other);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, a_replica_restored_from_a_mid_run_snapshot_runs_on_identically)
+{
+    snapshot_case("");
+}
+
+Test(inject, a_snapshot_carries_a_per_replica_placement)
+{
+    snapshot_case("[simulation]\nplacement = perReplica\n");
+}
