@@ -49,6 +49,10 @@ enum {
     EV_COUNT
 };
 
+/* Stream ids of the rebootless walks: RL_WALK_STREAM + wave index, apart
+ * from the world's (0x5eed...) and the groups' (name hashes). */
+#define RL_WALK_STREAM 0x7761766500000000ull
+
 static const char *const ev_names[EV_COUNT] = {
     "host_fail", "host_repair", "heal", "rack_fail", "rack_repair", "zone_fail",
     "zone_repair", "burst", "rebootless_wave", "rebootless_step", "rebootless_end",
@@ -125,6 +129,9 @@ struct inject {
     bool rl_busy;       /* a rebootless walk is in progress */
     int rl_pending;     /* waves that arrived while a walk was in progress */
     int *rl_order;      /* the racks in the order the current walk visits them */
+    double *rl_pause, *rl_reboot; /* per step of the current walk: its durations */
+    uint64_t rl_wave;   /* the wave whose walk is in progress (or last was) */
+    gsl_rng *walk_rng;  /* a walk's own stream, derived from (seed, replica, wave) */
     bool any_mp;        /* some group pauses (memory-preserving) */
     int *scratch;       /* VMs collected from a node or host */
     size_t *scratch_g;
@@ -455,22 +462,30 @@ static void shuffle(gsl_rng *r, int *a, int n)
         gsl_ran_shuffle(r, a, (size_t)n, sizeof *a);
 }
 
-/* Start a rebootless walk: zone by zone, the zones in a random order and
- * the racks of each zone in a random order (Azure documents neither),
- * drawn from the wave's stream. */
-static void rl_walk_start(inject *in)
+/* Start the rebootless walk of wave k: zone by zone, the zones in a random
+ * order and the racks of each zone in a random order (Azure documents
+ * neither), and every step's pause and reboot durations, all drawn up front
+ * from the walk's own stream (seed, replica, wave), so a walk's draws never
+ * depend on when it runs or on what else happens meanwhile. */
+static void rl_walk_start(inject *in, uint64_t k)
 {
-    gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS);
+    gsl_rng *r = in->walk_rng;
+    rng_derive(r, in->s->seed, sim_replica(in->sim), RL_WALK_STREAM + k);
     int zones[SCEN_MAX_ZONES];
     for (int z = 0; z < in->zb; z++)
         zones[z] = z;
     shuffle(r, zones, in->zb);
     for (int i = 0; i < in->zb; i++) {
         int *o = in->rl_order + i * in->rpz;
-        for (int k = 0; k < in->rpz; k++)
-            o[k] = zones[i] * in->rpz + k;
+        for (int j = 0; j < in->rpz; j++)
+            o[j] = zones[i] * in->rpz + j;
         shuffle(r, o, in->rpz);
     }
+    for (int i = 0; i < in->racks; i++) {
+        in->rl_pause[i] = draw(&in->s->rl_pause, r);
+        in->rl_reboot[i] = draw(&in->s->rl_reboot, r);
+    }
+    in->rl_wave = k;
     in->rl_busy = true;
     sim_at(in->sim, now(in), EV_RL_STEP, 0, 0);
 }
@@ -484,7 +499,7 @@ static void on_rl_wave(sim *sm, const evq_event *ev, void *ctx)
     if (in->rl_busy)
         in->rl_pending++;
     else
-        rl_walk_start(in);
+        rl_walk_start(in, ev->data);
 }
 
 /* Does a VM of a group without memory-preserving support sit under `node`? */
@@ -499,9 +514,7 @@ static bool reboots_under(const inject *in, vmstate_node node)
 /* One rack's step: memory-preserving groups pause (unless the pause is
  * within the tolerance), the others reboot.  The step lasts as long as the
  * longest impact on the rack's VMs: the pause, or the reboot where a VM on
- * the rack reboots; the next rack follows after the settle gap.  Both
- * durations are drawn for every step, so the stream's sequence never
- * depends on the groups. */
+ * the rack reboots; the next rack follows after the settle gap. */
 static void on_rl_step(sim *sm, const evq_event *ev, void *ctx)
 {
     inject *in = ctx;
@@ -510,15 +523,14 @@ static void on_rl_step(sim *sm, const evq_event *ev, void *ctx)
     (void)sm;
     if (i == in->racks) { /* the walk is over */
         in->rl_busy = false;
-        if (in->rl_pending > 0) {
+        if (in->rl_pending > 0) { /* the next wave, which arrived meanwhile */
             in->rl_pending--;
-            rl_walk_start(in);
+            rl_walk_start(in, in->rl_wave + 1);
         }
         return;
     }
     int k = in->rl_order[i];
-    gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS);
-    double pause = draw(&s->rl_pause, r), reboot = draw(&s->rl_reboot, r);
+    double pause = in->rl_pause[i], reboot = in->rl_reboot[i];
     bool pause_counts = pause > s->rl_tolerance;
     vmstate_node node = vmstate_rack_node(in->vs, k);
     bool reboots = reboots_under(in, node);
@@ -922,6 +934,9 @@ int inject_create_placed(inject **out, const scenario *s, const place_result *pl
     in->scratch_g = malloc((size_t)in->nscratch_max * sizeof(size_t));
     in->hbuf = malloc(2 * (size_t)in->hpr * sizeof(int));
     in->rl_order = malloc((size_t)in->racks * sizeof(int));
+    in->rl_pause = malloc((size_t)in->racks * sizeof(double));
+    in->rl_reboot = malloc((size_t)in->racks * sizeof(double));
+    in->walk_rng = rng_create();
     if (pool_init(&in->host_pool, s->host.enabled && s->host.ttf.kind == DIST_EXP, in->hosts,
                   s->host.ttf.a, EV_HOST_FAIL, 0) != FD_OK
         || pool_init(&in->rack_pool, s->rack.enabled && s->rack.ttf.kind == DIST_EXP, in->racks,
@@ -929,7 +944,8 @@ int inject_create_placed(inject **out, const scenario *s, const place_result *pl
         || pool_init(&in->zone_pool, s->zone.enabled && s->zone.ttf.kind == DIST_EXP, in->zb,
                      s->zone.ttf.a, EV_ZONE_FAIL, 0) != FD_OK)
         goto fail;
-    if (!in->hbuf || !in->rl_order || !in->hfail || !in->block
+    if (!in->hbuf || !in->rl_order || !in->rl_pause || !in->rl_reboot || !in->walk_rng
+        || !in->hfail || !in->block
         || !in->episode || !in->scratch || !in->scratch_g)
         goto fail;
     *out = in;
@@ -967,6 +983,9 @@ void inject_destroy(inject *in)
     free(in->scratch_g);
     free(in->hbuf);
     free(in->rl_order);
+    free(in->rl_pause);
+    free(in->rl_reboot);
+    rng_destroy(in->walk_rng);
     vmstate_destroy(in->vs);
     sim_destroy(in->sim);
     place_result_destroy(in->pr);
@@ -1255,6 +1274,9 @@ static int copy_state(inject *dst, const inject *src)
     dst->rl_busy = src->rl_busy;
     dst->rl_pending = src->rl_pending;
     memcpy(dst->rl_order, src->rl_order, (size_t)src->racks * sizeof *dst->rl_order);
+    memcpy(dst->rl_pause, src->rl_pause, (size_t)src->racks * sizeof *dst->rl_pause);
+    memcpy(dst->rl_reboot, src->rl_reboot, (size_t)src->racks * sizeof *dst->rl_reboot);
+    dst->rl_wave = src->rl_wave;
     for (size_t g = 0; g < src->ng; g++)
         copy_group(&dst->g[g], &src->g[g], src->racks);
     return FD_OK;

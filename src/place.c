@@ -270,8 +270,9 @@ static int count_pgs(const scen_group *g)
 /* The zone a regional group lives in, in a region with zones: Azure
  * promises a regional group no zone spread (an Availability Set is one
  * cluster, hence one zone), so the whole group goes to one zone, drawn
- * uniformly among the zones with room for all of it, else the zone with the
- * most free slots (ties: the lowest).  One draw whatever the capacity; none
+ * uniformly among the zones with room for all of it (and, for fixed
+ * spreading, F racks with room for a fault domain's share), else the zone
+ * with the most free slots (ties: the lowest).  One draw whatever the capacity; none
  * (and 0) in a region without zones or for a zonal group. */
 static int choose_home(const world *w, const scen_group *g, gsl_rng *rng)
 {
@@ -281,11 +282,17 @@ static int choose_home(const world *w, const scen_group *g, gsl_rng *rng)
     double u = gsl_rng_uniform(rng);
     int fit[SCEN_MAX_ZONES], nfit = 0, best = 1;
     long most = -1;
+    /* fixed spreading also needs F racks with room for a unit's share each */
+    int F = g->fd_count, unit = count_pgs(g) > 1 ? PLACE_PG_SIZE : g->count;
+    int share = F > 1 ? (unit + F - 1) / F : 1;
     for (int z = 1; z <= zones; z++) {
         long free = 0;
-        for (int k = (z - 1) * rpz; k < z * rpz; k++)
+        int roomy = 0;
+        for (int k = (z - 1) * rpz; k < z * rpz; k++) {
             free += world_rack_free(w, k);
-        if (free >= g->count)
+            roomy += world_rack_free(w, k) >= share;
+        }
+        if (free >= g->count && roomy >= F)
             fit[nfit++] = z;
         if (free > most) {
             most = free;

@@ -144,6 +144,10 @@ static stats_summary months_summary(const report_run *run, size_t g)
         double var = ss / ((double)n * (double)(n - 1) * mbar * mbar);
         if (var > 0 && p * (1 - p) / var < months)
             neff = p * (1 - p) / var;
+    } else if (p == 0 || p == 1) {
+        /* no spread to measure the clustering from: a replica's months may
+         * all go together, so count replicas, not months (conservative) */
+        neff = (double)n;
     }
     s.mean = p;
     stats_wilson(p * neff, neff, &s.ci_low, &s.ci_high);
@@ -163,6 +167,17 @@ static double total_outages(const report_run *run, size_t g)
 static double replica_years(const report_run *run)
 {
     return (double)run->r->replicas * run->s->horizon / YEAR_S;
+}
+
+/* Whether group g's service figures rest on too few outages for an
+ * interval: some, but fewer than REPORT_MIN_OUTAGES.  Below that the
+ * per-replica downtime is so skewed (mostly zeros, a few outages) that a
+ * t-interval covers far less than 95 % (about 50 % with under 10 outages,
+ * measured against k-of-n closed forms), so none is given. */
+static bool few_outages(const report_run *run, size_t g)
+{
+    double k = total_outages(run, g);
+    return k > 0 && k < REPORT_MIN_OUTAGES;
 }
 
 /* Whether group g has a monthly target to judge: a published SLA or an
@@ -212,6 +227,12 @@ static stats_summary summarise(const report_run *run, size_t g, int m, double *x
     stats_summary s = stats_summarise_range(x, n, lo, hi);
     if (m == M_OUTAGES && n > 1 && s.mean == 0)
         s.ci_high = stats_zero_events_upper(replica_years(run));
+    else if (m == M_OUTAGES && few_outages(run, g)) /* a count: its exact interval */
+        stats_poisson_rate(total_outages(run, g), replica_years(run), &s.ci_low, &s.ci_high);
+    bool few = few_outages(run, g) || (m == M_DIFF && few_outages(run, run->baseline));
+    if (few && (m == M_SVC_UNAVAIL || m == M_DOWNTIME || m == M_OUTAGE_LEN || m == M_DEFICIT
+                || m == M_DIFF))
+        s.ci_low = s.ci_high = NAN;
     return s;
 }
 
@@ -615,6 +636,13 @@ static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT
         snprintf(cell[R_AVAIL_CI], CELL, "no outage in %.6g replica-yr", years);
         snprintf(cell[R_NINES], CELL, "-");
         snprintf(cell[R_DOWN], CELL, "0; outages < %.2g/yr", stats_zero_events_upper(years));
+    } else if (few_outages(run, g)) {
+        /* an estimate, but no interval it could keep */
+        snprintf(cell[R_AVAIL], CELL, "%.10g %%", 100 * a.mean);
+        snprintf(cell[R_AVAIL_CI], CELL, "none: %.0f outage%s", events,
+                 events == 1 ? "" : "s");
+        snprintf(cell[R_NINES], CELL, "%.1f (no interval)", nines(u.mean));
+        snprintf(cell[R_DOWN], CELL, "%.2g (no interval)", dn.mean);
     } else if (isnan(a.ci_low) || isnan(a.ci_high)) {
         snprintf(cell[R_AVAIL], CELL, "%.6g %%", 100 * a.mean);
         snprintf(cell[R_AVAIL_CI], CELL, "same in every replica");
@@ -631,8 +659,9 @@ static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT
         else
             snprintf(cell[R_NINES], CELL, "%.1f [%.1f, -]", nines(u.mean), nines(u.ci_high));
         int dd = ci_decimals(dn.ci_low, dn.ci_high, 0, 12);
-        snprintf(cell[R_DOWN], CELL, "%.*f [%.*f, %.*f]", dd, dn.mean, dd, dn.ci_low, dd,
-                 dn.ci_high);
+        /* an end clipped to exactly 0 prints as 0, not as 0.000 */
+        snprintf(cell[R_DOWN], CELL, "%.*f [%.*f, %.*f]", dd, dn.mean,
+                 dn.ci_low == 0 ? 0 : dd, dn.ci_low, dd, dn.ci_high);
     }
     if (has_target(run, g)) {
         stats_summary mo = summarise(run, g, M_MONTHS, x);
@@ -648,7 +677,9 @@ static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT
         snprintf(cell[R_DIFF], CELL, "no outage in either");
     } else {
         stats_summary df = summarise(run, g, M_DIFF, x);
-        if (isnan(df.ci_low) || isnan(df.ci_high)) {
+        if (few_outages(run, g) || few_outages(run, run->baseline)) {
+            snprintf(cell[R_DIFF], CELL, "%+.2g (too few outages)", df.mean);
+        } else if (isnan(df.ci_low) || isnan(df.ci_high)) {
             snprintf(cell[R_DIFF], CELL, "%+.6g, every replica", df.mean);
         } else {
             int dd = ci_decimals(df.ci_low, df.ci_high, 0, 12);
@@ -730,6 +761,12 @@ static void print_checks(const report_run *run, size_t g, double *x, FILE *f)
                  "than %.2g outages a year (95 %%, rule of three); how long they last the "
                  "run cannot say, so it bounds neither downtime nor availability - add "
                  "replicas", years, stats_zero_events_upper(years));
+    else if (few_outages(run, g))
+        snprintf(line + n, sizeof line - (size_t)n, "the downtime estimate rests on %.0f "
+                 "outage%s: too few for a 95 %% interval (a t-interval on so few covers far "
+                 "less), so none is given - add replicas (about %.0f for %d outages)", events,
+                 events == 1 ? "" : "s",
+                 ceil((double)r->replicas * REPORT_MIN_OUTAGES / events), REPORT_MIN_OUTAGES);
     else if (!isfinite(dn.ci_high) || !isfinite(dn.ci_low))
         snprintf(line + n, sizeof line - (size_t)n, "the downtime estimate rests on %.0f "
                  "outage%s, the same downtime in every replica", events,
@@ -770,9 +807,16 @@ static void print_checks(const report_run *run, size_t g, double *x, FILE *f)
         return;
     }
     stats_summary u = summarise(run, g, M_SVC_UNAVAIL, x);
-    if (events == 0) {
-        snprintf(line, sizeof line, "%s: analytic: %s; not compared: the run saw no outage",
-                 name, exact);
+    if (events == 0 || few_outages(run, g)) {
+        snprintf(line, sizeof line, "%s: analytic: %s; not compared: the run saw %s", name,
+                 exact, events == 0 ? "no outage" : "too few outages for an interval");
+        print_wrapped(f, line);
+        return;
+    }
+    if (run->s->placement == PLACEMENT_PER_REPLICA) {
+        snprintf(line, sizeof line, "%s: analytic: %s, for the seed's placement; not compared: "
+                 "the run averages over placements (simulated %.2g [%.2g, %.2g])", name, exact,
+                 u.mean, u.ci_low, u.ci_high);
         print_wrapped(f, line);
         return;
     }

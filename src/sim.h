@@ -31,7 +31,7 @@ typedef enum sim_stream {
     SIM_STREAM_RACK,      /* rack failures */
     SIM_STREAM_ZONE,      /* zone outages */
     SIM_STREAM_BURST,     /* correlated bursts */
-    SIM_STREAM_REBOOTLESS,/* rebootless wave times and pauses */
+    SIM_STREAM_REBOOTLESS,/* rebootless wave times (each walk draws from its own) */
     SIM_STREAM_REBOOTFUL, /* rebootful wave times */
     SIM_STREAM_HEALING,   /* service-healing times */
     SIM_NWORLD_STREAMS,

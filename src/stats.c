@@ -172,7 +172,9 @@ stats_summary stats_summarise_range(double *x, size_t n, double lo, double hi)
     if (n == 0)
         return s;
     s.mean = fmin(hi, fmax(lo, s.mean));
-    if (s.sd == 0 && n > 1) {
+    if (n < 2) { /* one value says nothing about its spread */
+        s.ci_low = s.ci_high = NAN;
+    } else if (s.sd == 0) {
         s.ci_low = s.mean == lo ? lo : NAN;
         s.ci_high = s.mean == hi ? hi : NAN;
     } else {
@@ -184,6 +186,12 @@ stats_summary stats_summarise_range(double *x, size_t n, double lo, double hi)
     s.ci_low += 0.0;
     s.ci_high += 0.0;
     return s;
+}
+
+void stats_poisson_rate(double k, double exposure, double *low, double *high)
+{
+    *low = k > 0 ? gsl_cdf_chisq_Pinv(0.025, 2 * k) / (2 * exposure) : 0;
+    *high = gsl_cdf_chisq_Pinv(0.975, 2 * k + 2) / (2 * exposure);
 }
 
 double stats_zero_events_upper(double exposure)

@@ -126,6 +126,11 @@ stats_summary stats_summarise_range(double *x, size_t n, double lo, double hi);
 /* The 95 % upper bound on a Poisson rate when no event was seen in
  * `exposure` units (rule of three: -ln 0.05 / exposure = 2.996 / exposure).
  * INFINITY when exposure <= 0. */
+/* The exact (Garwood) 95 % interval on the rate of a Poisson process that
+ * gave k events in `exposure` (> 0): [chi2(0.025; 2k) / 2E, chi2(0.975;
+ * 2k + 2) / 2E], the low end 0 for k = 0.  O(1). */
+void stats_poisson_rate(double k, double exposure, double *low, double *high);
+
 double stats_zero_events_upper(double exposure);
 
 /* A 95 % Wilson score interval for a proportion of k successes in n. */

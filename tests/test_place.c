@@ -758,3 +758,23 @@ Test(place, placement_again_draws_a_new_placement_per_replica)
     world_destroy(w);
     scenario_destroy(s);
 }
+
+Test(place, a_regional_fixed_spreading_group_needs_f_racks_with_room_in_its_zone)
+{
+    /* the 28-VM group leaves 2 slots on 2 racks of its zone: the Availability
+     * Set (3 FDs) must go to another zone, never there */
+    scenario *s = load("[region]\nzones = 3\nracksPerZone = 3\nhostsPerRack = 1\nvmsPerHost = 10\n"
+                       "[group.big]\ncount = 28\n"
+                       "[group.av]\norchestrationMode = AvailabilitySet\n"
+                       "platformFaultDomainCount = 3\ncount = 2\n", NULL, 0);
+    for (uint64_t seed = 1; seed <= 60; seed++) {
+        world *w;
+        place_result *r = run(s, seed, &w);
+        cr_assert_eq(place_group_at(r, 1)->failures, 0, "seed %llu: %s",
+                     (unsigned long long)seed, place_group_at(r, 1)->reason);
+        cr_assert_neq(place_group_at(r, 1)->vms[0].zone, place_group_at(r, 0)->vms[0].zone);
+        place_result_destroy(r);
+        world_destroy(w);
+    }
+    scenario_destroy(s);
+}

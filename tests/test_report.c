@@ -203,6 +203,8 @@ Test(report, t_interval_percentiles_and_wilson_for_a_known_input)
 {
     scenario *s = mini();
     batch_result *r = known();
+    for (int i = 0; i < 4; i++) /* enough outages behind the estimates for intervals */
+        r->stats[i * 2].outages = r->stats[i * 2 + 1].outages = 10 * i;
     report_run run = { .s = s, .r = r, .baseline = 0 };
     size_t len;
     char *buf = to_memory(report_write_summary, &run, &len);
@@ -245,8 +247,8 @@ Test(report, t_interval_percentiles_and_wilson_for_a_known_input)
     row = find_row(&t, "a", "outage_mean_length");
     cr_assert_float_eq(num(&t, row, "mean"), 10, 1e-9);
     cr_assert_eq(num(&t, row, "replicas"), 3);
-    /* outages per year over a horizon of one year: 0, 1, 2, 3 */
-    cr_assert_float_eq(num(&t, find_row(&t, "a", "outages"), "mean"), 1.5, 1e-9);
+    /* outages per year over a horizon of one year: 0, 10, 20, 30 */
+    cr_assert_float_eq(num(&t, find_row(&t, "a", "outages"), "mean"), 15, 1e-9);
     table_free(&t);
     free(buf);
     batch_result_destroy(r);
@@ -742,8 +744,10 @@ Test(report, no_outage_and_no_sla_are_said_not_faked)
     scenario_destroy(s);
 }
 
-/* Few outages: the downtime interval is clipped at 0, not negative; table
- * figures carry the digits the interval supports, not twelve decimals. */
+/* Enough outages: the downtime interval is clipped at 0, not negative;
+ * table figures carry the digits the interval supports, not twelve
+ * decimals.  Too few (one): no interval at all, in the CSV or the table,
+ * and an exact Poisson interval on the outage rate. */
 Test(report, intervals_stay_in_range_and_digits_follow_the_interval)
 {
     scenario *s = mini();
@@ -751,7 +755,7 @@ Test(report, intervals_stay_in_range_and_digits_follow_the_interval)
     for (int i = 0; i < 4; i++) {
         stats_replica *p = &r->stats[i * 2 + 1];
         p->downtime_min_per_year = i == 3 ? 0.1 : 0;
-        p->outages = i == 3;
+        p->outages = i == 3 ? REPORT_MIN_OUTAGES : 0;
         p->service_unavailability = p->downtime_min_per_year / (365 * 1440.0);
         p->service_availability = 1 - p->service_unavailability;
     }
@@ -768,8 +772,30 @@ Test(report, intervals_stay_in_range_and_digits_follow_the_interval)
     table_free(&t);
     free(buf);
     char *text = table_text(&run);
-    /* sd 0.05 over 4: half-width 0.0796 -> 2 significant digits: 3 decimals */
-    cr_assert(strstr(text, "0.025 [0.000, 0.105]"), "%s", text);
+    /* sd 0.05 over 4: half-width 0.0796 -> 2 significant digits: 3 decimals;
+     * an end that is exactly 0 prints as 0 */
+    cr_assert(strstr(text, "0.025 [0, 0.105]"), "%s", text);
+    free(text);
+
+    r->stats[3 * 2 + 1].outages = 1;
+    buf = to_memory(report_write_summary, &run, &len);
+    t = parse(buf, len);
+    const char *metrics_without[] = { "downtime", "service_availability",
+                                      "service_unavailability", "capacity_deficit" };
+    for (size_t m = 0; m < 4; m++) {
+        row = find_row(&t, "b", metrics_without[m]);
+        cr_assert_str_eq(t.cells[row][col(&t, "ci_low")], "", "%s", metrics_without[m]);
+        cr_assert_str_eq(t.cells[row][col(&t, "ci_high")], "", "%s", metrics_without[m]);
+    }
+    row = find_row(&t, "b", "outages");
+    double years = 4 * s->horizon / (365 * 86400.0);
+    cr_assert_float_eq(num(&t, row, "ci_low"), 0.0253 / years, 1e-3 / years); /* chi2(.025; 2)/2 */
+    cr_assert_float_eq(num(&t, row, "ci_high"), 5.5716 / years, 1e-3 / years); /* chi2(.975; 4)/2 */
+    table_free(&t);
+    free(buf);
+    text = table_text(&run);
+    cr_assert(strstr(text, "none: 1 outage"), "%s", text);
+    cr_assert(strstr(text, "too few for a 95 % interval"), "%s", text);
     free(text);
     batch_result_destroy(r);
     scenario_destroy(s);
