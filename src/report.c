@@ -569,6 +569,12 @@ static int ci_decimals(double lo, double hi, int min, int max)
 static int unplaced(const report_run *run, size_t g, const char **why)
 {
     *why = "";
+    if (run->s->placement == PLACEMENT_PER_REPLICA) { /* each replica its own */
+        int most = 0;
+        for (uint64_t i = 0; run->r && i < run->r->replicas; i++)
+            most = (int)fmax(most, at(run->r, i, g)->alloc_failures);
+        return most;
+    }
     if (!run->placement || g >= place_ngroups(run->placement))
         return 0;
     const place_group *pg = place_group_at(run->placement, g);
@@ -576,6 +582,47 @@ static int unplaced(const report_run *run, size_t g, const char **why)
     for (int i = 0; i < pg->count; i++)
         n += !pg->vms[i].placed;
     *why = pg->reason;
+    return n;
+}
+
+/* Replicas in which group g had VMs not allocated. */
+static uint64_t unplaced_replicas(const report_run *run, size_t g)
+{
+    uint64_t n = 0;
+    for (uint64_t i = 0; run->r && i < run->r->replicas; i++)
+        n += at(run->r, i, g)->alloc_failures > 0;
+    return n;
+}
+
+/* One line on group g's VMs that could not be allocated, into buf; false
+ * when all were. */
+static bool unplaced_line(const report_run *run, size_t g, char *buf, size_t len)
+{
+    const char *why;
+    int lost = unplaced(run, g, &why);
+    const scen_group *sg = &run->s->groups[g];
+    if (!lost)
+        return false;
+    if (run->s->placement == PLACEMENT_PER_REPLICA)
+        snprintf(buf, len, "group %s: up to %d of %d VMs could not be allocated, in %llu of "
+                 "%llu replicas (each placed afresh); they count as down in those replicas",
+                 sg->name, lost, sg->count, (unsigned long long)unplaced_replicas(run, g),
+                 (unsigned long long)run->r->replicas);
+    else
+        snprintf(buf, len, "group %s: %d of %d VMs could not be allocated (%s); they count "
+                 "as down in every replica", sg->name, lost, sg->count, why);
+    return true;
+}
+
+size_t report_warn_unplaced(const report_run *run, const char *prefix, FILE *f)
+{
+    size_t n = 0;
+    char line[PLACE_REASON_MAX + 256];
+    for (size_t g = 0; g < run->s->ngroups; g++)
+        if (unplaced_line(run, g, line, sizeof line)) {
+            fprintf(f, "%s%s\n", prefix, line);
+            n++;
+        }
     return n;
 }
 
@@ -612,7 +659,8 @@ static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT
             snprintf(cell[R_ZONES], CELL, "regional, one zone");
     }
     if (lost)
-        snprintf(cell[R_VMS], CELL, "%d (%d), %d NOT PLACED", sg->count, sg->quorum, lost);
+        snprintf(cell[R_VMS], CELL, "%d (%d), %s%d NOT PLACED", sg->count, sg->quorum,
+                 run->s->placement == PLACEMENT_PER_REPLICA ? "up to " : "", lost);
     else
         snprintf(cell[R_VMS], CELL, "%d (%d)", sg->count, sg->quorum);
     if (has_target(run, g))
@@ -743,13 +791,8 @@ static void print_checks(const report_run *run, size_t g, double *x, FILE *f)
     const batch_result *r = run->r;
     const char *name = run->s->groups[g].name;
     char line[2 * ANALYTIC_NOTE_MAX + PLACE_REASON_MAX + 256];
-    const char *why;
-    int lost = unplaced(run, g, &why);
-    if (lost) {
-        snprintf(line, sizeof line, "%s (!): %d of %d VMs could not be allocated (%s); they "
-                 "are down in every replica", name, lost, run->s->groups[g].count, why);
+    if (unplaced_line(run, g, line, sizeof line))
         print_wrapped(f, line);
-    }
     double events = total_outages(run, g), years = replica_years(run);
     stats_summary dn = summarise(run, g, M_DOWNTIME, x);
     double rel = dn.mean > 0 && isfinite(dn.ci_high) ? (dn.ci_high - dn.ci_low) / 2 / dn.mean

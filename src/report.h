@@ -67,6 +67,13 @@ typedef struct report_run {
                                         (report_print_table); NULL: not checked */
 } report_run;
 
+/* Write to `f`, after `prefix`, one line per group with VMs that could not
+ * be allocated: from the run's one placement (run->placement), or, with
+ * simulation.placement = perReplica, from the replicas' results (in how
+ * many replicas, and the most at once).  Returns the number of such
+ * groups. */
+size_t report_warn_unplaced(const report_run *run, const char *prefix, FILE *f);
+
 /* The files report_write_dir writes, in the order it commits them
  * (summary.csv last), NULL-terminated. */
 extern const char *const report_files[];
