@@ -448,12 +448,10 @@ int report_write_dir(const char *dir, const report_run *run, diag *d)
     }
     if (rc == FD_OK) {
         ini = join(dir, "run.ini");
-        ini_tmp = ini ? malloc(strlen(ini) + 32) : NULL;
+        ini_tmp = ini ? csvio_temp_path(ini) : NULL;
         if (ini_tmp == NULL) {
             rc = diag_set(d, FD_ENOMEM, "out of memory writing %s", dir);
         } else {
-            /* The same temporary naming as csvio's writers. */
-            snprintf(ini_tmp, strlen(ini) + 32, "%s.tmp-%ld", ini, (long)getpid());
             f = fopen(ini_tmp, "w");
             if (f == NULL)
                 rc = diag_set(d, FD_EIO, "cannot create %s (for %s): %s", ini_tmp, ini,
