@@ -7,8 +7,10 @@
 
 #include "analytic.h"
 #include "batch.h"
-#include "diag.h"
+#include "cmdline.h"
 #include "csvio.h"
+#include "diag.h"
+#include "interrupt.h"
 #include "place.h"
 #include "plot.h"
 #include "report.h"
@@ -20,7 +22,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -422,67 +423,6 @@ static int run_own(void *ctx, int c, const char *arg)
     }
 }
 
-/* Set by SIGINT / SIGTERM while a run is in progress.  A global because a
- * signal handler can reach nothing else; only run_main installs the
- * handler, and batch only reads the flag, at replica boundaries. */
-static volatile sig_atomic_t run_stop;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    run_stop = 1;
-}
-
-/* The command line as typed, quoted for a POSIX shell where needed.
- * `argv` starts at the subcommand.  Heap string, or NULL. */
-static char *command_line(int argc, char **argv)
-{
-    size_t n = sizeof "fdsim";
-    for (int i = 0; i < argc; i++)
-        n += 4 * strlen(argv[i]) + 3;
-    char *s = malloc(n), *p = s;
-    if (s == NULL)
-        return NULL;
-    p += sprintf(p, "fdsim");
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        *p++ = ' ';
-        if (*a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                            "0123456789_-+=./,:@%") == strlen(a)) {
-            p += sprintf(p, "%s", a);
-            continue;
-        }
-        *p++ = '\'';
-        for (; *a; a++)
-            p += *a == '\'' ? sprintf(p, "'\\''") : sprintf(p, "%c", *a);
-        *p++ = '\'';
-        *p = '\0';
-    }
-    return s;
-}
-
-/* Signals that stop a run at the next replica: install and restore. */
-typedef struct catcher {
-    struct sigaction old_int, old_term; /* what was installed before */
-} catcher;
-
-static void catch_signals(catcher *c)
-{
-    struct sigaction sa;
-    run_stop = 0;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &c->old_int);
-    sigaction(SIGTERM, &sa, &c->old_term);
-}
-
-static void release_signals(const catcher *c)
-{
-    sigaction(SIGINT, &c->old_int, NULL);
-    sigaction(SIGTERM, &c->old_term, NULL);
-}
-
 /* Tell stderr which groups of `p` have VMs placement could not allocate,
  * and why; `where` prefixes each line ("point-03: " in a sweep).  Returns
  * how many groups. */
@@ -523,7 +463,8 @@ static int run_main(int argc, char **argv)
     place_result *placed = NULL;
     char *cmdline = NULL;
     size_t baseline = 0;
-    catcher sig;
+    interrupt_catcher sig;
+    volatile sig_atomic_t *stop = NULL;
     bool handlers = false;
     diag d;
     diag_clear(&d);
@@ -562,13 +503,13 @@ static int run_main(int argc, char **argv)
         status = FD_EXIT_INPUT;
         goto done;
     }
-    cmdline = command_line(argc, argv);
+    cmdline = cmdline_quote("fdsim", argc, argv);
     if (!cmdline) {
         fprintf(stderr, "fdsim run: out of memory\n");
         status = FD_EXIT_FAIL;
         goto done;
     }
-    catch_signals(&sig);
+    stop = interrupt_catch(&sig);
     handlers = true;
 
     if (p.trace && runner_trace(s, p.trace, p.trace_replica, &d) != FD_OK) {
@@ -576,7 +517,7 @@ static int run_main(int argc, char **argv)
         status = FD_EXIT_FAIL;
         goto done;
     }
-    if (runner_run(s, NULL, &run_stop, &res, &d) != FD_OK) {
+    if (runner_run(s, NULL, stop, &res, &d) != FD_OK) {
         fprintf(stderr, "fdsim run: %s\n", d.msg);
         status = FD_EXIT_FAIL;
         goto done;
@@ -623,7 +564,7 @@ static int run_main(int argc, char **argv)
         status = FD_EXIT_ALLOC;
 done:
     if (handlers)
-        release_signals(&sig);
+        interrupt_release(&sig);
     place_result_destroy(placed);
     batch_result_destroy(res);
     free(cmdline);
@@ -927,7 +868,8 @@ static int sweep_main(int argc, char **argv)
     csvio_writer *w = NULL;
     batch_result *res = NULL;
     bool staged = false, handlers = false;
-    catcher sig;
+    interrupt_catcher sig;
+    volatile sig_atomic_t *stop = NULL;
     int width = 2;
     for (size_t n = npoints; n >= 100; n /= 10)
         width++;
@@ -1025,7 +967,7 @@ static int sweep_main(int argc, char **argv)
     size_t sl = strlen(p.b.out) + 32;
     stage = malloc(sl);
     sweep_path = malloc(sl + 16);
-    cmdline = command_line(argc, argv);
+    cmdline = cmdline_quote("fdsim", argc, argv);
     if (!stage || !sweep_path || !cmdline) {
         fprintf(stderr, "fdsim sweep: out of memory\n");
         status = FD_EXIT_FAIL;
@@ -1045,7 +987,7 @@ static int sweep_main(int argc, char **argv)
         goto done;
     }
 
-    catch_signals(&sig);
+    stop = interrupt_catch(&sig);
     handlers = true;
 
     printf("sweep of %zu point%s, %llu replicas in all, seed %llu\n\n", npoints,
@@ -1075,7 +1017,7 @@ static int sweep_main(int argc, char **argv)
         batch_result_destroy(res);
         res = NULL;
         runner_progress prog = { done_reps, total, bar };
-        if (runner_run(s, &prog, &run_stop, &res, &d) != FD_OK) {
+        if (runner_run(s, &prog, stop, &res, &d) != FD_OK) {
             free(pcmd);
             fprintf(stderr, "fdsim sweep: %s: %s\n", point, d.msg);
             status = FD_EXIT_FAIL;
@@ -1168,7 +1110,7 @@ static int sweep_main(int argc, char **argv)
         status = FD_EXIT_FAIL;
 done:
     if (handlers)
-        release_signals(&sig);
+        interrupt_release(&sig);
     csvio_writer_destroy(w);
     if (staged)
         sweep_remove(stage, npoints, width);
