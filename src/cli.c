@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 /* The options every scenario-reading subcommand shares. */
 typedef struct common_opts {
@@ -729,115 +728,53 @@ static int sweep_own(void *ctx, int c, const char *arg)
     }
 }
 
-/* Load the scenario of `o` with `extra` overrides after its own; the
- * loader's messages go to *msgs (a heap string, caller frees). */
-static int sweep_load(const common_opts *o, char *const *extra, size_t nextra, scenario **s,
-                      char **msgs)
+/* sweep_load_points' say(): one line on stderr. */
+static void sweep_say(void *ctx, const char *msg)
 {
-    size_t n = o->nsets + nextra;
-    const char **sets = malloc((n + 1) * sizeof *sets);
-    size_t len = 0;
-    *msgs = NULL;
-    FILE *errs = open_memstream(msgs, &len);
-    if (!sets || !errs) {
-        free(sets);
-        if (errs)
-            fclose(errs);
-        free(*msgs);
-        *msgs = strdup("out of memory\n");
-        return FD_ENOMEM;
-    }
-    for (size_t i = 0; i < o->nsets; i++)
-        sets[i] = o->sets[i];
-    for (size_t i = 0; i < nextra; i++)
-        sets[o->nsets + i] = extra[i];
-    diag d;
-    diag_clear(&d);
-    int rc = o->scenario ? scenario_load_file(s, o->scenario, sets, n, errs, &d)
-                         : scenario_load_default(s, sets, n, errs, &d);
-    if (rc != FD_OK && rc != FD_EINVAL)
-        fprintf(errs, "%s\n", d.msg);
-    fclose(errs);
-    free(sets);
-    return rc;
+    (void)ctx;
+    fprintf(stderr, "fdsim sweep: %s\n", msg);
 }
 
-/* Print the loader's lines after `prefix`, turning "--set X: " into "". */
-static void sweep_print_errors(const char *prefix, const char *msgs, const char *set)
-{
-    size_t sl = strlen(set);
-    for (const char *line = msgs; line && *line;) {
-        size_t n = strcspn(line, "\n");
-        const char *l = line;
-        size_t ln = n;
-        if (ln > 6 + sl + 2 && !strncmp(l, "--set ", 6) && !strncmp(l + 6, set, sl) &&
-            !strncmp(l + 6 + sl, ": ", 2)) {
-            l += 6 + sl + 2;
-            ln -= 6 + sl + 2;
-        }
-        fprintf(stderr, "fdsim sweep: %s: %.*s\n", prefix, (int)ln, l);
-        line += n + (line[n] == '\n');
-    }
-}
-
-/* "point-07": point p (0-based) among points numbered with `width` digits. */
-static char *point_name(char buf[32], int width, size_t p)
-{
-    snprintf(buf, 32, "point-%0*u", width & 7, (unsigned)((p + 1) % 10000000u));
-    return buf;
-}
-
-/* Remove a staging directory: each point's files, sweep.csv, the dirs. */
-static void sweep_remove(const char *stage, size_t npoints, int width)
-{
-    char path[4200], name[32];
-    for (size_t p = 0; p < npoints; p++) {
-        point_name(name, width, p);
-        for (const char *const *f = report_files; *f; f++) {
-            snprintf(path, sizeof path, "%s/%s/%s", stage, name, *f);
-            remove(path);
-        }
-        snprintf(path, sizeof path, "%s/%s", stage, name);
-        rmdir(path);
-    }
-    snprintf(path, sizeof path, "%s/sweep.csv", stage);
-    remove(path);
-    rmdir(stage);
-}
-
-/* csvio_parse callback: copy summary.csv rows into sweep.csv. */
-typedef struct sweep_rows {
-    csvio_writer *w;       /* sweep.csv */
-    const char *point;     /* "point-03" */
+/* What the sweep's table lines need. */
+typedef struct sweep_table {
     const sweep *sw;
-    size_t point_index;
-    bool header_done;      /* the header was written (by the first point) */
-} sweep_rows;
+    uint64_t seed;   /* the scenario's seed, for the heading */
+    size_t npoints;
+} sweep_table;
 
-static int sweep_copy_row(void *user, char **f, size_t n, size_t row)
+static void sweep_start(void *ctx, uint64_t total)
 {
-    sweep_rows *r = user;
-    size_t idx[SWEEP_MAX_AXES];
-    sweep_point(r->sw, r->point_index, idx);
-    if (row == 1) {
-        if (r->header_done)
-            return 0;
-        r->header_done = true;
-        csvio_cell(r->w, "point");
-        for (size_t a = 0; a < sweep_naxes(r->sw); a++)
-            csvio_cell(r->w, sweep_axis_at(r->sw, a)->key);
-    } else {
-        csvio_cell(r->w, r->point);
-        for (size_t a = 0; a < sweep_naxes(r->sw); a++)
-            csvio_cell(r->w, sweep_axis_at(r->sw, a)->values[idx[a]]);
+    const sweep_table *t = ctx;
+    printf("sweep of %zu point%s, %llu replicas in all, seed %llu\n\n", t->npoints,
+           t->npoints == 1 ? "" : "s", (unsigned long long)total,
+           (unsigned long long)t->seed);
+    printf("%-10s %-28s %-20s %s\n", "point", "values", "group",
+           "availability [95 % interval]");
+}
+
+/* A line per group, with the varied values only on the groups they touch,
+ * and (!) on a group with VMs not placed; then why on stderr. */
+static int sweep_point_done(void *ctx, const sweep_done *pd, diag *d)
+{
+    const sweep_table *t = ctx;
+    const report_run *rr = pd->run;
+    const scenario *s = rr->s;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        char vals[1024], avail[160], name[80];
+        const place_group *pg = place_group_at(rr->placement, g);
+        bool lost = false;
+        for (int i = 0; i < pg->count; i++)
+            lost |= !pg->vms[i].placed;
+        snprintf(name, sizeof name, "%s%s", s->groups[g].name, lost ? " (!)" : "");
+        sweep_point_label_group(t->sw, pd->index, s->groups[g].name, vals, sizeof vals);
+        if (report_format_availability(rr, g, avail, sizeof avail) < 0)
+            return diag_set(d, FD_ENOMEM, "out of memory");
+        printf("%-10s %-28s %-20s %s\n", pd->name, vals, name, avail);
     }
-    for (size_t i = 0; i < n; i++) {
-        /* Text cells come back with csvio's formula guard; write them bare
-         * so the writer adds it once, not twice. */
-        csvio_cell(r->w, f[i][0] == '\'' ? f[i] + 1 : f[i]);
-    }
-    csvio_end_row(r->w);
-    return 0;
+    char where[48];
+    snprintf(where, sizeof where, "%s: ", pd->name);
+    warn_unplaced("sweep", where, rr->placement);
+    return FD_OK;
 }
 
 static int sweep_main(int argc, char **argv)
@@ -861,265 +798,57 @@ static int sweep_main(int argc, char **argv)
         return status;
     }
     status = FD_EXIT_OK;
-    size_t npoints = sweep_npoints(p.sw), naxes = sweep_naxes(p.sw);
+    size_t npoints = sweep_npoints(p.sw);
     scenario *base = NULL, **pts = NULL;
-    char *sets[SWEEP_MAX_AXES] = { NULL };
-    char *msgs = NULL, *stage = NULL, *cmdline = NULL, *sweep_path = NULL;
-    csvio_writer *w = NULL;
-    batch_result *res = NULL;
-    bool staged = false, handlers = false;
+    char *cmdline = NULL;
     interrupt_catcher sig;
-    volatile sig_atomic_t *stop = NULL;
-    int width = 2;
-    for (size_t n = npoints; n >= 100; n /= 10)
-        width++;
+    bool handlers = false;
     diag d;
     diag_clear(&d);
 
-    if (naxes == 0) {
+    if (sweep_naxes(p.sw) == 0) {
         fprintf(stderr, "fdsim sweep: give at least one --vary KEY=SPEC, e.g. "
                 "--vary group.db.count=3:15:2\n");
         status = FD_EXIT_INPUT;
         goto done;
     }
-    /* The scenario itself, then each value alone, then every point. */
     if ((base = load("sweep", &o, &status)) == NULL)
         goto done;
-    for (size_t a = 0; a < naxes; a++) {
-        const sweep_axis *ax = sweep_axis_at(p.sw, a);
-        for (size_t i = 0; i < ax->nvalues; i++) {
-            char set[4096];
-            snprintf(set, sizeof set, "%s=%s", ax->key, ax->values[i]);
-            char *one = set;
-            scenario *s = NULL;
-            int rc = sweep_load(&o, &one, 1, &s, &msgs);
-            scenario_destroy(s);
-            if (rc != FD_OK) {
-                char prefix[4200];
-                snprintf(prefix, sizeof prefix, "--vary %s", set);
-                sweep_print_errors(prefix, msgs, set);
-                status = rc == FD_ENOMEM ? FD_EXIT_FAIL : FD_EXIT_INPUT;
-                free(msgs);
-                msgs = NULL;
-                break; /* one value is enough to show the key is wrong */
-            }
-            free(msgs);
-            msgs = NULL;
-        }
-    }
-    if (status != FD_EXIT_OK)
-        goto done;
-    pts = calloc(npoints, sizeof *pts);
-    if (pts == NULL) {
-        fprintf(stderr, "fdsim sweep: out of memory\n");
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    uint64_t total = 0;
-    int bad = 0;
-    for (size_t pt = 0; pt < npoints; pt++) {
-        if (sweep_point_sets(p.sw, pt, sets) != FD_OK) {
-            fprintf(stderr, "fdsim sweep: out of memory\n");
-            status = FD_EXIT_FAIL;
-            goto done;
-        }
-        int rc = sweep_load(&o, sets, naxes, &pts[pt], &msgs);
-        if (rc != FD_OK && bad++ < 10) {
-            char label[1024], prefix[1100], name[32];
-            snprintf(prefix, sizeof prefix, "%s (%s)", point_name(name, width, pt),
-                     sweep_point_label(p.sw, pt, label, sizeof label));
-            sweep_print_errors(prefix, msgs, "");
-        }
-        if (rc != FD_OK)
-            status = rc == FD_ENOMEM ? FD_EXIT_FAIL : FD_EXIT_INPUT;
-        else
-            total += (uint64_t)pts[pt]->replicas;
-        free(msgs);
-        msgs = NULL;
-        for (size_t a = 0; a < naxes; a++) {
-            free(sets[a]);
-            sets[a] = NULL;
-        }
-    }
-    if (bad > 10)
-        fprintf(stderr, "fdsim sweep: ... and %d more invalid points\n", bad - 10);
-    if (status != FD_EXIT_OK)
-        goto done;
-
-    /* The output: a new or empty directory, filled through a staging one. */
-    struct stat st;
-    if (stat(p.b.out, &st) == 0) {
-        if (!S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "fdsim sweep: -o %s: exists and is not a directory; give a new "
-                    "directory for the sweep\n", p.b.out);
-            status = FD_EXIT_INPUT;
-            goto done;
-        }
-        if (rmdir(p.b.out) != 0) {
-            fprintf(stderr, "fdsim sweep: -o %s: exists and is not empty; give a new or "
-                    "empty directory (a sweep never mixes its points with older files)\n",
-                    p.b.out);
-            status = FD_EXIT_INPUT;
-            goto done;
-        }
-        mkdir(p.b.out, st.st_mode & 07777); /* put it back until the commit */
-    }
-    size_t sl = strlen(p.b.out) + 32;
-    stage = malloc(sl);
-    sweep_path = malloc(sl + 16);
-    cmdline = cmdline_quote("fdsim", argc, argv);
-    if (!stage || !sweep_path || !cmdline) {
-        fprintf(stderr, "fdsim sweep: out of memory\n");
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    snprintf(stage, sl, "%s.tmp-%ld", p.b.out, (long)getpid());
-    if (mkdir(stage, 0777) != 0) {
-        fprintf(stderr, "fdsim sweep: cannot create %s: %s\n", stage, strerror(errno));
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    staged = true;
-    snprintf(sweep_path, sl + 16, "%s/sweep.csv", stage);
-    if (csvio_writer_create(&w, sweep_path, &d) != FD_OK) {
-        fprintf(stderr, "fdsim sweep: %s\n", d.msg);
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-
-    stop = interrupt_catch(&sig);
-    handlers = true;
-
-    printf("sweep of %zu point%s, %llu replicas in all, seed %llu\n\n", npoints,
-           npoints == 1 ? "" : "s", (unsigned long long)total,
-           (unsigned long long)base->seed);
-    printf("%-10s %-28s %-20s %s\n", "point", "values", "group",
-           "availability [95 % interval]");
-    sweep_rows rows = { .w = w, .sw = p.sw };
-    uint64_t done_reps = 0;
-    double wall = 0;
-    size_t unplaced_points = 0; /* points with a group not fully placed */
-    for (size_t pt = 0; pt < npoints; pt++) {
-        scenario *s = pts[pt];
-        char point[32], label[1024], bar[64], *pcmd = NULL;
-        point_name(point, width, pt);
-        sweep_point_label(p.sw, pt, label, sizeof label);
-        size_t pl = strlen(cmdline) + strlen(label) + 64;
-        pcmd = malloc(pl);
-        if (!pcmd) {
-            free(pcmd);
-            fprintf(stderr, "fdsim sweep: out of memory\n");
-            status = FD_EXIT_FAIL;
-            goto done;
-        }
-        snprintf(pcmd, pl, "%s  # %s: %s", cmdline, point, label);
-        snprintf(bar, sizeof bar, "point %zu/%zu", pt + 1, npoints);
-        batch_result_destroy(res);
-        res = NULL;
-        runner_progress prog = { done_reps, total, bar };
-        if (runner_run(s, &prog, stop, &res, &d) != FD_OK) {
-            free(pcmd);
-            fprintf(stderr, "fdsim sweep: %s: %s\n", point, d.msg);
-            status = FD_EXIT_FAIL;
-            goto done;
-        }
-        wall += res->wall;
-        if (res->partial) {
-            free(pcmd);
-            fprintf(stderr, "fdsim sweep: interrupted at %s; nothing written\n", point);
-            status = FD_EXIT_PARTIAL;
-            goto done;
-        }
-        done_reps += res->replicas;
-        report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = pcmd };
-        char pdir[4200];
-        snprintf(pdir, sizeof pdir, "%s/%s", stage, point);
-        int rc = report_write_dir(pdir, &rr, &d);
-        /* The point's summary, again, into sweep.csv. */
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *mem = rc == FD_OK ? open_memstream(&buf, &len) : NULL;
-        csvio_writer *mw = mem ? csvio_writer_stream(mem) : NULL;
-        if (rc == FD_OK && (!mw || report_write_summary(&rr, mw) != FD_OK ||
-                            csvio_writer_finish(mw, &d) != FD_OK))
-            rc = diag_set(&d, FD_ENOMEM, "out of memory");
-        csvio_writer_destroy(mw);
-        if (mem)
-            fclose(mem);
-        rows.point = point;
-        rows.point_index = pt;
-        /* The table: a line per group, with the varied values only on the
-         * groups they touch, and (!) on a group with VMs not placed. */
-        place_result *placed = NULL;
-        if (rc == FD_OK)
-            rc = runner_place(s, &placed, &d);
-        for (size_t g = 0; rc == FD_OK && g < s->ngroups; g++) {
-            char vals[1024], avail[160], name[80];
-            const place_group *pg = place_group_at(placed, g);
-            bool lost = false;
-            for (int i = 0; i < pg->count; i++)
-                lost |= !pg->vms[i].placed;
-            snprintf(name, sizeof name, "%s%s", s->groups[g].name, lost ? " (!)" : "");
-            sweep_point_label_group(p.sw, pt, s->groups[g].name, vals, sizeof vals);
-            if (report_format_availability(&rr, g, avail, sizeof avail) < 0)
-                rc = diag_set(&d, FD_ENOMEM, "out of memory");
-            else
-                printf("%-10s %-28s %-20s %s\n", point, vals, name, avail);
-        }
+    sweep_source src = { o.scenario, o.sets, o.nsets };
+    int rc = sweep_load_points(p.sw, &src, sweep_say, NULL, &pts, &d);
+    if (rc == FD_OK && (cmdline = cmdline_quote("fdsim", argc, argv)) == NULL)
+        rc = diag_set(&d, FD_ENOMEM, "out of memory");
+    if (rc == FD_OK) {
+        volatile sig_atomic_t *stop = interrupt_catch(&sig);
+        handlers = true;
+        sweep_table t = { p.sw, base->seed, npoints };
+        sweep_hooks hooks = { sweep_start, sweep_point_done, &t };
+        sweep_outcome out;
+        rc = sweep_run(p.sw, pts, p.b.out, cmdline, stop, &hooks, &out, &d);
         if (rc == FD_OK) {
-            char where[48];
-            snprintf(where, sizeof where, "%s: ", point);
-            if (warn_unplaced("sweep", where, placed))
-                unplaced_points++;
+            char first[32], last[32];
+            printf("\n%zu points in %.3g s\nwrote %s/: sweep.csv and %s/ to %s/ (each: "
+                   "summary.csv replicas.csv downcount.csv months.csv run.ini)\n", npoints,
+                   out.wall, p.b.out, sweep_point_name(p.sw, 0, first),
+                   sweep_point_name(p.sw, npoints - 1, last));
+            if (out.unplaced_points) {
+                printf("(!) a group with VMs that could not be allocated, at %zu of %zu "
+                       "points\n", out.unplaced_points, npoints);
+                status = FD_EXIT_ALLOC;
+            }
+            if (fflush(stdout) != 0)
+                status = FD_EXIT_FAIL;
         }
-        place_result_destroy(placed);
-        if (rc == FD_OK)
-            rc = csvio_parse(buf, len, "summary", sweep_copy_row, &rows, &d);
-        free(buf);
-        free(pcmd);
-        if (rc != FD_OK) {
+    }
+    if (rc != FD_OK) {
+        if (d.msg[0])
             fprintf(stderr, "fdsim sweep: %s\n", d.msg);
-            status = FD_EXIT_FAIL;
-            goto done;
-        }
+        status = diag_exit_status(rc);
     }
-    if (csvio_writer_finish(w, &d) != FD_OK || csvio_writer_commit(w, &d) != FD_OK) {
-        fprintf(stderr, "fdsim sweep: %s\n", d.msg);
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    /* Commit: the staging directory becomes DIR (an empty DIR is replaced). */
-    rmdir(p.b.out);
-    if (rename(stage, p.b.out) != 0) {
-        fprintf(stderr, "fdsim sweep: cannot rename %s to %s: %s\n", stage, p.b.out,
-                strerror(errno));
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    staged = false;
-    char first[32], last[32];
-    printf("\n%zu points in %.3g s\nwrote %s/: sweep.csv and %s/ to %s/ (each: summary.csv "
-           "replicas.csv downcount.csv months.csv run.ini)\n", npoints, wall, p.b.out,
-           point_name(first, width, 0), point_name(last, width, npoints - 1));
-    if (unplaced_points) {
-        printf("(!) a group with VMs that could not be allocated, at %zu of %zu points\n",
-               unplaced_points, npoints);
-        status = FD_EXIT_ALLOC;
-    }
-    if (fflush(stdout) != 0)
-        status = FD_EXIT_FAIL;
 done:
     if (handlers)
         interrupt_release(&sig);
-    csvio_writer_destroy(w);
-    if (staged)
-        sweep_remove(stage, npoints, width);
-    batch_result_destroy(res);
-    for (size_t pt = 0; pts && pt < npoints; pt++)
-        scenario_destroy(pts[pt]);
-    free(pts);
-    free(stage);
-    free(sweep_path);
+    sweep_points_destroy(pts, npoints);
     free(cmdline);
     scenario_destroy(base);
     sweep_destroy(p.sw);
