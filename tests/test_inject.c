@@ -202,9 +202,9 @@ Test(inject, a_rebootless_step_waits_for_a_reboot_only_where_a_vm_reboots)
                              "reboot = fixed(25m)\nsettle = 1792s\n"
                              "[group.f]\ncount = 60\n", 1);
     inject *in = make(s);
-    stats_replica r;
+    stats_replica r[2]; /* the second scenario has two groups */
     trace tr;
-    run_traced(in, 0, &r, &tr);
+    run_traced(in, 0, r, &tr);
     double t[64];
     int rack[64];
     int n = rl_steps(&tr, t, rack, 64);
@@ -223,7 +223,7 @@ Test(inject, a_rebootless_step_waits_for_a_reboot_only_where_a_vm_reboots)
                    "[group.f]\ncount = 6\n"
                    "[group.n]\ncount = 1\nvmSize = Standard_NC24ads_A100_v4\n", 1);
     in = make(s);
-    run_traced(in, 0, &r, &tr);
+    run_traced(in, 0, r, &tr);
     n = rl_steps(&tr, t, rack, 64);
     cr_assert_eq(n, 6);
     int nrack = place_group_at(inject_placement(in), 1)->vms[0].rack, longer = 0;
