@@ -1,14 +1,26 @@
 /*
- * cli: fdsim's subcommands (see cli.h).  Each parses its options with
- * getopt_long, loads the scenario through the one shared path below, and
- * leaves the work to the library modules.
+ * cli: fdsim's subcommands (see cli.h), parsing and printing only.
+ *
+ * Every subcommand is a cmd_spec (its options, whether it reads a scenario,
+ * its work) run by one skeleton, command(): parse the options (getopt_long;
+ * --set and --help are common), check what needs no scenario, load the
+ * scenario, do the work, tear down.  The work itself is the library's
+ * (place, runner, report, sweep, plot, analytic); a subcommand's work
+ * function only calls it and prints.
+ *
+ * Errors go through one funnel: every message is put in the command's diag
+ * record and printed by complain() as "fdsim CMD: MESSAGE"; the exit
+ * status is chosen where the error is met.  The only lines that do not are
+ * the scenario loader's own "FILE:LINE: ..." lines, which it writes itself.
  */
 #include "cli.h"
 
 #include "analytic.h"
 #include "batch.h"
-#include "diag.h"
+#include "cmdline.h"
 #include "csvio.h"
+#include "diag.h"
+#include "interrupt.h"
 #include "place.h"
 #include "plot.h"
 #include "report.h"
@@ -20,11 +32,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
+
+/* ------------------------------------------------------ the skeleton -- */
 
 /* The options every scenario-reading subcommand shares. */
 typedef struct common_opts {
@@ -33,105 +47,207 @@ typedef struct common_opts {
     size_t nsets;
 } common_opts;
 
-static int add_set(common_opts *o, const char *cmd, const char *value)
+/* One subcommand as it runs. */
+typedef struct cmd_env {
+    const char *name;  /* "run": the CMD of every message */
+    int argc;          /* the arguments, argv[0] the subcommand */
+    char **argv;
+    int optind;        /* the first operand after the options */
+    common_opts o;     /* --set values and SCENARIO */
+    scenario *s;       /* the loaded scenario (cmd_spec.scenario), else NULL */
+    diag d;            /* the error to print */
+} cmd_env;
+
+/* A subcommand: its options and its work. */
+typedef struct cmd_spec {
+    const char *name;              /* as typed after fdsim */
+    const char *usage;             /* printed by --help */
+    const char *shortopts;         /* its own short options, "n:j:o:" */
+    const struct option *longopts; /* its own long options; NULL: none */
+    /* One of its own options: 0, or -1 with e->d saying why (exit 2). */
+    int (*option)(void *opts, cmd_env *e, int c, const char *arg);
+    bool scenario;                 /* takes --set and [SCENARIO], loaded before work */
+    /* Checks that need no scenario: 0, or -1 with e->d (exit 2); may be NULL. */
+    int (*ready)(void *opts, cmd_env *e);
+    /* The work, once everything is parsed and loaded: the exit status. */
+    int (*work)(void *opts, cmd_env *e);
+} cmd_spec;
+
+/* The funnel: print what `d` carries as "fdsim CMD: MESSAGE" on stderr
+ * (nothing when it carries no message: the messages went out where they
+ * arose, as the loader's FILE:LINE lines).  Returns `status`. */
+static int complain(const char *cmd, const diag *d, int status)
 {
-    if (!strchr(value, '=')) {
-        fprintf(stderr, "fdsim %s: --set %s: expected section.key=value, as "
-                "simulation.replicas=100\n", cmd, value);
-        return -1;
-    }
-    const char **grown = realloc(o->sets, (o->nsets + 1) * sizeof *grown);
-    if (!grown) {
-        fprintf(stderr, "fdsim %s: out of memory\n", cmd);
-        return -1;
-    }
-    o->sets = grown;
-    o->sets[o->nsets++] = value;
+    if (d->msg[0])
+        fprintf(stderr, "fdsim %s: %s\n", cmd, d->msg);
+    return status;
+}
+
+/* Print e's error and return `status`. */
+static int fail(cmd_env *e, int status)
+{
+    return complain(e->name, &e->d, status);
+}
+
+/* Record a printf-style error `code` in e->d, print it, and return the
+ * exit status the code maps to. */
+static int failf(cmd_env *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int failf(cmd_env *e, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vset(&e->d, code, fmt, ap);
+    va_end(ap);
+    return fail(e, diag_exit_status(code));
+}
+
+/* A warning that does not stop the command, through the same funnel. */
+static void warn(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(const char *cmd, const char *fmt, ...)
+{
+    diag w;
+    diag_clear(&w);
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vset(&w, FD_EINVAL, fmt, ap);
+    va_end(ap);
+    complain(cmd, &w, 0);
+}
+
+static int add_set(cmd_env *e, const char *value)
+{
+    if (!strchr(value, '='))
+        return diag_set(&e->d, FD_EINVAL, "--set %s: expected section.key=value, as "
+                        "simulation.replicas=100", value), -1;
+    const char **grown = realloc(e->o.sets, (e->o.nsets + 1) * sizeof *grown);
+    if (!grown)
+        return diag_set(&e->d, FD_ENOMEM, "out of memory"), -1;
+    e->o.sets = grown;
+    e->o.sets[e->o.nsets++] = value;
     return 0;
 }
 
-/* Take the optional SCENARIO operand; more than one is an error. */
-static int take_operands(common_opts *o, const char *cmd, int argc, char **argv)
-{
-    if (optind < argc)
-        o->scenario = argv[optind++];
-    if (optind < argc) {
-        fprintf(stderr, "fdsim %s: unexpected argument '%s'; give at most one "
-                "scenario file\n", cmd, argv[optind]);
-        return -1;
-    }
-    return 0;
-}
-
-static void bad_option(const char *cmd, int argc, char **argv)
-{
-    const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
-    fprintf(stderr, "fdsim %s: unknown or incomplete option '%s'; see fdsim %s --help\n",
-            cmd, arg, cmd);
-}
-
-/* Load the scenario of `o` for subcommand `cmd`; messages go to stderr: the
- * loader's own "FILE:LINE: ..." lines, and any other failure (the file cannot
- * be read, out of memory) as "fdsim CMD: reason".  NULL on failure, with the
- * exit status in *status. */
-static scenario *load(const char *cmd, const common_opts *o, int *status)
-{
-    scenario *s = NULL;
-    diag d;
-    diag_clear(&d);
-    int rc = o->scenario
-        ? scenario_load_file(&s, o->scenario, o->sets, o->nsets, stderr, &d)
-        : scenario_load_default(&s, o->sets, o->nsets, stderr, &d);
-    if (rc != FD_OK) {
-        if (rc != FD_EINVAL) /* FD_EINVAL messages are printed by the loader */
-            fprintf(stderr, "fdsim %s: %s\n", cmd, d.msg);
-        /* a scenario file that cannot be read is the user's to fix: nothing ran */
-        *status = rc == FD_EIO ? FD_EXIT_INPUT : diag_exit_status(rc);
-        return NULL;
-    }
-    return s;
-}
-
-/* Parse the options of subcommand `cmd`: --set and --help are common; the
- * command's own options are in `extra` (getopt_long entries) and go to
- * `own(ctx, c, optarg)`, which returns 0 or -1 after printing why.  Takes
+/* Parse the options of `c` into `opts` and e: --help (and, for a command
+ * that reads a scenario, --set) are common, the rest go to c->option; then
  * the optional SCENARIO operand.  Returns -1 to go on, else the exit status
  * to return at once (help printed, or bad arguments). */
-static int parse_args(const char *cmd, const char *usage, int argc, char **argv,
-                      const char *shortopts, const struct option *extra,
-                      int (*own)(void *ctx, int c, const char *arg), void *ctx,
-                      common_opts *o)
+static int parse_args(const cmd_spec *c, void *opts, cmd_env *e)
 {
     struct option longopts[16];
     size_t n = 0;
-    for (; extra && extra[n].name; n++)
-        longopts[n] = extra[n];
-    longopts[n++] = (struct option){ "set", required_argument, NULL, 's' };
+    for (; c->longopts && c->longopts[n].name; n++)
+        longopts[n] = c->longopts[n];
+    if (c->scenario)
+        longopts[n++] = (struct option){ "set", required_argument, NULL, 's' };
     longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
     longopts[n] = (struct option){ NULL, 0, NULL, 0 };
-    char opts[64];
-    snprintf(opts, sizeof opts, ":s:h%s", shortopts);
+    char shortopts[64];
+    snprintf(shortopts, sizeof shortopts, ":%sh%s", c->scenario ? "s:" : "", c->shortopts);
     optind = 0;
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage, stdout);
+    int ch;
+    while ((ch = getopt_long(e->argc, e->argv, shortopts, longopts, NULL)) != -1) {
+        if (ch == 'h') {
+            fputs(c->usage, stdout);
             return FD_EXIT_OK;
         }
-        if (c == 's') {
-            if (add_set(o, cmd, optarg) < 0)
-                return FD_EXIT_INPUT;
-        } else if (c == '?' || c == ':') {
-            bad_option(cmd, argc, argv);
-            return FD_EXIT_INPUT;
-        } else if (own(ctx, c, optarg) < 0) {
-            return FD_EXIT_INPUT;
+        int rc;
+        if (ch == '?' || ch == ':') {
+            const char *arg = optind - 1 < e->argc ? e->argv[optind - 1] : "?";
+            return failf(e, FD_EINVAL, "unknown or incomplete option '%s'; see fdsim %s "
+                         "--help", arg, c->name);
         }
+        rc = c->scenario && ch == 's' ? add_set(e, optarg) : c->option(opts, e, ch, optarg);
+        if (rc < 0)
+            return fail(e, FD_EXIT_INPUT);
     }
-    if (take_operands(o, cmd, argc, argv) < 0)
-        return FD_EXIT_INPUT;
+    e->optind = optind;
+    if (!c->scenario)
+        return -1;
+    if (e->optind < e->argc)
+        e->o.scenario = e->argv[e->optind++];
+    if (e->optind < e->argc)
+        return failf(e, FD_EINVAL, "unexpected argument '%s'; give at most one scenario "
+                     "file", e->argv[e->optind]);
     return -1;
+}
+
+/* Load e's scenario into e->s.  -1 to go on, else the exit status: the
+ * loader prints its own FILE:LINE lines for bad input; any other failure
+ * (the file cannot be read, out of memory) goes through the funnel. */
+static int load(cmd_env *e)
+{
+    int rc = e->o.scenario
+        ? scenario_load_file(&e->s, e->o.scenario, e->o.sets, e->o.nsets, stderr, &e->d)
+        : scenario_load_default(&e->s, e->o.sets, e->o.nsets, stderr, &e->d);
+    if (rc == FD_OK)
+        return -1;
+    if (rc == FD_EINVAL)
+        diag_clear(&e->d); /* printed by the loader, line by line */
+    /* a scenario file that cannot be read is the user's to fix: nothing ran */
+    return fail(e, rc == FD_EIO ? FD_EXIT_INPUT : diag_exit_status(rc));
+}
+
+/* Run subcommand `c` on argv (argv[0] its name) with its option record
+ * `opts`: parse, check, load, work, tear down.  Returns the exit status. */
+static int command(const cmd_spec *c, void *opts, int argc, char **argv)
+{
+    cmd_env e = { .name = c->name, .argc = argc, .argv = argv };
+    diag_clear(&e.d);
+    int status = parse_args(c, opts, &e);
+    if (status < 0 && c->ready && c->ready(opts, &e) < 0)
+        status = fail(&e, FD_EXIT_INPUT);
+    if (status < 0 && c->scenario)
+        status = load(&e);
+    if (status < 0)
+        status = c->work(opts, &e);
+    scenario_destroy(e.s);
+    free(e.o.sets);
+    return status;
+}
+
+static int no_options(void *opts, cmd_env *e, int c, const char *arg)
+{
+    (void)opts;
+    (void)e;
+    (void)c;
+    (void)arg;
+    return -1;
+}
+
+/* Standard output written and flushed, or the error through the funnel. */
+static int flushed(cmd_env *e, int printed)
+{
+    if (printed < 0 || fflush(stdout) != 0)
+        return failf(e, FD_EIO, "cannot write to standard output");
+    return FD_EXIT_OK;
+}
+
+/* Parse a whole decimal number in [lo, hi] (no sign, no blanks). */
+static int parse_u64(const char *arg, uint64_t lo, uint64_t hi, uint64_t *v)
+{
+    if (arg[0] < '0' || arg[0] > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(arg, &end, 10);
+    if (errno != 0 || *end != '\0' || x < lo || x > hi)
+        return -1;
+    *v = x;
+    return 0;
+}
+
+/* Tell stderr which groups of the run have VMs placement could not
+ * allocate, and why; `where` prefixes each line ("point-03: " in a
+ * sweep).  Returns how many groups. */
+static size_t warn_unplaced(const char *cmd, const char *where, const report_run *rr)
+{
+    char line[PLACE_REASON_MAX + 320];
+    for (size_t g = 0; g < rr->s->ngroups; g++)
+        if (report_unplaced_line(rr, g, line, sizeof line))
+            warn(cmd, "%s%s", where, line);
+    return report_unplaced_groups(rr);
 }
 
 /* ----------------------------------------------------------- check -- */
@@ -149,34 +265,19 @@ static const char check_usage[] =
     "\n"
     "Exit status: 0 valid, 2 invalid (every problem printed to stderr).\n";
 
-static int no_own_options(void *ctx, int c, const char *arg)
+static int check_work(void *opts, cmd_env *e)
 {
-    (void)ctx;
-    (void)c;
-    (void)arg;
-    return -1;
+    (void)opts;
+    return flushed(e, scenario_write(e->s, stdout));
 }
+
+static const cmd_spec check_spec = {
+    "check", check_usage, "", NULL, no_options, true, NULL, check_work,
+};
 
 static int check_main(int argc, char **argv)
 {
-    common_opts o = { 0 };
-    int status = parse_args("check", check_usage, argc, argv, "", NULL, no_own_options,
-                            NULL, &o);
-    if (status >= 0) {
-        free(o.sets);
-        return status;
-    }
-    status = FD_EXIT_OK;
-    scenario *s = load("check", &o, &status);
-    if (s) {
-        if (scenario_write(s, stdout) < 0 || fflush(stdout) != 0) {
-            fprintf(stderr, "fdsim check: cannot write to standard output\n");
-            status = FD_EXIT_FAIL;
-        }
-        scenario_destroy(s);
-    }
-    free(o.sets);
-    return status;
+    return command(&check_spec, NULL, argc, argv);
 }
 
 /* ----------------------------------------------------------- place -- */
@@ -203,17 +304,48 @@ typedef struct place_opts {
     const char *csv; /* --csv FILE, or NULL */
 } place_opts;
 
-static int place_own(void *ctx, int c, const char *arg)
+static int place_own(void *opts, cmd_env *e, int c, const char *arg)
 {
-    place_opts *p = ctx;
+    place_opts *p = opts;
     if (c != 'c')
         return -1;
-    if (!*arg) {
-        fprintf(stderr, "fdsim place: --csv needs a file name (or - for stdout)\n");
-        return -1;
-    }
+    if (!*arg)
+        return diag_set(&e->d, FD_EINVAL, "--csv needs a file name (or - for stdout)"), -1;
     p->csv = arg;
     return 0;
+}
+
+/* Write the placement's rows to p->csv ("-": standard output). */
+static int place_csv(const place_opts *p, const place_result *r, cmd_env *e)
+{
+    csvio_writer *csv = NULL;
+    int rc = strcmp(p->csv, "-") == 0
+        ? ((csv = csvio_writer_stream(stdout)) ? FD_OK : FD_ENOMEM)
+        : csvio_writer_create(&csv, p->csv, &e->d);
+    if (rc == FD_OK) {
+        place_write_csv(r, csv);
+        rc = csvio_writer_commit(csv, &e->d);
+    }
+    csvio_writer_destroy(csv);
+    if (rc != FD_OK && !e->d.msg[0])
+        diag_set(&e->d, rc, "%s", diag_strerror(rc));
+    return rc;
+}
+
+static int place_work(void *opts, cmd_env *e)
+{
+    const place_opts *p = opts;
+    place_result *r = NULL;
+    int status = FD_EXIT_OK;
+    if (place_build(e->s, &r, &e->d) != FD_OK || (p->csv && place_csv(p, r, e) != FD_OK))
+        status = fail(e, FD_EXIT_FAIL);
+    else if (!p->csv || strcmp(p->csv, "-") != 0)
+        status = flushed(e, place_print_table(r, e->s, stdout));
+    for (size_t g = 0; status == FD_EXIT_OK && g < place_ngroups(r); g++)
+        if (place_group_at(r, g)->failures > 0)
+            status = FD_EXIT_ALLOC;
+    place_result_destroy(r);
+    return status;
 }
 
 static int place_main(int argc, char **argv)
@@ -222,58 +354,11 @@ static int place_main(int argc, char **argv)
         { "csv", required_argument, NULL, 'c' },
         { NULL, 0, NULL, 0 },
     };
-    common_opts o = { 0 };
+    static const cmd_spec spec = {
+        "place", place_usage, "", own, place_own, true, NULL, place_work,
+    };
     place_opts p = { 0 };
-    int status = parse_args("place", place_usage, argc, argv, "", own, place_own, &p, &o);
-    if (status >= 0) {
-        free(o.sets);
-        return status;
-    }
-    status = FD_EXIT_OK;
-    scenario *s = load("place", &o, &status);
-    place_result *r = NULL;
-    csvio_writer *csv = NULL;
-    diag d;
-    diag_clear(&d);
-    if (!s)
-        goto done;
-    if (place_build(s, &r, &d) != FD_OK) {
-        fprintf(stderr, "fdsim place: %s\n", d.msg);
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    if (p.csv) {
-        int rc = strcmp(p.csv, "-") == 0
-            ? ((csv = csvio_writer_stream(stdout)) ? FD_OK : FD_ENOMEM)
-            : csvio_writer_create(&csv, p.csv, &d);
-        if (rc != FD_OK) {
-            fprintf(stderr, "fdsim place: %s\n", d.msg[0] ? d.msg : diag_strerror(rc));
-            status = FD_EXIT_FAIL;
-            goto done;
-        }
-        place_write_csv(r, csv);
-        if (csvio_writer_commit(csv, &d) != FD_OK) {
-            fprintf(stderr, "fdsim place: %s\n", d.msg);
-            status = FD_EXIT_FAIL;
-            goto done;
-        }
-    }
-    if (!p.csv || strcmp(p.csv, "-") != 0) {
-        if (place_print_table(r, s, stdout) < 0 || fflush(stdout) != 0) {
-            fprintf(stderr, "fdsim place: cannot write to standard output\n");
-            status = FD_EXIT_FAIL;
-            goto done;
-        }
-    }
-    for (size_t g = 0; g < place_ngroups(r); g++)
-        if (place_group_at(r, g)->failures > 0)
-            status = FD_EXIT_ALLOC;
-done:
-    csvio_writer_destroy(csv);
-    place_result_destroy(r);
-    scenario_destroy(s);
-    free(o.sets);
-    return status;
+    return command(&spec, &p, argc, argv);
 }
 
 /* ------------------------------------------------------------- run -- */
@@ -317,7 +402,6 @@ static const char run_usage[] =
 /* The options run and sweep share: -n, --seed and -j become --set
  * overrides (so validation and messages are the scenario's), -o a path. */
 typedef struct batch_opts {
-    common_opts *o;          /* to append -n / --seed / -j as --set values */
     char replicas[64];       /* "simulation.replicas=N" for -n */
     char seed[64];           /* "simulation.seed=S" for --seed */
     char threads[64];        /* "simulation.threads=T" for -j */
@@ -332,55 +416,33 @@ typedef struct run_opts {
     bool trace_replica_set;  /* --trace-replica was given */
 } run_opts;
 
-/* Parse a whole decimal number in [lo, hi] (no sign, no blanks). */
-static int parse_u64(const char *arg, uint64_t lo, uint64_t hi, uint64_t *v)
-{
-    if (arg[0] < '0' || arg[0] > '9')
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(arg, &end, 10);
-    if (errno != 0 || *end != '\0' || x < lo || x > hi)
-        return -1;
-    *v = x;
-    return 0;
-}
-
-/* Handle -n, --seed, -j or -o of subcommand `cmd`: 0 done, -1 bad value
- * (printed), 1 when `c` is none of them. */
-static int batch_own(const char *cmd, batch_opts *p, int c, const char *arg)
+/* Handle -n, --seed, -j or -o: 0 done, -1 bad value (in e->d), 1 when `c`
+ * is none of them. */
+static int batch_own(batch_opts *p, cmd_env *e, int c, const char *arg)
 {
     uint64_t v;
     switch (c) {
     case 'n':
-        if (parse_u64(arg, 1, 10000000, &v) < 0) {
-            fprintf(stderr, "fdsim %s: -n %s: expected a whole number of replicas "
-                    "from 1 to 10000000, e.g. -n 1000\n", cmd, arg);
-            return -1;
-        }
+        if (parse_u64(arg, 1, 10000000, &v) < 0)
+            return diag_set(&e->d, FD_EINVAL, "-n %s: expected a whole number of replicas "
+                            "from 1 to 10000000, e.g. -n 1000", arg), -1;
         snprintf(p->replicas, sizeof p->replicas, "simulation.replicas=%" PRIu64, v);
-        return add_set(p->o, cmd, p->replicas);
+        return add_set(e, p->replicas);
     case 'S':
-        if (parse_u64(arg, 0, UINT64_MAX, &v) < 0) {
-            fprintf(stderr, "fdsim %s: --seed %s: expected a whole number from 0 to "
-                    "18446744073709551615\n", cmd, arg);
-            return -1;
-        }
+        if (parse_u64(arg, 0, UINT64_MAX, &v) < 0)
+            return diag_set(&e->d, FD_EINVAL, "--seed %s: expected a whole number from 0 "
+                            "to 18446744073709551615", arg), -1;
         snprintf(p->seed, sizeof p->seed, "simulation.seed=%" PRIu64, v);
-        return add_set(p->o, cmd, p->seed);
+        return add_set(e, p->seed);
     case 'j':
-        if (parse_u64(arg, 0, 1024, &v) < 0) {
-            fprintf(stderr, "fdsim %s: -j %s: expected a number of threads from 1 to "
-                    "1024, or 0 for one per core\n", cmd, arg);
-            return -1;
-        }
+        if (parse_u64(arg, 0, 1024, &v) < 0)
+            return diag_set(&e->d, FD_EINVAL, "-j %s: expected a number of threads from 1 "
+                            "to 1024, or 0 for one per core", arg), -1;
         snprintf(p->threads, sizeof p->threads, "simulation.threads=%" PRIu64, v);
-        return add_set(p->o, cmd, p->threads);
+        return add_set(e, p->threads);
     case 'o':
-        if (!*arg) {
-            fprintf(stderr, "fdsim %s: -o needs a directory name\n", cmd);
-            return -1;
-        }
+        if (!*arg)
+            return diag_set(&e->d, FD_EINVAL, "-o needs a directory name"), -1;
         p->out = arg;
         return 0;
     default:
@@ -388,10 +450,10 @@ static int batch_own(const char *cmd, batch_opts *p, int c, const char *arg)
     }
 }
 
-static int run_own(void *ctx, int c, const char *arg)
+static int run_own(void *opts, cmd_env *e, int c, const char *arg)
 {
-    run_opts *p = ctx;
-    int rc = batch_own("run", &p->b, c, arg);
+    run_opts *p = opts;
+    int rc = batch_own(&p->b, e, c, arg);
     if (rc != 1)
         return rc;
     uint64_t v;
@@ -400,18 +462,14 @@ static int run_own(void *ctx, int c, const char *arg)
         p->baseline = arg;
         return 0;
     case 't':
-        if (!*arg) {
-            fprintf(stderr, "fdsim run: --trace needs a file name\n");
-            return -1;
-        }
+        if (!*arg)
+            return diag_set(&e->d, FD_EINVAL, "--trace needs a file name"), -1;
         p->trace = arg;
         return 0;
     case 'k':
-        if (parse_u64(arg, 0, 10000000 - 1, &v) < 0) {
-            fprintf(stderr, "fdsim run: --trace-replica %s: expected a replica number "
-                    "from 0 (the first)\n", arg);
-            return -1;
-        }
+        if (parse_u64(arg, 0, 10000000 - 1, &v) < 0)
+            return diag_set(&e->d, FD_EINVAL, "--trace-replica %s: expected a replica "
+                            "number from 0 (the first)", arg), -1;
         p->trace_replica = v;
         p->trace_replica_set = true;
         return 0;
@@ -420,83 +478,107 @@ static int run_own(void *ctx, int c, const char *arg)
     }
 }
 
-/* Set by SIGINT / SIGTERM while a run is in progress.  A global because a
- * signal handler can reach nothing else; only run_main installs the
- * handler, and batch only reads the flag, at replica boundaries. */
-static volatile sig_atomic_t run_stop;
-
-static void on_signal(int sig)
+/* Every check of run's arguments against the scenario, before anything
+ * runs: 0, or -1 with e->d.  The baseline's index goes to *baseline. */
+static int run_checks(const run_opts *p, cmd_env *e, size_t *baseline)
 {
-    (void)sig;
-    run_stop = 1;
-}
-
-/* The command line as typed, quoted for a POSIX shell where needed.
- * `argv` starts at the subcommand.  Heap string, or NULL. */
-static char *command_line(int argc, char **argv)
-{
-    size_t n = sizeof "fdsim";
-    for (int i = 0; i < argc; i++)
-        n += 4 * strlen(argv[i]) + 3;
-    char *s = malloc(n), *p = s;
-    if (s == NULL)
-        return NULL;
-    p += sprintf(p, "fdsim");
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        *p++ = ' ';
-        if (*a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                            "0123456789_-+=./,:@%") == strlen(a)) {
-            p += sprintf(p, "%s", a);
-            continue;
+    const scenario *s = e->s;
+    *baseline = 0;
+    if (p->baseline) {
+        const scen_group *bg = scenario_group(s, p->baseline);
+        if (!bg) {
+            char names[DIAG_MSG_MAX] = "";
+            size_t len = 0;
+            for (size_t g = 0; g < s->ngroups && len < sizeof names; g++)
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s %s",
+                                        g ? "," : "", s->groups[g].name);
+            return diag_set(&e->d, FD_EINVAL, "--baseline %s: no such group; the groups "
+                            "are:%s", p->baseline, names), -1;
         }
-        *p++ = '\'';
-        for (; *a; a++)
-            p += *a == '\'' ? sprintf(p, "'\\''") : sprintf(p, "%c", *a);
-        *p++ = '\'';
-        *p = '\0';
+        *baseline = (size_t)(bg - s->groups);
     }
-    return s;
+    if (p->trace_replica_set && !p->trace)
+        return diag_set(&e->d, FD_EINVAL, "--trace-replica needs --trace FILE"), -1;
+    if (p->trace && p->trace_replica >= (uint64_t)s->replicas)
+        return diag_set(&e->d, FD_EINVAL, "--trace-replica %" PRIu64 ": the run has "
+                        "replicas 0 to %ld", p->trace_replica, s->replicas - 1), -1;
+    struct stat st;
+    if (stat(p->b.out, &st) == 0 && !S_ISDIR(st.st_mode))
+        return diag_set(&e->d, FD_EINVAL, "-o %s: exists and is not a directory; give a "
+                        "directory for the results", p->b.out), -1;
+    return 0;
 }
 
-/* Signals that stop a run at the next replica: install and restore. */
-typedef struct catcher {
-    struct sigaction old_int, old_term; /* what was installed before */
-} catcher;
-
-static void catch_signals(catcher *c)
+/* Print the table, write the results directory and say what was written. */
+static int run_report(const run_opts *p, cmd_env *e, report_run *rr)
 {
-    struct sigaction sa;
-    run_stop = 0;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &c->old_int);
-    sigaction(SIGTERM, &sa, &c->old_term);
-}
-
-static void release_signals(const catcher *c)
-{
-    sigaction(SIGINT, &c->old_int, NULL);
-    sigaction(SIGTERM, &c->old_term, NULL);
-}
-
-/* Tell stderr which groups of `p` have VMs placement could not allocate,
- * and why; `where` prefixes each line ("point-03: " in a sweep).  Returns
- * how many groups. */
-static size_t warn_unplaced(const char *cmd, const char *where, const place_result *p)
-{
-    for (size_t g = 0; g < place_ngroups(p); g++) {
-        const place_group *pg = place_group_at(p, g);
-        int n = 0;
-        for (int i = 0; i < pg->count; i++)
-            n += !pg->vms[i].placed;
-        if (n)
-            fprintf(stderr, "fdsim %s: %sgroup %s: %d of %d VMs could not be allocated "
-                    "(%s); they count as down in every replica\n", cmd, where,
-                    pg->spec->name, n, pg->count, pg->reason);
+    const batch_result *res = rr->r;
+    int status = FD_EXIT_OK;
+    if (report_print_table(rr, stdout) < 0)
+        status = failf(e, FD_EIO, "cannot write to standard output");
+    analytic_result_destroy((analytic_result *)rr->analytic);
+    rr->analytic = NULL;
+    diag w;
+    diag_clear(&w);
+    if (report_write_dir(p->b.out, rr, &w) != FD_OK)
+        return complain(e->name, &w, FD_EXIT_FAIL);
+    int threads = runner_threads(e->s);
+    printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
+           (unsigned long long)res->events, res->wall,
+           res->wall > 0 ? (double)res->replicas / res->wall : 0.0, threads,
+           threads == 1 ? "" : "s", p->b.out);
+    for (const char *const *f = report_files; *f; f++)
+        printf(" %s", *f);
+    putchar('\n');
+    if (fflush(stdout) != 0 && status == FD_EXIT_OK)
+        status = FD_EXIT_FAIL;
+    if (res->partial) {
+        warn(e->name, "interrupted: %llu of %llu replicas written, marked partial",
+             (unsigned long long)res->replicas, (unsigned long long)res->requested);
+        if (status == FD_EXIT_OK)
+            status = FD_EXIT_PARTIAL;
     }
-    return runner_unplaced_groups(p);
+    if (warn_unplaced(e->name, "", rr) && status == FD_EXIT_OK)
+        status = FD_EXIT_ALLOC;
+    return status;
+}
+
+static int run_work(void *opts, cmd_env *e)
+{
+    const run_opts *p = opts;
+    size_t baseline;
+    if (run_checks(p, e, &baseline) < 0)
+        return fail(e, FD_EXIT_INPUT);
+    char *cmdline = cmdline_quote("fdsim", e->argc, e->argv);
+    if (!cmdline)
+        return failf(e, FD_ENOMEM, "out of memory");
+    batch_result *res = NULL;
+    place_result *placed = NULL;
+    analytic_result *an = NULL;
+    int status;
+    interrupt_catcher sig;
+    volatile sig_atomic_t *stop = interrupt_catch(&sig);
+    diag t;
+    diag_clear(&t);
+    if (place_build(e->s, &placed, &e->d) != FD_OK) { /* the run's one placement */
+        status = fail(e, FD_EXIT_FAIL);
+    } else if (p->trace && runner_trace(e->s, placed, p->trace, p->trace_replica, &t) != FD_OK) {
+        status = failf(e, FD_EIO, "--trace: %s", t.msg);
+    } else if (runner_run(e->s, placed, NULL, stop, &res, &e->d) != FD_OK) {
+        status = fail(e, FD_EXIT_FAIL);
+    } else {
+        /* best effort: without it the table has no check */
+        if (analytic_compute_placed(e->s, placed, &an, NULL) != FD_OK)
+            an = NULL;
+        report_run rr = { .s = e->s, .r = res, .baseline = baseline, .cmdline = cmdline,
+                          .analytic = an, .placement = placed };
+        status = run_report(p, e, &rr);
+    }
+    interrupt_release(&sig);
+    place_result_destroy(placed);
+    batch_result_destroy(res);
+    free(cmdline);
+    return status;
 }
 
 static int run_main(int argc, char **argv)
@@ -508,125 +590,11 @@ static int run_main(int argc, char **argv)
         { "trace-replica", required_argument, NULL, 'k' },
         { NULL, 0, NULL, 0 },
     };
-    common_opts o = { 0 };
-    run_opts p = { .b = { .o = &o, .out = "results" } };
-    int status = parse_args("run", run_usage, argc, argv, "n:j:o:", own, run_own, &p, &o);
-    if (status >= 0) {
-        free(o.sets);
-        return status;
-    }
-    status = FD_EXIT_OK;
-    scenario *s = load("run", &o, &status);
-    batch_result *res = NULL;
-    place_result *placed = NULL;
-    char *cmdline = NULL;
-    size_t baseline = 0;
-    catcher sig;
-    bool handlers = false;
-    diag d;
-    diag_clear(&d);
-    if (!s)
-        goto done;
-
-    /* Every check on the arguments before anything runs. */
-    if (p.baseline) {
-        const scen_group *bg = scenario_group(s, p.baseline);
-        if (!bg) {
-            fprintf(stderr, "fdsim run: --baseline %s: no such group; the groups are:",
-                    p.baseline);
-            for (size_t g = 0; g < s->ngroups; g++)
-                fprintf(stderr, "%s %s", g ? "," : "", s->groups[g].name);
-            fputc('\n', stderr);
-            status = FD_EXIT_INPUT;
-            goto done;
-        }
-        baseline = (size_t)(bg - s->groups);
-    }
-    if (p.trace_replica_set && !p.trace) {
-        fprintf(stderr, "fdsim run: --trace-replica needs --trace FILE\n");
-        status = FD_EXIT_INPUT;
-        goto done;
-    }
-    if (p.trace && p.trace_replica >= (uint64_t)s->replicas) {
-        fprintf(stderr, "fdsim run: --trace-replica %" PRIu64 ": the run has replicas 0 "
-                "to %ld\n", p.trace_replica, s->replicas - 1);
-        status = FD_EXIT_INPUT;
-        goto done;
-    }
-    struct stat st;
-    if (stat(p.b.out, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "fdsim run: -o %s: exists and is not a directory; give a "
-                "directory for the results\n", p.b.out);
-        status = FD_EXIT_INPUT;
-        goto done;
-    }
-    cmdline = command_line(argc, argv);
-    if (!cmdline) {
-        fprintf(stderr, "fdsim run: out of memory\n");
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    catch_signals(&sig);
-    handlers = true;
-
-    if (place_build(s, &placed, &d) != FD_OK) { /* the run's one placement */
-        fprintf(stderr, "fdsim run: %s\n", d.msg);
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    if (p.trace && runner_trace(s, placed, p.trace, p.trace_replica, &d) != FD_OK) {
-        fprintf(stderr, "fdsim run: --trace: %s\n", d.msg);
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    if (runner_run(s, placed, NULL, &run_stop, &res, &d) != FD_OK) {
-        fprintf(stderr, "fdsim run: %s\n", d.msg);
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    analytic_result *an = NULL; /* best effort: without it the table has no check */
-    if (analytic_compute_placed(s, placed, &an, NULL) != FD_OK)
-        an = NULL;
-    report_run rr = { .s = s, .r = res, .baseline = baseline, .cmdline = cmdline,
-                      .analytic = an, .placement = placed };
-    if (report_print_table(&rr, stdout) < 0) {
-        fprintf(stderr, "fdsim run: cannot write to standard output\n");
-        status = FD_EXIT_FAIL;
-    }
-    analytic_result_destroy(an);
-    rr.analytic = NULL;
-    if (report_write_dir(p.b.out, &rr, &d) != FD_OK) {
-        fprintf(stderr, "fdsim run: %s\n", d.msg);
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
-           (unsigned long long)res->events, res->wall,
-           res->wall > 0 ? (double)res->replicas / res->wall : 0.0, runner_threads(s),
-           runner_threads(s) == 1 ? "" : "s", p.b.out);
-    for (const char *const *f = report_files; *f; f++)
-        printf(" %s", *f);
-    putchar('\n');
-    if (fflush(stdout) != 0 && status == FD_EXIT_OK)
-        status = FD_EXIT_FAIL;
-    if (res->partial) {
-        fprintf(stderr, "fdsim run: interrupted: %llu of %llu replicas written, marked "
-                "partial\n", (unsigned long long)res->replicas,
-                (unsigned long long)res->requested);
-        if (status == FD_EXIT_OK)
-            status = FD_EXIT_PARTIAL;
-    }
-    if (warn_unplaced("run", "", placed) && status == FD_EXIT_OK)
-        status = FD_EXIT_ALLOC;
-done:
-    if (handlers)
-        release_signals(&sig);
-    place_result_destroy(placed);
-    batch_result_destroy(res);
-    free(cmdline);
-    scenario_destroy(s);
-    free(o.sets);
-    return status;
+    static const cmd_spec spec = {
+        "run", run_usage, "n:j:o:", own, run_own, true, NULL, run_work,
+    };
+    run_opts p = { .b = { .out = "results" } };
+    return command(&spec, &p, argc, argv);
 }
 
 /* ------------------------------------------------------------ plot -- */
@@ -654,77 +622,69 @@ static const char plot_usage[] =
     "gnuplot must be on PATH (Debian: apt-get install gnuplot-nox).\n"
     "Exit status: 0 charts written, 1 gnuplot missing or failed, 2 bad input.\n";
 
+static int plot_own(void *opts, cmd_env *e, int c, const char *arg)
+{
+    plot_opts *po = opts;
+    uint64_t v;
+    int w, h, n = 0;
+    switch (c) {
+    case 'f':
+        if (!strcmp(arg, "png"))
+            po->formats = PLOT_PNG;
+        else if (!strcmp(arg, "svg"))
+            po->formats = PLOT_SVG;
+        else if (!strcmp(arg, "both"))
+            po->formats = PLOT_PNG | PLOT_SVG;
+        else
+            return diag_set(&e->d, FD_EINVAL, "--format %s: expected png, svg or both",
+                            arg), -1;
+        return 0;
+    case 'k':
+        if (parse_u64(arg, 0, 10000000 - 1, &v) < 0)
+            return diag_set(&e->d, FD_EINVAL, "--replica %s: expected a replica number "
+                            "from 0 (the first)", arg), -1;
+        po->replica = v;
+        return 0;
+    case 'z':
+        if (sscanf(arg, "%dx%d%n", &w, &h, &n) != 2 || arg[n] != '\0' || w < 100 ||
+            h < 100 || w > 10000 || h > 10000)
+            return diag_set(&e->d, FD_EINVAL, "--size %s: expected WIDTHxHEIGHT in "
+                            "pixels, each from 100 to 10000, e.g. 800x500", arg), -1;
+        po->width = w;
+        po->height = h;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int plot_work(void *opts, cmd_env *e)
+{
+    plot_opts *po = opts;
+    if (e->optind != e->argc - 1)
+        return failf(e, FD_EINVAL, "give one results directory, e.g. fdsim plot results");
+    po->dir = e->argv[e->optind];
+    int rc = plot_render(po, stdout, &e->d);
+    if (fflush(stdout) != 0 && rc == FD_OK)
+        rc = diag_set(&e->d, FD_EIO, "cannot write to standard output");
+    if (rc != FD_OK)
+        return fail(e, rc == FD_EINVAL ? FD_EXIT_INPUT : FD_EXIT_FAIL);
+    return FD_EXIT_OK;
+}
+
 static int plot_main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
+    static const struct option own[] = {
         { "format", required_argument, NULL, 'f' },
         { "replica", required_argument, NULL, 'k' },
         { "size", required_argument, NULL, 'z' },
-        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    static const cmd_spec spec = {
+        "plot", plot_usage, "f:k:", own, plot_own, false, NULL, plot_work,
+    };
     plot_opts po = { .formats = PLOT_PNG, .width = 800, .height = 500 };
-    uint64_t v;
-    int c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:k:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(plot_usage, stdout);
-            return FD_EXIT_OK;
-        case 'f':
-            if (!strcmp(optarg, "png"))
-                po.formats = PLOT_PNG;
-            else if (!strcmp(optarg, "svg"))
-                po.formats = PLOT_SVG;
-            else if (!strcmp(optarg, "both"))
-                po.formats = PLOT_PNG | PLOT_SVG;
-            else {
-                fprintf(stderr, "fdsim plot: --format %s: expected png, svg or both\n", optarg);
-                return FD_EXIT_INPUT;
-            }
-            break;
-        case 'k':
-            if (parse_u64(optarg, 0, 10000000 - 1, &v) < 0) {
-                fprintf(stderr, "fdsim plot: --replica %s: expected a replica number from 0 "
-                        "(the first)\n", optarg);
-                return FD_EXIT_INPUT;
-            }
-            po.replica = v;
-            break;
-        case 'z': {
-            int w, h, n = 0;
-            if (sscanf(optarg, "%dx%d%n", &w, &h, &n) != 2 || optarg[n] != '\0' || w < 100 ||
-                h < 100 || w > 10000 || h > 10000) {
-                fprintf(stderr, "fdsim plot: --size %s: expected WIDTHxHEIGHT in pixels, each "
-                        "from 100 to 10000, e.g. 800x500\n", optarg);
-                return FD_EXIT_INPUT;
-            }
-            po.width = w;
-            po.height = h;
-            break;
-        }
-        default:
-            bad_option("plot", argc, argv);
-            return FD_EXIT_INPUT;
-        }
-    }
-    if (optind != argc - 1) {
-        fprintf(stderr, "fdsim plot: give one results directory, e.g. fdsim plot results\n");
-        return FD_EXIT_INPUT;
-    }
-    po.dir = argv[optind];
-    diag d;
-    diag_clear(&d);
-    int rc = plot_render(&po, stdout, &d);
-    if (fflush(stdout) != 0 && rc == FD_OK)
-        rc = diag_set(&d, FD_EIO, "cannot write to standard output");
-    if (rc != FD_OK) {
-        fprintf(stderr, "fdsim plot: %s\n", d.msg);
-        return rc == FD_EINVAL ? FD_EXIT_INPUT : FD_EXIT_FAIL;
-    }
-    return FD_EXIT_OK;
+    return command(&spec, &po, argc, argv);
 }
 
 /* ----------------------------------------------------------- sweep -- */
@@ -761,139 +721,113 @@ static const char sweep_usage[] =
     "not be allocated (everything written; the table marks those rows).\n";
 
 typedef struct sweep_opts {
-    batch_opts b; /* -n, --seed, -j, -o */
-    sweep *sw;    /* the --vary axes */
+    batch_opts b;     /* -n, --seed, -j, -o */
+    sweep *sw;        /* the --vary axes */
+    cmd_env *e;       /* for the hooks: messages */
+    uint64_t seed;    /* the scenario's seed, for the heading */
 } sweep_opts;
 
-static int sweep_own(void *ctx, int c, const char *arg)
+static int sweep_own(void *opts, cmd_env *e, int c, const char *arg)
 {
-    sweep_opts *p = ctx;
-    int rc = batch_own("sweep", &p->b, c, arg);
+    sweep_opts *p = opts;
+    int rc = batch_own(&p->b, e, c, arg);
     if (rc != 1)
         return rc;
-    diag d;
-    diag_clear(&d);
-    switch (c) {
-    case 'v':
-        if (sweep_add(p->sw, arg, &d) != FD_OK) {
-            fprintf(stderr, "fdsim sweep: %s\n", d.msg);
-            return -1;
-        }
-        return 0;
-    default:
+    if (c != 'v')
         return -1;
+    return sweep_add(p->sw, arg, &e->d) == FD_OK ? 0 : -1;
+}
+
+static int sweep_ready(void *opts, cmd_env *e)
+{
+    const sweep_opts *p = opts;
+    if (sweep_naxes(p->sw) > 0)
+        return 0;
+    return diag_set(&e->d, FD_EINVAL, "give at least one --vary KEY=SPEC, e.g. "
+                    "--vary group.db.count=3:15:2"), -1;
+}
+
+/* sweep_load_points' say(): one line through the funnel. */
+static void sweep_say(void *ctx, const char *msg)
+{
+    warn("sweep", "%s", msg);
+    (void)ctx;
+}
+
+static void sweep_start(void *ctx, uint64_t total)
+{
+    const sweep_opts *p = ctx;
+    size_t npoints = sweep_npoints(p->sw);
+    printf("sweep of %zu point%s, %llu replicas in all, seed %llu\n\n", npoints,
+           npoints == 1 ? "" : "s", (unsigned long long)total, (unsigned long long)p->seed);
+    printf("%-10s %-28s %-20s %s\n", "point", "values", "group",
+           "availability [95 % interval]");
+}
+
+/* A line per group, with the varied values only on the groups they touch,
+ * and (!) on a group with VMs not placed; then why on stderr. */
+static int sweep_point_done(void *ctx, const sweep_done *pd, diag *d)
+{
+    const sweep_opts *p = ctx;
+    const report_run *rr = pd->run;
+    const scenario *s = rr->s;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        char vals[1024], avail[160], name[80];
+        char line[PLACE_REASON_MAX + 320];
+        bool lost = report_unplaced_line(rr, g, line, sizeof line);
+        snprintf(name, sizeof name, "%s%s", s->groups[g].name, lost ? " (!)" : "");
+        sweep_point_label_group(p->sw, pd->index, s->groups[g].name, vals, sizeof vals);
+        if (report_format_availability(rr, g, avail, sizeof avail) < 0)
+            return diag_set(d, FD_ENOMEM, "out of memory");
+        printf("%-10s %-28s %-20s %s\n", pd->name, vals, name, avail);
     }
+    char where[48];
+    snprintf(where, sizeof where, "%s: ", pd->name);
+    warn_unplaced("sweep", where, rr);
+    return FD_OK;
 }
 
-/* Load the scenario of `o` with `extra` overrides after its own; the
- * loader's messages go to *msgs (a heap string, caller frees). */
-static int sweep_load(const common_opts *o, char *const *extra, size_t nextra, scenario **s,
-                      char **msgs)
+static int sweep_work(void *opts, cmd_env *e)
 {
-    size_t n = o->nsets + nextra;
-    const char **sets = malloc((n + 1) * sizeof *sets);
-    size_t len = 0;
-    *msgs = NULL;
-    FILE *errs = open_memstream(msgs, &len);
-    if (!sets || !errs) {
-        free(sets);
-        if (errs)
-            fclose(errs);
-        free(*msgs);
-        *msgs = strdup("out of memory\n");
-        return FD_ENOMEM;
+    sweep_opts *p = opts;
+    size_t npoints = sweep_npoints(p->sw);
+    scenario **pts = NULL;
+    sweep_source src = { e->o.scenario, e->o.sets, e->o.nsets };
+    int rc = sweep_load_points(p->sw, &src, sweep_say, NULL, &pts, &e->d);
+    if (rc != FD_OK)
+        return fail(e, diag_exit_status(rc));
+    char *cmdline = cmdline_quote("fdsim", e->argc, e->argv);
+    if (!cmdline) {
+        sweep_points_destroy(pts, npoints);
+        return failf(e, FD_ENOMEM, "out of memory");
     }
-    for (size_t i = 0; i < o->nsets; i++)
-        sets[i] = o->sets[i];
-    for (size_t i = 0; i < nextra; i++)
-        sets[o->nsets + i] = extra[i];
-    diag d;
-    diag_clear(&d);
-    int rc = o->scenario ? scenario_load_file(s, o->scenario, sets, n, errs, &d)
-                         : scenario_load_default(s, sets, n, errs, &d);
-    if (rc != FD_OK && rc != FD_EINVAL)
-        fprintf(errs, "%s\n", d.msg);
-    fclose(errs);
-    free(sets);
-    return rc;
-}
-
-/* Print the loader's lines after `prefix`, turning "--set X: " into "". */
-static void sweep_print_errors(const char *prefix, const char *msgs, const char *set)
-{
-    size_t sl = strlen(set);
-    for (const char *line = msgs; line && *line;) {
-        size_t n = strcspn(line, "\n");
-        const char *l = line;
-        size_t ln = n;
-        if (ln > 6 + sl + 2 && !strncmp(l, "--set ", 6) && !strncmp(l + 6, set, sl) &&
-            !strncmp(l + 6 + sl, ": ", 2)) {
-            l += 6 + sl + 2;
-            ln -= 6 + sl + 2;
-        }
-        fprintf(stderr, "fdsim sweep: %s: %.*s\n", prefix, (int)ln, l);
-        line += n + (line[n] == '\n');
-    }
-}
-
-/* "point-07": point p (0-based) among points numbered with `width` digits. */
-static char *point_name(char buf[32], int width, size_t p)
-{
-    snprintf(buf, 32, "point-%0*u", width & 7, (unsigned)((p + 1) % 10000000u));
-    return buf;
-}
-
-/* Remove a staging directory: each point's files, sweep.csv, the dirs. */
-static void sweep_remove(const char *stage, size_t npoints, int width)
-{
-    char path[4200], name[32];
-    for (size_t p = 0; p < npoints; p++) {
-        point_name(name, width, p);
-        for (const char *const *f = report_files; *f; f++) {
-            snprintf(path, sizeof path, "%s/%s/%s", stage, name, *f);
-            remove(path);
-        }
-        snprintf(path, sizeof path, "%s/%s", stage, name);
-        rmdir(path);
-    }
-    snprintf(path, sizeof path, "%s/sweep.csv", stage);
-    remove(path);
-    rmdir(stage);
-}
-
-/* csvio_parse callback: copy summary.csv rows into sweep.csv. */
-typedef struct sweep_rows {
-    csvio_writer *w;       /* sweep.csv */
-    const char *point;     /* "point-03" */
-    const sweep *sw;
-    size_t point_index;
-    bool header_done;      /* the header was written (by the first point) */
-} sweep_rows;
-
-static int sweep_copy_row(void *user, char **f, size_t n, size_t row)
-{
-    sweep_rows *r = user;
-    size_t idx[SWEEP_MAX_AXES];
-    sweep_point(r->sw, r->point_index, idx);
-    if (row == 1) {
-        if (r->header_done)
-            return 0;
-        r->header_done = true;
-        csvio_cell(r->w, "point");
-        for (size_t a = 0; a < sweep_naxes(r->sw); a++)
-            csvio_cell(r->w, sweep_axis_at(r->sw, a)->key);
+    p->seed = e->s->seed;
+    interrupt_catcher sig;
+    volatile sig_atomic_t *stop = interrupt_catch(&sig);
+    sweep_hooks hooks = { sweep_start, sweep_point_done, p };
+    sweep_outcome out;
+    int status = FD_EXIT_OK;
+    rc = sweep_run(p->sw, pts, p->b.out, cmdline, stop, &hooks, &out, &e->d);
+    interrupt_release(&sig);
+    if (rc != FD_OK) {
+        status = fail(e, diag_exit_status(rc));
     } else {
-        csvio_cell(r->w, r->point);
-        for (size_t a = 0; a < sweep_naxes(r->sw); a++)
-            csvio_cell(r->w, sweep_axis_at(r->sw, a)->values[idx[a]]);
+        char first[32], last[32];
+        printf("\n%zu points in %.3g s\nwrote %s/: sweep.csv and %s/ to %s/ (each: "
+               "summary.csv replicas.csv downcount.csv months.csv run.ini)\n", npoints,
+               out.wall, p->b.out, sweep_point_name(p->sw, 0, first),
+               sweep_point_name(p->sw, npoints - 1, last));
+        if (out.unplaced_points) {
+            printf("(!) a group with VMs that could not be allocated, at %zu of %zu "
+                   "points\n", out.unplaced_points, npoints);
+            status = FD_EXIT_ALLOC;
+        }
+        if (fflush(stdout) != 0)
+            status = FD_EXIT_FAIL;
     }
-    for (size_t i = 0; i < n; i++) {
-        /* Text cells come back with csvio's formula guard; write them bare
-         * so the writer adds it once, not twice. */
-        csvio_cell(r->w, f[i][0] == '\'' ? f[i] + 1 : f[i]);
-    }
-    csvio_end_row(r->w);
-    return 0;
+    sweep_points_destroy(pts, npoints);
+    free(cmdline);
+    return status;
 }
 
 static int sweep_main(int argc, char **argv)
@@ -903,283 +837,18 @@ static int sweep_main(int argc, char **argv)
         BATCH_LONGOPTS,
         { NULL, 0, NULL, 0 },
     };
-    common_opts o = { 0 };
-    sweep_opts p = { .b = { .o = &o, .out = "sweep" }, .sw = sweep_create() };
+    static const cmd_spec spec = {
+        "sweep", sweep_usage, "v:n:j:o:", own, sweep_own, true, sweep_ready, sweep_work,
+    };
+    sweep_opts p = { .b = { .out = "sweep" }, .sw = sweep_create() };
     if (p.sw == NULL) {
-        fprintf(stderr, "fdsim sweep: out of memory\n");
-        return FD_EXIT_FAIL;
+        diag d;
+        diag_clear(&d);
+        diag_set(&d, FD_ENOMEM, "out of memory");
+        return complain("sweep", &d, FD_EXIT_FAIL);
     }
-    int status = parse_args("sweep", sweep_usage, argc, argv, "v:n:j:o:", own, sweep_own, &p,
-                            &o);
-    if (status >= 0) {
-        sweep_destroy(p.sw);
-        free(o.sets);
-        return status;
-    }
-    status = FD_EXIT_OK;
-    size_t npoints = sweep_npoints(p.sw), naxes = sweep_naxes(p.sw);
-    scenario *base = NULL, **pts = NULL;
-    char *sets[SWEEP_MAX_AXES] = { NULL };
-    char *msgs = NULL, *stage = NULL, *cmdline = NULL, *sweep_path = NULL;
-    csvio_writer *w = NULL;
-    batch_result *res = NULL;
-    place_result *placed = NULL; /* the current point's placement */
-    bool staged = false, handlers = false;
-    catcher sig;
-    int width = 2;
-    for (size_t n = npoints; n >= 100; n /= 10)
-        width++;
-    diag d;
-    diag_clear(&d);
-
-    if (naxes == 0) {
-        fprintf(stderr, "fdsim sweep: give at least one --vary KEY=SPEC, e.g. "
-                "--vary group.db.count=3:15:2\n");
-        status = FD_EXIT_INPUT;
-        goto done;
-    }
-    /* The scenario itself, then each value alone, then every point. */
-    if ((base = load("sweep", &o, &status)) == NULL)
-        goto done;
-    for (size_t a = 0; a < naxes; a++) {
-        const sweep_axis *ax = sweep_axis_at(p.sw, a);
-        for (size_t i = 0; i < ax->nvalues; i++) {
-            char set[4096];
-            snprintf(set, sizeof set, "%s=%s", ax->key, ax->values[i]);
-            char *one = set;
-            scenario *s = NULL;
-            int rc = sweep_load(&o, &one, 1, &s, &msgs);
-            scenario_destroy(s);
-            if (rc != FD_OK) {
-                char prefix[4200];
-                snprintf(prefix, sizeof prefix, "--vary %s", set);
-                sweep_print_errors(prefix, msgs, set);
-                status = rc == FD_ENOMEM ? FD_EXIT_FAIL : FD_EXIT_INPUT;
-                free(msgs);
-                msgs = NULL;
-                break; /* one value is enough to show the key is wrong */
-            }
-            free(msgs);
-            msgs = NULL;
-        }
-    }
-    if (status != FD_EXIT_OK)
-        goto done;
-    pts = calloc(npoints, sizeof *pts);
-    if (pts == NULL) {
-        fprintf(stderr, "fdsim sweep: out of memory\n");
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    uint64_t total = 0;
-    int bad = 0;
-    for (size_t pt = 0; pt < npoints; pt++) {
-        if (sweep_point_sets(p.sw, pt, sets) != FD_OK) {
-            fprintf(stderr, "fdsim sweep: out of memory\n");
-            status = FD_EXIT_FAIL;
-            goto done;
-        }
-        int rc = sweep_load(&o, sets, naxes, &pts[pt], &msgs);
-        if (rc != FD_OK && bad++ < 10) {
-            char label[1024], prefix[1100], name[32];
-            snprintf(prefix, sizeof prefix, "%s (%s)", point_name(name, width, pt),
-                     sweep_point_label(p.sw, pt, label, sizeof label));
-            sweep_print_errors(prefix, msgs, "");
-        }
-        if (rc != FD_OK)
-            status = rc == FD_ENOMEM ? FD_EXIT_FAIL : FD_EXIT_INPUT;
-        else
-            total += (uint64_t)pts[pt]->replicas;
-        free(msgs);
-        msgs = NULL;
-        for (size_t a = 0; a < naxes; a++) {
-            free(sets[a]);
-            sets[a] = NULL;
-        }
-    }
-    if (bad > 10)
-        fprintf(stderr, "fdsim sweep: ... and %d more invalid points\n", bad - 10);
-    if (status != FD_EXIT_OK)
-        goto done;
-
-    /* The output: a new or empty directory, filled through a staging one. */
-    struct stat st;
-    if (stat(p.b.out, &st) == 0) {
-        if (!S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "fdsim sweep: -o %s: exists and is not a directory; give a new "
-                    "directory for the sweep\n", p.b.out);
-            status = FD_EXIT_INPUT;
-            goto done;
-        }
-        if (rmdir(p.b.out) != 0) {
-            fprintf(stderr, "fdsim sweep: -o %s: exists and is not empty; give a new or "
-                    "empty directory (a sweep never mixes its points with older files)\n",
-                    p.b.out);
-            status = FD_EXIT_INPUT;
-            goto done;
-        }
-        mkdir(p.b.out, st.st_mode & 07777); /* put it back until the commit */
-    }
-    size_t sl = strlen(p.b.out) + 32;
-    stage = malloc(sl);
-    sweep_path = malloc(sl + 16);
-    cmdline = command_line(argc, argv);
-    if (!stage || !sweep_path || !cmdline) {
-        fprintf(stderr, "fdsim sweep: out of memory\n");
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    snprintf(stage, sl, "%s.tmp-%ld", p.b.out, (long)getpid());
-    if (mkdir(stage, 0777) != 0) {
-        fprintf(stderr, "fdsim sweep: cannot create %s: %s\n", stage, strerror(errno));
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    staged = true;
-    snprintf(sweep_path, sl + 16, "%s/sweep.csv", stage);
-    if (csvio_writer_create(&w, sweep_path, &d) != FD_OK) {
-        fprintf(stderr, "fdsim sweep: %s\n", d.msg);
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-
-    catch_signals(&sig);
-    handlers = true;
-
-    printf("sweep of %zu point%s, %llu replicas in all, seed %llu\n\n", npoints,
-           npoints == 1 ? "" : "s", (unsigned long long)total,
-           (unsigned long long)base->seed);
-    printf("%-10s %-28s %-20s %s\n", "point", "values", "group",
-           "availability [95 % interval]");
-    sweep_rows rows = { .w = w, .sw = p.sw };
-    uint64_t done_reps = 0;
-    double wall = 0;
-    size_t unplaced_points = 0; /* points with a group not fully placed */
-    for (size_t pt = 0; pt < npoints; pt++) {
-        scenario *s = pts[pt];
-        char point[32], label[1024], bar[64], *pcmd = NULL;
-        point_name(point, width, pt);
-        sweep_point_label(p.sw, pt, label, sizeof label);
-        size_t pl = strlen(cmdline) + strlen(label) + 64;
-        pcmd = malloc(pl);
-        if (!pcmd) {
-            free(pcmd);
-            fprintf(stderr, "fdsim sweep: out of memory\n");
-            status = FD_EXIT_FAIL;
-            goto done;
-        }
-        snprintf(pcmd, pl, "%s  # %s: %s", cmdline, point, label);
-        snprintf(bar, sizeof bar, "point %zu/%zu", pt + 1, npoints);
-        batch_result_destroy(res);
-        res = NULL;
-        runner_progress prog = { done_reps, total, bar };
-        place_result_destroy(placed); /* the point's one placement */
-        placed = NULL;
-        if (place_build(s, &placed, &d) != FD_OK ||
-            runner_run(s, placed, &prog, &run_stop, &res, &d) != FD_OK) {
-            free(pcmd);
-            fprintf(stderr, "fdsim sweep: %s: %s\n", point, d.msg);
-            status = FD_EXIT_FAIL;
-            goto done;
-        }
-        wall += res->wall;
-        if (res->partial) {
-            free(pcmd);
-            fprintf(stderr, "fdsim sweep: interrupted at %s; nothing written\n", point);
-            status = FD_EXIT_PARTIAL;
-            goto done;
-        }
-        done_reps += res->replicas;
-        report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = pcmd };
-        char pdir[4200];
-        snprintf(pdir, sizeof pdir, "%s/%s", stage, point);
-        int rc = report_write_dir(pdir, &rr, &d);
-        /* The point's summary, again, into sweep.csv. */
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *mem = rc == FD_OK ? open_memstream(&buf, &len) : NULL;
-        csvio_writer *mw = mem ? csvio_writer_stream(mem) : NULL;
-        if (rc == FD_OK && (!mw || report_write_summary(&rr, mw) != FD_OK ||
-                            csvio_writer_finish(mw, &d) != FD_OK))
-            rc = diag_set(&d, FD_ENOMEM, "out of memory");
-        csvio_writer_destroy(mw);
-        if (mem)
-            fclose(mem);
-        rows.point = point;
-        rows.point_index = pt;
-        /* The table: a line per group, with the varied values only on the
-         * groups they touch, and (!) on a group with VMs not placed. */
-        for (size_t g = 0; rc == FD_OK && g < s->ngroups; g++) {
-            char vals[1024], avail[160], name[80];
-            const place_group *pg = place_group_at(placed, g);
-            bool lost = false;
-            for (int i = 0; i < pg->count; i++)
-                lost |= !pg->vms[i].placed;
-            snprintf(name, sizeof name, "%s%s", s->groups[g].name, lost ? " (!)" : "");
-            sweep_point_label_group(p.sw, pt, s->groups[g].name, vals, sizeof vals);
-            if (report_format_availability(&rr, g, avail, sizeof avail) < 0)
-                rc = diag_set(&d, FD_ENOMEM, "out of memory");
-            else
-                printf("%-10s %-28s %-20s %s\n", point, vals, name, avail);
-        }
-        if (rc == FD_OK) {
-            char where[48];
-            snprintf(where, sizeof where, "%s: ", point);
-            if (warn_unplaced("sweep", where, placed))
-                unplaced_points++;
-        }
-        if (rc == FD_OK)
-            rc = csvio_parse(buf, len, "summary", sweep_copy_row, &rows, &d);
-        free(buf);
-        free(pcmd);
-        if (rc != FD_OK) {
-            fprintf(stderr, "fdsim sweep: %s\n", d.msg);
-            status = FD_EXIT_FAIL;
-            goto done;
-        }
-    }
-    if (csvio_writer_finish(w, &d) != FD_OK || csvio_writer_commit(w, &d) != FD_OK) {
-        fprintf(stderr, "fdsim sweep: %s\n", d.msg);
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    /* Commit: the staging directory becomes DIR (an empty DIR is replaced). */
-    rmdir(p.b.out);
-    if (rename(stage, p.b.out) != 0) {
-        fprintf(stderr, "fdsim sweep: cannot rename %s to %s: %s\n", stage, p.b.out,
-                strerror(errno));
-        status = FD_EXIT_FAIL;
-        goto done;
-    }
-    staged = false;
-    char first[32], last[32];
-    printf("\n%zu points in %.3g s\nwrote %s/: sweep.csv and %s/ to %s/ (each: summary.csv "
-           "replicas.csv downcount.csv months.csv run.ini)\n", npoints, wall, p.b.out,
-           point_name(first, width, 0), point_name(last, width, npoints - 1));
-    if (unplaced_points) {
-        printf("(!) a group with VMs that could not be allocated, at %zu of %zu points\n",
-               unplaced_points, npoints);
-        status = FD_EXIT_ALLOC;
-    }
-    if (fflush(stdout) != 0)
-        status = FD_EXIT_FAIL;
-done:
-    if (handlers)
-        release_signals(&sig);
-    csvio_writer_destroy(w);
-    if (staged)
-        sweep_remove(stage, npoints, width);
-    batch_result_destroy(res);
-    place_result_destroy(placed);
-    for (size_t pt = 0; pts && pt < npoints; pt++)
-        scenario_destroy(pts[pt]);
-    free(pts);
-    free(stage);
-    free(sweep_path);
-    free(cmdline);
-    scenario_destroy(base);
+    int status = command(&spec, &p, argc, argv);
     sweep_destroy(p.sw);
-    free(o.sets);
     return status;
 }
 
@@ -1204,31 +873,26 @@ static const char analytic_usage[] =
     "Exit status: 0 done (also when some values are refused), 1 I/O error,\n"
     "2 bad input.\n";
 
+static int analytic_work(void *opts, cmd_env *e)
+{
+    (void)opts;
+    analytic_result *an = NULL;
+    int status;
+    if (analytic_compute(e->s, &an, &e->d) != FD_OK)
+        status = fail(e, FD_EXIT_FAIL);
+    else
+        status = flushed(e, analytic_print(an, e->s, stdout));
+    analytic_result_destroy(an);
+    return status;
+}
+
+static const cmd_spec analytic_spec = {
+    "analytic", analytic_usage, "", NULL, no_options, true, NULL, analytic_work,
+};
+
 static int analytic_main(int argc, char **argv)
 {
-    common_opts o = { 0 };
-    int status = parse_args("analytic", analytic_usage, argc, argv, "", NULL, no_own_options,
-                            NULL, &o);
-    if (status >= 0) {
-        free(o.sets);
-        return status;
-    }
-    status = FD_EXIT_OK;
-    scenario *s = load("analytic", &o, &status);
-    analytic_result *an = NULL;
-    diag d;
-    diag_clear(&d);
-    if (s && analytic_compute(s, &an, &d) != FD_OK) {
-        fprintf(stderr, "fdsim analytic: %s\n", d.msg);
-        status = FD_EXIT_FAIL;
-    } else if (s && (analytic_print(an, s, stdout) < 0 || fflush(stdout) != 0)) {
-        fprintf(stderr, "fdsim analytic: cannot write to standard output\n");
-        status = FD_EXIT_FAIL;
-    }
-    analytic_result_destroy(an);
-    scenario_destroy(s);
-    free(o.sets);
-    return status;
+    return command(&analytic_spec, NULL, argc, argv);
 }
 
 /* ------------------------------------------------------------ table -- */

@@ -31,6 +31,15 @@ struct csvio_writer {
     int last_empty;  /* the last cell of the current row was empty */
 };
 
+char *csvio_temp_path(const char *path)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (tmp != NULL)
+        snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
+    return tmp;
+}
+
 int csvio_writer_create(csvio_writer **out, const char *path, diag *d)
 {
     *out = NULL;
@@ -38,14 +47,12 @@ int csvio_writer_create(csvio_writer **out, const char *path, diag *d)
     csvio_writer *w = calloc(1, sizeof *w);
     if (w == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory opening %s", path);
-    size_t n = strlen(path) + 32;
     w->path = strdup(path);
-    w->tmp = malloc(n);
+    w->tmp = csvio_temp_path(path);
     if (w->path == NULL || w->tmp == NULL) {
         rc = diag_set(d, FD_ENOMEM, "out of memory opening %s", path);
         goto fail;
     }
-    snprintf(w->tmp, n, "%s.tmp-%ld", path, (long)getpid());
     w->f = fopen(w->tmp, "wb");
     if (w->f == NULL) {
         rc = diag_set(d, FD_EIO, "cannot create %s (for %s): %s", w->tmp, path,

@@ -20,6 +20,12 @@
 
 typedef struct csvio_writer csvio_writer;
 
+/* The temporary name output bound for `path` is written under before it
+ * is renamed into place, "PATH.tmp-PID": the one naming every atomic write
+ * of fdsim uses (csvio's writers, report's run.ini, stage's directories).
+ * A heap string the caller frees, or NULL without memory. */
+char *csvio_temp_path(const char *path);
+
 /* Open a writer whose output will become `path` on commit.  Returns
  * FD_OK, or FD_EIO / FD_ENOMEM with a message naming the file in `d`. */
 int csvio_writer_create(csvio_writer **out, const char *path, diag *d);

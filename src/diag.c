@@ -14,15 +14,21 @@ void diag_clear(diag *d)
     d->msg[0] = '\0';
 }
 
-int diag_set(diag *d, int code, const char *fmt, ...)
+int diag_vset(diag *d, int code, const char *fmt, va_list ap)
 {
     if (d == NULL || d->code != FD_OK)
         return code;
+    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    d->code = code;
+    return code;
+}
+
+int diag_set(diag *d, int code, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    diag_vset(d, code, fmt, ap);
     va_end(ap);
-    d->code = code;
     return code;
 }
 

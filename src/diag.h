@@ -11,6 +11,7 @@
 #ifndef FDSIM_DIAG_H
 #define FDSIM_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Status codes: 0 is success, every error is negative. */
@@ -50,6 +51,10 @@ void diag_clear(diag *d);
  * an error keeps the first message (the root cause) and returns `code`. */
 int diag_set(diag *d, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* diag_set with a va_list, for functions that take a format themselves. */
+int diag_vset(diag *d, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Write a printf-style reason into `why` (size `whylen`; NULL or 0 writes
  * nothing) and return -1: the helper of the parsers whose contract is

@@ -250,16 +250,55 @@ static void zones_text(unsigned zones, char *buf, size_t size)
             len += (size_t)snprintf(buf + len, size - len, "%s%d", len ? " " : "", z);
 }
 
+/* A number as num_cell writes it, as a text cell (report_lead). */
+static void num_text_cell(csvio_writer *w, double x)
+{
+    static const char *const fmts[] = { "%.15g", "%.16g", "%.17g" };
+    char buf[64] = "";
+    x += 0.0;
+    for (size_t i = 0; i < 3 && !isnan(x); i++) {
+        snprintf(buf, sizeof buf, fmts[i], x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    csvio_cell(w, buf);
+}
+
+static void int_cell(csvio_writer *w, long long x, bool as_text)
+{
+    char buf[32];
+    if (!as_text) {
+        csvio_cell_int(w, x);
+        return;
+    }
+    snprintf(buf, sizeof buf, "%lld", x);
+    csvio_cell(w, buf);
+}
+
 int report_write_summary(const report_run *run, csvio_writer *w)
+{
+    return report_write_summary_rows(run, w, NULL);
+}
+
+int report_write_summary_rows(const report_run *run, csvio_writer *w,
+                              const report_lead *lead)
 {
     static const char *const head[] = {
         "group", "orchestration", "fault_domains", "update_domains", "zones", "count",
         "quorum", "metric", "unit", "mean", "sd", "ci_low", "ci_high", "p5", "p50",
         "p95", "p99", "replicas", "partial",
     };
-    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
-        csvio_cell(w, head[i]);
-    csvio_end_row(w);
+    static const report_lead none = { .header = true };
+    if (lead == NULL)
+        lead = &none;
+    bool text = lead->numbers_as_text;
+    if (lead->header) {
+        for (size_t i = 0; i < lead->n; i++)
+            csvio_cell(w, lead->head[i]);
+        for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+            csvio_cell(w, head[i]);
+        csvio_end_row(w);
+    }
     const scenario *s = run->s;
     double *x = malloc((run->r->replicas + 1) * sizeof *x);
     if (x == NULL)
@@ -272,21 +311,27 @@ int report_write_summary(const report_run *run, csvio_writer *w)
             if (m == M_DIFF && g == run->baseline)
                 continue;
             stats_summary sm = summarise(run, g, m, x);
+            for (size_t i = 0; i < lead->n; i++)
+                csvio_cell(w, lead->cells[i]);
             csvio_cell(w, sg->name);
             csvio_cell(w, scenario_mode_name(sg->mode));
-            csvio_cell_int(w, sg->fd_count);
-            csvio_cell_int(w, sg->ud_count);
+            int_cell(w, sg->fd_count, text);
+            int_cell(w, sg->ud_count, text);
             csvio_cell(w, zones);
-            csvio_cell_int(w, sg->count);
-            csvio_cell_int(w, sg->quorum);
+            int_cell(w, sg->count, text);
+            int_cell(w, sg->quorum, text);
             csvio_cell(w, metrics[m].name);
             csvio_cell(w, metrics[m].unit);
             const double v[] = { sm.mean, sm.sd, sm.ci_low, sm.ci_high,
                                  sm.p5, sm.p50, sm.p95, sm.p99 };
-            for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-                num_cell(w, v[i]);
-            csvio_cell_int(w, (long long)sm.n);
-            csvio_cell_int(w, run->r->partial);
+            for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+                if (text)
+                    num_text_cell(w, v[i]);
+                else
+                    num_cell(w, v[i]);
+            }
+            int_cell(w, (long long)sm.n, text);
+            int_cell(w, run->r->partial, text);
             csvio_end_row(w);
         }
     }
@@ -469,12 +514,10 @@ int report_write_dir(const char *dir, const report_run *run, diag *d)
     }
     if (rc == FD_OK) {
         ini = join(dir, "run.ini");
-        ini_tmp = ini ? malloc(strlen(ini) + 32) : NULL;
+        ini_tmp = ini ? csvio_temp_path(ini) : NULL;
         if (ini_tmp == NULL) {
             rc = diag_set(d, FD_ENOMEM, "out of memory writing %s", dir);
         } else {
-            /* The same temporary naming as csvio's writers. */
-            snprintf(ini_tmp, strlen(ini) + 32, "%s.tmp-%ld", ini, (long)getpid());
             f = fopen(ini_tmp, "w");
             if (f == NULL)
                 rc = diag_set(d, FD_EIO, "cannot create %s (for %s): %s", ini_tmp, ini,
@@ -594,9 +637,7 @@ static uint64_t unplaced_replicas(const report_run *run, size_t g)
     return n;
 }
 
-/* One line on group g's VMs that could not be allocated, into buf; false
- * when all were. */
-static bool unplaced_line(const report_run *run, size_t g, char *buf, size_t len)
+bool report_unplaced_line(const report_run *run, size_t g, char *buf, size_t len)
 {
     const char *why;
     int lost = unplaced(run, g, &why);
@@ -614,15 +655,12 @@ static bool unplaced_line(const report_run *run, size_t g, char *buf, size_t len
     return true;
 }
 
-size_t report_warn_unplaced(const report_run *run, const char *prefix, FILE *f)
+size_t report_unplaced_groups(const report_run *run)
 {
     size_t n = 0;
-    char line[PLACE_REASON_MAX + 256];
+    const char *why;
     for (size_t g = 0; g < run->s->ngroups; g++)
-        if (unplaced_line(run, g, line, sizeof line)) {
-            fprintf(f, "%s%s\n", prefix, line);
-            n++;
-        }
+        n += unplaced(run, g, &why) > 0;
     return n;
 }
 
@@ -791,7 +829,7 @@ static void print_checks(const report_run *run, size_t g, double *x, FILE *f)
     const batch_result *r = run->r;
     const char *name = run->s->groups[g].name;
     char line[2 * ANALYTIC_NOTE_MAX + PLACE_REASON_MAX + 256];
-    if (unplaced_line(run, g, line, sizeof line))
+    if (report_unplaced_line(run, g, line, sizeof line))
         print_wrapped(f, line);
     double events = total_outages(run, g), years = replica_years(run);
     stats_summary dn = summarise(run, g, M_DOWNTIME, x);

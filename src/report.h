@@ -51,6 +51,7 @@
 #include "place.h"
 #include "scenario.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -67,12 +68,14 @@ typedef struct report_run {
                                         (report_print_table); NULL: not checked */
 } report_run;
 
-/* Write to `f`, after `prefix`, one line per group with VMs that could not
- * be allocated: from the run's one placement (run->placement), or, with
- * simulation.placement = perReplica, from the replicas' results (in how
- * many replicas, and the most at once).  Returns the number of such
- * groups. */
-size_t report_warn_unplaced(const report_run *run, const char *prefix, FILE *f);
+/* Group g's VMs that could not be allocated, as one line into `buf`: from
+ * the run's one placement (run->placement), or, with simulation.placement
+ * = perReplica, from the replicas' results (in how many replicas, the most
+ * at once).  False, and nothing written, when every VM was allocated. */
+bool report_unplaced_line(const report_run *run, size_t g, char *buf, size_t len);
+
+/* Groups of the run with VMs that could not be allocated (as above). */
+size_t report_unplaced_groups(const report_run *run);
 
 /* The files report_write_dir writes, in the order it commits them
  * (summary.csv last), NULL-terminated. */
@@ -97,6 +100,25 @@ int report_write_summary(const report_run *run, csvio_writer *w);
 int report_write_replicas(const report_run *run, csvio_writer *w);
 int report_write_downcount(const report_run *run, csvio_writer *w);
 int report_write_months(const report_run *run, csvio_writer *w);
+
+/* Leading columns put before summary.csv's on every row (sweep.csv's
+ * point and varied keys).  Every pointer is borrowed. */
+typedef struct report_lead {
+    const char *const *head;  /* the leading columns' header cells (n of them) */
+    const char *const *cells; /* this run's leading cells on every row (n of them) */
+    size_t n;                 /* leading columns; 0: none (summary.csv itself) */
+    bool header;              /* write the header row first */
+    bool numbers_as_text;     /* write numbers as text cells, so a negative one is
+                                 made formula-safe ('-0.5) like any text: sweep.csv's
+                                 format since its first version, kept byte for byte */
+} report_lead;
+
+/* Write summary.csv's rows (its header row first when lead->header) with
+ * lead's leading cells in front of each; `lead` NULL is summary.csv
+ * itself.  FD_OK or FD_ENOMEM (O(R) scratch); write errors stay in `w`.
+ * Cost: O(R log R x groups x metrics). */
+int report_write_summary_rows(const report_run *run, csvio_writer *w,
+                              const report_lead *lead);
 
 /* Write run.ini's content to `f`.  0 or -1 on a write error. */
 int report_write_ini(const report_run *run, FILE *f);

@@ -95,20 +95,6 @@ int runner_run(const scenario *s, const place_result *plan, const runner_progres
     return rc;
 }
 
-size_t runner_unplaced_groups(const place_result *p)
-{
-    size_t n = 0;
-    for (size_t g = 0; g < place_ngroups(p); g++) {
-        const place_group *pg = place_group_at(p, g);
-        for (int i = 0; i < pg->count; i++)
-            if (!pg->vms[i].placed) {
-                n++;
-                break;
-            }
-    }
-    return n;
-}
-
 int runner_trace(const scenario *s, const place_result *plan, const char *path, uint64_t k,
                  diag *d)
 {

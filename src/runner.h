@@ -34,9 +34,6 @@ int runner_threads(const scenario *s);
 int runner_run(const scenario *s, const place_result *plan, const runner_progress *progress,
                volatile sig_atomic_t *stop, batch_result **res, diag *d);
 
-/* Groups of `p` with at least one VM not placed. */
-size_t runner_unplaced_groups(const place_result *p);
-
 /* Run replica `k` of `s` from `plan` alone, writing every event to the CSV
  * file `path` (committed atomically).  FD_OK, FD_EIO or FD_ENOMEM with a
  * message. */

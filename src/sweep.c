@@ -3,6 +3,10 @@
  */
 #include "sweep.h"
 
+#include "csvio.h"
+#include "runner.h"
+#include "stage.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -291,4 +295,273 @@ char *sweep_point_label_group(const sweep *sw, size_t p, const char *group, char
                               size_t size)
 {
     return label(sw, p, group, buf, size);
+}
+
+/* ------------------------------------------------------ the stage -- */
+
+char *sweep_point_name(const sweep *sw, size_t p, char buf[32])
+{
+    int width = 2;
+    for (size_t n = sweep_npoints(sw); n >= 100; n /= 10)
+        width++;
+    snprintf(buf, 32, "point-%0*u", width & 7, (unsigned)((p + 1) % 10000000u));
+    return buf;
+}
+
+/* Load src with `extra` overrides after its own; the loader's messages go
+ * to *msgs (a heap string, caller frees). */
+static int load_with(const sweep_source *src, char *const *extra, size_t nextra,
+                     scenario **s, char **msgs)
+{
+    size_t n = src->nsets + nextra;
+    const char **sets = malloc((n + 1) * sizeof *sets);
+    size_t len = 0;
+    *msgs = NULL;
+    FILE *errs = open_memstream(msgs, &len);
+    if (!sets || !errs) {
+        free(sets);
+        if (errs)
+            fclose(errs);
+        free(*msgs);
+        *msgs = strdup("out of memory\n");
+        return FD_ENOMEM;
+    }
+    for (size_t i = 0; i < src->nsets; i++)
+        sets[i] = src->sets[i];
+    for (size_t i = 0; i < nextra; i++)
+        sets[src->nsets + i] = extra[i];
+    diag d;
+    diag_clear(&d);
+    int rc = src->scenario ? scenario_load_file(s, src->scenario, sets, n, errs, &d)
+                           : scenario_load_default(s, sets, n, errs, &d);
+    if (rc != FD_OK && rc != FD_EINVAL)
+        fprintf(errs, "%s\n", d.msg);
+    fclose(errs);
+    free(sets);
+    return rc;
+}
+
+/* Pass each of the loader's lines to say() after `prefix`, turning
+ * "--set SET: " at a line's start into "". */
+static void say_lines(sweep_say_fn say, void *ctx, const char *prefix, const char *msgs,
+                      const char *set)
+{
+    size_t sl = strlen(set);
+    for (const char *line = msgs; line && *line;) {
+        size_t n = strcspn(line, "\n");
+        const char *l = line;
+        size_t ln = n;
+        if (ln > 6 + sl + 2 && !strncmp(l, "--set ", 6) && !strncmp(l + 6, set, sl) &&
+            !strncmp(l + 6 + sl, ": ", 2)) {
+            l += 6 + sl + 2;
+            ln -= 6 + sl + 2;
+        }
+        char msg[DIAG_MSG_MAX + 4400];
+        snprintf(msg, sizeof msg, "%s: %.*s", prefix, (int)ln, l);
+        if (say)
+            say(ctx, msg);
+        line += n + (line[n] == '\n');
+    }
+}
+
+/* FD_ENOMEM over FD_EINVAL over FD_OK. */
+static int worse(int a, int b)
+{
+    return a == FD_ENOMEM || b == FD_ENOMEM ? FD_ENOMEM : a != FD_OK ? a : b;
+}
+
+int sweep_load_points(const sweep *sw, const sweep_source *src, sweep_say_fn say,
+                      void *ctx, scenario ***points, diag *d)
+{
+    size_t npoints = sweep_npoints(sw), naxes = sw->naxes;
+    char *msgs = NULL, *sets[SWEEP_MAX_AXES] = { NULL };
+    int status = FD_OK;
+    *points = NULL;
+    /* Each value alone first: one bad value is enough to show the key is wrong. */
+    for (size_t a = 0; a < naxes; a++) {
+        const sweep_axis *ax = &sw->axes[a];
+        for (size_t i = 0; i < ax->nvalues; i++) {
+            char set[4096];
+            snprintf(set, sizeof set, "%s=%s", ax->key, ax->values[i]);
+            char *one = set;
+            scenario *s = NULL;
+            int rc = load_with(src, &one, 1, &s, &msgs);
+            scenario_destroy(s);
+            if (rc != FD_OK) {
+                char prefix[4200];
+                snprintf(prefix, sizeof prefix, "--vary %s", set);
+                say_lines(say, ctx, prefix, msgs, set);
+                status = worse(status, rc);
+            }
+            free(msgs);
+            msgs = NULL;
+            if (rc != FD_OK)
+                break;
+        }
+    }
+    if (status != FD_OK)
+        return diag_set(d, status, "%s", "");
+    scenario **pts = calloc(npoints, sizeof *pts);
+    if (pts == NULL)
+        return diag_set(d, FD_ENOMEM, "out of memory");
+    int bad = 0;
+    for (size_t pt = 0; pt < npoints; pt++) {
+        if (sweep_point_sets(sw, pt, sets) != FD_OK) {
+            sweep_points_destroy(pts, npoints);
+            return diag_set(d, FD_ENOMEM, "out of memory");
+        }
+        int rc = load_with(src, sets, naxes, &pts[pt], &msgs);
+        if (rc != FD_OK && bad++ < 10) {
+            char label[1024], prefix[1100], name[32];
+            snprintf(prefix, sizeof prefix, "%s (%s)", sweep_point_name(sw, pt, name),
+                     sweep_point_label(sw, pt, label, sizeof label));
+            say_lines(say, ctx, prefix, msgs, "");
+        }
+        status = worse(status, rc);
+        free(msgs);
+        msgs = NULL;
+        for (size_t a = 0; a < naxes; a++) {
+            free(sets[a]);
+            sets[a] = NULL;
+        }
+    }
+    if (status != FD_OK) {
+        sweep_points_destroy(pts, npoints);
+        return bad > 10 ? diag_set(d, status, "... and %d more invalid points", bad - 10)
+                        : diag_set(d, status, "%s", "");
+    }
+    *points = pts;
+    return FD_OK;
+}
+
+void sweep_points_destroy(scenario **points, size_t npoints)
+{
+    for (size_t p = 0; points && p < npoints; p++)
+        scenario_destroy(points[p]);
+    free(points);
+}
+
+/* "DIR/NAME" on the heap, or NULL. */
+static char *path_in(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p != NULL)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* Run point `pt` into the stage and its rows into sweep.csv (`w`). */
+static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *stagedir,
+                     const char *cmdline, volatile sig_atomic_t *stop,
+                     const runner_progress *prog, const sweep_hooks *hooks, csvio_writer *w,
+                     sweep_outcome *out, uint64_t *done_reps, diag *d)
+{
+    char point[32], label[1024], bar[64];
+    sweep_point_name(sw, pt, point);
+    sweep_point_label(sw, pt, label, sizeof label);
+    snprintf(bar, sizeof bar, "point %zu/%zu", pt + 1, sweep_npoints(sw));
+    runner_progress pr = { *done_reps, prog->total, bar };
+    batch_result *res = NULL;
+    place_result *placed = NULL;
+    char *pcmd = NULL, *pdir = path_in(stagedir, point);
+    int rc = FD_OK;
+    if (cmdline) {
+        size_t pl = strlen(cmdline) + strlen(label) + 64;
+        if ((pcmd = malloc(pl)) != NULL)
+            snprintf(pcmd, pl, "%s  # %s: %s", cmdline, point, label);
+    }
+    if (pdir == NULL || (cmdline && pcmd == NULL)) {
+        rc = diag_set(d, FD_ENOMEM, "out of memory");
+        goto done;
+    }
+    diag e;
+    diag_clear(&e);
+    if ((rc = place_build(s, &placed, &e)) != FD_OK || /* the point's one placement */
+        (rc = runner_run(s, placed, &pr, stop, &res, &e)) != FD_OK) {
+        diag_set(d, rc, "%s: %s", point, e.msg);
+        goto done;
+    }
+    out->wall += res->wall;
+    if (res->partial) {
+        rc = diag_set(d, FD_EINTR, "interrupted at %s; nothing written", point);
+        goto done;
+    }
+    *done_reps += res->replicas;
+    report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = pcmd };
+    rr.placement = placed;
+    if ((rc = report_write_dir(pdir, &rr, d)) != FD_OK)
+        goto done;
+    sweep_done done = { .index = pt, .name = point, .run = &rr };
+    if (hooks && hooks->point && (rc = hooks->point(hooks->ctx, &done, d)) != FD_OK)
+        goto done;
+    if (report_unplaced_groups(&rr))
+        out->unplaced_points++;
+    /* The point's summary rows, after the point and its values. */
+    const char *head[SWEEP_MAX_AXES + 1], *cells[SWEEP_MAX_AXES + 1];
+    size_t idx[SWEEP_MAX_AXES];
+    sweep_point(sw, pt, idx);
+    head[0] = "point";
+    cells[0] = point;
+    for (size_t a = 0; a < sw->naxes; a++) {
+        head[a + 1] = sw->axes[a].key;
+        cells[a + 1] = sw->axes[a].values[idx[a]];
+    }
+    report_lead lead = { .head = head, .cells = cells, .n = sw->naxes + 1,
+                         .header = pt == 0, .numbers_as_text = true };
+    if (report_write_summary_rows(&rr, w, &lead) != FD_OK)
+        rc = diag_set(d, FD_ENOMEM, "out of memory");
+done:
+    place_result_destroy(placed);
+    batch_result_destroy(res);
+    free(pcmd);
+    free(pdir);
+    return rc;
+}
+
+int sweep_run(const sweep *sw, scenario *const *points, const char *outdir,
+              const char *cmdline, volatile sig_atomic_t *stop, const sweep_hooks *hooks,
+              sweep_outcome *out, diag *d)
+{
+    size_t npoints = sweep_npoints(sw);
+    *out = (sweep_outcome){ 0 };
+    switch (stage_check(outdir)) {
+    case STAGE_NOT_DIR:
+        return diag_set(d, FD_EINVAL, "-o %s: exists and is not a directory; give a new "
+                        "directory for the sweep", outdir);
+    case STAGE_NOT_EMPTY:
+        return diag_set(d, FD_EINVAL, "-o %s: exists and is not empty; give a new or empty "
+                        "directory (a sweep never mixes its points with older files)",
+                        outdir);
+    default:
+        break;
+    }
+    stage *st = NULL;
+    csvio_writer *w = NULL;
+    char *csv = NULL;
+    uint64_t total = 0, done_reps = 0;
+    for (size_t pt = 0; pt < npoints; pt++)
+        total += (uint64_t)points[pt]->replicas;
+    int rc = stage_create(&st, outdir, d);
+    if (rc != FD_OK)
+        return rc;
+    if ((csv = path_in(stage_dir(st), "sweep.csv")) == NULL) {
+        rc = diag_set(d, FD_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = csvio_writer_create(&w, csv, d)) != FD_OK)
+        goto done;
+    if (hooks && hooks->start)
+        hooks->start(hooks->ctx, total);
+    runner_progress prog = { 0, total, NULL };
+    for (size_t pt = 0; pt < npoints && rc == FD_OK; pt++)
+        rc = run_point(sw, pt, points[pt], stage_dir(st), cmdline, stop, &prog, hooks, w, out,
+                       &done_reps, d);
+    if (rc == FD_OK && (rc = csvio_writer_commit(w, d)) == FD_OK)
+        rc = stage_commit(st, d);
+done:
+    csvio_writer_destroy(w);
+    stage_destroy(st); /* uncommitted: removed with everything in it */
+    free(csv);
+    return rc;
 }

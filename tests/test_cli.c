@@ -197,3 +197,32 @@ Test(cli, run_and_sweep_report_vms_that_could_not_be_allocated, .init = cr_redir
     unlink(path);
     fflush(stderr);
 }
+
+Test(cli, every_message_is_one_line_after_the_command, .init = cr_redirect_stderr)
+{
+    FILE *saved = stdout;
+    stdout = fopen("/dev/null", "w");
+    cr_assert_eq(RUN("check", "--set", "nonsense"), 2);
+    cr_assert_eq(RUN("place", "--csv", ""), 2);
+    cr_assert_eq(RUN("run", "-o", "meson.build"), 2);
+    cr_assert_eq(RUN("plot", "--format", "gif", "x"), 2);
+    cr_assert_eq(RUN("plot"), 2);
+    cr_assert_eq(RUN("sweep", "-o", "/tmp/fdsim-never"), 2);
+    cr_assert_eq(RUN("sweep", "--vary", "group.avset.count=3,5", "-n", "2", "-o",
+                     "meson.build"), 2);
+    cr_assert_eq(RUN("analytic", "--bogus"), 2);
+    fclose(stdout);
+    stdout = saved;
+    fflush(stderr);
+    cr_assert_stderr_eq_str(
+        "fdsim check: --set nonsense: expected section.key=value, as simulation.replicas=100\n"
+        "fdsim place: --csv needs a file name (or - for stdout)\n"
+        "fdsim run: -o meson.build: exists and is not a directory; give a directory for "
+        "the results\n"
+        "fdsim plot: --format gif: expected png, svg or both\n"
+        "fdsim plot: give one results directory, e.g. fdsim plot results\n"
+        "fdsim sweep: give at least one --vary KEY=SPEC, e.g. --vary group.db.count=3:15:2\n"
+        "fdsim sweep: -o meson.build: exists and is not a directory; give a new directory "
+        "for the sweep\n"
+        "fdsim analytic: unknown or incomplete option '--bogus'; see fdsim analytic --help\n");
+}

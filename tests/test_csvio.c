@@ -136,6 +136,16 @@ Test(csvio, temp_file_invisible_until_commit)
     rmdir(dir);
 }
 
+Test(csvio, the_temporary_name_is_path_dot_tmp_pid)
+{
+    char want[64];
+    snprintf(want, sizeof want, "a/b.csv.tmp-%ld", (long)getpid());
+    char *tmp = csvio_temp_path("a/b.csv");
+    cr_assert_not_null(tmp);
+    cr_expect_str_eq(tmp, want);
+    free(tmp);
+}
+
 Test(csvio, destroyed_uncommitted_writer_leaves_no_file)
 {
     char *dir = temp_dir();

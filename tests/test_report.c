@@ -199,6 +199,70 @@ Test(report, summary_has_the_schema_and_a_row_per_group_and_metric)
     scenario_destroy(s);
 }
 
+/* Summary rows with leading cells, into memory. */
+static char *rows_to_memory(const report_run *run, const report_lead *lead)
+{
+    char *buf = NULL;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+    csvio_writer *w = csvio_writer_stream(f);
+    cr_assert_eq(report_write_summary_rows(run, w, lead), FD_OK);
+    cr_assert_eq(csvio_writer_commit(w, NULL), FD_OK);
+    csvio_writer_destroy(w);
+    fclose(f);
+    return buf;
+}
+
+Test(report, summary_rows_take_leading_cells)
+{
+    scenario *s = mini();
+    batch_result *r = known();
+    report_run run = { .s = s, .r = r, .baseline = 1 };
+    size_t len;
+    char *plain = to_memory(report_write_summary, &run, &len);
+    static const char *const head[] = { "point", "group.b.count" };
+    static const char *const cells[] = { "point-07", "3" };
+    report_lead lead = { .head = head, .cells = cells, .n = 2, .header = true };
+    char *led = rows_to_memory(&run, &lead);
+    /* Every line of summary.csv, each after the leading cells. */
+    char *want = malloc(2 * len + 4096), *q = want;
+    int negatives = 0;
+    for (const char *line = plain; *line;) {
+        size_t n = strcspn(line, "\n") + 1;
+        q += sprintf(q, "%s,%s,", line == plain ? "point" : "point-07",
+                     line == plain ? "group.b.count" : "3");
+        memcpy(q, line, n);
+        q += n;
+        line += n;
+    }
+    *q = '\0';
+    for (const char *p = plain; (p = strstr(p, ",-")) != NULL; p++)
+        negatives++;
+    cr_assert_gt(negatives, 0, "the known input has a negative difference");
+    cr_expect_str_eq(led, want);
+    /* Without the header; numbers as text: a negative one is guarded. */
+    lead.header = false;
+    lead.numbers_as_text = true;
+    char *text = rows_to_memory(&run, &lead);
+    size_t guarded = 0;
+    char *bare = strdup(text), *o = bare;
+    for (const char *p = text; *p; p++) {
+        guarded += p[0] == ',' && p[1] == '\'' && p[2] == '-';
+        if (!(p > text && p[-1] == ',' && p[0] == '\'' && p[1] == '-'))
+            *o++ = *p;
+    }
+    *o = '\0';
+    cr_expect_str_eq(bare, strstr(led, "\r\n") + 2, "the same rows, the guards aside");
+    free(bare);
+    cr_expect_eq(guarded, (size_t)negatives);
+    free(text);
+    free(want);
+    free(led);
+    free(plain);
+    batch_result_destroy(r);
+    scenario_destroy(s);
+}
+
 Test(report, t_interval_percentiles_and_wilson_for_a_known_input)
 {
     scenario *s = mini();

@@ -291,3 +291,144 @@ Test(sweep, a_varied_value_is_labelled_only_on_the_groups_it_touches)
     cr_assert_str_eq(sweep_point_label(sw, 1, buf, sizeof buf), "count=5");
     sweep_destroy(sw);
 }
+
+/* ------------------------------------------------- sweep_run, direct -- */
+
+typedef struct seen {
+    size_t starts, points;  /* hook calls */
+    uint64_t total;         /* replicas the start hook was told */
+    int fail_at;            /* point index whose hook fails; -1: none */
+    char lines[4][600];     /* say() lines, the first few */
+    size_t nlines;
+} seen;
+
+static void on_start(void *ctx, uint64_t total)
+{
+    seen *s = ctx;
+    s->starts++;
+    s->total = total;
+}
+
+static int on_point(void *ctx, const sweep_done *pd, diag *d)
+{
+    seen *s = ctx;
+    cr_expect_eq(pd->index, s->points);
+    cr_expect_not_null(pd->run->placement);
+    s->points++;
+    if ((int)pd->index == s->fail_at)
+        return diag_set(d, FD_EIO, "the hook says no at %s", pd->name);
+    return FD_OK;
+}
+
+static void on_say(void *ctx, const char *msg)
+{
+    seen *s = ctx;
+    if (s->nlines < 4)
+        snprintf(s->lines[s->nlines], sizeof s->lines[0], "%s", msg);
+    s->nlines++;
+}
+
+static const char *const quiet_sets[] = {
+    "simulation.replicas=3", "host.enabled=false", "rack.enabled=false",
+};
+
+/* A 2-point sweep of the default scenario, loaded. */
+static sweep *two_points(scenario ***pts)
+{
+    sweep *sw = sweep_create();
+    cr_assert_eq(sweep_add(sw, "group.avset.count=3,5", NULL), FD_OK);
+    sweep_source src = { NULL, quiet_sets, 3 };
+    diag d;
+    diag_clear(&d);
+    cr_assert_eq(sweep_load_points(sw, &src, NULL, NULL, pts, &d), FD_OK, "%s", d.msg);
+    return sw;
+}
+
+Test(sweep, run_writes_the_directory_whole_and_calls_the_hooks)
+{
+    char tmp[] = "/tmp/fdsim-sweep-run-XXXXXX";
+    cr_assert_not_null(mkdtemp(tmp));
+    scenario **pts;
+    sweep *sw = two_points(&pts);
+    seen s = { .fail_at = -1 };
+    sweep_hooks hooks = { on_start, on_point, &s };
+    sweep_outcome out;
+    diag d;
+    diag_clear(&d);
+    /* The target is the (empty) temporary directory itself: replaced. */
+    cr_assert_eq(sweep_run(sw, pts, tmp, "fdsim sweep x", NULL, &hooks, &out, &d), FD_OK,
+                 "%s", d.msg);
+    cr_expect_eq(s.starts, 1);
+    cr_expect_eq(s.total, 6);
+    cr_expect_eq(s.points, 2);
+    cr_expect_eq(out.unplaced_points, 0);
+    char path[300];
+    snprintf(path, sizeof path, "%s/sweep.csv", tmp);
+    cr_expect_eq(access(path, R_OK), 0);
+    snprintf(path, sizeof path, "%s/point-02/run.ini", tmp);
+    char *buf;
+    size_t len;
+    cr_assert_eq(csvio_slurp(path, 1 << 20, &buf, &len, NULL), FD_OK);
+    cr_expect_not_null(strstr(buf, "; command: fdsim sweep x  # point-02: count=5"), "%s", buf);
+    free(buf);
+    /* Now it is not empty: refused before anything runs. */
+    s.points = 0;
+    diag_clear(&d);
+    cr_expect_eq(sweep_run(sw, pts, tmp, NULL, NULL, &hooks, &out, &d), FD_EINVAL);
+    cr_expect_not_null(strstr(d.msg, "exists and is not empty"), "%s", d.msg);
+    cr_expect_eq(s.points, 0);
+    sweep_points_destroy(pts, 2);
+    sweep_destroy(sw);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(sweep, a_failure_or_a_stop_part_way_writes_nothing)
+{
+    char tmp[] = "/tmp/fdsim-sweep-run-XXXXXX";
+    cr_assert_not_null(mkdtemp(tmp));
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/sw", tmp);
+    scenario **pts;
+    sweep *sw = two_points(&pts);
+    seen s = { .fail_at = 1 };
+    sweep_hooks hooks = { on_start, on_point, &s };
+    sweep_outcome out;
+    diag d;
+    diag_clear(&d);
+    cr_expect_eq(sweep_run(sw, pts, dir, NULL, NULL, &hooks, &out, &d), FD_EIO);
+    cr_expect_str_eq(d.msg, "the hook says no at point-02");
+    cr_expect_neq(access(dir, F_OK), 0, "nothing written");
+    volatile sig_atomic_t stop = 1;
+    diag_clear(&d);
+    cr_expect_eq(sweep_run(sw, pts, dir, NULL, &stop, NULL, &out, &d), FD_EINTR);
+    cr_expect_str_eq(d.msg, "interrupted at point-01; nothing written");
+    cr_expect_neq(access(dir, F_OK), 0, "nothing written");
+    sweep_points_destroy(pts, 2);
+    sweep_destroy(sw);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    cr_assert_eq(system(cmd), 0);
+    cr_expect_neq(access(tmp, F_OK), 0, "no staging directory left beside it");
+}
+
+Test(sweep, bad_points_are_said_line_by_line)
+{
+    sweep *sw = sweep_create();
+    cr_assert_eq(sweep_add(sw, "group.avset.count=3:14:1", NULL), FD_OK);
+    cr_assert_eq(sweep_add(sw, "group.avset.quorum=3,14", NULL), FD_OK);
+    const char *sets[] = { "group.avset.count=14" };
+    sweep_source src = { NULL, sets, 1 };
+    seen s = { .fail_at = -1 };
+    scenario **pts = (scenario **)&s; /* must come back NULL */
+    diag d;
+    diag_clear(&d);
+    cr_assert_eq(sweep_load_points(sw, &src, on_say, &s, &pts, &d), FD_EINVAL);
+    cr_expect_null(pts);
+    cr_expect_eq(s.nlines, 10, "the first 10 of 11 bad points");
+    cr_expect_not_null(strstr(s.lines[0], "point-02 (count=3, quorum=14): "), "%s",
+                       s.lines[0]);
+    cr_expect_str_eq(d.msg, "... and 1 more invalid points");
+    sweep_destroy(sw);
+}
