@@ -39,7 +39,8 @@ typedef struct shared {
     pthread_cond_t cv;       /* signalled when a worker exits */
     uint64_t next_block;     /* the next block to hand out */
     int running;             /* worker threads not yet finished */
-    int failed;              /* a worker could not be made: everyone stops */
+    int failed;              /* a worker could not be made (1) or a replica ran out
+                                of memory (2): everyone stops */
     atomic_uint_fast64_t ndone; /* replicas completed, for the progress bar */
 } shared;
 
@@ -93,7 +94,12 @@ static void *work(void *arg)
             for (size_t g = 0; g < ng; g++)
                 md[g] = res->month_down + (r * ng + g) * (size_t)spec->nmonths;
             stats_out out = { res->stats + r * ng, dc, md };
-            sh->events[r] = spec->replica(w, r, &out);
+            if (spec->replica(w, r, &out, &sh->events[r]) != FD_OK) {
+                pthread_mutex_lock(&sh->lock);
+                sh->failed = 2;
+                pthread_mutex_unlock(&sh->lock);
+                break;
+            }
             for (size_t c = 0; c < sh->cells; c++)
                 sum[c] += scratch[c];
             sh->done[r] = 1;
@@ -285,7 +291,8 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
         goto done;
     }
     if (sh.failed) {
-        rc = diag_set(d, FD_ENOMEM, "out of memory creating a simulation worker");
+        rc = diag_set(d, FD_ENOMEM, sh.failed == 1 ? "out of memory creating a simulation "
+                      "worker" : "out of memory growing a replica's event queue");
         goto done;
     }
     reduce(&sh, res);

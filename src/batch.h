@@ -46,10 +46,11 @@ typedef struct batch_spec {
     /* Run replica `replica` on `worker` and write its results to `out`:
      * for each group g, out->rec[g], out->downcount[g][k] (the seconds with
      * k VMs down, k = 0..counts[g]) and out->month_down[g][m] (service
-     * downtime in month m, seconds).  Returns the number of events the
-     * replica ran (0 if unknown).  Must depend only on `replica` and the
-     * worker's construction, never on which worker or thread runs it. */
-    uint64_t (*replica)(void *worker, uint64_t replica, const stats_out *out);
+     * downtime in month m, seconds), and the number of events it ran to
+     * *events.  Returns FD_OK, or FD_ENOMEM (the batch then fails).  Must
+     * depend only on `replica` and the worker's construction, never on
+     * which worker or thread runs it. */
+    int (*replica)(void *worker, uint64_t replica, const stats_out *out, uint64_t *events);
     void *user;                   /* passed to worker_create */
     bool progress;                /* draw a progress bar on stderr if it is a terminal */
     /* A run that is one part of a larger job (a sweep): the bar counts

@@ -1198,17 +1198,18 @@ void inject_advance(inject *in, double until, csvio_writer *trace)
     in->trace = NULL;
 }
 
-void inject_end(inject *in, const stats_out *out, csvio_writer *trace)
+int inject_end(inject *in, const stats_out *out, csvio_writer *trace)
 {
     inject_advance(in, in->s->horizon, trace);
     for (size_t g = 0; g < in->ng; g++)
         stats_tally_finish(&in->g[g].tally, in->g[g].initial_failures, out, g);
+    return sim_status(in->sim);
 }
 
-void inject_replica(inject *in, uint64_t replica, const stats_out *out, csvio_writer *trace)
+int inject_replica(inject *in, uint64_t replica, const stats_out *out, csvio_writer *trace)
 {
     inject_begin(in, replica);
-    inject_end(in, out, trace);
+    return inject_end(in, out, trace);
 }
 
 double inject_now(const inject *in)

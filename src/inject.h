@@ -70,18 +70,21 @@ void inject_destroy(inject *in);
  * results to `out` (its record, downcount and month downtimes: one value
  * per replica).  When `trace` is not NULL, every event is written to it as
  * a CSV row (time in hours, event, target, then each group's VMs down after
- * it); inject_trace_header writes the header.  Cost: O(events x groups). */
-void inject_replica(inject *in, uint64_t replica, const stats_out *out, csvio_writer *trace);
+ * it); inject_trace_header writes the header.  Returns FD_OK, or
+ * FD_ENOMEM when the event queue could not grow (the results are then
+ * incomplete: do not use them).  Cost: O(events x groups). */
+int inject_replica(inject *in, uint64_t replica, const stats_out *out, csvio_writer *trace);
 
 /* The same replica in steps: inject_begin rewinds to the run's placement
  * (or places afresh, per replica) and queues each process's first event at
  * time 0; inject_advance runs the events due at or before `until` (capped
  * at the horizon), writing them to `trace` when not NULL; inject_end runs
  * the rest to the horizon and writes the results.  begin then end is
- * inject_replica, bytes and all, however the replica is advanced between. */
+ * inject_replica, bytes and all, however the replica is advanced between;
+ * inject_end returns what inject_replica does. */
 void inject_begin(inject *in, uint64_t replica);
 void inject_advance(inject *in, double until, csvio_writer *trace);
-void inject_end(inject *in, const stats_out *out, csvio_writer *trace);
+int inject_end(inject *in, const stats_out *out, csvio_writer *trace);
 
 /* The simulated time of the replica in progress, seconds.  O(1). */
 double inject_now(const inject *in);

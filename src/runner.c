@@ -47,11 +47,12 @@ static void worker_destroy(void *p)
     free(w);
 }
 
-static uint64_t replica(void *p, uint64_t k, const stats_out *out)
+static int replica(void *p, uint64_t k, const stats_out *out, uint64_t *events)
 {
     worker *w = p;
-    inject_replica(w->in, k, out, NULL);
-    return inject_events(w->in);
+    int rc = inject_replica(w->in, k, out, NULL);
+    *events = inject_events(w->in);
+    return rc;
 }
 
 int runner_threads(const scenario *s)
@@ -107,8 +108,10 @@ int runner_trace(const scenario *s, const place_result *plan, const char *path, 
         rc = csvio_writer_create(&w, path, d);
     if (rc == FD_OK) {
         inject_trace_header(in, w);
-        inject_replica(in, k, &(stats_out){ .rec = out }, w);
-        rc = csvio_writer_commit(w, d);
+        if (inject_replica(in, k, &(stats_out){ .rec = out }, w) != FD_OK)
+            rc = diag_set(d, FD_ENOMEM, "out of memory growing the event queue");
+        else
+            rc = csvio_writer_commit(w, d);
     }
     csvio_writer_destroy(w);
     inject_destroy(in);

@@ -16,6 +16,7 @@ struct sim {
     uint64_t seed;             /* master seed */
     uint64_t replica;          /* current replica */
     uint64_t events;           /* events run since reset */
+    int status;                /* FD_OK, or FD_ENOMEM once an event could not be queued */
     evq *q;                    /* future events, owned */
     gsl_rng *world[SIM_NWORLD_STREAMS]; /* world process streams, owned */
     gsl_rng **group;           /* ngroups group streams, owned */
@@ -80,6 +81,7 @@ void sim_reset(sim *s, uint64_t replica)
     evq_clear(s->q);
     s->now = 0;
     s->events = 0;
+    s->status = FD_OK;
     s->replica = replica;
     for (int w = 0; w < SIM_NWORLD_STREAMS; w++)
         rng_derive(s->world[w], s->seed, replica, world_id((sim_stream)w));
@@ -124,8 +126,8 @@ evq_handle sim_at(sim *s, double at, uint32_t type, uint32_t id, uint64_t data)
     if (!(at >= s->now))
         die(s, "an event was scheduled in the past");
     evq_handle h = evq_push(s->q, at, type, id, data);
-    if (h == EVQ_NONE)
-        die(s, "out of memory growing the event queue");
+    if (h == EVQ_NONE) /* no memory: the replica stops and fails (sim_status) */
+        s->status = FD_ENOMEM;
     return h;
 }
 
@@ -137,6 +139,7 @@ int sim_copy(sim *dst, const sim *src)
     dst->now = src->now;
     dst->replica = src->replica;
     dst->events = src->events;
+    dst->status = src->status;
     for (int w = 0; w < SIM_NWORLD_STREAMS; w++)
         gsl_rng_memcpy(dst->world[w], src->world[w]);
     for (size_t g = 0; g < src->ngroups; g++)
@@ -149,8 +152,15 @@ void sim_cancel(sim *s, evq_handle h)
     (void)evq_cancel(s->q, h);
 }
 
+int sim_status(const sim *s)
+{
+    return s->status;
+}
+
 int sim_step(sim *s, double until, evq_event *ran)
 {
+    if (s->status != FD_OK)
+        return 0;
     if (!(evq_next_time(s->q) <= until))
         return 0;
     evq_event ev;

@@ -80,8 +80,9 @@ gsl_rng *sim_world_rng(sim *s, sim_stream which);
 gsl_rng *sim_group_rng(sim *s, size_t g);
 
 /* Queue an event at absolute time `at` (>= now, asserted).  Returns its
- * handle; aborts with a message if memory runs out mid-replica (the queue
- * is sized up front, so this means a runaway).  O(log n). */
+ * handle, or EVQ_NONE when the queue could not grow: then the replica
+ * stops (sim_step runs nothing more) and sim_status says FD_ENOMEM, a
+ * recoverable error its caller reports.  O(log n). */
 evq_handle sim_at(sim *s, double at, uint32_t type, uint32_t id, uint64_t data);
 
 /* Cancel a queued event; a handle that already fired is ignored.  O(log n). */
@@ -96,6 +97,10 @@ int sim_step(sim *s, double until, evq_event *ran);
 /* Step until no event is due at or before `until`, then set the clock to
  * `until`.  Returns the number of events run. */
 uint64_t sim_run(sim *s, double until);
+
+/* FD_OK, or FD_ENOMEM once an event could not be queued since the last
+ * reset (the replica is then incomplete and must not be used).  O(1). */
+int sim_status(const sim *s);
 
 /* Events run since the last reset. */
 uint64_t sim_events(const sim *s);

@@ -49,7 +49,8 @@ static void synth_destroy(void *worker)
     free(w);
 }
 
-static uint64_t synth_replica(void *worker, uint64_t replica, const stats_out *res)
+static int synth_replica(void *worker, uint64_t replica, const stats_out *res,
+                         uint64_t *events)
 {
     stats_replica *out = res->rec;
     double *const *downcount = res->downcount, *const *month_down = res->month_down;
@@ -79,7 +80,8 @@ static uint64_t synth_replica(void *worker, uint64_t replica, const stats_out *r
     }
     if (sy->stop && replica == sy->stop_after)
         *sy->stop = 1;
-    return replica + 1;
+    *events = replica + 1;
+    return FD_OK;
 }
 
 static const int counts3[] = { 5, 3, 7 };
@@ -158,7 +160,8 @@ Test(batch, downcount_is_summed_by_blocks_in_replica_order)
         double block[3][8] = { { 0 } };
         for (uint64_t i = b * BATCH_BLOCK; i < (b + 1) * BATCH_BLOCK && i < R; i++) {
             memset(cells, 0, sizeof cells);
-            synth_replica(w, i, &(stats_out){ out, dc, md });
+            uint64_t ev;
+            synth_replica(w, i, &(stats_out){ out, dc, md }, &ev);
             for (int g = 0; g < 3; g++)
                 for (int k = 0; k <= counts3[g]; k++) {
                     block[g][k] += cells[g][k];

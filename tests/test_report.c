@@ -421,7 +421,8 @@ static void synth_destroy(void *worker)
 
 /* Draws month downtimes from rng_derive(seed, replica, group) and derives
  * the rest from them, consistently. */
-static uint64_t synth_replica(void *worker, uint64_t replica, const stats_out *res)
+static int synth_replica(void *worker, uint64_t replica, const stats_out *res,
+                         uint64_t *events)
 {
     stats_replica *out = res->rec;
     double *const *downcount = res->downcount, *const *month_down = res->month_down;
@@ -455,7 +456,8 @@ static uint64_t synth_replica(void *worker, uint64_t replica, const stats_out *r
     }
     if (sy->stop && replica == sy->stop_after)
         *sy->stop = 1;
-    return 1;
+    *events = 1;
+    return FD_OK;
 }
 
 static batch_result *synth_run(synth *sy, int threads)

@@ -1,6 +1,7 @@
 /* Tests of sim: dispatch order, the clock, replicas and stream independence. */
 #include <criterion/criterion.h>
 
+#include "diag.h"
 #include "rng.h"
 #include "sim.h"
 
@@ -141,3 +142,38 @@ Test(sim, two_simulations_side_by_side_are_independent)
     sim_destroy(b);
     sim_destroy(NULL);
 }
+
+/* Out of memory mid-replica is an error the caller reports, not an abort:
+ * with the address space capped (this test runs in its own process), a
+ * queue that keeps growing fails, sim_step runs nothing more and
+ * sim_status says FD_ENOMEM; a reset clears it. */
+#if defined(__SANITIZE_ADDRESS__)
+Test(sim, running_out_of_memory_stops_the_replica, .disabled = true) {}
+#else
+#include <sys/resource.h>
+
+static void flood(sim *s, const evq_event *ev, void *ctx)
+{
+    (void)ev;
+    (void)ctx;
+    for (int i = 0; i < 1000; i++)
+        sim_at(s, sim_now(s) + 1 + i, 0, 0, 0);
+}
+
+Test(sim, running_out_of_memory_stops_the_replica)
+{
+    sim *s = make(1, NULL, 0);
+    sim_register(s, 0, flood, NULL);
+    struct rlimit lim = { 256u << 20, 256u << 20 };
+    cr_assert_eq(setrlimit(RLIMIT_AS, &lim), 0);
+    sim_at(s, 0, 0, 0, 0);
+    uint64_t n = 0;
+    while (sim_step(s, 1e300, NULL) && n < 100000000)
+        n++;
+    cr_assert_eq(sim_status(s), FD_ENOMEM, "after %llu events", (unsigned long long)n);
+    cr_assert_eq(sim_step(s, 1e300, NULL), 0, "nothing more runs");
+    sim_reset(s, 1);
+    cr_assert_eq(sim_status(s), FD_OK);
+    sim_destroy(s);
+}
+#endif
