@@ -379,3 +379,12 @@ done:
     fclose(f);
     return rc;
 }
+
+char *csvio_path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p != NULL)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}

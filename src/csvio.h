@@ -76,4 +76,8 @@ int csvio_parse(const char *buf, size_t len, const char *name,
  * Refuses files larger than `max_bytes`.  FD_OK, FD_EIO or FD_EINVAL. */
 int csvio_slurp(const char *path, size_t max_bytes, char **buf, size_t *len, diag *d);
 
+/* "DIR/NAME", a new string the caller frees, or NULL when memory runs
+ * out.  O(length). */
+char *csvio_path_join(const char *dir, const char *name);
+
 #endif

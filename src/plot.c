@@ -122,21 +122,12 @@ static int table_row(void *user, char **f, size_t n, size_t row)
     return 0;
 }
 
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 /* Read DIR/NAME and check its header has the columns `need` (NULL-ended). */
 static int table_load(table *t, const char *dir, const char *name,
                       const char *const *need, diag *d)
 {
     memset(t, 0, sizeof *t);
-    char *path = join(dir, name), *buf = NULL;
+    char *path = csvio_path_join(dir, name), *buf = NULL;
     size_t len;
     if (path == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory");
@@ -221,7 +212,7 @@ typedef struct dat {
 
 static int dat_open(dat *o, const char *work, const char *name, diag *d)
 {
-    char *path = join(work, name);
+    char *path = csvio_path_join(work, name);
     o->blocks = 0;
     o->titles.len = 0;
     o->titles.buf[0] = '\0';
@@ -825,7 +816,7 @@ static int tl_map(tl *x, const place_result *pr, diag *d)
 
 static int prep_timeline(const plot_opts *o, const char *work, vars *v, diag *d)
 {
-    char *ini = join(o->dir, "run.ini");
+    char *ini = csvio_path_join(o->dir, "run.ini");
     scenario *s = NULL;
     inject *in = NULL;
     stats_replica *out = NULL;
@@ -875,7 +866,7 @@ static int prep_timeline(const plot_opts *o, const char *work, vars *v, diag *d)
     for (size_t g = 0; g < x.ng && rc == FD_OK; g++) {
         char name[64];
         snprintf(name, sizeof name, "timeline_%zu.dat", g + 1);
-        char *path = join(work, name);
+        char *path = csvio_path_join(work, name);
         if (path == NULL || (x.f[g] = fopen(path, "w")) == NULL)
             rc = diag_set(d, FD_EIO, "cannot write %s: %s", path ? path : name,
                           strerror(errno));
@@ -1008,7 +999,7 @@ int plot_render(const plot_opts *o, FILE *out, diag *d)
                         "written by fdsim run or fdsim sweep", o->dir);
     bool any = false;
     for (int i = 0; plot_names[i]; i++) {
-        char *p = join(o->dir, plot_inputs[i]);
+        char *p = csvio_path_join(o->dir, plot_inputs[i]);
         any = any || (p && access(p, R_OK) == 0);
         free(p);
     }
@@ -1026,7 +1017,7 @@ int plot_render(const plot_opts *o, FILE *out, diag *d)
         return diag_set(d, FD_EIO, "cannot create a temporary directory %s: %s", work,
                         strerror(errno));
     for (int i = 0; plot_names[i] && rc == FD_OK; i++) {
-        char *in = join(o->dir, plot_inputs[i]);
+        char *in = csvio_path_join(o->dir, plot_inputs[i]);
         bool have = in && access(in, R_OK) == 0;
         free(in);
         if (!have)
@@ -1048,7 +1039,7 @@ int plot_render(const plot_opts *o, FILE *out, diag *d)
             const char *ext = fmt == PLOT_PNG ? "png" : "svg";
             char name[64];
             snprintf(name, sizeof name, "%s.%s", plot_names[i], ext);
-            char *target = join(o->dir, name);
+            char *target = csvio_path_join(o->dir, name);
             if (target == NULL) {
                 rc = diag_set(d, FD_ENOMEM, "out of memory");
                 break;

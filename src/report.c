@@ -460,16 +460,6 @@ int report_write_ini(const report_run *run, FILE *f)
     return ferror(f) ? -1 : 0;
 }
 
-/* "DIR/NAME" on the heap, or NULL. */
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p != NULL)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 int report_write_dir(const char *dir, const report_run *run, diag *d)
 {
     assert(run->r->ngroups == run->s->ngroups && run->baseline < run->s->ngroups);
@@ -500,7 +490,7 @@ int report_write_dir(const char *dir, const report_run *run, diag *d)
     }
 
     for (int i = 0; i < NCSV && rc == FD_OK; i++) {
-        char *path = join(dir, names[i]);
+        char *path = csvio_path_join(dir, names[i]);
         if (path == NULL) {
             rc = diag_set(d, FD_ENOMEM, "out of memory writing %s", dir);
             break;
@@ -513,7 +503,7 @@ int report_write_dir(const char *dir, const report_run *run, diag *d)
             rc = csvio_writer_finish(w[i], d);
     }
     if (rc == FD_OK) {
-        ini = join(dir, "run.ini");
+        ini = csvio_path_join(dir, "run.ini");
         ini_tmp = ini ? csvio_temp_path(ini) : NULL;
         if (ini_tmp == NULL) {
             rc = diag_set(d, FD_ENOMEM, "out of memory writing %s", dir);

@@ -441,16 +441,6 @@ void sweep_points_destroy(scenario **points, size_t npoints)
     free(points);
 }
 
-/* "DIR/NAME" on the heap, or NULL. */
-static char *path_in(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p != NULL)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 /* Run point `pt` into the stage and its rows into sweep.csv (`w`). */
 static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *stagedir,
                      const char *cmdline, volatile sig_atomic_t *stop,
@@ -464,7 +454,7 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
     runner_progress pr = { *done_reps, prog->total, bar };
     batch_result *res = NULL;
     place_result *placed = NULL;
-    char *pcmd = NULL, *pdir = path_in(stagedir, point);
+    char *pcmd = NULL, *pdir = csvio_path_join(stagedir, point);
     int rc = FD_OK;
     if (cmdline) {
         size_t pl = strlen(cmdline) + strlen(label) + 64;
@@ -545,7 +535,7 @@ int sweep_run(const sweep *sw, scenario *const *points, const char *outdir,
     int rc = stage_create(&st, outdir, d);
     if (rc != FD_OK)
         return rc;
-    if ((csv = path_in(stage_dir(st), "sweep.csv")) == NULL) {
+    if ((csv = csvio_path_join(stage_dir(st), "sweep.csv")) == NULL) {
         rc = diag_set(d, FD_ENOMEM, "out of memory");
         goto done;
     }
