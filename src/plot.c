@@ -872,18 +872,15 @@ static int prep_timeline(const plot_opts *o, const char *work, vars *v, diag *d)
                           strerror(errno));
         free(path);
     }
-    /* Placement as every replica starts: the one inject_create made. */
-    if (rc == FD_OK) {
-        inject *fresh = NULL;
-        rc = inject_create(&fresh, s, d);
-        if (rc == FD_OK)
-            rc = tl_map(&x, inject_placement(fresh), d);
-        inject_destroy(fresh);
-    }
     if (rc != FD_OK)
         goto done;
+    /* again, recording, with the domains of the placement this replica
+     * starts from (the run's, or its own with per-replica placement) */
     x.record = true;
-    inject_replica(in, o->replica, &(stats_out){ .rec = out }, NULL);
+    inject_begin(in, o->replica);
+    if ((rc = tl_map(&x, inject_placement(in), d)) != FD_OK)
+        goto done;
+    inject_end(in, &(stats_out){ .rec = out }, NULL);
     if (!x.started) /* no event after w0: the last state holds */
         tl_row(&x, x.w0);
     tl_row(&x, x.w1);
