@@ -376,8 +376,10 @@ static int prep_availability(const plot_opts *o, const char *work, vars *v, diag
         high = isfinite(high) ? high : mean;
         if (low < lo)
             lo = low;
-        if (isfinite(num(&t, r, clo)) || mean < 100)
+        if (isfinite(num(&t, r, clo)) && isfinite(num(&t, r, chi)))
             snprintf(text, sizeof text, "%.*f %%", dec, mean);
+        else if (mean < 100) /* too few outages for an interval */
+            snprintf(text, sizeof text, "%.*f %% (no interval)", dec, mean);
         else
             snprintf(text, sizeof text, "no outage");
         fprintf(f.f, "%d ", n++);

@@ -776,7 +776,11 @@ int report_format_availability(const report_run *run, size_t g, char *buf, size_
         snprintf(buf, size, "100 %% (no outage in %.6g replica-yr)", replica_years(run));
     } else {
         stats_summary a = summarise(run, g, M_SVC_AVAIL, x);
-        if (isnan(a.ci_low) || isnan(a.ci_high)) {
+        if (few_outages(run, g)) {
+            double k = total_outages(run, g);
+            snprintf(buf, size, "%.10g %% (no interval: %.0f outage%s)", 100 * a.mean, k,
+                     k == 1 ? "" : "s");
+        } else if (isnan(a.ci_low) || isnan(a.ci_high)) {
             snprintf(buf, size, "%.6g %% (same in every replica)", 100 * a.mean);
         } else {
             int dec = ci_decimals(100 * a.ci_low, 100 * a.ci_high, 2, 12);
