@@ -13,6 +13,9 @@
  * Each figure is the best of 5 timed repetitions (the machine's speed
  * varies from run to run; the median is printed beside it).
  *
+ * First the speed issue's reference world R1 (60 racks x 16 hosts x 8
+ * slots, regional, 1000 VMs with max spreading, quorum 900).
+ *
  * usage: bench_run [REPLICAS]   (default 2000)
  */
 #include "inject.h"
@@ -97,27 +100,54 @@ static void timed(const scenario *s, uint64_t n, int threads, double *best, doub
     *median = t[2];
 }
 
+/* The speed issue's reference world R1: 60 racks x 16 hosts x 8 slots,
+ * regional, one Flexible group of 1000 VMs with max spreading, quorum 900. */
+static const char r1_world[] =
+    "[simulation]\nhorizon = 1y\n"
+    "[region]\nracksPerZone = 60\nhostsPerRack = 16\nvmsPerHost = 8\n"
+    "[host]\ntimeToFailure = exp(mean=12.5y)\nrepairTime = lognormal(median=2d, sigma=1)\n"
+    "[healing]\ntime = lognormal(median=15m, sigma=0.5)\n"
+    "[rack]\ntimeToFailure = exp(mean=10y)\noutage = uniform(1h, 6h)\n"
+    "[rebootless]\nperiod = 30d\npause = fixed(8s)\nsettle = 1792s\npauseTolerance = 0s\n"
+    "[rebootful]\nperiod = 1y\nreboot = fixed(25m)\nsettle = 30m\n"
+    "[group.flex]\ncount = 1000\nquorum = 900\n";
+
+/* Print a 1000-VM world's figures; the 1-thread best time goes to *t1. */
+static int figures(const char *title, const char *text, uint64_t n, double *t1)
+{
+    scenario *s;
+    diag d;
+    diag_clear(&d);
+    if (scenario_load_text(&s, text, strlen(text), "bench", ".", NULL, 0, stderr, &d))
+        return -1;
+    double vm_years = 1000.0 * (s->horizon / (365.0 * 86400.0));
+    uint64_t ev1, ev2;
+    double m1, t2, m2;
+    timed(s, n, 1, t1, &m1, &ev1);
+    timed(s, n, 2, &t2, &m2, &ev2);
+    printf("%s, %llu replicas of 1 year (best of 5; median in brackets)\n", title,
+           (unsigned long long)n);
+    printf("  events per replica-year       %.0f\n", (double)ev1 / (double)n);
+    printf("  1 thread:  %.3f s [%.3f]  %.2f M events/s  %.2f M VM-years/s per core [%.2f]\n",
+           *t1, m1, (double)ev1 / *t1 / 1e6, (double)n * vm_years / *t1 / 1e6,
+           (double)n * vm_years / m1 / 1e6);
+    printf("  2 threads: %.3f s [%.3f]  speed-up %.2f\n", t2, m2, *t1 / t2);
+    scenario_destroy(s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 2000;
     scenario *s;
     diag d;
     diag_clear(&d);
-    if (scenario_load_text(&s, bench_world, strlen(bench_world), "bench", ".", NULL, 0, stderr, &d))
+    double t1, r1;
+    if (figures("R1 (60 racks, 1000 VMs, quorum 900)", r1_world, n, &r1) < 0 ||
+        figures("1000-VM world over 3 zones", bench_world, n, &t1) < 0)
         return 1;
-    double vm_years = 1000.0 * (s->horizon / (365.0 * 86400.0));
     uint64_t ev1, ev2;
-    double t1, m1, t2, m2;
-    timed(s, n, 1, &t1, &m1, &ev1);
-    timed(s, n, 2, &t2, &m2, &ev2);
-    printf("1000-VM world, %llu replicas of 1 year (best of 5; median in brackets)\n",
-           (unsigned long long)n);
-    printf("  events per replica-year       %.0f\n", (double)ev1 / (double)n);
-    printf("  1 thread:  %.3f s [%.3f]  %.2f M events/s  %.2f M VM-years/s per core [%.2f]\n",
-           t1, m1, (double)ev1 / t1 / 1e6, (double)n * vm_years / t1 / 1e6,
-           (double)n * vm_years / m1 / 1e6);
-    printf("  2 threads: %.3f s [%.3f]  speed-up %.2f\n", t2, m2, t1 / t2);
-    scenario_destroy(s);
+    double vm_years = 1000.0;
 
     /* the same world placed afresh for every replica */
     const char *per = "simulation.placement=perReplica";
