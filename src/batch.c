@@ -70,7 +70,8 @@ static void *work(void *arg)
     void *w = scratch && dc && md ? spec->worker_create(spec->user) : NULL;
     if (w == NULL) {
         pthread_mutex_lock(&sh->lock);
-        sh->failed = 1;
+        if (!sh->failed)
+            sh->failed = 1;
         pthread_mutex_unlock(&sh->lock);
         goto out;
     }
@@ -96,7 +97,8 @@ static void *work(void *arg)
             stats_out out = { res->stats + r * ng, dc, md };
             if (spec->replica(w, r, &out, &sh->events[r]) != FD_OK) {
                 pthread_mutex_lock(&sh->lock);
-                sh->failed = 2;
+                if (!sh->failed) /* the first cause is the one told */
+                    sh->failed = 2;
                 pthread_mutex_unlock(&sh->lock);
                 break;
             }

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------ the skeleton -- */
 
@@ -506,6 +507,24 @@ static int run_checks(const run_opts *p, cmd_env *e, size_t *baseline)
     if (stat(p->b.out, &st) == 0 && !S_ISDIR(st.st_mode))
         return diag_set(&e->d, FD_EINVAL, "-o %s: exists and is not a directory; give a "
                         "directory for the results", p->b.out), -1;
+    if (stat(p->b.out, &st) != 0) { /* it will be made: its parent must take it */
+        char *parent = strdup(p->b.out);
+        if (!parent)
+            return diag_set(&e->d, FD_ENOMEM, "out of memory"), -1;
+        char *slash = strrchr(parent, '/');
+        while (slash && slash > parent && slash[1] == '\0') { /* "DIR/" */
+            *slash = '\0';
+            slash = strrchr(parent, '/');
+        }
+        const char *dir = slash == parent ? "/" : slash ? (*slash = '\0', parent) : ".";
+        bool ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK | X_OK) == 0;
+        if (!ok)
+            diag_set(&e->d, FD_EINVAL, "-o %s: cannot be created: %s is not a writable "
+                     "directory", p->b.out, dir);
+        free(parent);
+        if (!ok)
+            return -1;
+    }
     return 0;
 }
 
@@ -514,6 +533,8 @@ static int run_report(const run_opts *p, cmd_env *e, report_run *rr)
 {
     const batch_result *res = rr->r;
     int status = FD_EXIT_OK;
+    if (res->replicas == 0) /* interrupted before any: keep what DIR held */
+        return failf(e, FD_EINTR, "interrupted before the first replica; nothing written");
     if (report_print_table(rr, stdout) < 0)
         status = failf(e, FD_EIO, "cannot write to standard output");
     analytic_result_destroy((analytic_result *)rr->analytic);

@@ -100,8 +100,10 @@ double inject_now(const inject *in);
  * it first, with inject_destroy).  inject_snapshot copies `in`'s state into
  * `snap`; inject_restore copies it back, so that `in` continues exactly as
  * it would have from the moment of the snapshot, with the same streams.
- * Both cost O(world + VMs + queued events + months) and allocate only when
- * the queue must grow (FD_ENOMEM then, with the message in `d`). */
+ * Both cost O(world + VMs + queue capacity + months) and allocate only when
+ * the queue must grow (FD_ENOMEM then, with the message in `d`).  Restore
+ * only from a snapshot that was taken.  The walk stream is not copied:
+ * each walk derives it afresh and draws everything at its start. */
 int inject_snapshot_create(inject **snap, const inject *in, diag *d);
 int inject_snapshot(inject *snap, const inject *in, diag *d);
 int inject_restore(inject *in, const inject *snap, diag *d);

@@ -20,6 +20,7 @@ volatile sig_atomic_t *interrupt_catch(interrupt_catcher *c)
     stop_flag = 0;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART; /* a write to a pipe is not cut short by Ctrl-C */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &c->old_int);
     sigaction(SIGTERM, &sa, &c->old_term);

@@ -842,7 +842,11 @@ static int prep_timeline(const plot_opts *o, const char *work, vars *v, diag *d)
         goto done;
     x.s = s;
     inject_set_observer(in, tl_observe, &x);
-    inject_replica(in, o->replica, &(stats_out){ .rec = out }, NULL);
+    if (inject_replica(in, o->replica, &(stats_out){ .rec = out }, NULL) != FD_OK) {
+        rc = diag_set(d, FD_ENOMEM, "out of memory replaying replica %llu",
+                      (unsigned long long)o->replica);
+        goto done;
+    }
     if (!x.rf_seen && !x.rl_seen) {
         /* Nothing to show: no chart, not an error. */
         var_num(v, "ngroups", 0);
@@ -882,7 +886,11 @@ static int prep_timeline(const plot_opts *o, const char *work, vars *v, diag *d)
     inject_begin(in, o->replica);
     if ((rc = tl_map(&x, inject_placement(in), d)) != FD_OK)
         goto done;
-    inject_end(in, &(stats_out){ .rec = out }, NULL);
+    if (inject_end(in, &(stats_out){ .rec = out }, NULL) != FD_OK) {
+        rc = diag_set(d, FD_ENOMEM, "out of memory replaying replica %llu",
+                      (unsigned long long)o->replica);
+        goto done;
+    }
     if (!x.started) /* no event after w0: the last state holds */
         tl_row(&x, x.w0);
     tl_row(&x, x.w1);

@@ -43,8 +43,13 @@ int stage_create(stage **out, const char *dir, diag *d)
 {
     *out = NULL;
     stage *st = calloc(1, sizeof *st);
-    if (st == NULL || (st->dir = strdup(dir)) == NULL ||
-        (st->tmp = csvio_temp_path(dir)) == NULL) {
+    if (st != NULL && (st->dir = strdup(dir)) != NULL) {
+        /* "DIR/" is DIR: the staging directory goes beside it, not inside */
+        for (size_t n = strlen(st->dir); n > 1 && st->dir[n - 1] == '/'; n--)
+            st->dir[n - 1] = '\0';
+        st->tmp = csvio_temp_path(st->dir);
+    }
+    if (st == NULL || st->dir == NULL || st->tmp == NULL) {
         stage_destroy(st);
         return diag_set(d, FD_ENOMEM, "out of memory");
     }
@@ -65,7 +70,8 @@ const char *stage_dir(const stage *st)
 
 int stage_commit(stage *st, diag *d)
 {
-    rmdir(st->dir); /* an empty DIR is replaced; a full one makes rename fail */
+    /* rename(2) replaces an empty DIR in one step and fails on a full one,
+     * leaving DIR as it was either way */
     if (rename(st->tmp, st->dir) != 0)
         return diag_set(d, FD_EIO, "cannot rename %s to %s: %s", st->tmp, st->dir,
                         strerror(errno));

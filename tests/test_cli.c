@@ -226,3 +226,16 @@ Test(cli, every_message_is_one_line_after_the_command, .init = cr_redirect_stder
         "for the sweep\n"
         "fdsim analytic: unknown or incomplete option '--bogus'; see fdsim analytic --help\n");
 }
+
+/* An output directory that cannot be made is refused before anything is
+ * simulated (exit 2), not after every replica has run. */
+Test(cli, run_refuses_an_output_directory_it_cannot_make, .init = cr_redirect_stderr)
+{
+    cr_assert_eq(RUN("run", "-n", "5", "-o", "/nonexistent-fdsim-dir/x"), 2);
+    cr_assert_eq(RUN("run", "-n", "5", "-o", "/nonexistent-fdsim-dir/x/"), 2);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("fdsim run: -o /nonexistent-fdsim-dir/x: cannot be created: "
+                            "/nonexistent-fdsim-dir is not a writable directory\n"
+                            "fdsim run: -o /nonexistent-fdsim-dir/x/: cannot be created: "
+                            "/nonexistent-fdsim-dir is not a writable directory\n");
+}

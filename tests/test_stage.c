@@ -154,3 +154,29 @@ Test(stage, errors_name_the_directory)
     cr_expect(!exists(staging, NULL));
     rm_rf(tmp);
 }
+
+/* "DIR/" names DIR: the staging directory goes beside it, not inside, so
+ * an empty DIR is replaced and a new one made. */
+Test(stage, a_trailing_slash_names_the_same_directory)
+{
+    char *tmp = temp_dir(), dir[300];
+    for (int made = 0; made < 2; made++) {
+        snprintf(dir, sizeof dir, "%s/out%d/", tmp, made);
+        if (made) {
+            dir[strlen(dir) - 1] = '\0';
+            cr_assert_eq(mkdir(dir, 0777), 0);
+            strcat(dir, "//");
+        }
+        stage *st;
+        cr_assert_eq(stage_create(&st, dir, NULL), FD_OK, "%s", dir);
+        cr_assert_null(strstr(stage_dir(st), "//"), "%s", stage_dir(st));
+        touch(stage_dir(st), "a");
+        cr_assert_eq(stage_commit(st, NULL), FD_OK, "%s", dir);
+        stage_destroy(st);
+        cr_expect(exists(dir, "a"), "%s", dir);
+    }
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "test \"$(ls -A '%s')\" = \"$(printf 'out0\\nout1')\"", tmp);
+    cr_assert_eq(system(cmd), 0, "nothing else beside them");
+    rm_rf(tmp);
+}
