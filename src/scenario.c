@@ -413,6 +413,129 @@ static int parse_pins(const char *v, int **pins, int *npins, char *why, size_t w
     return 0;
 }
 
+/* A duration within [k->lo, k->hi] (and above 0 when k->lo is) into *at;
+ * 0, or -1 with why. */
+static int parse_duration(const keydef *k, const char *value, double *at, char *why, size_t wl)
+{
+    double x;
+    if (dur_parse(value, &x, why, wl) < 0)
+        return -1;
+    if (x < k->lo || x > k->hi) {
+        char lo[32], hi[32];
+        snprintf(why, wl, "%s is out of range; valid: %s to %s", value,
+                 dur_format(k->lo, lo, sizeof lo), dur_format(k->hi, hi, sizeof hi));
+        return -1;
+    }
+    if (x <= 0 && k->lo > 0) {
+        snprintf(why, wl, "must be more than 0");
+        return -1;
+    }
+    *at = x;
+    return 0;
+}
+
+/* A distribution (files relative to the scenario's directory) replacing
+ * the one at *at, which it frees; 0, or -1 with why and *at untouched. */
+static int parse_dist(const loader *L, const char *value, dist *at, char *why, size_t wl)
+{
+    dist d;
+    if (dist_parse(value, L->basedir, &d, why, wl) < 0)
+        return -1;
+    dist_fini(at);
+    *at = d;
+    return 0;
+}
+
+/* A whole number within [k->lo, k->hi] into the int or long at `at`, as
+ * k->type says; 0, or -1 with why. */
+static int parse_int(const keydef *k, const char *value, char *at, char *why, size_t wl)
+{
+    long long x;
+    if (parse_integer(value, k->lo, k->hi, &x, why, wl) < 0)
+        return -1;
+    if (k->type == K_INT)
+        *(int *)at = (int)x;
+    else
+        *(long *)at = (long)x;
+    return 0;
+}
+
+/* A 64-bit seed, decimal, into *at; 0, or -1 with why. */
+static int parse_seed(const char *value, uint64_t *at, char *why, size_t wl)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)value[0])) {
+        snprintf(why, wl, "\"%s\" is not a seed; write a whole number from 0 to "
+                 "18446744073709551615", value);
+        return -1;
+    }
+    unsigned long long x = strtoull(value, &end, 10);
+    if (*end != '\0' || errno == ERANGE) {
+        snprintf(why, wl, "\"%s\" is not a seed; write a whole number from 0 to "
+                 "18446744073709551615", value);
+        return -1;
+    }
+    *at = (uint64_t)x;
+    return 0;
+}
+
+/* A name of letters, digits, _ and - (SCEN_NAME_MAX with its NUL) copied
+ * to `at`; 0, or -1 with why. */
+static int parse_name(const char *value, char *at, char *why, size_t wl)
+{
+    size_t n = strlen(value);
+    if (n == 0 || n >= SCEN_NAME_MAX) {
+        snprintf(why, wl, "write a name of 1 to %d characters", SCEN_NAME_MAX - 1);
+        return -1;
+    }
+    for (const char *c = value; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') {
+            snprintf(why, wl, "\"%s\" is not a name; use letters, digits, _ and -", value);
+            return -1;
+        }
+    memcpy(at, value, n + 1);
+    return 0;
+}
+
+/* One of k->names, exactly, its index into *at; 0, or -1 with why listing
+ * the names and the closest one. */
+static int parse_enum(const keydef *k, const char *value, int *at, char *why, size_t wl)
+{
+    size_t n = 0;
+    while (k->names[n])
+        n++;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(value, k->names[i])) {
+            *at = (int)i;
+            return 0;
+        }
+    char list[256] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t u = strlen(list);
+        snprintf(list + u, sizeof list - u, "%s%s", i ? ", " : "", k->names[i]);
+    }
+    const char *near = closest(value, k->names, n);
+    if (near)
+        snprintf(why, wl, "unknown value \"%s\" (did you mean %s?); valid: %s", value, near, list);
+    else
+        snprintf(why, wl, "unknown value \"%s\"; valid: %s", value, list);
+    return -1;
+}
+
+/* Fault-domain pins replacing group g's, which it frees; 0, or -1 with why
+ * and g untouched. */
+static int parse_group_pins(scen_group *g, const char *value, char *why, size_t wl)
+{
+    int *pins, n;
+    if (parse_pins(value, &pins, &n, why, wl) < 0)
+        return -1;
+    free(g->pins);
+    g->pins = pins;
+    g->npins = n;
+    return 0;
+}
+
 /* Parse `value` for key `k` into storage `base` (scenario or group).
  * Returns 0, 1 when the value is "auto" (storage untouched), or -1 with why. */
 static int parse_value(loader *L, const keydef *k, void *base, const char *value,
@@ -422,110 +545,27 @@ static int parse_value(loader *L, const keydef *k, void *base, const char *value
     if (k->def && !strcmp(k->def, "auto") && !strcasecmp(value, "auto"))
         return 1;
     switch (k->type) {
-    case K_DUR: {
-        double x;
-        if (dur_parse(value, &x, why, wl) < 0)
-            return -1;
-        if (x < k->lo || x > k->hi) {
-            char lo[32], hi[32];
-            snprintf(why, wl, "%s is out of range; valid: %s to %s", value,
-                     dur_format(k->lo, lo, sizeof lo), dur_format(k->hi, hi, sizeof hi));
-            return -1;
-        }
-        if (x <= 0 && k->lo > 0) {
-            snprintf(why, wl, "must be more than 0");
-            return -1;
-        }
-        *(double *)at = x;
-        return 0;
-    }
-    case K_DIST: {
-        dist d;
-        if (dist_parse(value, L->basedir, &d, why, wl) < 0)
-            return -1;
-        dist_fini((dist *)at);
-        *(dist *)at = d;
-        return 0;
-    }
+    case K_DUR:
+        return parse_duration(k, value, (double *)at, why, wl);
+    case K_DIST:
+        return parse_dist(L, value, (dist *)at, why, wl);
     case K_INT:
-    case K_LONG: {
-        long long x;
-        if (parse_integer(value, k->lo, k->hi, &x, why, wl) < 0)
-            return -1;
-        if (k->type == K_INT)
-            *(int *)at = (int)x;
-        else
-            *(long *)at = (long)x;
-        return 0;
-    }
-    case K_SEED: {
-        char *end;
-        errno = 0;
-        if (!isdigit((unsigned char)value[0])) {
-            snprintf(why, wl, "\"%s\" is not a seed; write a whole number from 0 to "
-                     "18446744073709551615", value);
-            return -1;
-        }
-        unsigned long long x = strtoull(value, &end, 10);
-        if (*end != '\0' || errno == ERANGE) {
-            snprintf(why, wl, "\"%s\" is not a seed; write a whole number from 0 to "
-                     "18446744073709551615", value);
-            return -1;
-        }
-        *(uint64_t *)at = (uint64_t)x;
-        return 0;
-    }
+    case K_LONG:
+        return parse_int(k, value, at, why, wl);
+    case K_SEED:
+        return parse_seed(value, (uint64_t *)at, why, wl);
     case K_REAL:
         return parse_real(value, k->lo, k->hi, (double *)at, why, wl);
     case K_BOOL:
         return parse_bool(value, (bool *)at, why, wl);
-    case K_STR: {
-        size_t n = strlen(value);
-        if (n == 0 || n >= SCEN_NAME_MAX) {
-            snprintf(why, wl, "write a name of 1 to %d characters", SCEN_NAME_MAX - 1);
-            return -1;
-        }
-        for (const char *c = value; *c; c++)
-            if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') {
-                snprintf(why, wl, "\"%s\" is not a name; use letters, digits, _ and -", value);
-                return -1;
-            }
-        memcpy(at, value, n + 1);
-        return 0;
-    }
-    case K_ENUM: {
-        size_t n = 0;
-        while (k->names[n])
-            n++;
-        for (size_t i = 0; i < n; i++)
-            if (!strcmp(value, k->names[i])) {
-                *(int *)at = (int)i;
-                return 0;
-            }
-        char list[256] = "";
-        for (size_t i = 0; i < n; i++) {
-            size_t u = strlen(list);
-            snprintf(list + u, sizeof list - u, "%s%s", i ? ", " : "", k->names[i]);
-        }
-        const char *near = closest(value, k->names, n);
-        if (near)
-            snprintf(why, wl, "unknown value \"%s\" (did you mean %s?); valid: %s", value, near, list);
-        else
-            snprintf(why, wl, "unknown value \"%s\"; valid: %s", value, list);
-        return -1;
-    }
+    case K_STR:
+        return parse_name(value, at, why, wl);
+    case K_ENUM:
+        return parse_enum(k, value, (int *)at, why, wl);
     case K_ZONES:
         return parse_zones(value, (unsigned *)at, why, wl);
-    case K_PINS: {
-        scen_group *g = base;
-        int *pins, n;
-        if (parse_pins(value, &pins, &n, why, wl) < 0)
-            return -1;
-        free(g->pins);
-        g->pins = pins;
-        g->npins = n;
-        return 0;
-    }
+    case K_PINS:
+        return parse_group_pins(base, value, why, wl);
     }
     return -1;
 }
