@@ -488,209 +488,307 @@ static void others_on_rack(const place_result *pr, size_t gi, int rack, char *bu
     }
 }
 
-/* Analyse group `gi`; `rack_vms` counts every group's VMs per rack and
- * `reboot_racks` the racks holding a VM that rebootless steps reboot.  What
- * decides a refusal is settled first, from the model alone; the
- * convolutions then run only for the figures still to give (the exact
- * value, or a side of a bound that stays valid). */
-static int analyse(const scenario *s, const place_result *pr, size_t gi, const int *rack_vms,
-                   int reboot_racks, analytic_group *a)
-{
-    const place_group *pg = place_group_at(pr, gi);
-    const scen_group *sp = pg->spec;
-    int rpz = s->racks_per_zone, hpr = s->hosts_per_rack;
-    int racks = (s->zones ? s->zones : 1) * rpz;
-    char b1[32], b2[32], b3[32];
-    gdata g;
-    a->spec = sp;
-    if (prepare(&g, s, pg, rpz) != FD_OK) {
-        gdata_fini(&g);
-        return FD_ENOMEM;
-    }
-    sides ok = { true, true, true, true };
-    model pess = { 0 }, opt = { 0 };
+/* What the helpers of analyse() share: the inputs, the group prepared for
+ * the DP, and the two relaxations a refusal bounds between. */
+typedef struct actx {
+    const scenario *s;        /* the scenario (not owned) */
+    const place_result *pr;   /* its placement (not owned) */
+    size_t gi;                /* the group analysed */
+    const scen_group *sp;     /* its spec */
+    const int *rack_vms;      /* every group's placed VMs per rack (not owned) */
+    int reboot_racks;         /* racks holding a VM that rebootless steps reboot */
+    int racks;                /* racks of the world */
+    gdata g;                  /* the group prepared for the DP (owned) */
+    model pess, opt;          /* pessimistic and optimistic model */
+    sides ok;                 /* which sides of a bound stay valid */
+    analytic_group *a;        /* the result written */
+} actx;
 
+/* Note the assumptions every group shares, and its unallocated VMs. */
+static void note_common(actx *c)
+{
+    analytic_group *a = c->a;
     note(a, "long-run (steady-state) values: every process is an alternating renewal "
             "process, down E[outage] / (E[up] + E[outage]) of the time whatever its "
             "distributions; the simulation starts all units new and up");
     note(a, "hosts, racks, zones, Spot evictions and maintenance walks are independent; "
             "a VM is down while any of them holds it (overlaps count once)");
-    if (g.n < g.count)
-        note(a, "%d VM%s could not be allocated: down for good", g.count - g.n,
-             g.count - g.n == 1 ? "" : "s");
+    if (c->g.n < c->g.count)
+        note(a, "%d VM%s could not be allocated: down for good", c->g.count - c->g.n,
+             c->g.count - c->g.n == 1 ? "" : "s");
+}
 
-    /* zones */
-    if (s->zones > 0 && s->zone.enabled) {
-        double m = dist_mean(&s->zone.outage), t = dist_mean(&s->zone.ttf);
-        pess.uz = opt.uz = down_frac(t, m);
-        note(a, "zones fail independently: out %.3g of the time (MTTF %s, mean outage %s); "
-             "an outage holds every rack of the zone", pess.uz, human(t, b1, sizeof b1),
-             human(m, b2, sizeof b2));
-    }
-    /* racks */
-    if (s->rack.enabled) {
-        double m = dist_mean(&s->rack.outage), t = dist_mean(&s->rack.ttf);
-        pess.ur = opt.ur = down_frac(t, m);
-        note(a, "racks fail independently: out %.3g of the time (MTTF %s, mean outage %s); "
-             "the group's %d VM%s on %d rack%s are enumerated rack by rack", pess.ur,
-             human(t, b1, sizeof b1), human(m, b2, sizeof b2), g.n, g.n == 1 ? "" : "s",
-             g.nracks, g.nracks == 1 ? "" : "s");
-    }
-    /* hosts */
-    if (s->host.enabled) {
-        double t = dist_mean(&s->host.ttf), r = dist_mean(&s->host.outage);
-        double noheal = down_frac(t, r);
-        pess.uh = opt.uh = noheal;
-        if (!s->healing_enabled) {
-            note(a, "no service healing: a VM stays on its host, out %.3g of the time "
-                 "(MTTF %s, mean repair %s); hosts are units holding their VMs of the group",
-                 noheal, human(t, b1, sizeof b1), human(r, b2, sizeof b2));
-        } else {
-            double h = mean_min(&s->healing_time, &s->host.outage);
-            opt.uh = down_frac(t, h);
-            opt.solo = true;
-            /* Exact needs an empty host awaiting every healed VM: at most hpr - 1
-             * VMs on each of the group's racks, every group counted.  Of the racks
-             * that break it, name the one where this group's own VMs are most
-             * (then the fullest): the group's own reason, not a neighbour's. */
-            int worst = -1, worst_own = 0;
-            for (int k = 0, i = 0; k < g.nracks; k++) {
-                int rk = g.racks[k], own = 0;
-                while (i < g.n && g.v[i].rack < rk)
-                    i++;
-                for (; i < g.n && g.v[i].rack == rk; i++)
-                    own++;
-                if (rack_vms[rk] > hpr - 1
-                    && (worst < 0 || own > worst_own
-                        || (own == worst_own && rack_vms[rk] > rack_vms[worst]))) {
-                    worst = rk;
-                    worst_own = own;
-                }
-            }
-            if (s->host.ttf.kind != DIST_EXP) {
-                refuse(a, "service healing with a %s host time to failure: a healed VM "
-                       "lands on a host of unknown age, whose remaining life is not a "
-                       "time to failure", kind_name(s->host.ttf.kind));
-                lose(&ok, true, true, true);
-            } else if (worst >= 0) {
-                char others[200];
-                others_on_rack(pr, gi, worst, others, sizeof others);
-                int rest = rack_vms[worst] - worst_own;
-                if (worst_own > hpr - 1)
-                    refuse(a, "service healing may find no room or stack the group's VMs on "
-                           "one host: its own %d VMs on rack %d share %d hosts (exact needs "
-                           "at most %d VMs on a rack, every group counted)", worst_own,
-                           worst, hpr, hpr - 1);
-                if (worst_own > hpr - 1 && rest)
-                    refuse(a, "rack %d also holds %d VM%s of other groups (%s)", worst, rest,
-                           rest == 1 ? "" : "s", others);
-                else
-                    refuse(a, "service healing may find no room or stack the group's VMs on "
-                           "one host: rack %d holds %d of its VMs and %d of other groups' "
-                           "(%s) on %d hosts, so no host is sure to be empty for a healed VM "
-                           "(exact needs at most %d VMs on a rack, every group counted)",
-                           worst, worst_own, rest, others, hpr, hpr - 1);
-                lose(&ok, true, true, false);
-            } else {
-                /* A heal due while the rack or zone is out fails and the VM waits
-                 * for the repair; that extra downtime overlaps the outage and is
-                 * not a product term.  Its size relative to the healed outage: */
-                double miss = (pess.ur + pess.uz) * (r - h) / h;
-                /* ... and so does one finding every empty host of the rack down */
-                double none = 0;
-                for (int k = 0; k < g.nracks; k++)
-                    none = fmax(none, pow(noheal, hpr - rack_vms[g.racks[k]]));
-                miss += none * (r - h) / h;
-                pess.solo = true;
-                if (miss > 0.01) {
-                    refuse(a, "a heal due during a rack or zone outage, or with every empty "
-                           "host of the rack down, fails and the VM waits for the repair: "
-                           "%.2g of the healed host downtime, too much to neglect", miss);
-                } else {
-                    pess.uh = opt.uh;
-                    if (miss > 0)
-                        note(a, "neglected: a heal due during a rack or zone outage, or with "
-                             "every empty host of the rack down, fails and the VM waits for "
-                             "the repair (about %.2g of the healed host downtime)", miss);
-                }
-            }
-            note(a, "service healing: a VM's host outage lasts min(healing, repair), mean %s "
-                 "(MTTF %s): down %.3g of the time%s", human(h, b1, sizeof b1),
-                 human(t, b2, sizeof b2), opt.uh,
-                 worst < 0 ? "; each rack holding the group has an empty healthy host, so "
-                             "its VMs stay on distinct hosts and fail independently"
-                           : " (the optimistic side of the VM bound)");
+/* Set both models' zone unavailability, when zones fail. */
+static void add_zones(actx *c)
+{
+    const scenario *s = c->s;
+    char b1[32], b2[32];
+    if (!(s->zones > 0 && s->zone.enabled))
+        return;
+    double m = dist_mean(&s->zone.outage), t = dist_mean(&s->zone.ttf);
+    c->pess.uz = c->opt.uz = down_frac(t, m);
+    note(c->a, "zones fail independently: out %.3g of the time (MTTF %s, mean outage %s); "
+         "an outage holds every rack of the zone", c->pess.uz, human(t, b1, sizeof b1),
+         human(m, b2, sizeof b2));
+}
+
+/* Set both models' rack unavailability, when racks fail. */
+static void add_racks(actx *c)
+{
+    const scenario *s = c->s;
+    const gdata *g = &c->g;
+    char b1[32], b2[32];
+    if (!s->rack.enabled)
+        return;
+    double m = dist_mean(&s->rack.outage), t = dist_mean(&s->rack.ttf);
+    c->pess.ur = c->opt.ur = down_frac(t, m);
+    note(c->a, "racks fail independently: out %.3g of the time (MTTF %s, mean outage %s); "
+         "the group's %d VM%s on %d rack%s are enumerated rack by rack", c->pess.ur,
+         human(t, b1, sizeof b1), human(m, b2, sizeof b2), g->n, g->n == 1 ? "" : "s",
+         g->nracks, g->nracks == 1 ? "" : "s");
+}
+
+/* The rack of the group that breaks "at most hosts - 1 VMs on a rack, every
+ * group counted", or -1 when none does; of several, the one where this
+ * group's own VMs are most (then the fullest): the group's own reason, not
+ * a neighbour's.  Its own VMs there go to *own_out.  O(placed VMs). */
+static int crowded_rack(const actx *c, int *own_out)
+{
+    const gdata *g = &c->g;
+    const int *rack_vms = c->rack_vms;
+    int hpr = c->s->hosts_per_rack;
+    int worst = -1, worst_own = 0;
+    for (int k = 0, i = 0; k < g->nracks; k++) {
+        int rk = g->racks[k], own = 0;
+        while (i < g->n && g->v[i].rack < rk)
+            i++;
+        for (; i < g->n && g->v[i].rack == rk; i++)
+            own++;
+        if (rack_vms[rk] > hpr - 1
+            && (worst < 0 || own > worst_own
+                || (own == worst_own && rack_vms[rk] > rack_vms[worst]))) {
+            worst = rk;
+            worst_own = own;
         }
     }
-    /* Spot */
+    *own_out = worst_own;
+    return worst;
+}
+
+/* Refuse healing on crowded rack `worst`, which holds `worst_own` of the
+ * group's VMs: no host there is sure to be empty for a healed VM. */
+static void refuse_crowded(actx *c, int worst, int worst_own)
+{
+    analytic_group *a = c->a;
+    int hpr = c->s->hosts_per_rack;
+    char others[200];
+    others_on_rack(c->pr, c->gi, worst, others, sizeof others);
+    int rest = c->rack_vms[worst] - worst_own;
+    if (worst_own > hpr - 1)
+        refuse(a, "service healing may find no room or stack the group's VMs on "
+               "one host: its own %d VMs on rack %d share %d hosts (exact needs "
+               "at most %d VMs on a rack, every group counted)", worst_own,
+               worst, hpr, hpr - 1);
+    if (worst_own > hpr - 1 && rest)
+        refuse(a, "rack %d also holds %d VM%s of other groups (%s)", worst, rest,
+               rest == 1 ? "" : "s", others);
+    else
+        refuse(a, "service healing may find no room or stack the group's VMs on "
+               "one host: rack %d holds %d of its VMs and %d of other groups' "
+               "(%s) on %d hosts, so no host is sure to be empty for a healed VM "
+               "(exact needs at most %d VMs on a rack, every group counted)",
+               worst, worst_own, rest, others, hpr, hpr - 1);
+    lose(&c->ok, true, true, false);
+}
+
+/* With room on every rack, the healed model is exact up to the heals that
+ * fail (mean repair `r`, mean healed outage `h`, unhealed unavailability
+ * `noheal`): neglect them when small, refuse otherwise. */
+static void weigh_failed_heals(actx *c, double r, double h, double noheal)
+{
+    const gdata *g = &c->g;
+    int hpr = c->s->hosts_per_rack;
+    /* A heal due while the rack or zone is out fails and the VM waits
+     * for the repair; that extra downtime overlaps the outage and is
+     * not a product term.  Its size relative to the healed outage: */
+    double miss = (c->pess.ur + c->pess.uz) * (r - h) / h;
+    /* ... and so does one finding every empty host of the rack down */
+    double none = 0;
+    for (int k = 0; k < g->nracks; k++)
+        none = fmax(none, pow(noheal, hpr - c->rack_vms[g->racks[k]]));
+    miss += none * (r - h) / h;
+    c->pess.solo = true;
+    if (miss > 0.01) {
+        refuse(c->a, "a heal due during a rack or zone outage, or with every empty "
+               "host of the rack down, fails and the VM waits for the repair: "
+               "%.2g of the healed host downtime, too much to neglect", miss);
+    } else {
+        c->pess.uh = c->opt.uh;
+        if (miss > 0)
+            note(c->a, "neglected: a heal due during a rack or zone outage, or with "
+                 "every empty host of the rack down, fails and the VM waits for "
+                 "the repair (about %.2g of the healed host downtime)", miss);
+    }
+}
+
+/* Model service healing (host MTTF `t`, mean repair `r`, unhealed
+ * unavailability `noheal`): the optimistic side always heals, the
+ * pessimistic one only where healing is sure to find room. */
+static void add_healing(actx *c, double t, double r, double noheal)
+{
+    const scenario *s = c->s;
+    char b1[32], b2[32];
+    double h = mean_min(&s->healing_time, &s->host.outage);
+    c->opt.uh = down_frac(t, h);
+    c->opt.solo = true;
+    /* Exact needs an empty host awaiting every healed VM. */
+    int worst_own;
+    int worst = crowded_rack(c, &worst_own);
+    if (s->host.ttf.kind != DIST_EXP) {
+        refuse(c->a, "service healing with a %s host time to failure: a healed VM "
+               "lands on a host of unknown age, whose remaining life is not a "
+               "time to failure", kind_name(s->host.ttf.kind));
+        lose(&c->ok, true, true, true);
+    } else if (worst >= 0) {
+        refuse_crowded(c, worst, worst_own);
+    } else {
+        weigh_failed_heals(c, r, h, noheal);
+    }
+    note(c->a, "service healing: a VM's host outage lasts min(healing, repair), mean %s "
+         "(MTTF %s): down %.3g of the time%s", human(h, b1, sizeof b1),
+         human(t, b2, sizeof b2), c->opt.uh,
+         worst < 0 ? "; each rack holding the group has an empty healthy host, so "
+                     "its VMs stay on distinct hosts and fail independently"
+                   : " (the optimistic side of the VM bound)");
+}
+
+/* Set both models' host-unit unavailability, when hosts fail, healed or
+ * not. */
+static void add_hosts(actx *c)
+{
+    const scenario *s = c->s;
+    char b1[32], b2[32];
+    if (!s->host.enabled)
+        return;
+    double t = dist_mean(&s->host.ttf), r = dist_mean(&s->host.outage);
+    double noheal = down_frac(t, r);
+    c->pess.uh = c->opt.uh = noheal;
+    if (!s->healing_enabled)
+        note(c->a, "no service healing: a VM stays on its host, out %.3g of the time "
+             "(MTTF %s, mean repair %s); hosts are units holding their VMs of the group",
+             noheal, human(t, b1, sizeof b1), human(r, b2, sizeof b2));
+    else
+        add_healing(c, t, r, noheal);
+}
+
+/* Set both models' Spot unavailability, when the group has Spot VMs that
+ * get evicted. */
+static void add_spot(actx *c)
+{
+    const scenario *s = c->s;
+    char b1[32], b2[32];
     bool any_spot = false;
-    for (int i = 0; i < g.n; i++)
-        any_spot |= g.v[i].spot;
-    if (any_spot && s->spot_rate > 0) {
-        double up = 3600.0 / s->spot_rate, dn = dist_mean(&s->spot_restore);
-        pess.us = opt.us = down_frac(up, dn);
-        note(a, "each Spot VM is evicted on its own (exponential, every %s) and back after "
-             "%s on average: out %.3g of the time", human(up, b1, sizeof b1),
-             human(dn, b2, sizeof b2), pess.us);
-        if (s->spot_policy == EVICT_DELETE)
-            note(a, "evictionPolicy Delete taken as Deallocate: the recreated VM is assumed to "
-                 "find room at once on its rack (true for fixed spreading; max spreading may "
-                 "move it)");
+    for (int i = 0; i < c->g.n; i++)
+        any_spot |= c->g.v[i].spot;
+    if (!(any_spot && s->spot_rate > 0))
+        return;
+    double up = 3600.0 / s->spot_rate, dn = dist_mean(&s->spot_restore);
+    c->pess.us = c->opt.us = down_frac(up, dn);
+    note(c->a, "each Spot VM is evicted on its own (exponential, every %s) and back after "
+         "%s on average: out %.3g of the time", human(up, b1, sizeof b1),
+         human(dn, b2, sizeof b2), c->pess.us);
+    if (s->spot_policy == EVICT_DELETE)
+        note(c->a, "evictionPolicy Delete taken as Deallocate: the recreated VM is assumed to "
+             "find room at once on its rack (true for fixed spreading; max spreading may "
+             "move it)");
+}
+
+/* Set both models' fraction of time a rebootless rack step holds its VMs;
+ * refuse a walk that does not fit its period. */
+static void add_rebootless(actx *c)
+{
+    const scenario *s = c->s;
+    const scen_group *sp = c->sp;
+    char b1[32], b2[32], b3[32];
+    if (!s->rl_enabled)
+        return;
+    double ep = dist_mean(&s->rl_pause), er = dist_mean(&s->rl_reboot);
+    double emax = ep + er - mean_min(&s->rl_pause, &s->rl_reboot);
+    /* a step lasts the pause, or the reboot where a VM on the rack reboots */
+    double walk = c->reboot_racks * emax + (c->racks - c->reboot_racks) * ep
+                  + (c->racks - 1) * s->rl_settle;
+    double held = sp->memory_preserving ? tail_mean(&s->rl_pause, s->rl_tolerance) : er;
+    c->pess.mrl = c->opt.mrl = held / s->rl_period;
+    if (walk >= s->rl_period) {
+        refuse(c->a, "the rebootless walk (%s on average) does not fit its period (%s): "
+               "waves queue up", human(walk, b1, sizeof b1), human(s->rl_period, b2, sizeof b2));
+        lose(&c->ok, true, true, true);
     }
-    /* rebootless walks */
-    if (s->rl_enabled) {
-        double ep = dist_mean(&s->rl_pause), er = dist_mean(&s->rl_reboot);
-        double emax = ep + er - mean_min(&s->rl_pause, &s->rl_reboot);
-        /* a step lasts the pause, or the reboot where a VM on the rack reboots */
-        double walk = reboot_racks * emax + (racks - reboot_racks) * ep
-                      + (racks - 1) * s->rl_settle;
-        double held = sp->memory_preserving ? tail_mean(&s->rl_pause, s->rl_tolerance) : er;
-        pess.mrl = opt.mrl = held / s->rl_period;
-        if (walk >= s->rl_period) {
-            refuse(a, "the rebootless walk (%s on average) does not fit its period (%s): "
-                   "waves queue up", human(walk, b1, sizeof b1), human(s->rl_period, b2, sizeof b2));
-            lose(&ok, true, true, true);
-        }
-        note(a, "rebootless: one walk per %s over all %d racks (mean walk %s); each rack's step "
-             "holds this group's VMs on it for %s (%s), a fraction %.3g of the time per rack "
-             "(wave start uniform in its period; a delayed wave still walks fully)",
-             human(s->rl_period, b1, sizeof b1), racks, human(walk, b2, sizeof b2),
-             human(held, b3, sizeof b3),
-             sp->memory_preserving ? "pauses longer than pauseTolerance" : "reboots",
-             pess.mrl);
+    note(c->a, "rebootless: one walk per %s over all %d racks (mean walk %s); each rack's step "
+         "holds this group's VMs on it for %s (%s), a fraction %.3g of the time per rack "
+         "(wave start uniform in its period; a delayed wave still walks fully)",
+         human(s->rl_period, b1, sizeof b1), c->racks, human(walk, b2, sizeof b2),
+         human(held, b3, sizeof b3),
+         sp->memory_preserving ? "pauses longer than pauseTolerance" : "reboots",
+         c->pess.mrl);
+}
+
+/* Set both models' fraction of time a rebootful step holds its VMs; refuse
+ * a walk that does not fit its period. */
+static void add_rebootful(actx *c)
+{
+    const scenario *s = c->s;
+    const gdata *g = &c->g;
+    char b1[32], b2[32];
+    if (!(s->rf_enabled && g->nsteps > 0))
+        return;
+    double er = dist_mean(&s->rf_reboot);
+    double walk = g->nsteps * er + (g->nsteps - 1) * s->rf_settle;
+    c->pess.mrf = c->opt.mrf = er / s->rf_period;
+    if (walk >= s->rf_period) {
+        refuse(c->a, "the rebootful walk (%s on average) does not fit its period (%s): "
+               "waves queue up", human(walk, b1, sizeof b1), human(s->rf_period, b2, sizeof b2));
+        lose(&c->ok, true, true, true);
     }
-    /* rebootful walks */
-    if (s->rf_enabled && g.nsteps > 0) {
-        double er = dist_mean(&s->rf_reboot);
-        double walk = g.nsteps * er + (g.nsteps - 1) * s->rf_settle;
-        pess.mrf = opt.mrf = er / s->rf_period;
-        if (walk >= s->rf_period) {
-            refuse(a, "the rebootful walk (%s on average) does not fit its period (%s): "
-                   "waves queue up", human(walk, b1, sizeof b1), human(s->rf_period, b2, sizeof b2));
-            lose(&ok, true, true, true);
-        }
-        note(a, "rebootful: one walk per %s over the group's %d %s; each step holds its VMs "
-             "for %s on average, a fraction %.3g of the time per step; steps never overlap",
-             human(s->rf_period, b1, sizeof b1), g.nsteps,
-             sp->mode == MODE_FLEXIBLE ? (g.nsteps == 1 ? "rack" : "racks")
-                                       : (g.nsteps == 1 ? "update domain" : "update domains"),
-             human(er, b2, sizeof b2), pess.mrf);
-    }
-    if ((s->rl_enabled && pess.mrl > 0) && (s->rf_enabled && pess.mrf > 0))
-        note(a, "a rebootless and a rebootful step at once: the product of their fractions "
+    note(c->a, "rebootful: one walk per %s over the group's %d %s; each step holds its VMs "
+         "for %s on average, a fraction %.3g of the time per step; steps never overlap",
+         human(s->rf_period, b1, sizeof b1), g->nsteps,
+         c->sp->mode == MODE_FLEXIBLE ? (g->nsteps == 1 ? "rack" : "racks")
+                                      : (g->nsteps == 1 ? "update domain" : "update domains"),
+         human(er, b2, sizeof b2), c->pess.mrf);
+}
+
+/* Note that the two walks overlap, when both hold VMs. */
+static void note_walk_overlap(actx *c)
+{
+    const scenario *s = c->s;
+    if ((s->rl_enabled && c->pess.mrl > 0) && (s->rf_enabled && c->pess.mrf > 0))
+        note(c->a, "a rebootless and a rebootful step at once: the product of their fractions "
              "(independent wave starts), enumerated");
-    /* what has no closed form */
-    if (s->burst_enabled) {
-        refuse(a, "correlated bursts (several hosts of a rack within %s) break the "
-               "independence of hosts", human(s->burst_window, b1, sizeof b1));
-        lose(&ok, true, false, true);
+}
+
+/* Refuse what has no closed form: correlated bursts and automatic repairs. */
+static void refuse_no_closed_form(actx *c)
+{
+    char b1[32];
+    if (c->s->burst_enabled) {
+        refuse(c->a, "correlated bursts (several hosts of a rack within %s) break the "
+               "independence of hosts", human(c->s->burst_window, b1, sizeof b1));
+        lose(&c->ok, true, false, true);
     }
-    if (sp->automatic_repairs) {
-        refuse(a, "automatic instance repair replaces VMs within a 5 %% cap, so outages "
+    if (c->sp->automatic_repairs) {
+        refuse(c->a, "automatic instance repair replaces VMs within a 5 %% cap, so outages "
                "interact");
-        lose(&ok, false, true, true);
+        lose(&c->ok, false, true, true);
     }
-    bool refused = a->reason[0] != '\0';
+}
+
+/* Mark the group long-run only, with a note, when a unit's time to failure
+ * is not exponential. */
+static void mark_long_run_only(actx *c)
+{
+    const scenario *s = c->s;
+    analytic_group *a = c->a;
     a->long_run_only = (s->host.enabled && s->host.ttf.kind != DIST_EXP)
                        || (s->rack.enabled && s->rack.ttf.kind != DIST_EXP)
                        || (s->zones > 0 && s->zone.enabled && s->zone.ttf.kind != DIST_EXP);
@@ -698,15 +796,22 @@ static int analyse(const scenario *s, const place_result *pr, size_t gi, const i
         note(a, "a non-exponential time to failure: the long-run value holds for any "
              "distribution with a finite mean, but the simulation starts every unit new, so "
              "a finite horizon differs (a Weibull shape < 1 fails early); not compared");
+}
 
-    /* The convolutions, only for what will be shown: the exact value, or each
-     * side of the service bound that the refusals above left valid. */
+/* Run the convolutions, only for what will be shown: the exact value
+ * (`refused` false), or each side of the service bound that the refusals
+ * left valid; write the VM and service values. */
+static void compute_values(actx *c, bool refused)
+{
+    analytic_group *a = c->a;
+    const sides *ok = &c->ok;
     double unsure_p = 0, unsure_o = 0, usvc_p = NAN, usvc_o = NAN;
-    if (!refused || ok.lo_svc)
-        usvc_p = service_unavail(&g, &pess, &unsure_p, &a->convolutions);
-    if (refused && ok.hi_svc)
-        usvc_o = service_unavail(&g, &opt, &unsure_o, &a->convolutions);
-    double uvm_p = vm_unavail(&g, &pess), uvm_o = refused ? vm_unavail(&g, &opt) : uvm_p;
+    if (!refused || ok->lo_svc)
+        usvc_p = service_unavail(&c->g, &c->pess, &unsure_p, &a->convolutions);
+    if (refused && ok->hi_svc)
+        usvc_o = service_unavail(&c->g, &c->opt, &unsure_o, &a->convolutions);
+    double uvm_p = vm_unavail(&c->g, &c->pess);
+    double uvm_o = refused ? vm_unavail(&c->g, &c->opt) : uvm_p;
     if (!refused) {
         a->vm = (analytic_value){ true, uvm_p, NAN, NAN };
         if (unsure_p > 0) {
@@ -716,12 +821,45 @@ static int analyse(const scenario *s, const place_result *pr, size_t gi, const i
             a->service = (analytic_value){ true, usvc_p, NAN, NAN };
         }
     } else {
-        a->vm = (analytic_value){ false, NAN, ok.lo_vm ? 1 - uvm_p : NAN,
-                                  ok.hi_vm ? 1 - uvm_o : NAN };
-        a->service = (analytic_value){ false, NAN, ok.lo_svc ? 1 - (usvc_p + unsure_p) : NAN,
-                                       ok.hi_svc ? 1 - usvc_o : NAN };
+        a->vm = (analytic_value){ false, NAN, ok->lo_vm ? 1 - uvm_p : NAN,
+                                  ok->hi_vm ? 1 - uvm_o : NAN };
+        a->service = (analytic_value){ false, NAN, ok->lo_svc ? 1 - (usvc_p + unsure_p) : NAN,
+                                       ok->hi_svc ? 1 - usvc_o : NAN };
     }
-    gdata_fini(&g);
+}
+
+/* Analyse group `gi`; `rack_vms` counts every group's VMs per rack and
+ * `reboot_racks` the racks holding a VM that rebootless steps reboot.  What
+ * decides a refusal is settled first, from the model alone, one mechanism
+ * at a time; the convolutions then run only for the figures still to give
+ * (the exact value, or a side of a bound that stays valid).  FD_OK or
+ * FD_ENOMEM. */
+static int analyse(const scenario *s, const place_result *pr, size_t gi, const int *rack_vms,
+                   int reboot_racks, analytic_group *a)
+{
+    const place_group *pg = place_group_at(pr, gi);
+    actx c = { .s = s, .pr = pr, .gi = gi, .sp = pg->spec, .rack_vms = rack_vms,
+               .reboot_racks = reboot_racks,
+               .racks = (s->zones ? s->zones : 1) * s->racks_per_zone,
+               .ok = { true, true, true, true }, .a = a };
+    a->spec = pg->spec;
+    if (prepare(&c.g, s, pg, s->racks_per_zone) != FD_OK) {
+        gdata_fini(&c.g);
+        return FD_ENOMEM;
+    }
+    note_common(&c);
+    add_zones(&c);
+    add_racks(&c);
+    add_hosts(&c);
+    add_spot(&c);
+    add_rebootless(&c);
+    add_rebootful(&c);
+    note_walk_overlap(&c);
+    refuse_no_closed_form(&c);
+    bool refused = a->reason[0] != '\0';
+    mark_long_run_only(&c);
+    compute_values(&c, refused);
+    gdata_fini(&c.g);
     return FD_OK;
 }
 

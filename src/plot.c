@@ -816,6 +816,144 @@ static int tl_map(tl *x, const place_result *pr, diag *d)
     return FD_OK;
 }
 
+/* Load the run's scenario from `ini` (NULL: out of memory), check that it
+ * covers replica o->replica, and create the per-group records and the
+ * injector; what it made is the caller's to free, even on failure.  FD_OK,
+ * FD_EINVAL or FD_ENOMEM. */
+static int tl_open(const plot_opts *o, const char *ini, scenario **s, stats_replica **out,
+                   inject **in, diag *d)
+{
+    int rc = ini ? FD_OK : diag_set(d, FD_ENOMEM, "out of memory");
+    if (rc == FD_OK) {
+        diag e;
+        diag_clear(&e);
+        rc = scenario_load_file(s, ini, NULL, 0, NULL, &e);
+        if (rc != FD_OK)
+            rc = diag_set(d, rc == FD_ENOMEM ? FD_ENOMEM : FD_EINVAL, "%s", e.msg);
+    }
+    if (rc == FD_OK && o->replica >= (uint64_t)(*s)->replicas)
+        rc = diag_set(d, FD_EINVAL, "--replica %llu: %s covers replicas 0 to %ld",
+                      (unsigned long long)o->replica, ini, (*s)->replicas - 1);
+    if (rc == FD_OK && (*out = calloc((*s)->ngroups, sizeof **out)) == NULL)
+        rc = diag_set(d, FD_ENOMEM, "out of memory");
+    if (rc == FD_OK)
+        rc = inject_create(in, *s, d);
+    return rc;
+}
+
+/* Set the window around the first wave the first pass saw (the rebootful
+ * one if any), padded and clipped to the horizon, with its start as 0. */
+static void tl_window(tl *x)
+{
+    bool rf = x->rf_seen;
+    double start = rf ? x->rf_start : x->rl_start, end = rf ? x->rf_end : x->rl_end;
+    double pad = fmax(1800.0, 0.08 * (end - start));
+    x->w0 = fmax(0.0, start - pad);
+    x->w1 = fmin(x->s->horizon, end + pad);
+    x->origin = start;
+}
+
+/* Allocate the per-group arrays of the groups shown and open their .dat
+ * files in `work`; what it made is freed by tl_close, even on failure.
+ * FD_OK, FD_ENOMEM or FD_EIO. */
+static int tl_alloc(tl *x, const char *work, diag *d)
+{
+    const scenario *s = x->s;
+    int rc = FD_OK;
+    x->ng = s->ngroups < TIMELINE_GROUPS ? s->ngroups : TIMELINE_GROUPS;
+    x->dom = calloc(x->ng, sizeof *x->dom);
+    x->up = calloc(x->ng, sizeof *x->up);
+    x->ndom = calloc(x->ng, sizeof *x->ndom);
+    x->total = calloc(x->ng, sizeof *x->total);
+    x->f = calloc(x->ng, sizeof *x->f);
+    x->dn = calloc(x->ng, sizeof *x->dn);
+    if (!x->dom || !x->up || !x->ndom || !x->total || !x->f || !x->dn)
+        return diag_set(d, FD_ENOMEM, "out of memory");
+    for (size_t g = 0; g < x->ng && rc == FD_OK; g++) {
+        char name[64];
+        snprintf(name, sizeof name, "timeline_%zu.dat", g + 1);
+        char *path = csvio_path_join(work, name);
+        if (path == NULL || (x->f[g] = fopen(path, "w")) == NULL)
+            rc = diag_set(d, FD_EIO, "cannot write %s: %s", path ? path : name,
+                          strerror(errno));
+        free(path);
+    }
+    return rc;
+}
+
+/* Replay replica `replica` again, recording the window's rows, with the
+ * domains of the placement this replica starts from (the run's, or its own
+ * with per-replica placement).  FD_OK or FD_ENOMEM. */
+static int tl_record(tl *x, inject *in, uint64_t replica, stats_replica *out, diag *d)
+{
+    int rc;
+    x->record = true;
+    inject_begin(in, replica);
+    if ((rc = tl_map(x, inject_placement(in), d)) != FD_OK)
+        return rc;
+    if (inject_end(in, &(stats_out){ .rec = out }, NULL) != FD_OK)
+        return diag_set(d, FD_ENOMEM, "out of memory replaying replica %llu",
+                        (unsigned long long)replica);
+    if (!x->started) /* no event after w0: the last state holds */
+        tl_row(x, x->w0);
+    tl_row(x, x->w1);
+    return FD_OK;
+}
+
+/* Set the script's variables for the recorded timeline of replica
+ * o->replica. */
+static void tl_vars(const tl *x, const plot_opts *o, vars *v)
+{
+    const scenario *s = x->s;
+    words ncols = { .len = 0 }, names = { .len = 0 }, quorum = { .len = 0 },
+          count = { .len = 0 };
+    for (size_t g = 0; g < x->ng; g++) {
+        words_add(&ncols, "%d", x->ndom[g] + 2);
+        words_add(&names, "%s", s->groups[g].name);
+        words_add(&quorum, "%d", s->groups[g].quorum);
+        words_add(&count, "%d", s->groups[g].count);
+        char name[32];
+        snprintf(name, sizeof name, "doms%zu", g + 1);
+        var_str(v, name, x->dn[g].buf);
+    }
+    var_num(v, "ngroups", (double)x->ng);
+    var_str(v, "ncols", ncols.buf);
+    var_str(v, "names", names.buf);
+    var_str(v, "quorums", quorum.buf);
+    var_str(v, "counts", count.buf);
+    var_str(v, "wave", x->rf_seen ? "rebootful" : "rebootless");
+    var_num(v, "replica", (double)o->replica);
+    var_num(v, "day", x->origin / 86400.0);
+    var_num(v, "xmin", (x->w0 - x->origin) / 3600.0);
+    var_num(v, "xmax", (x->w1 - x->origin) / 3600.0);
+    var_num(v, "more", (double)(s->ngroups - x->ng));
+}
+
+/* Close the .dat files of `x` and free its arrays; returns `rc`, or FD_EIO
+ * when `rc` was FD_OK and a file failed to write. */
+static int tl_close(tl *x, int rc, diag *d)
+{
+    for (size_t g = 0; g < x->ng; g++) {
+        if (x->f && x->f[g] && (ferror(x->f[g]) | fclose(x->f[g])) && rc == FD_OK)
+            rc = diag_set(d, FD_EIO, "cannot write a temporary data file");
+        if (x->dom)
+            free(x->dom[g]);
+        if (x->up)
+            free(x->up[g]);
+    }
+    free(x->f);
+    free(x->dn);
+    free(x->dom);
+    free(x->up);
+    free(x->ndom);
+    free(x->total);
+    return rc;
+}
+
+/* The timeline: replay replica o->replica of DIR/run.ini once to find its
+ * first maintenance wave, then again to write, per group shown, the VMs up
+ * per domain through a window around that wave.  No wave: no chart
+ * (ngroups 0), not an error. */
 static int prep_timeline(const plot_opts *o, const char *work, vars *v, diag *d)
 {
     char *ini = csvio_path_join(o->dir, "run.ini");
@@ -823,21 +961,7 @@ static int prep_timeline(const plot_opts *o, const char *work, vars *v, diag *d)
     inject *in = NULL;
     stats_replica *out = NULL;
     tl x = { 0 };
-    int rc = ini ? FD_OK : diag_set(d, FD_ENOMEM, "out of memory");
-    if (rc == FD_OK) {
-        diag e;
-        diag_clear(&e);
-        rc = scenario_load_file(&s, ini, NULL, 0, NULL, &e);
-        if (rc != FD_OK)
-            rc = diag_set(d, rc == FD_ENOMEM ? FD_ENOMEM : FD_EINVAL, "%s", e.msg);
-    }
-    if (rc == FD_OK && o->replica >= (uint64_t)s->replicas)
-        rc = diag_set(d, FD_EINVAL, "--replica %llu: %s covers replicas 0 to %ld",
-                      (unsigned long long)o->replica, ini, s->replicas - 1);
-    if (rc == FD_OK && (out = calloc(s->ngroups, sizeof *out)) == NULL)
-        rc = diag_set(d, FD_ENOMEM, "out of memory");
-    if (rc == FD_OK)
-        rc = inject_create(&in, s, d);
+    int rc = tl_open(o, ini, &s, &out, &in, d);
     if (rc != FD_OK)
         goto done;
     x.s = s;
@@ -848,89 +972,16 @@ static int prep_timeline(const plot_opts *o, const char *work, vars *v, diag *d)
         goto done;
     }
     if (!x.rf_seen && !x.rl_seen) {
-        /* Nothing to show: no chart, not an error. */
         var_num(v, "ngroups", 0);
         goto done;
     }
-    bool rf = x.rf_seen;
-    double start = rf ? x.rf_start : x.rl_start, end = rf ? x.rf_end : x.rl_end;
-    double pad = fmax(1800.0, 0.08 * (end - start));
-    x.w0 = fmax(0.0, start - pad);
-    x.w1 = fmin(s->horizon, end + pad);
-    x.origin = start;
-    x.ng = s->ngroups < TIMELINE_GROUPS ? s->ngroups : TIMELINE_GROUPS;
-    x.dom = calloc(x.ng, sizeof *x.dom);
-    x.up = calloc(x.ng, sizeof *x.up);
-    x.ndom = calloc(x.ng, sizeof *x.ndom);
-    x.total = calloc(x.ng, sizeof *x.total);
-    x.f = calloc(x.ng, sizeof *x.f);
-    x.dn = calloc(x.ng, sizeof *x.dn);
-    if (!x.dom || !x.up || !x.ndom || !x.total || !x.f || !x.dn) {
-        rc = diag_set(d, FD_ENOMEM, "out of memory");
+    tl_window(&x);
+    if ((rc = tl_alloc(&x, work, d)) != FD_OK
+        || (rc = tl_record(&x, in, o->replica, out, d)) != FD_OK)
         goto done;
-    }
-    for (size_t g = 0; g < x.ng && rc == FD_OK; g++) {
-        char name[64];
-        snprintf(name, sizeof name, "timeline_%zu.dat", g + 1);
-        char *path = csvio_path_join(work, name);
-        if (path == NULL || (x.f[g] = fopen(path, "w")) == NULL)
-            rc = diag_set(d, FD_EIO, "cannot write %s: %s", path ? path : name,
-                          strerror(errno));
-        free(path);
-    }
-    if (rc != FD_OK)
-        goto done;
-    /* again, recording, with the domains of the placement this replica
-     * starts from (the run's, or its own with per-replica placement) */
-    x.record = true;
-    inject_begin(in, o->replica);
-    if ((rc = tl_map(&x, inject_placement(in), d)) != FD_OK)
-        goto done;
-    if (inject_end(in, &(stats_out){ .rec = out }, NULL) != FD_OK) {
-        rc = diag_set(d, FD_ENOMEM, "out of memory replaying replica %llu",
-                      (unsigned long long)o->replica);
-        goto done;
-    }
-    if (!x.started) /* no event after w0: the last state holds */
-        tl_row(&x, x.w0);
-    tl_row(&x, x.w1);
-    words ncols = { .len = 0 }, names = { .len = 0 }, quorum = { .len = 0 },
-          count = { .len = 0 };
-    for (size_t g = 0; g < x.ng; g++) {
-        words_add(&ncols, "%d", x.ndom[g] + 2);
-        words_add(&names, "%s", s->groups[g].name);
-        words_add(&quorum, "%d", s->groups[g].quorum);
-        words_add(&count, "%d", s->groups[g].count);
-        char name[32];
-        snprintf(name, sizeof name, "doms%zu", g + 1);
-        var_str(v, name, x.dn[g].buf);
-    }
-    var_num(v, "ngroups", (double)x.ng);
-    var_str(v, "ncols", ncols.buf);
-    var_str(v, "names", names.buf);
-    var_str(v, "quorums", quorum.buf);
-    var_str(v, "counts", count.buf);
-    var_str(v, "wave", rf ? "rebootful" : "rebootless");
-    var_num(v, "replica", (double)o->replica);
-    var_num(v, "day", start / 86400.0);
-    var_num(v, "xmin", (x.w0 - x.origin) / 3600.0);
-    var_num(v, "xmax", (x.w1 - x.origin) / 3600.0);
-    var_num(v, "more", (double)(s->ngroups - x.ng));
+    tl_vars(&x, o, v);
 done:
-    for (size_t g = 0; g < x.ng; g++) {
-        if (x.f && x.f[g] && (ferror(x.f[g]) | fclose(x.f[g])) && rc == FD_OK)
-            rc = diag_set(d, FD_EIO, "cannot write a temporary data file");
-        if (x.dom)
-            free(x.dom[g]);
-        if (x.up)
-            free(x.up[g]);
-    }
-    free(x.f);
-    free(x.dn);
-    free(x.dom);
-    free(x.up);
-    free(x.ndom);
-    free(x.total);
+    rc = tl_close(&x, rc, d);
     inject_destroy(in);
     free(out);
     scenario_destroy(s);

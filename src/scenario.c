@@ -413,6 +413,129 @@ static int parse_pins(const char *v, int **pins, int *npins, char *why, size_t w
     return 0;
 }
 
+/* A duration within [k->lo, k->hi] (and above 0 when k->lo is) into *at;
+ * 0, or -1 with why. */
+static int parse_duration(const keydef *k, const char *value, double *at, char *why, size_t wl)
+{
+    double x;
+    if (dur_parse(value, &x, why, wl) < 0)
+        return -1;
+    if (x < k->lo || x > k->hi) {
+        char lo[32], hi[32];
+        snprintf(why, wl, "%s is out of range; valid: %s to %s", value,
+                 dur_format(k->lo, lo, sizeof lo), dur_format(k->hi, hi, sizeof hi));
+        return -1;
+    }
+    if (x <= 0 && k->lo > 0) {
+        snprintf(why, wl, "must be more than 0");
+        return -1;
+    }
+    *at = x;
+    return 0;
+}
+
+/* A distribution (files relative to the scenario's directory) replacing
+ * the one at *at, which it frees; 0, or -1 with why and *at untouched. */
+static int parse_dist(const loader *L, const char *value, dist *at, char *why, size_t wl)
+{
+    dist d;
+    if (dist_parse(value, L->basedir, &d, why, wl) < 0)
+        return -1;
+    dist_fini(at);
+    *at = d;
+    return 0;
+}
+
+/* A whole number within [k->lo, k->hi] into the int or long at `at`, as
+ * k->type says; 0, or -1 with why. */
+static int parse_int(const keydef *k, const char *value, char *at, char *why, size_t wl)
+{
+    long long x;
+    if (parse_integer(value, k->lo, k->hi, &x, why, wl) < 0)
+        return -1;
+    if (k->type == K_INT)
+        *(int *)at = (int)x;
+    else
+        *(long *)at = (long)x;
+    return 0;
+}
+
+/* A 64-bit seed, decimal, into *at; 0, or -1 with why. */
+static int parse_seed(const char *value, uint64_t *at, char *why, size_t wl)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)value[0])) {
+        snprintf(why, wl, "\"%s\" is not a seed; write a whole number from 0 to "
+                 "18446744073709551615", value);
+        return -1;
+    }
+    unsigned long long x = strtoull(value, &end, 10);
+    if (*end != '\0' || errno == ERANGE) {
+        snprintf(why, wl, "\"%s\" is not a seed; write a whole number from 0 to "
+                 "18446744073709551615", value);
+        return -1;
+    }
+    *at = (uint64_t)x;
+    return 0;
+}
+
+/* A name of letters, digits, _ and - (SCEN_NAME_MAX with its NUL) copied
+ * to `at`; 0, or -1 with why. */
+static int parse_name(const char *value, char *at, char *why, size_t wl)
+{
+    size_t n = strlen(value);
+    if (n == 0 || n >= SCEN_NAME_MAX) {
+        snprintf(why, wl, "write a name of 1 to %d characters", SCEN_NAME_MAX - 1);
+        return -1;
+    }
+    for (const char *c = value; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') {
+            snprintf(why, wl, "\"%s\" is not a name; use letters, digits, _ and -", value);
+            return -1;
+        }
+    memcpy(at, value, n + 1);
+    return 0;
+}
+
+/* One of k->names, exactly, its index into *at; 0, or -1 with why listing
+ * the names and the closest one. */
+static int parse_enum(const keydef *k, const char *value, int *at, char *why, size_t wl)
+{
+    size_t n = 0;
+    while (k->names[n])
+        n++;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(value, k->names[i])) {
+            *at = (int)i;
+            return 0;
+        }
+    char list[256] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t u = strlen(list);
+        snprintf(list + u, sizeof list - u, "%s%s", i ? ", " : "", k->names[i]);
+    }
+    const char *near = closest(value, k->names, n);
+    if (near)
+        snprintf(why, wl, "unknown value \"%s\" (did you mean %s?); valid: %s", value, near, list);
+    else
+        snprintf(why, wl, "unknown value \"%s\"; valid: %s", value, list);
+    return -1;
+}
+
+/* Fault-domain pins replacing group g's, which it frees; 0, or -1 with why
+ * and g untouched. */
+static int parse_group_pins(scen_group *g, const char *value, char *why, size_t wl)
+{
+    int *pins, n;
+    if (parse_pins(value, &pins, &n, why, wl) < 0)
+        return -1;
+    free(g->pins);
+    g->pins = pins;
+    g->npins = n;
+    return 0;
+}
+
 /* Parse `value` for key `k` into storage `base` (scenario or group).
  * Returns 0, 1 when the value is "auto" (storage untouched), or -1 with why. */
 static int parse_value(loader *L, const keydef *k, void *base, const char *value,
@@ -422,110 +545,27 @@ static int parse_value(loader *L, const keydef *k, void *base, const char *value
     if (k->def && !strcmp(k->def, "auto") && !strcasecmp(value, "auto"))
         return 1;
     switch (k->type) {
-    case K_DUR: {
-        double x;
-        if (dur_parse(value, &x, why, wl) < 0)
-            return -1;
-        if (x < k->lo || x > k->hi) {
-            char lo[32], hi[32];
-            snprintf(why, wl, "%s is out of range; valid: %s to %s", value,
-                     dur_format(k->lo, lo, sizeof lo), dur_format(k->hi, hi, sizeof hi));
-            return -1;
-        }
-        if (x <= 0 && k->lo > 0) {
-            snprintf(why, wl, "must be more than 0");
-            return -1;
-        }
-        *(double *)at = x;
-        return 0;
-    }
-    case K_DIST: {
-        dist d;
-        if (dist_parse(value, L->basedir, &d, why, wl) < 0)
-            return -1;
-        dist_fini((dist *)at);
-        *(dist *)at = d;
-        return 0;
-    }
+    case K_DUR:
+        return parse_duration(k, value, (double *)at, why, wl);
+    case K_DIST:
+        return parse_dist(L, value, (dist *)at, why, wl);
     case K_INT:
-    case K_LONG: {
-        long long x;
-        if (parse_integer(value, k->lo, k->hi, &x, why, wl) < 0)
-            return -1;
-        if (k->type == K_INT)
-            *(int *)at = (int)x;
-        else
-            *(long *)at = (long)x;
-        return 0;
-    }
-    case K_SEED: {
-        char *end;
-        errno = 0;
-        if (!isdigit((unsigned char)value[0])) {
-            snprintf(why, wl, "\"%s\" is not a seed; write a whole number from 0 to "
-                     "18446744073709551615", value);
-            return -1;
-        }
-        unsigned long long x = strtoull(value, &end, 10);
-        if (*end != '\0' || errno == ERANGE) {
-            snprintf(why, wl, "\"%s\" is not a seed; write a whole number from 0 to "
-                     "18446744073709551615", value);
-            return -1;
-        }
-        *(uint64_t *)at = (uint64_t)x;
-        return 0;
-    }
+    case K_LONG:
+        return parse_int(k, value, at, why, wl);
+    case K_SEED:
+        return parse_seed(value, (uint64_t *)at, why, wl);
     case K_REAL:
         return parse_real(value, k->lo, k->hi, (double *)at, why, wl);
     case K_BOOL:
         return parse_bool(value, (bool *)at, why, wl);
-    case K_STR: {
-        size_t n = strlen(value);
-        if (n == 0 || n >= SCEN_NAME_MAX) {
-            snprintf(why, wl, "write a name of 1 to %d characters", SCEN_NAME_MAX - 1);
-            return -1;
-        }
-        for (const char *c = value; *c; c++)
-            if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') {
-                snprintf(why, wl, "\"%s\" is not a name; use letters, digits, _ and -", value);
-                return -1;
-            }
-        memcpy(at, value, n + 1);
-        return 0;
-    }
-    case K_ENUM: {
-        size_t n = 0;
-        while (k->names[n])
-            n++;
-        for (size_t i = 0; i < n; i++)
-            if (!strcmp(value, k->names[i])) {
-                *(int *)at = (int)i;
-                return 0;
-            }
-        char list[256] = "";
-        for (size_t i = 0; i < n; i++) {
-            size_t u = strlen(list);
-            snprintf(list + u, sizeof list - u, "%s%s", i ? ", " : "", k->names[i]);
-        }
-        const char *near = closest(value, k->names, n);
-        if (near)
-            snprintf(why, wl, "unknown value \"%s\" (did you mean %s?); valid: %s", value, near, list);
-        else
-            snprintf(why, wl, "unknown value \"%s\"; valid: %s", value, list);
-        return -1;
-    }
+    case K_STR:
+        return parse_name(value, at, why, wl);
+    case K_ENUM:
+        return parse_enum(k, value, (int *)at, why, wl);
     case K_ZONES:
         return parse_zones(value, (unsigned *)at, why, wl);
-    case K_PINS: {
-        scen_group *g = base;
-        int *pins, n;
-        if (parse_pins(value, &pins, &n, why, wl) < 0)
-            return -1;
-        free(g->pins);
-        g->pins = pins;
-        g->npins = n;
-        return 0;
-    }
+    case K_PINS:
+        return parse_group_pins(base, value, why, wl);
     }
     return -1;
 }
@@ -1018,20 +1058,13 @@ static void check_fd_count(loader *L, int g)
     }
 }
 
-static void validate_group(loader *L, int g)
+/* zones and zoneBalance: the group's zones exist in the region, in a mode
+ * that takes zones, and balancing spans several of them. */
+static void check_group_zones(loader *L, int g)
 {
-    scenario *s = L->s;
-    scen_group *gr = &s->groups[g];
-    const char *mode = mode_names[gr->mode];
+    const scenario *s = L->s;
+    const scen_group *gr = &s->groups[g];
     bool zonal = gr->zones != 0;
-    int F = gr->fd_count;
-
-    if (L->gorigin[g][key_index(S_GROUP, "count")] == FROM_DEFAULT) {
-        GREPORT(L, g, "count", "missing; every group needs count = its number of VMs "
-                "(1 to 1000)");
-        return;
-    }
-    /* zones */
     if (zonal && gr->mode == MODE_AVAILABILITYSET)
         GREPORT(L, g, "zones", "Availability Sets do not support availability zones; "
                 "remove zones, or use orchestrationMode = Flexible or Uniform");
@@ -1044,98 +1077,152 @@ static void validate_group(loader *L, int g)
     if (gr->zone_balance && zone_count(gr->zones) < 2)
         GREPORT(L, g, "zoneBalance", "applies only to groups spanning 2 or more zones; "
                 "remove it or list several zones");
+}
 
+/* platformFaultDomain of a Flexible group: pins need fixed spreading on a
+ * memory-preserving size, name existing fault domains, one per VM at most. */
+static void check_flexible_pins(loader *L, int g)
+{
+    const scen_group *gr = &L->s->groups[g];
+    int F = gr->fd_count;
+    if (gr->npins > 0 && F == 1)
+        GREPORT(L, g, "platformFaultDomain", "a VM can be assigned a fault domain only "
+                "when platformFaultDomainCount is 2 or 3");
+    else if (gr->npins > 0 && !gr->memory_preserving)
+        GREPORT(L, g, "platformFaultDomain", "a Flexible scale set with fixed spreading "
+                "on a size without memory-preserving maintenance (%s) cannot assign a "
+                "VM to a fault domain; remove the key, or use a memory-preserving size",
+                gr->vm_size);
+    for (int i = 0; i < gr->npins && F > 1 && gr->memory_preserving; i++)
+        if (gr->pins[i] >= F) {
+            GREPORT(L, g, "platformFaultDomain", "VM %d is assigned fault domain %d; "
+                    "valid: 0 to %d", i, gr->pins[i], F - 1);
+            break;
+        }
+    if (gr->npins > gr->count)
+        GREPORT(L, g, "platformFaultDomain", "%d entries for %d VMs; at most one per VM",
+                gr->npins, gr->count);
+}
+
+/* The rules of a Flexible scale set: no update domains, its count limits,
+ * and what fixed spreading on a size without memory-preserving maintenance
+ * forbids. */
+static void check_flexible(loader *L, int g)
+{
+    const scen_group *gr = &L->s->groups[g];
+    int F = gr->fd_count;
+    if (gexplicit(L, g, "platformUpdateDomainCount"))
+        GREPORT(L, g, "platformUpdateDomainCount", "Flexible scale sets have no update "
+                "domains (maintenance goes fault domain by fault domain); remove the key");
+    if (gr->count > 1000)
+        GREPORT(L, g, "count", "%d VMs; a Flexible scale set holds at most 1000", gr->count);
+    else if (gr->count > 200 && !gr->memory_preserving && F > 1)
+        GREPORT(L, g, "count", "%d VMs; a Flexible scale set spread over %d fault domains "
+                "with a size lacking memory-preserving maintenance (%s) holds at most 200; "
+                "use platformFaultDomainCount = 1 or count <= 200", gr->count, F,
+                gr->vm_size);
+    /* seed 002: with fixed spreading on a size without memory-preserving
+     * updates, Flexible can neither mix Spot and regular VMs nor assign a
+     * VM to a specific fault domain */
+    if (!gr->memory_preserving && F > 1 && gr->spot_share != 0 && gr->spot_share != 1)
+        GREPORT(L, g, "spotShare", "a Flexible scale set with fixed spreading "
+                "(platformFaultDomainCount = %d) on a size without memory-preserving "
+                "maintenance (%s) cannot mix Spot and regular VMs; valid: 0 or 1, or "
+                "use platformFaultDomainCount = 1 or a memory-preserving size", F,
+                gr->vm_size);
+    check_flexible_pins(L, g);
+}
+
+/* The rules of a Uniform scale set: 5 update domains, its count limits
+ * (image, placement group), all Spot or none, no fault-domain pins. */
+static void check_uniform(loader *L, int g)
+{
+    const scen_group *gr = &L->s->groups[g];
+    if (gexplicit(L, g, "platformUpdateDomainCount") && gr->ud_count != 5)
+        GREPORT(L, g, "platformUpdateDomainCount", "Uniform scale sets have 5 update "
+                "domains; valid: 5");
+    /* seed 004: managed images allow 600 instances; marketplace, custom
+     * and gallery images 1000 */
+    int limit = gr->managed_image ? 600 : 1000;
+    if (gr->count > limit)
+        GREPORT(L, g, "count", "%d VMs; a Uniform scale set holds at most %d with "
+                "%s; valid: 1 to %d", gr->count, limit,
+                gr->managed_image ? "a managed image (managedImage = true)"
+                                  : "a marketplace, custom or gallery image",
+                limit);
+    if (gr->single_placement_group && gr->count > 100)
+        GREPORT(L, g, "singlePlacementGroup", "a single placement group holds at most "
+                "100 VMs (fault-domain guarantees hold per placement group); set "
+                "singlePlacementGroup = false or count <= 100");
+    if (gr->spot_share != 0 && gr->spot_share != 1)
+        GREPORT(L, g, "spotShare", "a Uniform scale set is all Spot or all regular; "
+                "valid: 0 or 1");
+    if (gr->npins)
+        GREPORT(L, g, "platformFaultDomain", "Uniform scale sets cannot assign a VM to "
+                "a fault domain; remove the key");
+}
+
+/* The rules of an Availability Set: at most 20 update domains and 200 VMs,
+ * regular VMs only, no scale-set features, no fault-domain pins. */
+static void check_availability_set(loader *L, int g)
+{
+    const scen_group *gr = &L->s->groups[g];
+    if (gr->ud_count > 20)
+        GREPORT(L, g, "platformUpdateDomainCount", "an Availability Set has at most 20 "
+                "update domains; valid: 1 to 20");
+    if (gr->count > 200)
+        GREPORT(L, g, "count", "%d VMs; an Availability Set holds at most 200", gr->count);
+    if (gr->spot_share > 0)
+        GREPORT(L, g, "spotShare", "Availability Sets take regular VMs only; valid: 0");
+    if (gr->automatic_repairs)
+        GREPORT(L, g, "automaticRepairs", "automatic instance repair is a scale-set "
+                "feature; use orchestrationMode = Flexible or Uniform");
+    if (gr->npins)
+        GREPORT(L, g, "platformFaultDomain", "Availability Sets cannot assign a VM to a "
+                "fault domain; remove the key");
+}
+
+/* singlePlacementGroup and managedImage belong to Uniform scale sets. */
+static void check_uniform_only_keys(loader *L, int g)
+{
+    const scen_group *gr = &L->s->groups[g];
+    const char *mode = mode_names[gr->mode];
+    if (gr->mode == MODE_UNIFORM)
+        return;
+    if (gexplicit(L, g, "singlePlacementGroup"))
+        GREPORT(L, g, "singlePlacementGroup", "placement groups belong to Uniform scale "
+                "sets; remove the key for %s", mode);
+    if (gr->managed_image)
+        GREPORT(L, g, "managedImage", "the managed-image limit (600 VMs) applies to "
+                "Uniform scale sets; remove the key for %s", mode);
+}
+
+/* Report every rule group `g` breaks, in file order of the rules: count
+ * present, zones, fault and update domains and the mode's limits, the
+ * Uniform-only keys, then the quorum. */
+static void validate_group(loader *L, int g)
+{
+    const scen_group *gr = &L->s->groups[g];
+    if (L->gorigin[g][key_index(S_GROUP, "count")] == FROM_DEFAULT) {
+        GREPORT(L, g, "count", "missing; every group needs count = its number of VMs "
+                "(1 to 1000)");
+        return;
+    }
+    check_group_zones(L, g);
     /* fault and update domains */
     check_fd_count(L, g);
     switch (gr->mode) {
     case MODE_FLEXIBLE:
-        if (gexplicit(L, g, "platformUpdateDomainCount"))
-            GREPORT(L, g, "platformUpdateDomainCount", "Flexible scale sets have no update "
-                    "domains (maintenance goes fault domain by fault domain); remove the key");
-        if (gr->count > 1000)
-            GREPORT(L, g, "count", "%d VMs; a Flexible scale set holds at most 1000", gr->count);
-        else if (gr->count > 200 && !gr->memory_preserving && F > 1)
-            GREPORT(L, g, "count", "%d VMs; a Flexible scale set spread over %d fault domains "
-                    "with a size lacking memory-preserving maintenance (%s) holds at most 200; "
-                    "use platformFaultDomainCount = 1 or count <= 200", gr->count, F,
-                    gr->vm_size);
-        /* seed 002: with fixed spreading on a size without memory-preserving
-         * updates, Flexible can neither mix Spot and regular VMs nor assign a
-         * VM to a specific fault domain */
-        if (!gr->memory_preserving && F > 1 && gr->spot_share != 0 && gr->spot_share != 1)
-            GREPORT(L, g, "spotShare", "a Flexible scale set with fixed spreading "
-                    "(platformFaultDomainCount = %d) on a size without memory-preserving "
-                    "maintenance (%s) cannot mix Spot and regular VMs; valid: 0 or 1, or "
-                    "use platformFaultDomainCount = 1 or a memory-preserving size", F,
-                    gr->vm_size);
-        if (gr->npins > 0 && F == 1)
-            GREPORT(L, g, "platformFaultDomain", "a VM can be assigned a fault domain only "
-                    "when platformFaultDomainCount is 2 or 3");
-        else if (gr->npins > 0 && !gr->memory_preserving)
-            GREPORT(L, g, "platformFaultDomain", "a Flexible scale set with fixed spreading "
-                    "on a size without memory-preserving maintenance (%s) cannot assign a "
-                    "VM to a fault domain; remove the key, or use a memory-preserving size",
-                    gr->vm_size);
-        for (int i = 0; i < gr->npins && F > 1 && gr->memory_preserving; i++)
-            if (gr->pins[i] >= F) {
-                GREPORT(L, g, "platformFaultDomain", "VM %d is assigned fault domain %d; "
-                        "valid: 0 to %d", i, gr->pins[i], F - 1);
-                break;
-            }
-        if (gr->npins > gr->count)
-            GREPORT(L, g, "platformFaultDomain", "%d entries for %d VMs; at most one per VM",
-                    gr->npins, gr->count);
+        check_flexible(L, g);
         break;
     case MODE_UNIFORM:
-        if (gexplicit(L, g, "platformUpdateDomainCount") && gr->ud_count != 5)
-            GREPORT(L, g, "platformUpdateDomainCount", "Uniform scale sets have 5 update "
-                    "domains; valid: 5");
-        {
-            /* seed 004: managed images allow 600 instances; marketplace, custom
-             * and gallery images 1000 */
-            int limit = gr->managed_image ? 600 : 1000;
-            if (gr->count > limit)
-                GREPORT(L, g, "count", "%d VMs; a Uniform scale set holds at most %d with "
-                        "%s; valid: 1 to %d", gr->count, limit,
-                        gr->managed_image ? "a managed image (managedImage = true)"
-                                          : "a marketplace, custom or gallery image",
-                        limit);
-        }
-        if (gr->single_placement_group && gr->count > 100)
-            GREPORT(L, g, "singlePlacementGroup", "a single placement group holds at most "
-                    "100 VMs (fault-domain guarantees hold per placement group); set "
-                    "singlePlacementGroup = false or count <= 100");
-        if (gr->spot_share != 0 && gr->spot_share != 1)
-            GREPORT(L, g, "spotShare", "a Uniform scale set is all Spot or all regular; "
-                    "valid: 0 or 1");
-        if (gr->npins)
-            GREPORT(L, g, "platformFaultDomain", "Uniform scale sets cannot assign a VM to "
-                    "a fault domain; remove the key");
+        check_uniform(L, g);
         break;
     case MODE_AVAILABILITYSET:
-        if (gr->ud_count > 20)
-            GREPORT(L, g, "platformUpdateDomainCount", "an Availability Set has at most 20 "
-                    "update domains; valid: 1 to 20");
-        if (gr->count > 200)
-            GREPORT(L, g, "count", "%d VMs; an Availability Set holds at most 200", gr->count);
-        if (gr->spot_share > 0)
-            GREPORT(L, g, "spotShare", "Availability Sets take regular VMs only; valid: 0");
-        if (gr->automatic_repairs)
-            GREPORT(L, g, "automaticRepairs", "automatic instance repair is a scale-set "
-                    "feature; use orchestrationMode = Flexible or Uniform");
-        if (gr->npins)
-            GREPORT(L, g, "platformFaultDomain", "Availability Sets cannot assign a VM to a "
-                    "fault domain; remove the key");
+        check_availability_set(L, g);
         break;
     }
-    if (gr->mode != MODE_UNIFORM) {
-        if (gexplicit(L, g, "singlePlacementGroup"))
-            GREPORT(L, g, "singlePlacementGroup", "placement groups belong to Uniform scale "
-                    "sets; remove the key for %s", mode);
-        if (gr->managed_image)
-            GREPORT(L, g, "managedImage", "the managed-image limit (600 VMs) applies to "
-                    "Uniform scale sets; remove the key for %s", mode);
-    }
+    check_uniform_only_keys(L, g);
     if (gr->quorum > gr->count)
         GREPORT(L, g, "quorum", "%d is larger than count (%d); valid: 1 to %d",
                 gr->quorum, gr->count, gr->count);
