@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -511,12 +512,7 @@ static int run_checks(const run_opts *p, cmd_env *e, size_t *baseline)
         char *parent = strdup(p->b.out);
         if (!parent)
             return diag_set(&e->d, FD_ENOMEM, "out of memory"), -1;
-        char *slash = strrchr(parent, '/');
-        while (slash && slash > parent && slash[1] == '\0') { /* "DIR/" */
-            *slash = '\0';
-            slash = strrchr(parent, '/');
-        }
-        const char *dir = slash == parent ? "/" : slash ? (*slash = '\0', parent) : ".";
+        const char *dir = dirname(parent); /* "a/b/" -> "a", "b" -> "." */
         bool ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK | X_OK) == 0;
         if (!ok)
             diag_set(&e->d, FD_EINVAL, "-o %s: cannot be created: %s is not a writable "

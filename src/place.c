@@ -37,6 +37,7 @@ typedef struct gstate {
 
 struct place_result {
     world *w;           /* place_build: the world as placed (owned); else NULL */
+    const scen_group *specs; /* the scenario's groups, ngroups of them (not owned) */
     gstate *groups;     /* ngroups states, scenario order */
     size_t ngroups;     /* entries in groups */
     int zones;          /* the world's zones (0: regional) */
@@ -341,7 +342,7 @@ static void fill_group(place_result *r, world *w, gstate *st, gsl_rng *rng)
 }
 
 /* Allocate group st's records for `g` (place_all fills them). */
-static int group_alloc(gstate *st, const scen_group *g, diag *d)
+static int group_alloc(gstate *st, const scen_group *g)
 {
     place_group *pg = &st->pub;
     pg->spec = g;
@@ -355,9 +356,7 @@ static int group_alloc(gstate *st, const scen_group *g, diag *d)
     st->cursor = calloc((size_t)st->nunits, sizeof *st->cursor);
     st->racks = malloc((size_t)st->nunits * (size_t)st->F * sizeof *st->racks);
     st->pop = calloc((size_t)st->nunits * (size_t)st->F, sizeof *st->pop);
-    if (!pg->vms || !st->start || !st->cursor || !st->racks || !st->pop)
-        return diag_set(d, FD_ENOMEM, "out of memory placing group %s", g->name);
-    return FD_OK;
+    return pg->vms && st->start && st->cursor && st->racks && st->pop ? FD_OK : FD_ENOMEM;
 }
 
 /* Group g's placement stream: replica UINT64_MAX for the run's one
@@ -380,32 +379,43 @@ static void gstate_fini(gstate *st)
 
 /* ----------------------------------------------------------- public -- */
 
-int place_all(world *w, const scenario *s, uint64_t seed, place_result **out, diag *d)
+/* A result for `n` groups of `specs` (the scenario's array) on a world
+ * shaped like `w`, every group's records allocated, nothing placed.
+ * FD_OK or FD_ENOMEM (*out then holds what was made, for destroying). */
+static int result_alloc(place_result **out, const world *w, const scen_group *specs, size_t n)
 {
-    *out = NULL;
-    int rc = FD_ENOMEM;
     place_result *r = calloc(1, sizeof *r);
+    *out = r;
     if (!r || !(r->rng = rng_create()))
-        goto fail;
+        return FD_ENOMEM;
     r->zones = world_zones(w);
     r->racks_per_zone = world_racks_per_zone(w);
-    r->groups = calloc(s->ngroups, sizeof *r->groups);
+    r->groups = calloc(n ? n : 1, sizeof *r->groups);
     r->hostcount = calloc((size_t)world_hosts(w), sizeof *r->hostcount);
     if (!r->groups || !r->hostcount)
-        goto fail;
-    r->ngroups = s->ngroups;
+        return FD_ENOMEM;
+    r->ngroups = n;
+    r->specs = specs;
+    for (size_t g = 0; g < n; g++)
+        if (group_alloc(&r->groups[g], &specs[g]) != FD_OK)
+            return FD_ENOMEM;
+    return FD_OK;
+}
+
+int place_all(world *w, const scenario *s, uint64_t seed, place_result **out, diag *d)
+{
+    place_result *r;
+    if (result_alloc(&r, w, s->groups, s->ngroups) != FD_OK) {
+        place_result_destroy(r);
+        *out = NULL;
+        return diag_set(d, FD_ENOMEM, "out of memory placing VMs");
+    }
     for (size_t g = 0; g < s->ngroups; g++) {
-        rc = group_alloc(&r->groups[g], &s->groups[g], d);
-        if (rc != FD_OK)
-            goto fail;
         derive(r, seed, UINT64_MAX, &s->groups[g]);
         fill_group(r, w, &r->groups[g], r->rng);
     }
     *out = r;
     return FD_OK;
-fail:
-    place_result_destroy(r);
-    return rc == FD_ENOMEM ? diag_set(d, FD_ENOMEM, "out of memory placing VMs") : rc;
 }
 
 void place_again(place_result *r, world *w, uint64_t seed, uint64_t replica)
@@ -476,31 +486,10 @@ const world *place_world(const place_result *r)
     return r->w;
 }
 
-/* Allocate `dst`'s records in the shape of `src` (no world of its own). */
-static int alloc_like(place_result **out, const place_result *src)
-{
-    place_result *r = calloc(1, sizeof *r);
-    *out = r;
-    if (!r || !(r->rng = rng_create()))
-        return FD_ENOMEM;
-    r->zones = src->zones;
-    r->racks_per_zone = src->racks_per_zone;
-    size_t hosts = (size_t)world_hosts(src->w);
-    r->groups = calloc(src->ngroups ? src->ngroups : 1, sizeof *r->groups);
-    r->hostcount = calloc(hosts, sizeof *r->hostcount);
-    if (!r->groups || !r->hostcount)
-        return FD_ENOMEM;
-    r->ngroups = src->ngroups;
-    for (size_t g = 0; g < src->ngroups; g++)
-        if (group_alloc(&r->groups[g], src->groups[g].pub.spec, NULL) != FD_OK)
-            return FD_ENOMEM;
-    return FD_OK;
-}
-
 int place_clone(place_result **out, const place_result *src, diag *d)
 {
     assert(src->w); /* built by place_build: it knows the world's size */
-    if (alloc_like(out, src) != FD_OK) {
+    if (result_alloc(out, src->w, src->specs, src->ngroups) != FD_OK) {
         place_result_destroy(*out);
         *out = NULL;
         return diag_set(d, FD_ENOMEM, "out of memory copying the placement");

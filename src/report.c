@@ -225,14 +225,18 @@ static stats_summary summarise(const report_run *run, size_t g, int m, double *x
     }
     size_t n = gather(run, g, m, x);
     stats_summary s = stats_summarise_range(x, n, lo, hi);
-    if (m == M_OUTAGES && n > 1 && s.mean == 0)
+    bool outage_driven = m == M_SVC_UNAVAIL || m == M_DOWNTIME || m == M_OUTAGE_LEN
+                         || m == M_DEFICIT || m == M_DIFF;
+    if (m == M_OUTAGES && n > 1 && s.mean == 0) {
         s.ci_high = stats_zero_events_upper(replica_years(run));
-    else if (m == M_OUTAGES && few_outages(run, g)) /* a count: its exact interval */
-        stats_poisson_rate(total_outages(run, g), replica_years(run), &s.ci_low, &s.ci_high);
-    bool few = few_outages(run, g) || (m == M_DIFF && few_outages(run, run->baseline));
-    if (few && (m == M_SVC_UNAVAIL || m == M_DOWNTIME || m == M_OUTAGE_LEN || m == M_DEFICIT
-                || m == M_DIFF))
-        s.ci_low = s.ci_high = NAN;
+    } else if (m == M_OUTAGES || outage_driven) { /* one scan of the outages */
+        bool few = few_outages(run, g);
+        if (m == M_OUTAGES && few) /* a count: its exact interval */
+            stats_poisson_rate(total_outages(run, g), replica_years(run), &s.ci_low,
+                               &s.ci_high);
+        else if (outage_driven && (few || (m == M_DIFF && few_outages(run, run->baseline))))
+            s.ci_low = s.ci_high = NAN;
+    }
     return s;
 }
 
