@@ -11,47 +11,17 @@
  * A host is "blocked" (offers no room to placement or healing) while it has
  * failed or its rack or zone is out; `block` counts those causes per host.
  */
-#include "inject.h"
+#include "inject_impl.h"
 
 #include "dur.h"
 #include "place.h"
 #include "rng.h"
-#include "sim.h"
-#include "vmstate.h"
-#include "world.h"
 
 #include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Event types; `id` and `data` carry what the comment says. */
-enum {
-    EV_HOST_FAIL,    /* id host (ORIGIN_POOL: any up host), data origin */
-    EV_HOST_REPAIR,  /* id host, data origin */
-    EV_HEAL,         /* id host, data failure episode */
-    EV_RACK_FAIL,    /* id rack */
-    EV_RACK_REPAIR,  /* id rack */
-    EV_ZONE_FAIL,    /* id zone block */
-    EV_ZONE_REPAIR,  /* id zone block */
-    EV_BURST,        /* id rack */
-    EV_RL_WAVE,      /* data period index */
-    EV_RL_STEP,      /* id step of the walk (rl_order); id = racks: the walk has ended */
-    EV_RL_END,       /* id rack, data 0 pause (memory-preserving), 1 reboot */
-    EV_RF_WAVE,      /* data period index */
-    EV_RF_STEP,      /* id group, data step */
-    EV_RF_END,       /* id group, data step */
-    EV_SPOT_EVICT,   /* id group */
-    EV_SPOT_RESTORE, /* id group, data VM */
-    EV_REPAIR_CHECK, /* id group, data node << 32 | episode */
-    EV_REPAIR_DONE,  /* id group, data VM (or a retry when VM >= count) */
-    EV_COUNT
-};
-
-/* Stream ids of the rebootless walks: RL_WALK_STREAM + wave index, apart
- * from the world's (0x5eed...) and the groups' (name hashes). */
-#define RL_WALK_STREAM 0x7761766500000000ull
 
 static const char *const ev_names[EV_COUNT] = {
     "host_fail", "host_repair", "heal", "rack_fail", "rack_repair", "zone_fail",
@@ -62,85 +32,6 @@ static const char *const ev_names[EV_COUNT] = {
 
 /* Which process a failure came from. */
 enum { ORIGIN_POOL, ORIGIN_OWN, ORIGIN_BURST };
-
-/* Units (hosts, racks, zones, a group's Spot VMs) that fail independently
- * after exponential times while up, run as one superposed process: the
- * next failure comes at rate (units up) / mean and hits an up unit chosen
- * uniformly.  Exact for exponential times, and the queue holds one event
- * for the whole class instead of one per unit. */
-typedef struct pool {
-    bool on;           /* the class runs pooled */
-    double mean;       /* mean time to failure of one unit, s */
-    uint32_t type, id; /* the event of a pooled failure: (type, id, ORIGIN_POOL) */
-    int *up;           /* the units up */
-    int *pos;          /* each unit's index in up, -1 while down */
-    int n;             /* units up */
-    int last;          /* the unit the last pooled failure hit (for the trace) */
-    evq_handle ev;     /* the pending failure, or EVQ_NONE */
-} pool;
-
-/* One group's rebootful walk. */
-typedef struct walk {
-    bool busy;          /* a walk is in progress */
-    int pending;        /* waves that arrived while busy */
-    int nsteps;         /* steps of the current walk */
-    int *steps;         /* UD walk: zone slot * U + UD; Flexible: rack */
-} walk;
-
-/* Per-group state that lives across events. */
-typedef struct gstate {
-    const scen_group *spec; /* the group */
-    bool mp;            /* memory-preserving maintenance */
-    int nzs;            /* zone slots of UD lists: 3 zonal, else 1 */
-    int U;              /* update domains (UD walks), 0 for Flexible */
-    int *ud_first;      /* per (zone slot, UD): start in ud_vms; nzs*U+1 entries */
-    int *ud_vms;        /* VMs sorted by (zone slot, UD) */
-    int *ud_fill;       /* scratch of index_uds: per cell, VMs filed so far */
-    walk rf;            /* the rebootful walk */
-    pool spot;          /* the Spot VMs running, evicted as a pool */
-    int cap;            /* instance repairs at once */
-    int active;         /* repairs in progress */
-    int max_active;     /* the most at once this replica */
-    evq_handle retry;   /* the pending retry of a repair that found no room */
-    int initial_failures; /* VMs placement could not allocate at the start */
-    int *queue;         /* VMs waiting for repair (FIFO ring of count) */
-    int qhead, qlen;
-    bool *queued;       /* VM queued or in repair */
-    stats_tally tally;  /* the replica's results */
-    int last_down;      /* down count last told to the tally */
-} gstate;
-
-struct inject {
-    const scenario *s;
-    sim *sim;
-    const place_result *plan; /* the run's placement, every replica's start */
-    place_result *own_plan; /* the plan, when inject_create made it (owned) */
-    world *w;           /* the replica's capacity */
-    place_result *pr;   /* the replica's placement (copied from plan per replica) */
-    vmstate *vs;
-    size_t ng;
-    gstate *g;
-    int zb, racks, hosts, hpr, rpz;
-    /* per-replica world state */
-    int *hfail;         /* active failures per host */
-    int *block;         /* causes keeping each host from taking VMs */
-    unsigned *episode;  /* per vmstate node: outages started (repair checks) */
-    pool host_pool, rack_pool, zone_pool; /* the classes, pooled or not */
-    bool rl_busy;       /* a rebootless walk is in progress */
-    int rl_pending;     /* waves that arrived while a walk was in progress */
-    int *rl_order;      /* the racks in the order the current walk visits them */
-    double *rl_pause, *rl_reboot; /* per step of the current walk: its durations */
-    uint64_t rl_wave;   /* the wave whose walk is in progress (or last was) */
-    gsl_rng *walk_rng;  /* a walk's own stream, derived from (seed, replica, wave) */
-    bool any_mp;        /* some group pauses (memory-preserving) */
-    int *scratch;       /* VMs collected from a node or host */
-    size_t *scratch_g;
-    int nscratch_max;
-    int *hbuf;          /* 2 x hosts per rack: a burst's choice */
-    csvio_writer *trace;
-    inject_observe_fn obs; /* called after each event, or NULL */
-    void *obs_user;     /* passed to obs */
-};
 
 static double draw(const dist *d, gsl_rng *r)
 {
@@ -448,205 +339,6 @@ static void on_burst(sim *sm, const evq_event *ev, void *ctx)
     sim_at(in->sim, now(in) + draw(&s->burst_interval, r), EV_BURST, (uint32_t)k, 0);
 }
 
-/* ------------------------------------------------- rebootless waves -- */
-
-static double wave_time(double period, uint64_t k, gsl_rng *r)
-{
-    return ((double)k + gsl_rng_uniform(r)) * period;
-}
-
-/* Shuffle a[0..n-1] (GSL's shuffle is undefined for n = 0). */
-static void shuffle(gsl_rng *r, int *a, int n)
-{
-    if (n > 1)
-        gsl_ran_shuffle(r, a, (size_t)n, sizeof *a);
-}
-
-/* Start the rebootless walk of wave k: zone by zone, the zones in a random
- * order and the racks of each zone in a random order (Azure documents
- * neither), and every step's pause and reboot durations, all drawn up front
- * from the walk's own stream (seed, replica, wave), so a walk's draws never
- * depend on when it runs or on what else happens meanwhile. */
-static void rl_walk_start(inject *in, uint64_t k)
-{
-    gsl_rng *r = in->walk_rng;
-    rng_derive(r, in->s->seed, sim_replica(in->sim), RL_WALK_STREAM + k);
-    int zones[SCEN_MAX_ZONES];
-    for (int z = 0; z < in->zb; z++)
-        zones[z] = z;
-    shuffle(r, zones, in->zb);
-    for (int i = 0; i < in->zb; i++) {
-        int *o = in->rl_order + i * in->rpz;
-        for (int j = 0; j < in->rpz; j++)
-            o[j] = zones[i] * in->rpz + j;
-        shuffle(r, o, in->rpz);
-    }
-    for (int i = 0; i < in->racks; i++) {
-        in->rl_pause[i] = draw(&in->s->rl_pause, r);
-        in->rl_reboot[i] = draw(&in->s->rl_reboot, r);
-    }
-    in->rl_wave = k;
-    in->rl_busy = true;
-    sim_at(in->sim, now(in), EV_RL_STEP, 0, 0);
-}
-
-static void on_rl_wave(sim *sm, const evq_event *ev, void *ctx)
-{
-    inject *in = ctx;
-    (void)sm;
-    gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS);
-    sim_at(in->sim, wave_time(in->s->rl_period, ev->data + 1, r), EV_RL_WAVE, 0, ev->data + 1);
-    if (in->rl_busy)
-        in->rl_pending++;
-    else
-        rl_walk_start(in, ev->data);
-}
-
-/* Does a VM of a group without memory-preserving support sit under `node`? */
-static bool reboots_under(const inject *in, vmstate_node node)
-{
-    for (size_t g = 0; g < in->ng; g++)
-        if (!in->g[g].mp && vmstate_vms_under(in->vs, g, node) > 0)
-            return true;
-    return false;
-}
-
-/* One rack's step: memory-preserving groups pause (unless the pause is
- * within the tolerance), the others reboot.  The step lasts as long as the
- * longest impact on the rack's VMs: the pause, or the reboot where a VM on
- * the rack reboots; the next rack follows after the settle gap. */
-static void on_rl_step(sim *sm, const evq_event *ev, void *ctx)
-{
-    inject *in = ctx;
-    const scenario *s = in->s;
-    int i = (int)ev->id;
-    (void)sm;
-    if (i == in->racks) { /* the walk is over */
-        in->rl_busy = false;
-        if (in->rl_pending > 0) { /* the next wave, which arrived meanwhile */
-            in->rl_pending--;
-            rl_walk_start(in, in->rl_wave + 1);
-        }
-        return;
-    }
-    int k = in->rl_order[i];
-    double pause = in->rl_pause[i], reboot = in->rl_reboot[i];
-    bool pause_counts = pause > s->rl_tolerance;
-    vmstate_node node = vmstate_rack_node(in->vs, k);
-    bool reboots = reboots_under(in, node);
-    for (size_t g = 0; g < in->ng; g++)
-        if (in->g[g].mp ? pause_counts : reboots)
-            vmstate_group_cause(in->vs, g, node, +1);
-    if (in->any_mp && pause_counts)
-        sim_at(in->sim, now(in) + pause, EV_RL_END, (uint32_t)k, 0);
-    if (reboots)
-        sim_at(in->sim, now(in) + reboot, EV_RL_END, (uint32_t)k, 1);
-    double next = now(in) + (reboots ? fmax(pause, reboot) : pause);
-    sim_at(in->sim, i + 1 < in->racks ? next + s->rl_settle : next, EV_RL_STEP,
-           (uint32_t)(i + 1), 0);
-}
-
-static void on_rl_end(sim *sm, const evq_event *ev, void *ctx)
-{
-    inject *in = ctx;
-    (void)sm;
-    vmstate_node node = vmstate_rack_node(in->vs, (int)ev->id);
-    bool reboot = ev->data == 1;
-    for (size_t g = 0; g < in->ng; g++)
-        if (in->g[g].mp != reboot)
-            vmstate_group_cause(in->vs, g, node, -1);
-}
-
-/* -------------------------------------------------- rebootful waves -- */
-
-/* Lay out group g's walk, zone by zone with the zones in a random order:
- * Availability Sets and Uniform walk their update domains, Flexible groups
- * the racks holding their VMs (its fault domains), in a random order within
- * each zone (Azure documents neither order), drawn from the group's stream. */
-static void walk_start(inject *in, size_t g)
-{
-    gstate *st = &in->g[g];
-    walk *wk = &st->rf;
-    gsl_rng *r = sim_group_rng(in->sim, g);
-    int zones[SCEN_MAX_ZONES], nz = st->U > 0 ? st->nzs : in->zb;
-    for (int z = 0; z < nz; z++)
-        zones[z] = z;
-    shuffle(r, zones, nz);
-    wk->nsteps = 0;
-    for (int i = 0; i < nz; i++) {
-        int zs = zones[i], base = wk->nsteps;
-        if (st->U > 0) {
-            for (int u = 0; u < st->U; u++)
-                if (st->ud_first[zs * st->U + u + 1] > st->ud_first[zs * st->U + u])
-                    wk->steps[wk->nsteps++] = zs * st->U + u;
-        } else {
-            for (int k = zs * in->rpz; k < (zs + 1) * in->rpz; k++)
-                if (vmstate_vms_under(in->vs, g, vmstate_rack_node(in->vs, k)) > 0)
-                    wk->steps[wk->nsteps++] = k;
-        }
-        shuffle(r, wk->steps + base, wk->nsteps - base);
-    }
-    wk->busy = wk->nsteps > 0;
-    if (wk->busy)
-        sim_at(in->sim, now(in), EV_RF_STEP, (uint32_t)g, 0);
-}
-
-static void on_rf_wave(sim *sm, const evq_event *ev, void *ctx)
-{
-    inject *in = ctx;
-    (void)sm;
-    gsl_rng *r = sim_world_rng(in->sim, SIM_STREAM_REBOOTFUL);
-    sim_at(in->sim, wave_time(in->s->rf_period, ev->data + 1, r), EV_RF_WAVE, 0, ev->data + 1);
-    for (size_t g = 0; g < in->ng; g++) {
-        if (in->g[g].rf.busy)
-            in->g[g].rf.pending++;
-        else
-            walk_start(in, g);
-    }
-}
-
-/* Apply (delta +1) or lift (-1) the reboot of step `i` of g's walk. */
-static void rf_apply(inject *in, size_t g, int i, int delta)
-{
-    gstate *st = &in->g[g];
-    int step = st->rf.steps[i];
-    if (st->U > 0) {
-        for (int j = st->ud_first[step]; j < st->ud_first[step + 1]; j++)
-            vmstate_vm_cause(in->vs, g, st->ud_vms[j], delta);
-    } else {
-        vmstate_group_cause(in->vs, g, vmstate_rack_node(in->vs, step), delta);
-    }
-}
-
-static void on_rf_step(sim *sm, const evq_event *ev, void *ctx)
-{
-    inject *in = ctx;
-    size_t g = ev->id;
-    (void)sm;
-    rf_apply(in, g, (int)ev->data, +1);
-    double t = draw(&in->s->rf_reboot, sim_group_rng(in->sim, g));
-    sim_at(in->sim, now(in) + t, EV_RF_END, (uint32_t)g, ev->data);
-}
-
-static void on_rf_end(sim *sm, const evq_event *ev, void *ctx)
-{
-    inject *in = ctx;
-    size_t g = ev->id;
-    int i = (int)ev->data;
-    (void)sm;
-    rf_apply(in, g, i, -1);
-    walk *wk = &in->g[g].rf;
-    if (i + 1 < wk->nsteps) {
-        sim_at(in->sim, now(in) + in->s->rf_settle, EV_RF_STEP, (uint32_t)g, (uint64_t)(i + 1));
-    } else {
-        wk->busy = false;
-        if (wk->pending > 0) {
-            wk->pending--;
-            walk_start(in, g);
-        }
-    }
-}
-
 /* ------------------------------------------------------------- spot -- */
 
 /* A group's running Spot VMs are a pool (spot.evictionRate per VM-hour). */
@@ -800,8 +492,8 @@ static void on_repair_done(sim *sm, const evq_event *ev, void *ctx)
 
 static const sim_handler handlers[EV_COUNT] = {
     on_host_fail, on_host_repair, on_heal, on_rack_fail, on_rack_repair, on_zone_fail,
-    on_zone_repair, on_burst, on_rl_wave, on_rl_step, on_rl_end, on_rf_wave, on_rf_step,
-    on_rf_end, on_spot_evict, on_spot_restore, on_repair_check, on_repair_done,
+    on_zone_repair, on_burst, maint_on_rl_wave, NULL, NULL, maint_on_rf_wave, NULL,
+    NULL, on_spot_evict, on_spot_restore, on_repair_check, on_repair_done,
 };
 
 /* Index group g's VMs by (zone slot, update domain) for UD walks (again
@@ -836,13 +528,11 @@ static int group_init(inject *in, size_t g)
     st->mp = sp->memory_preserving;
     st->nzs = sp->zones ? SCEN_MAX_ZONES : 1;
     st->U = sp->mode == MODE_FLEXIBLE ? 0 : sp->ud_count;
-    /* walk steps: every rack (Flexible), or every (zone slot, UD) cell */
     int cells = st->nzs * st->U;
-    st->rf.steps = malloc((size_t)(st->U ? cells : in->racks) * sizeof(int) + 1);
     st->ud_first = calloc((size_t)cells + 1, sizeof(int));
     st->ud_fill = malloc((size_t)cells * sizeof(int) + 1);
     st->ud_vms = malloc((size_t)n * sizeof(int) + 1);
-    if (!st->rf.steps || !st->ud_first || !st->ud_fill || !st->ud_vms)
+    if (!st->ud_first || !st->ud_fill || !st->ud_vms)
         return FD_ENOMEM;
     index_uds(st, pg);
     double rate = in->s->spot_rate; /* per VM-hour */
@@ -921,7 +611,6 @@ int inject_create_placed(inject **out, const scenario *s, const place_result *pl
         for (int i = 0; i < pg->count; i++)
             vmstate_place(in->vs, g, i, pg->vms[i].placed ? pg->vms[i].host : -1);
         most = most > pg->count ? most : pg->count;
-        in->any_mp |= in->g[g].mp;
     }
     vmstate_snapshot(in->vs);
 
@@ -933,10 +622,6 @@ int inject_create_placed(inject **out, const scenario *s, const place_result *pl
     in->scratch = malloc((size_t)in->nscratch_max * sizeof(int));
     in->scratch_g = malloc((size_t)in->nscratch_max * sizeof(size_t));
     in->hbuf = malloc(2 * (size_t)in->hpr * sizeof(int));
-    in->rl_order = malloc((size_t)in->racks * sizeof(int));
-    in->rl_pause = malloc((size_t)in->racks * sizeof(double));
-    in->rl_reboot = malloc((size_t)in->racks * sizeof(double));
-    in->walk_rng = rng_create();
     if (pool_init(&in->host_pool, s->host.enabled && s->host.ttf.kind == DIST_EXP, in->hosts,
                   s->host.ttf.a, EV_HOST_FAIL, 0) != FD_OK
         || pool_init(&in->rack_pool, s->rack.enabled && s->rack.ttf.kind == DIST_EXP, in->racks,
@@ -944,8 +629,7 @@ int inject_create_placed(inject **out, const scenario *s, const place_result *pl
         || pool_init(&in->zone_pool, s->zone.enabled && s->zone.ttf.kind == DIST_EXP, in->zb,
                      s->zone.ttf.a, EV_ZONE_FAIL, 0) != FD_OK)
         goto fail;
-    if (!in->hbuf || !in->rl_order || !in->rl_pause || !in->rl_reboot || !in->walk_rng
-        || !in->hfail || !in->block
+    if (maint_init(in) != FD_OK || !in->hbuf || !in->hfail || !in->block
         || !in->episode || !in->scratch || !in->scratch_g)
         goto fail;
     *out = in;
@@ -961,12 +645,12 @@ void inject_destroy(inject *in)
 {
     if (!in)
         return;
+    maint_fini(in);
     for (size_t g = 0; in->g && g < in->ng; g++) {
         gstate *st = &in->g[g];
         free(st->ud_first);
         free(st->ud_vms);
         free(st->ud_fill);
-        free(st->rf.steps);
         pool_fini(&st->spot);
         free(st->queue);
         free(st->queued);
@@ -982,10 +666,6 @@ void inject_destroy(inject *in)
     free(in->scratch);
     free(in->scratch_g);
     free(in->hbuf);
-    free(in->rl_order);
-    free(in->rl_pause);
-    free(in->rl_reboot);
-    rng_destroy(in->walk_rng);
     vmstate_destroy(in->vs);
     sim_destroy(in->sim);
     place_result_destroy(in->pr);
@@ -1037,8 +717,6 @@ static void start(inject *in, uint64_t replica)
     memset(in->hfail, 0, nh * sizeof(int));
     memset(in->block, 0, nh * sizeof(int));
     memset(in->episode, 0, (size_t)(in->zb + in->racks + in->hosts) * sizeof(unsigned));
-    in->rl_busy = false;
-    in->rl_pending = 0;
     start_units(in, &in->host_pool, s->host.enabled, &s->host.ttf, SIM_STREAM_HOST, in->hosts);
     start_units(in, &in->rack_pool, s->rack.enabled, &s->rack.ttf, SIM_STREAM_RACK, in->racks);
     start_units(in, &in->zone_pool, s->zone.enabled && s->zones > 0, &s->zone.ttf,
@@ -1048,17 +726,10 @@ static void start(inject *in, uint64_t replica)
         for (int k = 0; k < in->racks; k++)
             sim_at(in->sim, draw(&s->burst_interval, r), EV_BURST, (uint32_t)k, 0);
     }
-    if (s->rl_enabled)
-        sim_at(in->sim, wave_time(s->rl_period, 0, sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS)),
-               EV_RL_WAVE, 0, 0);
-    if (s->rf_enabled)
-        sim_at(in->sim, wave_time(s->rf_period, 0, sim_world_rng(in->sim, SIM_STREAM_REBOOTFUL)),
-               EV_RF_WAVE, 0, 0);
+    maint_start(in);
     for (size_t g = 0; g < in->ng; g++) {
         gstate *st = &in->g[g];
         const place_group *pg = place_group_at(in->pr, g);
-        st->rf.busy = false;
-        st->rf.pending = 0;
         st->active = st->max_active = st->qhead = st->qlen = 0;
         st->retry = EVQ_NONE;
         memset(st->queued, 0, (size_t)pg->count * sizeof(bool));
@@ -1097,7 +768,7 @@ static const char *describe(const inject *in, const evq_event *ev, char *buf, si
         break;
     case EV_RL_STEP:
         if ((int)ev->id < in->racks)
-            snprintf(buf, len, "rack %d", in->rl_order[ev->id]);
+            snprintf(buf, len, "rack %d", in->rl.steps[ev->id]);
         else
             snprintf(buf, len, "walk done");
         break;
@@ -1134,9 +805,9 @@ static const char *describe(const inject *in, const evq_event *ev, char *buf, si
 }
 
 /* After each event: tell the tallies what changed; write the trace row. */
-static void observe(inject *in, const evq_event *ev)
+void inject_observe(inject *in, const evq_event *ev)
 {
-    double t = now(in);
+    double t = ev->time;
     for (size_t g = 0; g < in->ng; g++) {
         int down = vmstate_down(in->vs, g);
         if (down != in->g[g].last_down) {
@@ -1193,8 +864,16 @@ void inject_advance(inject *in, double until, csvio_writer *trace)
     double end = fmin(until, in->s->horizon);
     in->trace = trace;
     evq_event ev;
-    while (sim_step(in->sim, end, &ev))
-        observe(in, &ev);
+    for (;;) {
+        double t = sim_next_time(in->sim);
+        if (!(t <= end))
+            break;
+        maint_sync(in, t); /* the walks up to the event: nothing else happens before it */
+        if (!sim_step(in->sim, end, &ev))
+            break;
+        inject_observe(in, &ev);
+    }
+    maint_sync(in, end);
     in->trace = NULL;
 }
 
@@ -1231,13 +910,9 @@ static void copy_pool(pool *dst, const pool *src, int units)
 
 /* The replica state of group g: the walk, the Spot pool, the repair queue,
  * the tally, and the UD index (per-replica placement rebuilds it). */
-static void copy_group(gstate *dst, const gstate *src, int racks)
+static void copy_group(gstate *dst, const gstate *src)
 {
     int n = src->spec->count, cells = src->nzs * src->U;
-    dst->rf.busy = src->rf.busy;
-    dst->rf.pending = src->rf.pending;
-    dst->rf.nsteps = src->rf.nsteps;
-    memcpy(dst->rf.steps, src->rf.steps, (size_t)(src->U ? cells : racks) * sizeof(int));
     memcpy(dst->ud_first, src->ud_first, ((size_t)cells + 1) * sizeof(int));
     memcpy(dst->ud_vms, src->ud_vms, (size_t)n * sizeof(int));
     copy_pool(&dst->spot, &src->spot, n);
@@ -1272,14 +947,9 @@ static int copy_state(inject *dst, const inject *src)
     copy_pool(&dst->host_pool, &src->host_pool, src->hosts);
     copy_pool(&dst->rack_pool, &src->rack_pool, src->racks);
     copy_pool(&dst->zone_pool, &src->zone_pool, src->zb);
-    dst->rl_busy = src->rl_busy;
-    dst->rl_pending = src->rl_pending;
-    memcpy(dst->rl_order, src->rl_order, (size_t)src->racks * sizeof *dst->rl_order);
-    memcpy(dst->rl_pause, src->rl_pause, (size_t)src->racks * sizeof *dst->rl_pause);
-    memcpy(dst->rl_reboot, src->rl_reboot, (size_t)src->racks * sizeof *dst->rl_reboot);
-    dst->rl_wave = src->rl_wave;
+    maint_copy(dst, src);
     for (size_t g = 0; g < src->ng; g++)
-        copy_group(&dst->g[g], &src->g[g], src->racks);
+        copy_group(&dst->g[g], &src->g[g]);
     return FD_OK;
 }
 

@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -155,6 +156,11 @@ void sim_cancel(sim *s, evq_handle h)
 int sim_status(const sim *s)
 {
     return s->status;
+}
+
+double sim_next_time(const sim *s)
+{
+    return s->status == FD_OK ? evq_next_time(s->q) : INFINITY;
 }
 
 int sim_step(sim *s, double until, evq_event *ran)

@@ -96,6 +96,19 @@ void stats_tally_reset(stats_tally *t, int down);
  * O(1) amortised (plus months crossed while below quorum). */
 void stats_tally_observe(stats_tally *t, double now, int down);
 
+/* Whether an excursion of `extra` more VMs down leaves the service's state
+ * (below quorum or not) as it is now, so that stats_tally_excursion can add
+ * it without knowing when it happens.  O(1). */
+bool stats_tally_folds(const stats_tally *t, int extra);
+
+/* The group has `extra` more VMs down during [at, at + len) and returns to
+ * its current count after, with no other change between: the same as
+ * observing (at, down + extra) then (at + len, down), with at >= the last
+ * observation.  When stats_tally_folds, it is added in O(1) without moving
+ * the tally's clock (and `at` is not used); else those two observations
+ * are made. */
+void stats_tally_excursion(stats_tally *t, double at, int extra, double len);
+
 /* Close the replica at the horizon and write its results as group `g` of
  * `out` (the record, and the downcount and month downtimes where wanted);
  * `alloc_failures` is copied in.  O(count + months). */

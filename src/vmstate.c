@@ -30,6 +30,7 @@ struct vmstate {
     int *host;       /* host of each global VM, -1 none */
     int *next, *prev;/* host list links per global VM, -1 none */
     int *head;       /* first VM on each host, -1 none */
+    unsigned layout; /* bumped whenever a VM may have changed rack */
     /* the snapshot every replica starts from */
     int *s_inner, *s_under, *s_up, *s_host, *s_next, *s_prev, *s_head;
 };
@@ -209,6 +210,9 @@ void vmstate_place(vmstate *v, size_t g, int vm, int host)
         if (v->cv[gi] == 0)
             lift(v, g, host_node(v, old), -1);
     }
+    int hpr = v->shape.hosts_per_rack;
+    if (old < 0 || host < 0 || old / hpr != host / hpr)
+        v->layout++;
     v->host[gi] = host;
     v->next[gi] = v->prev[gi] = -1;
     if (host >= 0) {
@@ -253,6 +257,7 @@ void vmstate_copy(vmstate *dst, const vmstate *src)
     memcpy(dst->next, src->next, nv);
     memcpy(dst->prev, src->prev, nv);
     memcpy(dst->head, src->head, nh);
+    dst->layout++;
 }
 
 void vmstate_reset(vmstate *v)
@@ -270,6 +275,7 @@ void vmstate_reset(vmstate *v)
     memset(v->cw, 0, (size_t)v->nodes * sizeof(int));
     memset(v->cg, 0, gn);
     memset(v->cv, 0, nv);
+    v->layout++;
 }
 
 int vmstate_up(const vmstate *v, size_t g)
@@ -309,6 +315,29 @@ int vmstate_node_is_down(const vmstate *v, vmstate_node x)
 int vmstate_vms_under(const vmstate *v, size_t g, vmstate_node x)
 {
     return row(v, v->under, g)[x];
+}
+
+int vmstate_up_under(const vmstate *v, size_t g, vmstate_node x)
+{
+    int n = row(v, v->inner, g)[x];
+    for (; n > 0 && x >= 0; x = v->parent[x])
+        if (own_down(v, g, x))
+            return 0;
+    return n;
+}
+
+int vmstate_placed(const vmstate *v, size_t g)
+{
+    const int *under = row(v, v->under, g);
+    int n = 0;
+    for (int z = 0; z < v->shape.zone_blocks; z++)
+        n += under[z];
+    return n;
+}
+
+unsigned vmstate_layout(const vmstate *v)
+{
+    return v->layout;
 }
 
 int vmstate_host_first(const vmstate *v, int host, size_t *g, int *vm)

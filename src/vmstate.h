@@ -94,6 +94,19 @@ int vmstate_node_is_down(const vmstate *v, vmstate_node node);
 /* Group g's VMs placed under `node` (whatever their state).  O(1). */
 int vmstate_vms_under(const vmstate *v, size_t g, vmstate_node node);
 
+/* Group g's VMs under `node` that are up now: 0 while the node or one of
+ * its ancestors has a cause (world, or group g's), else those of them
+ * without a cause of their own below.  O(depth). */
+int vmstate_up_under(const vmstate *v, size_t g, vmstate_node node);
+
+/* Group g's VMs placed on some host.  O(zone blocks). */
+int vmstate_placed(const vmstate *v, size_t g);
+
+/* A number that changes whenever a VM may have moved to another rack (or
+ * on or off a host), and on reset and copy: what is cached from the VMs'
+ * racks is valid while it stays the same.  O(1). */
+unsigned vmstate_layout(const vmstate *v);
+
 /* Iterate the VMs on `host`: returns the first (group, vm) in *g, *vm and 1,
  * or 0 when the host is empty; then vmstate_host_next with the last pair. */
 int vmstate_host_first(const vmstate *v, int host, size_t *g, int *vm);

@@ -1,0 +1,163 @@
+/*
+ * inject_impl: the state of an inject, shared by the modules that make it
+ * up: inject.c (failures, recovery, the replica's life cycle) and maint.c
+ * (planned maintenance).  Private to them: nothing else includes it.
+ */
+#ifndef FDSIM_INJECT_IMPL_H
+#define FDSIM_INJECT_IMPL_H
+
+#include "inject.h"
+#include "sim.h"
+#include "vmstate.h"
+#include "world.h"
+
+#include <gsl/gsl_rng.h>
+
+/* Event types; `id` and `data` carry what the comment says.  The steps,
+ * ends and completions of maintenance walks are not queued (maint.c plays
+ * them); their types name them in traces. */
+enum {
+    EV_HOST_FAIL,    /* id host (ORIGIN_POOL: any up host), data origin */
+    EV_HOST_REPAIR,  /* id host, data origin */
+    EV_HEAL,         /* id host, data failure episode */
+    EV_RACK_FAIL,    /* id rack */
+    EV_RACK_REPAIR,  /* id rack */
+    EV_ZONE_FAIL,    /* id zone block */
+    EV_ZONE_REPAIR,  /* id zone block */
+    EV_BURST,        /* id rack */
+    EV_RL_WAVE,      /* data period index */
+    EV_RL_STEP,      /* id step of the walk; id = racks: the walk has ended */
+    EV_RL_END,       /* id rack, data 0 pause (memory-preserving), 1 reboot */
+    EV_RF_WAVE,      /* data period index */
+    EV_RF_STEP,      /* id group, data step */
+    EV_RF_END,       /* id group, data step */
+    EV_SPOT_EVICT,   /* id group */
+    EV_SPOT_RESTORE, /* id group, data VM */
+    EV_REPAIR_CHECK, /* id group, data node << 32 | episode */
+    EV_REPAIR_DONE,  /* id group, data VM (or a retry when VM >= count) */
+    EV_COUNT
+};
+
+/* Units (hosts, racks, zones, a group's Spot VMs) that fail independently
+ * after exponential times while up, run as one superposed process: the
+ * next failure comes at rate (units up) / mean and hits an up unit chosen
+ * uniformly.  Exact for exponential times, and the queue holds one event
+ * for the whole class instead of one per unit. */
+typedef struct pool {
+    bool on;           /* the class runs pooled */
+    double mean;       /* mean time to failure of one unit, s */
+    uint32_t type, id; /* the event of a pooled failure: (type, id, ORIGIN_POOL) */
+    int *up;           /* the units up */
+    int *pos;          /* each unit's index in up, -1 while down */
+    int n;             /* units up */
+    int last;          /* the unit the last pooled failure hit (for the trace) */
+    evq_handle ev;     /* the pending failure, or EVQ_NONE */
+} pool;
+
+/* A maintenance walk: the rebootless walk over the racks, or one group's
+ * rebootful walk over its update domains or racks (maint.c). */
+typedef struct mwalk {
+    bool busy;          /* a walk is in progress */
+    int pending;        /* waves that arrived while busy */
+    uint64_t wave;      /* the wave of the walk in progress (or the last) */
+    bool ordered;       /* its steps are drawn (when first needed) */
+    int nsteps;         /* steps of the walk, once ordered */
+    int *steps;         /* rebootless: racks; rebootful: zone slot * U + UD, or rack */
+    int i;              /* steps started */
+    double next;        /* when step i starts; i == nsteps: when the walk ends */
+    bool open;          /* step i - 1 is applied to the VMs' state, its ends pending */
+    double end[2];      /* when its pause and its reboot end (INFINITY: not pending) */
+    gsl_rng *dur;       /* the walk's stream for step durations */
+    gsl_rng *ord;       /* the walk's stream for its order */
+} mwalk;
+
+/* Group g's VMs per rack, for folding whole walks: `n[j]` racks hold `v[j]`
+ * of its VMs, v[j] > 0 (maint.c; valid while vmstate_layout is unchanged). */
+typedef struct rack_profile {
+    int len, max;       /* entries; the largest v */
+    int *v, *n;         /* racks entries each */
+    int *hist;          /* scratch: count + 1 */
+} rack_profile;
+
+/* Per-group state that lives across events. */
+typedef struct gstate {
+    const scen_group *spec; /* the group */
+    bool mp;            /* memory-preserving maintenance */
+    int nzs;            /* zone slots of UD lists: 3 zonal, else 1 */
+    int U;              /* update domains (UD walks), 0 for Flexible */
+    int *ud_first;      /* per (zone slot, UD): start in ud_vms; nzs*U+1 entries */
+    int *ud_vms;        /* VMs sorted by (zone slot, UD) */
+    int *ud_fill;       /* scratch of index_uds: per cell, VMs filed so far */
+    mwalk rf;           /* the rebootful walk */
+    rack_profile prof;  /* VMs per rack */
+    pool spot;          /* the Spot VMs running, evicted as a pool */
+    int cap;            /* instance repairs at once */
+    int active;         /* repairs in progress */
+    int max_active;     /* the most at once this replica */
+    evq_handle retry;   /* the pending retry of a repair that found no room */
+    int initial_failures; /* VMs placement could not allocate at the start */
+    int *queue;         /* VMs waiting for repair (FIFO ring of count) */
+    int qhead, qlen;
+    bool *queued;       /* VM queued or in repair */
+    stats_tally tally;  /* the replica's results */
+    int last_down;      /* down count last told to the tally */
+} gstate;
+
+struct inject {
+    const scenario *s;
+    sim *sim;
+    const place_result *plan; /* the run's placement, every replica's start */
+    place_result *own_plan; /* the plan, when inject_create made it (owned) */
+    world *w;           /* the replica's capacity */
+    place_result *pr;   /* the replica's placement (copied from plan per replica) */
+    vmstate *vs;
+    size_t ng;
+    gstate *g;
+    int zb, racks, hosts, hpr, rpz;
+    /* per-replica world state */
+    int *hfail;         /* active failures per host */
+    int *block;         /* causes keeping each host from taking VMs */
+    unsigned *episode;  /* per vmstate node: outages started (repair checks) */
+    pool host_pool, rack_pool, zone_pool; /* the classes, pooled or not */
+    mwalk rl;           /* the rebootless walk */
+    bool any_mp;        /* some group pauses (memory-preserving) */
+    bool any_reboots;   /* some group reboots in rebootless maintenance */
+    unsigned prof_layout; /* vmstate_layout the profiles were made for */
+    bool prof_valid;
+    int reboot_racks;   /* racks holding a VM that reboots in rebootless steps */
+    int *scratch;       /* VMs collected from a node or host */
+    size_t *scratch_g;
+    int nscratch_max;
+    int *hbuf;          /* 2 x hosts per rack: a burst's choice */
+    csvio_writer *trace;
+    inject_observe_fn obs; /* called after each event, or NULL */
+    void *obs_user;     /* passed to obs */
+};
+
+/* After the event `ev` (at ev->time), queued or played by a walk: tell the
+ * tallies what changed and write its trace row (inject.c). */
+void inject_observe(inject *in, const evq_event *ev);
+
+/* maint.c.  Allocate the walks' state (FD_OK or FD_ENOMEM), free it. */
+int maint_init(inject *in);
+void maint_fini(inject *in);
+
+/* Start a replica: no walk in progress; queue the first waves. */
+void maint_start(inject *in);
+
+/* Play every walk's steps, ends and completions due at or before `until`,
+ * knowing that nothing else changes the VMs before `until` (the caller
+ * calls it before each queued event, with the event's time, and at the
+ * end of an advance).  Cost: O(walks) per step that overlaps something
+ * else; a whole walk that overlaps nothing, O(groups x distinct VMs per
+ * rack) when its durations are fixed. */
+void maint_sync(inject *in, double until);
+
+/* Copy the walks' state from src to dst (copy_state). */
+void maint_copy(inject *dst, const inject *src);
+
+/* The wave handlers (registered by inject.c). */
+void maint_on_rl_wave(sim *sm, const evq_event *ev, void *ctx);
+void maint_on_rf_wave(sim *sm, const evq_event *ev, void *ctx);
+
+#endif
