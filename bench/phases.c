@@ -1,0 +1,223 @@
+/*
+ * phases: `fdsim run`'s path, one timed phase at a time (see phases.h).
+ * Each time_* function is one phase: it calls what src/cli.c's run_work or
+ * run_report calls, with the arguments `fdsim run` gives it, and keeps the
+ * best of its repetitions; what a phase builds stays for the next.
+ */
+#include "phases.h"
+
+#include "analytic.h"
+#include "batch.h"
+#include "inject.h"
+#include "place.h"
+#include "report.h"
+#include "runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+double phases_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Keep in *best the time since t0 if it is shorter. */
+static void keep(double *best, double t0)
+{
+    double dt = phases_now() - t0;
+    if (dt < *best)
+        *best = dt;
+}
+
+int phases_load(const phases_world *w, const char *const *sets, size_t nsets, scenario **s,
+                diag *d)
+{
+    if (w->text)
+        return scenario_load_text(s, w->text, strlen(w->text), w->name, ".", sets, nsets,
+                                  stderr, d);
+    return scenario_load_default(s, sets, nsets, stderr, d);
+}
+
+/* Start-up: load the scenario; the last load stays in *s. */
+static int time_load(const phases_world *w, const char *const *sets, size_t nsets, int reps,
+                     scenario **s, phases_times *t, diag *d)
+{
+    for (int i = 0; i < reps; i++) {
+        scenario_destroy(*s);
+        *s = NULL;
+        double t0 = phases_now();
+        int rc = phases_load(w, sets, nsets, s, d);
+        keep(&t->load, t0);
+        if (rc != FD_OK)
+            return rc;
+    }
+    return FD_OK;
+}
+
+/* Placement: the run's one place_build; the last stays in *plan. */
+static int time_place(const scenario *s, int reps, place_result **plan, phases_times *t,
+                      diag *d)
+{
+    for (int i = 0; i < reps; i++) {
+        place_result_destroy(*plan);
+        *plan = NULL;
+        double t0 = phases_now();
+        int rc = place_build(s, plan, d);
+        keep(&t->place, t0);
+        if (rc != FD_OK)
+            return rc;
+    }
+    return FD_OK;
+}
+
+/* Start-up: one worker's injector, as runner_run's worker_create builds
+ * it (inside the run, too: this shows its share). */
+static int time_inject(const scenario *s, const place_result *plan, int reps, phases_times *t,
+                       diag *d)
+{
+    for (int i = 0; i < reps; i++) {
+        inject *in = NULL;
+        double t0 = phases_now();
+        int rc = inject_create_placed(&in, s, plan, d);
+        keep(&t->inject, t0);
+        inject_destroy(in);
+        if (rc != FD_OK)
+            return rc;
+    }
+    return FD_OK;
+}
+
+/* The replicas: runner_run once, as `fdsim run` (no interrupt). */
+static int time_run(const scenario *s, const place_result *plan, batch_result **res,
+                    phases_times *t, diag *d)
+{
+    double t0 = phases_now();
+    int rc = runner_run(s, plan, NULL, NULL, res, d);
+    keep(&t->run, t0);
+    if (rc == FD_OK) {
+        t->replicas = (*res)->replicas;
+        t->events = (*res)->events;
+    }
+    return rc;
+}
+
+/* The table's cross-check, best effort as in `fdsim run` (a result it
+ * cannot make is no check); the last stays in *an. */
+static void time_analytic(const scenario *s, const place_result *plan, int reps,
+                          analytic_result **an, phases_times *t)
+{
+    for (int i = 0; i < reps; i++) {
+        analytic_result_destroy(*an);
+        *an = NULL;
+        double t0 = phases_now();
+        if (analytic_compute_placed(s, plan, an, NULL) != FD_OK)
+            *an = NULL;
+        keep(&t->analytic, t0);
+    }
+}
+
+/* Remove the flat directory `dir` and every file in it.  0 or -1. */
+static int remove_dir(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return -1;
+    int rc = 0;
+    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char path[4096];
+        int len = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (len < 0 || (size_t)len >= sizeof path || unlink(path) != 0)
+            rc = -1;
+    }
+    closedir(dp);
+    return rmdir(dir) != 0 ? -1 : rc;
+}
+
+/* One report_write_dir into a fresh temporary directory, then removed;
+ * only the write is timed. */
+static int write_once(const report_run *rr, double *best, diag *d)
+{
+    const char *tmp = getenv("TMPDIR");
+    char dir[3072];
+    int len = snprintf(dir, sizeof dir, "%s/fdsim-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (len < 0 || (size_t)len >= sizeof dir)
+        return diag_set(d, FD_EIO, "TMPDIR is too long for a temporary directory");
+    if (!mkdtemp(dir))
+        return diag_set(d, FD_EIO, "cannot make a temporary directory %s: %s", dir,
+                        strerror(errno));
+    double t0 = phases_now();
+    int rc = report_write_dir(dir, rr, d);
+    keep(best, t0);
+    if (remove_dir(dir) != 0)
+        rc = diag_set(d, FD_EIO, "cannot remove the temporary directory %s: %s", dir,
+                      strerror(errno));
+    return rc;
+}
+
+/* Output, as run_report: the table (to /dev/null), then the results
+ * directory without the analytic result (run_report drops it first).
+ * Kept in this one function so that a change of report's interface is
+ * fixed here alone. */
+static int time_output(report_run *rr, int reps, phases_times *t, diag *d)
+{
+    FILE *null = fopen("/dev/null", "w");
+    if (!null)
+        return diag_set(d, FD_EIO, "cannot open /dev/null: %s", strerror(errno));
+    int rc = FD_OK;
+    for (int i = 0; i < reps && rc == FD_OK; i++) {
+        double t0 = phases_now();
+        if (report_print_table(rr, null) < 0)
+            rc = diag_set(d, FD_EIO, "cannot write the table to /dev/null");
+        keep(&t->table, t0);
+    }
+    fclose(null);
+    const analytic_result *an = rr->analytic;
+    rr->analytic = NULL;
+    for (int i = 0; i < reps && rc == FD_OK; i++)
+        rc = write_once(rr, &t->write, d);
+    rr->analytic = an;
+    return rc;
+}
+
+int phases_run(const phases_world *w, long replicas, int threads, int reps, phases_times *t,
+               diag *d)
+{
+    char nrep[64], nthr[64];
+    snprintf(nrep, sizeof nrep, "simulation.replicas=%ld", replicas);
+    snprintf(nthr, sizeof nthr, "simulation.threads=%d", threads);
+    const char *const sets[] = { nrep, nthr };
+    *t = (phases_times){ INFINITY, INFINITY, INFINITY, INFINITY, INFINITY, INFINITY,
+                         INFINITY, 0, 0 };
+    scenario *s = NULL;
+    place_result *plan = NULL;
+    batch_result *res = NULL;
+    analytic_result *an = NULL;
+    int rc = time_load(w, sets, 2, reps, &s, t, d);
+    if (rc == FD_OK)
+        rc = time_place(s, reps, &plan, t, d);
+    if (rc == FD_OK)
+        rc = time_inject(s, plan, reps, t, d);
+    if (rc == FD_OK)
+        rc = time_run(s, plan, &res, t, d);
+    if (rc == FD_OK) {
+        time_analytic(s, plan, reps, &an, t);
+        report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = "bench_run",
+                          .analytic = an, .placement = plan };
+        rc = time_output(&rr, reps, t, d);
+    }
+    analytic_result_destroy(an);
+    batch_result_destroy(res);
+    place_result_destroy(plan);
+    scenario_destroy(s);
+    return rc;
+}
