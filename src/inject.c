@@ -201,6 +201,17 @@ static int collect_host(inject *in, int h, size_t only, int n)
     return n;
 }
 
+/* Remember that healing moved VM `vm` of group g (start() rewinds it). */
+static void note_move(inject *in, size_t g, int vm)
+{
+    if (in->nmoved == in->moved_max) {
+        in->replaced = true; /* too many to list: rewind everything */
+        return;
+    }
+    in->moved_g[in->nmoved] = (int)g;
+    in->moved_vm[in->nmoved++] = vm;
+}
+
 /* Service healing: the failed host's VMs restart on the host of the same
  * rack with the most room (ties: the lowest), when one has any. */
 static void on_heal(sim *sm, const evq_event *ev, void *ctx)
@@ -222,6 +233,7 @@ static void on_heal(sim *sm, const evq_event *ev, void *ctx)
         if (best < 0)
             return; /* no healthy host with room: the rest wait for the repair */
         place_move_vm(in->pr, in->w, in->scratch_g[i], in->scratch[i], best);
+        note_move(in, in->scratch_g[i], in->scratch[i]);
         vmstate_place(in->vs, in->scratch_g[i], in->scratch[i], best);
     }
 }
@@ -354,6 +366,7 @@ static void on_spot_evict(sim *sm, const evq_event *ev, void *ctx)
     vmstate_vm_cause(in->vs, g, vm, +1);
     if (in->s->spot_policy == EVICT_DELETE) { /* its slot is free until it returns */
         place_release_vm(in->pr, in->w, g, vm);
+        in->replaced = true;
         vmstate_place(in->vs, g, vm, -1);
     }
     sim_at(in->sim, now(in) + draw(&in->s->spot_restore, r), EV_SPOT_RESTORE, (uint32_t)g,
@@ -370,6 +383,7 @@ static void on_spot_restore(sim *sm, const evq_event *ev, void *ctx)
     gsl_rng *r = sim_group_rng(in->sim, g);
     if (in->s->spot_policy == EVICT_DELETE) {
         /* recreated through placement: try again later when there is no room */
+        in->replaced = true;
         if (place_replace_vm(in->pr, in->w, g, vm, NULL) != FD_OK) {
             vmstate_place(in->vs, g, vm, -1);
             sim_at(in->sim, now(in) + draw(&in->s->spot_restore, r), EV_SPOT_RESTORE,
@@ -406,6 +420,7 @@ static void repair_pump(inject *in, size_t g)
             st->queued[vm] = false; /* its outage ended while it waited */
             continue;
         }
+        in->replaced = true;
         if (place_replace_vm(in->pr, in->w, g, vm, NULL) != FD_OK) {
             /* no healthy capacity: the VM is deleted and waits at the head
              * of the queue; one retry per group after a provisioning time */
@@ -622,6 +637,9 @@ int inject_create_placed(inject **out, const scenario *s, const place_result *pl
     in->scratch = malloc((size_t)in->nscratch_max * sizeof(int));
     in->scratch_g = malloc((size_t)in->nscratch_max * sizeof(size_t));
     in->hbuf = malloc(2 * (size_t)in->hpr * sizeof(int));
+    in->moved_max = most * (int)(in->ng ? in->ng : 1);
+    in->moved_g = malloc((size_t)in->moved_max * sizeof(int) + 1);
+    in->moved_vm = malloc((size_t)in->moved_max * sizeof(int) + 1);
     if (pool_init(&in->host_pool, s->host.enabled && s->host.ttf.kind == DIST_EXP, in->hosts,
                   s->host.ttf.a, EV_HOST_FAIL, 0) != FD_OK
         || pool_init(&in->rack_pool, s->rack.enabled && s->rack.ttf.kind == DIST_EXP, in->racks,
@@ -629,7 +647,7 @@ int inject_create_placed(inject **out, const scenario *s, const place_result *pl
         || pool_init(&in->zone_pool, s->zone.enabled && s->zone.ttf.kind == DIST_EXP, in->zb,
                      s->zone.ttf.a, EV_ZONE_FAIL, 0) != FD_OK)
         goto fail;
-    if (maint_init(in) != FD_OK || !in->hbuf || !in->hfail || !in->block
+    if (maint_init(in) != FD_OK || !in->hbuf || !in->moved_g || !in->moved_vm || !in->hfail || !in->block
         || !in->episode || !in->scratch || !in->scratch_g)
         goto fail;
     *out = in;
@@ -666,6 +684,8 @@ void inject_destroy(inject *in)
     free(in->scratch);
     free(in->scratch_g);
     free(in->hbuf);
+    free(in->moved_g);
+    free(in->moved_vm);
     vmstate_destroy(in->vs);
     sim_destroy(in->sim);
     place_result_destroy(in->pr);
@@ -679,18 +699,19 @@ void inject_destroy(inject *in)
 static void start_units(inject *in, pool *p, bool enabled, const dist *ttf, sim_stream stream,
                         int n)
 {
-    pool_clear(p, n);
-    if (!enabled)
-        return;
     gsl_rng *r = sim_world_rng(in->sim, stream);
-    if (p->on) {
+    if (enabled && p->on) { /* every unit up */
         for (int u = 0; u < n; u++)
-            pool_up(p, u);
+            p->up[u] = p->pos[u] = u;
+        p->n = n;
+        p->ev = EVQ_NONE;
         pool_schedule(in, p, r);
-    } else {
+        return;
+    }
+    pool_clear(p, n);
+    if (enabled)
         for (int u = 0; u < n; u++)
             sim_at(in->sim, draw(ttf, r), p->type, (uint32_t)u, ORIGIN_OWN);
-    }
 }
 
 /* Rewind every mechanism and queue each process's first event. */
@@ -711,8 +732,15 @@ static void start(inject *in, uint64_t replica)
         }
     } else {
         world_copy(in->w, place_world(in->plan));
-        place_copy(in->pr, in->plan);
+        if (in->replaced) {
+            place_copy(in->pr, in->plan);
+        } else {
+            for (int i = 0; i < in->nmoved; i++)
+                place_copy_vm(in->pr, in->plan, (size_t)in->moved_g[i], in->moved_vm[i]);
+        }
     }
+    in->replaced = false;
+    in->nmoved = 0;
     size_t nh = (size_t)in->hosts;
     memset(in->hfail, 0, nh * sizeof(int));
     memset(in->block, 0, nh * sizeof(int));
@@ -948,6 +976,10 @@ static int copy_state(inject *dst, const inject *src)
     copy_pool(&dst->rack_pool, &src->rack_pool, src->racks);
     copy_pool(&dst->zone_pool, &src->zone_pool, src->zb);
     maint_copy(dst, src);
+    dst->replaced = src->replaced;
+    dst->nmoved = src->nmoved;
+    memcpy(dst->moved_g, src->moved_g, (size_t)src->nmoved * sizeof *dst->moved_g);
+    memcpy(dst->moved_vm, src->moved_vm, (size_t)src->nmoved * sizeof *dst->moved_vm);
     for (size_t g = 0; g < src->ng; g++)
         copy_group(&dst->g[g], &src->g[g]);
     return FD_OK;

@@ -128,6 +128,11 @@ struct inject {
     int *scratch;       /* VMs collected from a node or host */
     size_t *scratch_g;
     int nscratch_max;
+    /* what this replica changed in the placement, to rewind it cheaply */
+    bool replaced;      /* a VM was released or placed afresh: copy it all */
+    int nmoved;         /* VMs moved by healing (moved_g, moved_vm), unless replaced */
+    int *moved_g, *moved_vm;
+    int moved_max;
     int *hbuf;          /* 2 x hosts per rack: a burst's choice */
     csvio_writer *trace;
     inject_observe_fn obs; /* called after each event, or NULL */

@@ -182,11 +182,16 @@ void maint_on_rf_wave(sim *sm, const evq_event *ev, void *ctx)
 
 /* ----------------------------------------------------------- order -- */
 
-/* Shuffle a[0..n-1] (GSL's shuffle is undefined for n = 0). */
+/* Shuffle a[0..n-1] uniformly (Fisher-Yates).  Not gsl_ran_shuffle: its
+ * generic element swaps through memcpy cost five times as much for ints,
+ * and walks shuffle a rack list every wave. */
 static void shuffle(gsl_rng *r, int *a, int n)
 {
-    if (n > 1)
-        gsl_ran_shuffle(r, a, (size_t)n, sizeof *a);
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)gsl_rng_uniform_int(r, (unsigned long)i + 1), x = a[i];
+        a[i] = a[j];
+        a[j] = x;
+    }
 }
 
 /* Draw walk k's steps: zone by zone, the zones in a random order and the
@@ -316,42 +321,54 @@ static void tell(inject *in, double t, uint32_t type, uint32_t id, uint64_t data
     inject_observe(in, &ev);
 }
 
-/* Step i of walk k starts at w->next; nothing else changes the VMs before
- * `quiet`. */
+/* Apply the step `im` starting at t to the VMs' state; its ends follow
+ * when due. */
+static void open_step(inject *in, size_t k, const impact *im, double t)
+{
+    mwalk *w = walk_at(in, k);
+    size_t g0 = k < in->ng ? k : 0, g1 = k < in->ng ? k + 1 : in->ng;
+    for (size_t g = g0; g < g1; g++)
+        if (affects(in, k, g, im))
+            apply(in, k, g, im->where, +1);
+    if (k == in->ng) {
+        w->end[END_PAUSE] = in->any_mp && im->pause_counts ? t + im->pause : NEVER;
+        w->end[END_REBOOT] = im->reboots ? t + im->reboot : NEVER;
+        tell(in, t, EV_RL_STEP, (uint32_t)w->i, 0);
+    } else {
+        w->end[END_REBOOT] = t + im->reboot;
+        tell(in, t, EV_RF_STEP, (uint32_t)k, (uint64_t)w->i);
+    }
+    w->open = true;
+}
+
+/* Step i of walk k starts at w->next, and nothing else changes the VMs
+ * before `quiet`: each step over by then is an excursion of the groups it
+ * touches, and the steps follow one another here while they are; the
+ * first that is not is applied to the VMs. */
 static void step(inject *in, size_t k, double quiet)
 {
     mwalk *w = walk_at(in, k);
-    double t = w->next;
-    impact im = step_impact(in, k);
     size_t g0 = k < in->ng ? k : 0, g1 = k < in->ng ? k + 1 : in->ng;
-    double last = t;
-    for (size_t g = g0; g < g1; g++)
-        last = fmax(last, t + touches(in, k, g, &im));
-    if (folding(in) && last <= quiet) { /* over before anything else: an excursion */
-        for (size_t g = g0; g < g1; g++) {
-            double len = touches(in, k, g, &im);
-            if (len > 0)
-                stats_tally_excursion(&in->g[g].tally, t, up_in_step(in, k, g, im.where), len);
-        }
-    } else {
+    double settle = k == in->ng ? in->s->rl_settle : in->s->rf_settle;
+    bool fold = folding(in);
+    do {
+        double t = w->next;
+        impact im = step_impact(in, k);
+        double last = t;
         for (size_t g = g0; g < g1; g++)
-            if (affects(in, k, g, &im))
-                apply(in, k, g, im.where, +1);
-        if (k == in->ng) {
-            w->end[END_PAUSE] = in->any_mp && im.pause_counts ? t + im.pause : NEVER;
-            w->end[END_REBOOT] = im.reboots ? t + im.reboot : NEVER;
+            last = fmax(last, t + touches(in, k, g, &im));
+        if (!fold || last > quiet) {
+            open_step(in, k, &im, t);
         } else {
-            w->end[END_REBOOT] = t + im.reboot;
+            for (size_t g = g0; g < g1; g++) {
+                double len = touches(in, k, g, &im);
+                if (len > 0)
+                    stats_tally_excursion(&in->g[g].tally, t, up_in_step(in, k, g, im.where), len);
+            }
         }
-        w->open = true;
-        if (k == in->ng)
-            tell(in, t, EV_RL_STEP, (uint32_t)w->i, 0);
-        else
-            tell(in, t, EV_RF_STEP, (uint32_t)k, (uint64_t)w->i);
-    }
-    w->i++;
-    w->next = t + im.length + (w->i < w->nsteps ? (k == in->ng ? in->s->rl_settle
-                                                                 : in->s->rf_settle) : 0);
+        w->i++;
+        w->next = t + im.length + (w->i < w->nsteps ? settle : 0);
+    } while (!w->open && w->i < w->nsteps && w->next <= quiet);
 }
 
 /* The open step's earlier end is due at t. */

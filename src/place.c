@@ -523,6 +523,12 @@ void place_copy(place_result *dst, const place_result *src)
     }
 }
 
+void place_copy_vm(place_result *dst, const place_result *src, size_t g, int vm)
+{
+    assert(g < dst->ngroups && dst->groups[g].pub.count == src->groups[g].pub.count);
+    dst->groups[g].pub.vms[vm] = src->groups[g].pub.vms[vm];
+}
+
 void place_move_vm(place_result *r, world *w, size_t g, int vm, int host)
 {
     assert(g < r->ngroups);

@@ -174,6 +174,11 @@ void place_copy(place_result *dst, const place_result *src);
  * be on the VM's rack (service healing keeps the fault domain).  O(1). */
 void place_move_vm(place_result *r, world *w, size_t g, int vm, int host);
 
+/* Put VM `vm` of group g back where `src` (a result of the same scenario)
+ * has it, after place_move_vm moved it: its record only (the world's
+ * capacity is the caller's to restore).  O(1). */
+void place_copy_vm(place_result *dst, const place_result *src, size_t g, int vm);
+
 /* Fill `out` with the summary of group `g`.  Should memory for the sort run
  * out, racks_used and hosts_used are -1 and worst_rack / worst_host the
  * bound `placed`.  O(VMs log VMs). */

@@ -752,3 +752,104 @@ Test(inject, a_snapshot_carries_a_per_replica_placement)
 {
     snapshot_case("[simulation]\nplacement = perReplica\n");
 }
+
+/* ------------------------------------------------ folded maintenance -- */
+
+static void no_op(void *user, const inject *in, double t, const char *event, const char *target)
+{
+    (void)user, (void)in, (void)t, (void)event, (void)target;
+}
+
+static void near(double a, double b, const char *what, uint64_t rep)
+{
+    cr_assert(fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b))),
+              "replica %llu: %s folded %.17g, played %.17g", (unsigned long long)rep, what, a, b);
+}
+
+/* Replicas of `text` with maintenance folded (no observer) and played out
+ * step by step (an observer turns folding off) give the same results: the
+ * walks draw the same numbers either way. */
+static void folded_case(const char *text, int replicas)
+{
+    scenario *s = load_quiet(text, 17);
+    inject *in = make(s);
+    for (uint64_t rep = 0; rep < (uint64_t)replicas; rep++) {
+        whole a, b;
+        memset(&a, 0, sizeof a);
+        memset(&b, 0, sizeof b);
+        stats_out o = out_of(&a); /* (out_of's arrays are static: one at a time) */
+        inject_set_observer(in, NULL, NULL);
+        inject_replica(in, rep, &o, NULL);
+        o = out_of(&b);
+        inject_set_observer(in, no_op, NULL);
+        inject_replica(in, rep, &o, NULL);
+        for (size_t g = 0; g < s->ngroups; g++) {
+            const stats_replica *x = &a.rec[g], *y = &b.rec[g];
+            near(x->vm_unavailability, y->vm_unavailability, "vm unavailability", rep);
+            near(x->service_unavailability, y->service_unavailability, "service", rep);
+            near(x->deficit_vm_hours, y->deficit_vm_hours, "deficit", rep);
+            cr_assert_eq(x->outages, y->outages, "replica %llu: outages", (unsigned long long)rep);
+            cr_assert_eq(x->worst_loss, y->worst_loss, "replica %llu: worst", (unsigned long long)rep);
+            cr_assert_eq(x->months_met, y->months_met);
+            for (int k = 0; k <= s->groups[g].count && k < 16; k++) {
+                char what[32];
+                snprintf(what, sizeof what, "group %zu downcount %d", g, k);
+                near(a.dc[g][k], b.dc[g][k], what, rep);
+            }
+            for (int m = 0; m < stats_months(s->horizon) && m < 16; m++)
+                near(a.md[g][m], b.md[g][m], "month downtime", rep);
+        }
+    }
+    inject_set_observer(in, NULL, NULL);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, folded_maintenance_gives_what_playing_every_step_gives)
+{
+    folded_case(BUSY, 60);
+    /* fixed durations: whole walks fold; walks overlap each other and outages */
+    folded_case("[simulation]\nhorizon = 90d\n"
+                "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                "[host]\nenabled = true\ntimeToFailure = exp(mean=60d)\n"
+                "repairTime = fixed(3h)\n[healing]\nenabled = false\n"
+                "[rebootless]\nenabled = true\nperiod = 3d\npause = fixed(10m)\n"
+                "settle = 1h\npauseTolerance = 0s\n"
+                "[rebootful]\nenabled = true\nperiod = 4d\nreboot = fixed(30m)\nsettle = 2h\n"
+                "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 9\n"
+                "[group.nseries]\nzones = 1,2,3\ncount = 6\nquorum = 5\n"
+                "vmSize = Standard_NC6s_v3\n"
+                "[group.avset]\norchestrationMode = AvailabilitySet\n"
+                "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 5\ncount = 10\n"
+                "quorum = 8\n"
+                "[group.uni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 9\n"
+                "quorum = 8\n", 60);
+}
+
+Test(inject, a_walk_that_overlaps_nothing_costs_no_event_per_step)
+{
+    /* maintenance only: a year of monthly rebootless walks over 60 racks and
+     * a yearly rebootful one is 12 + 1 wave events (and the next waves) */
+    scenario *s = load_quiet("[simulation]\nhorizon = 1y\n"
+                             "[region]\nracksPerZone = 60\nhostsPerRack = 16\nvmsPerHost = 8\n"
+                             "[rebootless]\nenabled = true\nperiod = 30d\npause = fixed(8s)\nsettle = 1792s\n"
+                             "pauseTolerance = 0s\n"
+                             "[rebootful]\nenabled = true\nperiod = 1y\nreboot = fixed(25m)\nsettle = 30m\n"
+                             "[group.flex]\ncount = 1000\nquorum = 900\n", 17);
+    inject *in = make(s);
+    stats_replica r;
+    for (uint64_t rep = 0; rep < 20; rep++) {
+        inject_replica(in, rep, &(stats_out){ .rec = &r }, NULL);
+        cr_assert_leq(inject_events(in), 15, "replica %llu: %llu events", (unsigned long long)rep,
+                      (unsigned long long)inject_events(in));
+        /* 11 to 13 walks of 60 racks x 8 s with ~16.7 VMs each (the horizon may
+         * cut one), and at most one reboot of every VM for 25 min */
+        double vm_down = r.vm_unavailability * 1000 * s->horizon;
+        cr_assert(vm_down > 11 * 8000.0 - 1e-6 && vm_down < 13 * 8000.0 + 1000 * 1500.0 + 1e-6,
+                  "replica %llu: %.9g VM-seconds down", (unsigned long long)rep, vm_down);
+        /* a rack's share of 1000 VMs over 60 racks; two when the walks overlap */
+        cr_assert(r.worst_loss >= 16 && r.worst_loss <= 34, "worst %g", r.worst_loss);
+    }
+    inject_destroy(in);
+    scenario_destroy(s);
+}
