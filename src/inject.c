@@ -887,16 +887,37 @@ void inject_begin(inject *in, uint64_t replica)
     start(in, replica);
 }
 
+/* Whether the queued event `ev` may change a VM's state or place, so that
+ * the maintenance walks must be played up to it first.  A host's failure
+ * or repair changes nothing for VMs when the host holds none (healing
+ * moved them away); a burst only queues failures.  With a trace or an
+ * observer, every event is in time order with the walks' steps. */
+static bool touches_vms(const inject *in, const evq_event *ev)
+{
+    size_t g;
+    int vm;
+    if (in->trace || in->obs)
+        return true;
+    switch (ev->type) {
+    case EV_HOST_FAIL:
+        return ev->data == ORIGIN_POOL || vmstate_host_first(in->vs, (int)ev->id, &g, &vm);
+    case EV_HOST_REPAIR:
+        return vmstate_host_first(in->vs, (int)ev->id, &g, &vm);
+    case EV_BURST:
+        return false;
+    default:
+        return true;
+    }
+}
+
 void inject_advance(inject *in, double until, csvio_writer *trace)
 {
     double end = fmin(until, in->s->horizon);
     in->trace = trace;
     evq_event ev;
-    for (;;) {
-        double t = sim_next_time(in->sim);
-        if (!(t <= end))
-            break;
-        maint_sync(in, t); /* the walks up to the event: nothing else happens before it */
+    while (sim_peek(in->sim, &ev) == 0 && ev.time <= end) {
+        if (touches_vms(in, &ev)) /* the walks up to it: nothing else changed the VMs */
+            maint_sync(in, ev.time);
         if (!sim_step(in->sim, end, &ev))
             break;
         inject_observe(in, &ev);

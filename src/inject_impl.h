@@ -122,6 +122,7 @@ struct inject {
     mwalk rl;           /* the rebootless walk */
     bool any_mp;        /* some group pauses (memory-preserving) */
     bool any_reboots;   /* some group reboots in rebootless maintenance */
+    bool rl_same;       /* every rebootless step is the same: fixed durations, no reboot */
     unsigned prof_layout; /* vmstate_layout the profiles were made for */
     bool prof_valid;
     int reboot_racks;   /* racks holding a VM that reboots in rebootless steps */

@@ -95,6 +95,7 @@ int maint_init(inject *in)
         in->any_mp |= st->mp;
         in->any_reboots |= !st->mp;
     }
+    in->rl_same = fixed(&in->s->rl_pause) && fixed(&in->s->rl_reboot) && !in->any_reboots;
     return FD_OK;
 }
 
@@ -341,6 +342,26 @@ static void open_step(inject *in, size_t k, const impact *im, double t)
     w->open = true;
 }
 
+/* The rebootless walk's steps while each is over by `quiet`, when every
+ * step is the same (rl_same, the common case): a lookup and an excursion
+ * per group each. */
+static void rl_same_steps(inject *in, double quiet)
+{
+    mwalk *w = &in->rl;
+    double p = in->s->rl_pause.a, settle = in->s->rl_settle;
+    double len = p > in->s->rl_tolerance ? p : 0; /* how long each step takes the VMs down */
+    while (w->i < w->nsteps && w->next + len <= quiet) {
+        if (len > 0) {
+            vmstate_node node = vmstate_rack_node(in->vs, w->steps[w->i]);
+            for (size_t g = 0; g < in->ng; g++)
+                stats_tally_excursion(&in->g[g].tally, w->next, vmstate_up_under(in->vs, g, node),
+                                      len);
+        }
+        w->i++;
+        w->next += p + (w->i < w->nsteps ? settle : 0);
+    }
+}
+
 /* Step i of walk k starts at w->next, and nothing else changes the VMs
  * before `quiet`: each step over by then is an excursion of the groups it
  * touches, and the steps follow one another here while they are; the
@@ -351,6 +372,11 @@ static void step(inject *in, size_t k, double quiet)
     size_t g0 = k < in->ng ? k : 0, g1 = k < in->ng ? k + 1 : in->ng;
     double settle = k == in->ng ? in->s->rl_settle : in->s->rf_settle;
     bool fold = folding(in);
+    if (fold && k == in->ng && in->rl_same) {
+        rl_same_steps(in, quiet);
+        if (w->i == w->nsteps || w->next > quiet)
+            return;
+    }
     do {
         double t = w->next;
         impact im = step_impact(in, k);

@@ -158,9 +158,9 @@ int sim_status(const sim *s)
     return s->status;
 }
 
-double sim_next_time(const sim *s)
+int sim_peek(const sim *s, evq_event *next)
 {
-    return s->status == FD_OK ? evq_next_time(s->q) : INFINITY;
+    return s->status == FD_OK ? evq_peek(s->q, next) : -1;
 }
 
 int sim_step(sim *s, double until, evq_event *ran)

@@ -94,9 +94,9 @@ void sim_cancel(sim *s, evq_handle h);
  * left unchanged).  O(log n) + the handler. */
 int sim_step(sim *s, double until, evq_event *ran);
 
-/* When the earliest queued event is due; INFINITY when none is (or the
- * replica has stopped, sim_status).  O(1). */
-double sim_next_time(const sim *s);
+/* Copy the earliest queued event to *next without running it: 0, or -1
+ * when none is queued (or the replica has stopped, sim_status).  O(1). */
+int sim_peek(const sim *s, evq_event *next);
 
 /* Step until no event is due at or before `until`, then set the clock to
  * `until`.  Returns the number of events run. */

@@ -824,6 +824,18 @@ Test(inject, folded_maintenance_gives_what_playing_every_step_gives)
                 "quorum = 8\n"
                 "[group.uni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 9\n"
                 "quorum = 8\n", 60);
+    /* every rebootless step the same (fixed, memory-preserving sizes only) */
+    folded_case("[simulation]\nhorizon = 90d\n"
+                "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                "[host]\nenabled = true\ntimeToFailure = exp(mean=30d)\n"
+                "repairTime = fixed(3h)\n[healing]\nenabled = true\n"
+                "[rack]\nenabled = true\ntimeToFailure = exp(mean=60d)\n"
+                "[rebootless]\nenabled = true\nperiod = 3d\npause = fixed(10m)\n"
+                "settle = 1h\npauseTolerance = 0s\n"
+                "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 10\n"
+                "[group.avset]\norchestrationMode = AvailabilitySet\n"
+                "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 5\ncount = 10\n"
+                "quorum = 8\n", 60);
 }
 
 Test(inject, a_walk_that_overlaps_nothing_costs_no_event_per_step)
