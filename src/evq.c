@@ -17,6 +17,7 @@
 #include "diag.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +268,25 @@ int evq_cancel(evq *q, evq_handle h)
     if (s == NO_SLOT)
         return -1;
     remove_at(q, q->slots[s].pos);
+    return 0;
+}
+
+int evq_reschedule(evq *q, evq_handle h, double time)
+{
+    assert(q != NULL);
+    assert(!isnan(time));
+    uint32_t s = live_slot(q, h);
+    if (s == NO_SLOT)
+        return -1;
+    size_t i = q->slots[s].pos;
+    node *n = &q->heap[i];
+    bool earlier = time < n->time;
+    n->time = time;
+    n->seq = q->seq++; /* as if pushed now: ties keep leaving first-in first-out */
+    if (earlier)
+        sift_up(q, i);
+    else
+        sift_down(q, i);
     return 0;
 }
 

@@ -80,6 +80,12 @@ int evq_peek(const evq *q, evq_event *out);
 /* The time of the earliest event, or +INFINITY if the queue is empty.  O(1). */
 double evq_next_time(const evq *q);
 
+/* Move the event named by `h` to `time`, keeping its handle and payload;
+ * it then leaves as if pushed now (its tie-breaking insertion number is
+ * renewed), so this is cancel-then-push in one step.  Returns 0, or -1 if
+ * `h` is EVQ_NONE or stale (nothing changes).  O(log n). */
+int evq_reschedule(evq *q, evq_handle h, double time);
+
 /* Remove the event named by `h`.  Returns 0 if it was queued and is now
  * removed, or -1 if `h` is EVQ_NONE, stale (its event already popped,
  * cancelled or cleared) or never issued by this queue.  Cancelling an event

@@ -100,12 +100,14 @@ static void pool_down(pool *p, int u)
  * number of units up has changed), replacing the pending one. */
 static void pool_schedule(inject *in, pool *p, gsl_rng *r)
 {
-    sim_cancel(in->sim, p->ev);
-    p->ev = EVQ_NONE;
-    if (p->n == 0)
+    if (p->n == 0) {
+        sim_cancel(in->sim, p->ev);
+        p->ev = EVQ_NONE;
         return;
+    }
     double t = now(in) + gsl_ran_exponential(r, p->mean / p->n);
-    p->ev = sim_at(in->sim, t, p->type, p->id, ORIGIN_POOL);
+    if (sim_reschedule(in->sim, p->ev, t) != 0)
+        p->ev = sim_at(in->sim, t, p->type, p->id, ORIGIN_POOL);
 }
 
 /* The unit a pooled failure event hits (uniform among those up). */
@@ -222,14 +224,9 @@ static void on_heal(sim *sm, const evq_event *ev, void *ctx)
     if (in->hfail[h] == 0 || in->episode[vmstate_host_node(in->vs, h)] != ev->data)
         return; /* repaired (and maybe failed again) since */
     int n = collect_host(in, h, SIZE_MAX, 0);
-    int first = world_rack_first_host(in->w, world_host_rack(in->w, h));
+    int rack = world_host_rack(in->w, h);
     for (int i = 0; i < n; i++) {
-        int best = -1, room = 0;
-        for (int k = first; k < first + in->hpr; k++)
-            if (world_host_free(in->w, k) > room) {
-                room = world_host_free(in->w, k);
-                best = k;
-            }
+        int best = world_rack_roomiest(in->w, rack);
         if (best < 0)
             return; /* no healthy host with room: the rest wait for the repair */
         place_move_vm(in->pr, in->w, in->scratch_g[i], in->scratch[i], best);

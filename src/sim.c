@@ -148,6 +148,13 @@ int sim_copy(sim *dst, const sim *src)
     return FD_OK;
 }
 
+int sim_reschedule(sim *s, evq_handle h, double at)
+{
+    if (!(at >= s->now))
+        die(s, "an event was rescheduled into the past");
+    return evq_reschedule(s->q, h, at);
+}
+
 void sim_cancel(sim *s, evq_handle h)
 {
     (void)evq_cancel(s->q, h);

@@ -85,6 +85,11 @@ gsl_rng *sim_group_rng(sim *s, size_t g);
  * recoverable error its caller reports.  O(log n). */
 evq_handle sim_at(sim *s, double at, uint32_t type, uint32_t id, uint64_t data);
 
+/* Move a queued event to absolute time `at` (>= now, asserted), as if
+ * cancelled and queued again (same handle).  Returns 0, or -1 when `h`
+ * has already fired or been cancelled (nothing changes).  O(log n). */
+int sim_reschedule(sim *s, evq_handle h, double at);
+
 /* Cancel a queued event; a handle that already fired is ignored.  O(log n). */
 void sim_cancel(sim *s, evq_handle h);
 

@@ -59,7 +59,8 @@ void stats_tally_copy(stats_tally *dst, const stats_tally *src)
 
 void stats_tally_reset(stats_tally *t, int down)
 {
-    memset(t->at, 0, ((size_t)t->count + 1) * sizeof *t->at);
+    memset(t->at, 0, ((size_t)t->top + 1) * sizeof *t->at);
+    t->top = 0;
     memset(t->month_down, 0, (size_t)t->nmonths * sizeof *t->month_down);
     t->t = 0;
     t->down = down;
@@ -92,6 +93,8 @@ static void integrate(stats_tally *t, double now)
         return;
     int down = t->down, missing = t->quorum - (t->count - down);
     t->at[down] += dt;
+    if (down > t->top)
+        t->top = down;
     if (down > t->worst)
         t->worst = down;
     if (missing > 0) {
@@ -135,6 +138,8 @@ void stats_tally_excursion(stats_tally *t, double at, int extra, double len)
     int down = t->down + extra, missing = t->quorum - (t->count - down);
     t->at[down] += len;
     t->at[t->down] -= len;
+    if (down > t->top) /* (down > t->down) */
+        t->top = down;
     if (down > t->worst)
         t->worst = down;
     if (missing > 0)
@@ -147,7 +152,7 @@ void stats_tally_finish(stats_tally *t, int alloc_failures, const stats_out *res
     integrate(t, t->horizon);
     double T = t->horizon;
     double vm_down = 0;
-    for (int k = 1; k <= t->count; k++)
+    for (int k = 1; k <= t->top; k++)
         vm_down += k * t->at[k];
     out->vm_unavailability = vm_down / ((double)t->count * T);
     out->service_unavailability = t->svc_down / T;

@@ -67,6 +67,7 @@ typedef struct stats_tally {
     double t;             /* time of the last observation */
     int down;             /* VMs down since t */
     double *at;           /* at[k]: time spent with k VMs down, k = 0..count */
+    int top;              /* at[k] = 0 for k > top (what a reset must clear) */
     double svc_down;      /* time below quorum */
     double deficit;       /* integral of missing VMs below quorum, VM-seconds */
     int worst;            /* most VMs down over a positive duration */

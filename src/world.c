@@ -111,6 +111,18 @@ int world_host_free(const world *w, int host)
     return w->host_up[host] ? w->host_free[host] : 0;
 }
 
+int world_rack_roomiest(const world *w, int rack)
+{
+    assert(rack >= 0 && rack < w->nracks);
+    int best = -1, room = 0, first = rack * w->hosts_per_rack;
+    for (int h = first; h < first + w->hosts_per_rack; h++)
+        if (w->host_up[h] && w->host_free[h] > room) {
+            room = w->host_free[h];
+            best = h;
+        }
+    return best;
+}
+
 int world_rack_free(const world *w, int rack)
 {
     assert(rack >= 0 && rack < w->nracks);

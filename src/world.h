@@ -71,6 +71,10 @@ int world_rack_first_host(const world *w, int rack);
 /* Free slots on `host`; 0 while the host is down.  O(1). */
 int world_host_free(const world *w, int host);
 
+/* The up host of `rack` with the most free slots (the lowest of a tie), or
+ * -1 when none has a free slot.  O(hosts per rack). */
+int world_rack_roomiest(const world *w, int rack);
+
 /* Free slots on the up hosts of `rack`.  O(1). */
 int world_rack_free(const world *w, int rack);
 
