@@ -67,6 +67,8 @@ typedef struct mwalk {
     double next;        /* when step i starts; i == nsteps: when the walk ends */
     bool open;          /* step i - 1 is applied to the VMs' state, its ends pending */
     double end[2];      /* when its pause and its reboot end (INFINITY: not pending) */
+    bool drawn;         /* step i's durations are drawn (pause, reboot) */
+    double pause, reboot;
     gsl_rng *dur;       /* the walk's stream for step durations */
     gsl_rng *ord;       /* the walk's stream for its order */
 } mwalk;
@@ -122,7 +124,7 @@ struct inject {
     mwalk rl;           /* the rebootless walk */
     bool any_mp;        /* some group pauses (memory-preserving) */
     bool any_reboots;   /* some group reboots in rebootless maintenance */
-    bool rl_same;       /* every rebootless step is the same: fixed durations, no reboot */
+    bool rl_pauses;     /* rebootless steps only pause: no group reboots in them */
     unsigned prof_layout; /* vmstate_layout the profiles were made for */
     bool prof_valid;
     int reboot_racks;   /* racks holding a VM that reboots in rebootless steps */

@@ -95,7 +95,7 @@ int maint_init(inject *in)
         in->any_mp |= st->mp;
         in->any_reboots |= !st->mp;
     }
-    in->rl_same = fixed(&in->s->rl_pause) && fixed(&in->s->rl_reboot) && !in->any_reboots;
+    in->rl_pauses = !in->any_reboots;
     return FD_OK;
 }
 
@@ -152,6 +152,7 @@ static void walk_start(inject *in, size_t k, uint64_t wave, double t)
     w->next = t;
     w->open = false;
     w->end[END_PAUSE] = w->end[END_REBOOT] = NEVER;
+    w->drawn = false;
     rng_derive(w->dur, in->s->seed, sim_replica(in->sim), stream_of(in, k, wave));
 }
 
@@ -254,20 +255,37 @@ static bool reboots_on(const inject *in, int rack)
     return false;
 }
 
-/* Draw (in step order) and work out step i of walk k. */
+/* Draw step i's durations, once, in step order: the pause and reboot of a
+ * rebootless step, the reboot of a rebootful one. */
+static void draw_step(inject *in, size_t k)
+{
+    const scenario *s = in->s;
+    mwalk *w = walk_at(in, k);
+    if (w->drawn)
+        return;
+    if (k == in->ng) {
+        w->pause = fixed(&s->rl_pause) ? s->rl_pause.a : dist_sample(&s->rl_pause, w->dur);
+        w->reboot = fixed(&s->rl_reboot) ? s->rl_reboot.a : dist_sample(&s->rl_reboot, w->dur);
+    } else {
+        w->reboot = dist_sample(&s->rf_reboot, w->dur);
+    }
+    w->drawn = true;
+}
+
+/* Work out step i of walk k. */
 static impact step_impact(inject *in, size_t k)
 {
     const scenario *s = in->s;
     mwalk *w = walk_at(in, k);
     impact im = { .where = w->steps[w->i] };
+    draw_step(in, k);
+    im.pause = w->pause;
+    im.reboot = w->reboot;
     if (k == in->ng) {
-        im.pause = fixed(&s->rl_pause) ? s->rl_pause.a : dist_sample(&s->rl_pause, w->dur);
-        im.reboot = fixed(&s->rl_reboot) ? s->rl_reboot.a : dist_sample(&s->rl_reboot, w->dur);
         im.pause_counts = im.pause > s->rl_tolerance;
         im.reboots = reboots_on(in, im.where);
         im.length = im.reboots ? fmax(im.pause, im.reboot) : im.pause;
     } else {
-        im.reboot = dist_sample(&s->rf_reboot, w->dur);
         im.reboots = true;
         im.length = im.reboot;
     }
@@ -342,23 +360,27 @@ static void open_step(inject *in, size_t k, const impact *im, double t)
     w->open = true;
 }
 
-/* The rebootless walk's steps while each is over by `quiet`, when every
- * step is the same (rl_same, the common case): a lookup and an excursion
- * per group each. */
-static void rl_same_steps(inject *in, double quiet)
+/* The rebootless walk's steps while each is over by `quiet`, when steps
+ * only pause (rl_pauses, the common case): a lookup and an excursion per
+ * group each.  A step that is not over by then keeps its draws for step(). */
+static void rl_pause_steps(inject *in, double quiet)
 {
     mwalk *w = &in->rl;
-    double p = in->s->rl_pause.a, settle = in->s->rl_settle;
-    double len = p > in->s->rl_tolerance ? p : 0; /* how long each step takes the VMs down */
-    while (w->i < w->nsteps && w->next + len <= quiet) {
+    double settle = in->s->rl_settle, tolerance = in->s->rl_tolerance;
+    while (w->i < w->nsteps && w->next <= quiet) {
+        draw_step(in, in->ng);
+        double len = w->pause > tolerance ? w->pause : 0; /* the VMs' time down */
+        if (w->next + len > quiet)
+            return;
         if (len > 0) {
             vmstate_node node = vmstate_rack_node(in->vs, w->steps[w->i]);
             for (size_t g = 0; g < in->ng; g++)
                 stats_tally_excursion(&in->g[g].tally, w->next, vmstate_up_under(in->vs, g, node),
                                       len);
         }
+        w->drawn = false;
         w->i++;
-        w->next += p + (w->i < w->nsteps ? settle : 0);
+        w->next += w->pause + (w->i < w->nsteps ? settle : 0);
     }
 }
 
@@ -372,8 +394,8 @@ static void step(inject *in, size_t k, double quiet)
     size_t g0 = k < in->ng ? k : 0, g1 = k < in->ng ? k + 1 : in->ng;
     double settle = k == in->ng ? in->s->rl_settle : in->s->rf_settle;
     bool fold = folding(in);
-    if (fold && k == in->ng && in->rl_same) {
-        rl_same_steps(in, quiet);
+    if (fold && k == in->ng && in->rl_pauses) {
+        rl_pause_steps(in, quiet);
         if (w->i == w->nsteps || w->next > quiet)
             return;
     }
@@ -392,6 +414,7 @@ static void step(inject *in, size_t k, double quiet)
                     stats_tally_excursion(&in->g[g].tally, t, up_in_step(in, k, g, im.where), len);
             }
         }
+        w->drawn = false;
         w->i++;
         w->next = t + im.length + (w->i < w->nsteps ? settle : 0);
     } while (!w->open && w->i < w->nsteps && w->next <= quiet);

@@ -117,35 +117,6 @@ void stats_tally_observe(stats_tally *t, double now, int down)
     t->down = down;
 }
 
-bool stats_tally_folds(const stats_tally *t, int extra)
-{
-    int slack = t->count - t->quorum;
-    return t->down > slack || t->down + extra <= slack;
-}
-
-void stats_tally_excursion(stats_tally *t, double at, int extra, double len)
-{
-    if (extra <= 0 || !(len > 0))
-        return;
-    if (!stats_tally_folds(t, extra)) { /* an outage starts and ends: play it */
-        int down = t->down;
-        stats_tally_observe(t, at, down + extra);
-        stats_tally_observe(t, at + len, down);
-        return;
-    }
-    /* The state before and after is the current one: move `len` of the time
-     * the next integration gives the current state to the excursion. */
-    int down = t->down + extra, missing = t->quorum - (t->count - down);
-    t->at[down] += len;
-    t->at[t->down] -= len;
-    if (down > t->top) /* (down > t->down) */
-        t->top = down;
-    if (down > t->worst)
-        t->worst = down;
-    if (missing > 0)
-        t->deficit += extra * len; /* below quorum throughout: only the deficit grows */
-}
-
 void stats_tally_finish(stats_tally *t, int alloc_failures, const stats_out *res, size_t g)
 {
     stats_replica *out = &res->rec[g];

@@ -100,15 +100,39 @@ void stats_tally_observe(stats_tally *t, double now, int down);
 /* Whether an excursion of `extra` more VMs down leaves the service's state
  * (below quorum or not) as it is now, so that stats_tally_excursion can add
  * it without knowing when it happens.  O(1). */
-bool stats_tally_folds(const stats_tally *t, int extra);
+static inline bool stats_tally_folds(const stats_tally *t, int extra)
+{
+    int slack = t->count - t->quorum;
+    return t->down > slack || t->down + extra <= slack;
+}
 
 /* The group has `extra` more VMs down during [at, at + len) and returns to
  * its current count after, with no other change between: the same as
  * observing (at, down + extra) then (at + len, down), with at >= the last
  * observation.  When stats_tally_folds, it is added in O(1) without moving
- * the tally's clock (and `at` is not used); else those two observations
- * are made. */
-void stats_tally_excursion(stats_tally *t, double at, int extra, double len);
+ * the tally's clock (and `at` is not used): the time the next integration
+ * gives the current count loses `len` to the excursion's.  Else those two
+ * observations are made.  Inline: maintenance walks call it per step. */
+static inline void stats_tally_excursion(stats_tally *t, double at, int extra, double len)
+{
+    if (extra <= 0 || !(len > 0))
+        return;
+    int down = t->down;
+    if (!stats_tally_folds(t, extra)) { /* an outage starts and ends: play it */
+        stats_tally_observe(t, at, down + extra);
+        stats_tally_observe(t, at + len, down);
+        return;
+    }
+    int high = down + extra;
+    t->at[high] += len;
+    t->at[down] -= len;
+    if (high > t->worst)
+        t->worst = high;
+    if (high > t->top)
+        t->top = high;
+    if (t->quorum - (t->count - high) > 0) /* below quorum throughout: the deficit grows */
+        t->deficit += extra * len;
+}
 
 /* Close the replica at the horizon and write its results as group `g` of
  * `out` (the record, and the downcount and month downtimes where wanted);
