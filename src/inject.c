@@ -54,9 +54,12 @@ static void set_block(inject *in, int h, int delta)
 
 /* Make `p` a pool of `units` units (none up yet) failing at mean `mean`
  * each, announced by events (type, id).  FD_OK or FD_ENOMEM. */
-static int pool_init(pool *p, bool on, int units, double mean, uint32_t type, uint32_t id)
+static int pool_init(pool *p, bool on, bool thin, int units, double mean, uint32_t type,
+                     uint32_t id)
 {
     p->on = on;
+    p->thin = thin;
+    p->units = units;
     p->mean = mean;
     p->type = type;
     p->id = id;
@@ -97,9 +100,15 @@ static void pool_down(pool *p, int u)
 }
 
 /* Draw the pool's next failure afresh (memoryless: valid whenever the
- * number of units up has changed), replacing the pending one. */
+ * number of units up has changed), replacing the pending one; a thinned
+ * pool's only when its last one has fired. */
 static void pool_schedule(inject *in, pool *p, gsl_rng *r)
 {
+    if (p->thin) {
+        p->ev = sim_at(in->sim, now(in) + gsl_ran_exponential(r, p->mean / p->units), p->type,
+                       p->id, ORIGIN_POOL);
+        return;
+    }
     if (p->n == 0) {
         sim_cancel(in->sim, p->ev);
         p->ev = EVQ_NONE;
@@ -110,12 +119,24 @@ static void pool_schedule(inject *in, pool *p, gsl_rng *r)
         p->ev = sim_at(in->sim, t, p->type, p->id, ORIGIN_POOL);
 }
 
-/* The unit a pooled failure event hits (uniform among those up). */
-static int pool_pick(pool *p, gsl_rng *r)
+/* The unit a pooled failure event hits (uniform among those up; a thinned
+ * pool's, among all, then its next failure is queued: the hit counts only
+ * if pool_is_up).  */
+static int pool_pick(inject *in, pool *p, gsl_rng *r)
 {
     p->ev = EVQ_NONE;
-    p->last = p->up[gsl_rng_uniform_int(r, (unsigned long)p->n)];
+    if (p->thin) {
+        p->last = (int)gsl_rng_uniform_int(r, (unsigned long)p->units);
+        pool_schedule(in, p, r);
+    } else {
+        p->last = p->up[gsl_rng_uniform_int(r, (unsigned long)p->n)];
+    }
     return p->last;
+}
+
+static bool pool_is_up(const pool *p, int u)
+{
+    return p->pos[u] >= 0;
 }
 
 /* Groups with automatic repairs and VMs under `node` get a check after
@@ -142,10 +163,8 @@ static void host_fail(inject *in, int h, uint64_t origin)
     in->episode[node]++;
     vmstate_world_cause(in->vs, node, +1);
     set_block(in, h, +1);
-    if (in->host_pool.on) {
+    if (in->host_pool.on)
         pool_down(&in->host_pool, h);
-        pool_schedule(in, &in->host_pool, r);
-    }
     size_t g;
     int vm;
     if (s->healing_enabled && vmstate_host_first(in->vs, h, &g, &vm)) {
@@ -160,8 +179,12 @@ static void on_host_fail(sim *sm, const evq_event *ev, void *ctx)
     inject *in = ctx;
     (void)sm;
     if (ev->data == ORIGIN_POOL) {
-        host_fail(in, pool_pick(&in->host_pool, sim_world_rng(in->sim, SIM_STREAM_HOST)),
-                  ORIGIN_POOL);
+        pool *p = &in->host_pool;
+        int h = pool_pick(in, p, sim_world_rng(in->sim, SIM_STREAM_HOST));
+        if (pool_is_up(p, h))
+            host_fail(in, h, ORIGIN_POOL);
+        else
+            in->idle = true; /* thinned: a host that is down does not fail */
     } else {
         host_fail(in, (int)ev->id, ev->data);
     }
@@ -176,10 +199,8 @@ static void on_host_repair(sim *sm, const evq_event *ev, void *ctx)
     if (--in->hfail[h] == 0) {
         vmstate_world_cause(in->vs, vmstate_host_node(in->vs, h), -1);
         set_block(in, h, -1);
-        if (in->host_pool.on) {
+        if (in->host_pool.on)
             pool_up(&in->host_pool, h);
-            pool_schedule(in, &in->host_pool, sim_world_rng(in->sim, SIM_STREAM_HOST));
-        }
     }
     if (ev->data == ORIGIN_OWN) {
         double t = draw(&in->s->host.ttf, sim_world_rng(in->sim, SIM_STREAM_HOST));
@@ -279,10 +300,13 @@ static void outage(inject *in, const unitclass *c, int u, int delta)
 static void unit_fail(inject *in, const unitclass *c, const evq_event *ev)
 {
     gsl_rng *r = sim_world_rng(in->sim, c->stream);
-    int u = ev->data == ORIGIN_POOL ? pool_pick(c->p, r) : (int)ev->id;
+    int u = ev->data == ORIGIN_POOL ? pool_pick(in, c->p, r) : (int)ev->id;
     if (c->p->on) {
+        if (!pool_is_up(c->p, u)) {
+            in->idle = true; /* thinned: a unit that is out does not fail */
+            return;
+        }
         pool_down(c->p, u);
-        pool_schedule(in, c->p, r);
     }
     sim_at(in->sim, now(in) + draw(&c->f->outage, r), c->repair, (uint32_t)u, 0);
     outage(in, c, u, +1);
@@ -295,7 +319,6 @@ static void unit_repair(inject *in, const unitclass *c, int u)
     gsl_rng *r = sim_world_rng(in->sim, c->stream);
     if (c->p->on) {
         pool_up(c->p, u);
-        pool_schedule(in, c->p, r);
     } else {
         sim_at(in->sim, now(in) + draw(&c->f->ttf, r), c->fail, (uint32_t)u, ORIGIN_OWN);
     }
@@ -358,7 +381,7 @@ static void on_spot_evict(sim *sm, const evq_event *ev, void *ctx)
     pool *p = &in->g[g].spot;
     (void)sm;
     gsl_rng *r = sim_group_rng(in->sim, g);
-    int vm = pool_pick(p, r);
+    int vm = pool_pick(in, p, r);
     pool_down(p, vm);
     vmstate_vm_cause(in->vs, g, vm, +1);
     if (in->s->spot_policy == EVICT_DELETE) { /* its slot is free until it returns */
@@ -548,7 +571,7 @@ static int group_init(inject *in, size_t g)
         return FD_ENOMEM;
     index_uds(st, pg);
     double rate = in->s->spot_rate; /* per VM-hour */
-    if (pool_init(&st->spot, rate > 0, n, rate > 0 ? DUR_HOUR / rate : 0, EV_SPOT_EVICT,
+    if (pool_init(&st->spot, rate > 0, false, n, rate > 0 ? DUR_HOUR / rate : 0, EV_SPOT_EVICT,
                   (uint32_t)g) != FD_OK)
         return FD_ENOMEM;
     st->queue = malloc((size_t)n * sizeof(int));
@@ -637,11 +660,12 @@ int inject_create_placed(inject **out, const scenario *s, const place_result *pl
     in->moved_max = most * (int)(in->ng ? in->ng : 1);
     in->moved_g = malloc((size_t)in->moved_max * sizeof(int) + 1);
     in->moved_vm = malloc((size_t)in->moved_max * sizeof(int) + 1);
-    if (pool_init(&in->host_pool, s->host.enabled && s->host.ttf.kind == DIST_EXP, in->hosts,
+    if (pool_init(&in->host_pool, s->host.enabled && s->host.ttf.kind == DIST_EXP, true, in->hosts,
                   s->host.ttf.a, EV_HOST_FAIL, 0) != FD_OK
-        || pool_init(&in->rack_pool, s->rack.enabled && s->rack.ttf.kind == DIST_EXP, in->racks,
+        || pool_init(&in->rack_pool, s->rack.enabled && s->rack.ttf.kind == DIST_EXP, true,
+                     in->racks,
                      s->rack.ttf.a, EV_RACK_FAIL, 0) != FD_OK
-        || pool_init(&in->zone_pool, s->zone.enabled && s->zone.ttf.kind == DIST_EXP, in->zb,
+        || pool_init(&in->zone_pool, s->zone.enabled && s->zone.ttf.kind == DIST_EXP, true, in->zb,
                      s->zone.ttf.a, EV_ZONE_FAIL, 0) != FD_OK)
         goto fail;
     if (maint_init(in) != FD_OK || !in->hbuf || !in->moved_g || !in->moved_vm || !in->hfail || !in->block
@@ -832,6 +856,10 @@ static const char *describe(const inject *in, const evq_event *ev, char *buf, si
 /* After each event: tell the tallies what changed; write the trace row. */
 void inject_observe(inject *in, const evq_event *ev)
 {
+    if (in->idle) { /* a dropped failure: nothing to tell, no row */
+        in->idle = false;
+        return;
+    }
     double t = ev->time;
     for (size_t g = 0; g < in->ng; g++) {
         int down = vmstate_down(in->vs, g);

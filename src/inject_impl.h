@@ -39,12 +39,18 @@ enum {
 };
 
 /* Units (hosts, racks, zones, a group's Spot VMs) that fail independently
- * after exponential times while up, run as one superposed process: the
- * next failure comes at rate (units up) / mean and hits an up unit chosen
- * uniformly.  Exact for exponential times, and the queue holds one event
- * for the whole class instead of one per unit. */
+ * after exponential times while up, run as one superposed process, exact
+ * for exponential times, and the queue holds one event for the whole class
+ * instead of one per unit.  Either the next failure comes at rate (units
+ * up) / mean and hits an up unit chosen uniformly, redrawn whenever a unit
+ * goes down or up; or (`thin`) it comes at rate units / mean, whatever is
+ * up, and hits any unit, and a hit on a unit that is down is dropped
+ * (thinning: each unit still fails at rate 1 / mean while up), so a unit's
+ * going down or up costs no queue operation. */
 typedef struct pool {
     bool on;           /* the class runs pooled */
+    bool thin;         /* by thinning */
+    int units;         /* units in the class */
     double mean;       /* mean time to failure of one unit, s */
     uint32_t type, id; /* the event of a pooled failure: (type, id, ORIGIN_POOL) */
     int *up;           /* the units up */
@@ -137,6 +143,7 @@ struct inject {
     int *moved_g, *moved_vm;
     int moved_max;
     int *hbuf;          /* 2 x hosts per rack: a burst's choice */
+    bool idle;          /* the event just run changed nothing (a dropped failure) */
     csvio_writer *trace;
     inject_observe_fn obs; /* called after each event, or NULL */
     void *obs_user;     /* passed to obs */

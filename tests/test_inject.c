@@ -339,7 +339,7 @@ Test(inject, healing_restarts_vms_in_the_same_fault_domain)
         }
     cr_assert_gt(heals, 0, "the seed gives host failures under the group");
     double vm_down = (1 - r.vm_availability) * 12 * DUR_YEAR;
-    cr_assert_float_eq(fmod(vm_down, 15 * 60.0), 0, 1e-3, "down time in whole 15-minute steps");
+    cr_assert_float_eq(remainder(vm_down, 15 * 60.0), 0, 1e-3, "down time in whole 15-minute steps: %.9g", vm_down);
     free(tr.rows);
     inject_destroy(in);
     scenario_destroy(s);
