@@ -940,11 +940,10 @@ void inject_advance(inject *in, double until, csvio_writer *trace)
     double end = fmin(until, in->s->horizon);
     in->trace = trace;
     evq_event ev;
-    while (sim_peek(in->sim, &ev) == 0 && ev.time <= end) {
+    while (sim_next(in->sim, end, &ev)) {
         if (touches_vms(in, &ev)) /* the walks up to it: nothing else changed the VMs */
             maint_sync(in, ev.time);
-        if (!sim_step(in->sim, end, &ev))
-            break;
+        sim_dispatch(in->sim, &ev);
         inject_observe(in, &ev);
     }
     maint_sync(in, end);

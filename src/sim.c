@@ -165,26 +165,33 @@ int sim_status(const sim *s)
     return s->status;
 }
 
-int sim_peek(const sim *s, evq_event *next)
-{
-    return s->status == FD_OK ? evq_peek(s->q, next) : -1;
-}
-
-int sim_step(sim *s, double until, evq_event *ran)
+int sim_next(sim *s, double until, evq_event *next)
 {
     if (s->status != FD_OK)
         return 0;
     if (!(evq_next_time(s->q) <= until))
         return 0;
-    evq_event ev;
-    evq_pop(s->q, &ev);
-    if (ev.time < s->now)
+    evq_pop(s->q, next);
+    if (next->time < s->now)
         die(s, "time went backwards");
-    s->now = ev.time;
+    s->now = next->time;
     s->events++;
-    if (ev.type >= SIM_MAX_TYPES || !s->fn[ev.type])
+    return 1;
+}
+
+void sim_dispatch(sim *s, const evq_event *ev)
+{
+    if (ev->type >= SIM_MAX_TYPES || !s->fn[ev->type])
         die(s, "an event has no handler");
-    s->fn[ev.type](s, &ev, s->ctx[ev.type]);
+    s->fn[ev->type](s, ev, s->ctx[ev->type]);
+}
+
+int sim_step(sim *s, double until, evq_event *ran)
+{
+    evq_event ev;
+    if (!sim_next(s, until, &ev))
+        return 0;
+    sim_dispatch(s, &ev);
     if (ran)
         *ran = ev;
     return 1;

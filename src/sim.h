@@ -99,9 +99,15 @@ void sim_cancel(sim *s, evq_handle h);
  * left unchanged).  O(log n) + the handler. */
 int sim_step(sim *s, double until, evq_event *ran);
 
-/* Copy the earliest queued event to *next without running it: 0, or -1
- * when none is queued (or the replica has stopped, sim_status).  O(1). */
-int sim_peek(const sim *s, evq_event *next);
+/* Take the earliest event due at or before `until` off the queue into
+ * *next and advance the clock to its time, without running it (run it with
+ * sim_dispatch).  Returns 1, or 0 when none is due (or the replica has
+ * stopped, sim_status).  sim_step is sim_next then sim_dispatch.
+ * O(log n). */
+int sim_next(sim *s, double until, evq_event *next);
+
+/* Run the handler of `ev`, the event sim_next took.  O(the handler). */
+void sim_dispatch(sim *s, const evq_event *ev);
 
 /* Step until no event is due at or before `until`, then set the clock to
  * `until`.  Returns the number of events run. */
