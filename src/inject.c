@@ -126,10 +126,10 @@ static int pool_pick(inject *in, pool *p, gsl_rng *r)
 {
     p->ev = EVQ_NONE;
     if (p->thin) {
-        p->last = (int)gsl_rng_uniform_int(r, (unsigned long)p->units);
+        p->last = (int)rng_below(r, (uint32_t)p->units);
         pool_schedule(in, p, r);
     } else {
-        p->last = p->up[gsl_rng_uniform_int(r, (unsigned long)p->n)];
+        p->last = p->up[rng_below(r, (uint32_t)p->n)];
     }
     return p->last;
 }

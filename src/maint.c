@@ -185,12 +185,12 @@ void maint_on_rf_wave(sim *sm, const evq_event *ev, void *ctx)
 /* ----------------------------------------------------------- order -- */
 
 /* Shuffle a[0..n-1] uniformly (Fisher-Yates).  Not gsl_ran_shuffle: its
- * generic element swaps through memcpy cost five times as much for ints,
- * and walks shuffle a rack list every wave. */
+ * generic element swaps through memcpy and its divisions per draw cost
+ * several times as much, and walks shuffle a rack list every wave. */
 static void shuffle(gsl_rng *r, int *a, int n)
 {
     for (int i = n - 1; i > 0; i--) {
-        int j = (int)gsl_rng_uniform_int(r, (unsigned long)i + 1), x = a[i];
+        int j = (int)rng_below(r, (uint32_t)i + 1), x = a[i];
         a[i] = a[j];
         a[j] = x;
     }

@@ -142,6 +142,21 @@ void rng_derive(gsl_rng *r, uint64_t master_seed, uint64_t replica,
     assert((st->s[0] | st->s[1]) != 0);
 }
 
+uint32_t rng_below(gsl_rng *r, uint32_t n)
+{
+    assert(r != NULL && r->type == &xoshiro_type && n >= 1);
+    uint64_t m = (next(r->state) >> 32) * (uint64_t)n;
+    uint32_t low = (uint32_t)m;
+    if (low < n) {
+        uint32_t threshold = (uint32_t)-n % n; /* 2^32 mod n */
+        while (low < threshold) {
+            m = (next(r->state) >> 32) * (uint64_t)n;
+            low = (uint32_t)m;
+        }
+    }
+    return (uint32_t)(m >> 32);
+}
+
 uint64_t rng_stream_id(const char *name)
 {
     assert(name != NULL);

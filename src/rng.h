@@ -53,6 +53,13 @@ void rng_destroy(gsl_rng *r);
 void rng_derive(gsl_rng *r, uint64_t master_seed, uint64_t replica,
                 uint64_t stream);
 
+/* A uniform integer in [0, n), n >= 1, from `r` (of type
+ * rng_xoshiro256ss()): Lemire's multiply-and-shift of a 32-bit output,
+ * with rejection so it is exactly uniform.  The same distribution as
+ * gsl_rng_uniform_int, without its two integer divisions per draw (one,
+ * rarely), which cost more than the rest of a walk's step.  O(1). */
+uint32_t rng_below(gsl_rng *r, uint32_t n);
+
 /* A stable 64-bit stream id for a name (FNV-1a 64 of its bytes), so a
  * group's streams are keyed by its name and adding a group never shifts
  * another group's streams.  `name` is a NUL-terminated string (not kept).

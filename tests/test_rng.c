@@ -228,6 +228,35 @@ Test(rng, uniform_int_covers_range_evenly)
     rng_destroy(r);
 }
 
+Test(rng, below_is_uniform_over_its_range)
+{
+    /* The same chi-square test as for gsl_rng_uniform_int, for sizes that
+     * need rejection (a multiply-shift alone would favour some values). */
+    static const uint32_t sizes[] = { 37, 60, 3, 1000 };
+    for (size_t c = 0; c < sizeof sizes / sizeof sizes[0]; c++) {
+        uint32_t K = sizes[c];
+        enum { PER = 2000 };
+        long *count = calloc(K, sizeof *count);
+        gsl_rng *r = make(5, c, rng_stream_id("below"));
+        for (long i = 0; i < (long)K * PER; i++) {
+            uint32_t k = rng_below(r, K);
+            cr_assert_lt(k, K);
+            count[k]++;
+        }
+        double chi2 = 0;
+        for (uint32_t k = 0; k < K; k++)
+            chi2 += (count[k] - PER) * (double)(count[k] - PER) / PER;
+        /* the 99.99th percentile of chi-square(K - 1) is below K - 1 + 9 sqrt(K) */
+        cr_assert_lt(chi2, K - 1 + 9 * sqrt((double)K), "n = %u: chi-square %g", K, chi2);
+        free(count);
+        rng_destroy(r);
+    }
+    gsl_rng *r = make(5, 9, 1);
+    cr_assert_eq(rng_below(r, 1), 0);
+    cr_assert_lt(rng_below(r, 0xffffffffu), 0xffffffffu);
+    rng_destroy(r);
+}
+
 Test(rng, every_output_bit_is_fair)
 {
     enum { N = 100000 };
