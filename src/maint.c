@@ -124,7 +124,6 @@ void maint_start(inject *in)
         in->g[g].rf.busy = false;
         in->g[g].rf.pending = 0;
     }
-    in->prof_valid = false;
     if (s->rl_enabled)
         sim_at(in->sim, wave_time(s->rl_period, 0, sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS)),
                EV_RL_WAVE, 0, 0);

@@ -31,6 +31,7 @@ struct vmstate {
     int *next, *prev;/* host list links per global VM, -1 none */
     int *head;       /* first VM on each host, -1 none */
     unsigned layout; /* bumped whenever a VM may have changed rack */
+    int relaid;      /* a VM changed rack since the snapshot */
     /* the snapshot every replica starts from */
     int *s_inner, *s_under, *s_up, *s_host, *s_next, *s_prev, *s_head;
 };
@@ -212,8 +213,10 @@ void vmstate_place(vmstate *v, size_t g, int vm, int host)
             lift(v, g, host_node(v, old), -1);
     }
     int hpr = v->shape.hosts_per_rack;
-    if (old < 0 || host < 0 || old / hpr != host / hpr)
+    if (old < 0 || host < 0 || old / hpr != host / hpr) {
         v->layout++;
+        v->relaid = 1;
+    }
     v->host[gi] = host;
     v->next[gi] = v->prev[gi] = -1;
     if (host >= 0) {
@@ -230,6 +233,7 @@ void vmstate_place(vmstate *v, size_t g, int vm, int host)
 
 void vmstate_snapshot(vmstate *v)
 {
+    v->relaid = 0;
     size_t gn = v->ngroups * (size_t)v->nodes * sizeof(int);
     size_t nv = (size_t)v->nvms * sizeof(int);
     size_t nh = (size_t)(v->nodes - host_node(v, 0)) * sizeof(int);
@@ -259,6 +263,7 @@ void vmstate_copy(vmstate *dst, const vmstate *src)
     memcpy(dst->prev, src->prev, nv);
     memcpy(dst->head, src->head, nh);
     dst->layout++;
+    dst->relaid = 1; /* its racks may be another replica's */
 }
 
 void vmstate_reset(vmstate *v)
@@ -276,7 +281,9 @@ void vmstate_reset(vmstate *v)
     memset(v->cw, 0, (size_t)v->nodes * sizeof(int));
     memset(v->cg, 0, gn);
     memset(v->cv, 0, nv);
-    v->layout++;
+    if (v->relaid) /* back to the snapshot's racks */
+        v->layout++;
+    v->relaid = 0;
 }
 
 int vmstate_up(const vmstate *v, size_t g)
