@@ -454,6 +454,7 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
     runner_progress pr = { *done_reps, prog->total, bar };
     batch_result *res = NULL;
     place_result *placed = NULL;
+    report_sink *sink = NULL;
     char *pcmd = NULL, *pdir = csvio_path_join(stagedir, point);
     int rc = FD_OK;
     if (cmdline) {
@@ -467,8 +468,13 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
     }
     diag e;
     diag_clear(&e);
-    if ((rc = place_build(s, &placed, &e)) != FD_OK || /* the point's one placement */
-        (rc = runner_run(s, placed, &pr, stop, &res, &e)) != FD_OK) {
+    if ((rc = place_build(s, &placed, &e)) != FD_OK) { /* the point's one placement */
+        diag_set(d, rc, "%s: %s", point, e.msg);
+        goto done;
+    }
+    if ((rc = report_sink_create(&sink, s, 0, pdir, 0, d)) != FD_OK)
+        goto done;
+    if ((rc = runner_run(s, placed, &pr, stop, report_sink_consume, sink, &res, &e)) != FD_OK) {
         diag_set(d, rc, "%s: %s", point, e.msg);
         goto done;
     }
@@ -478,9 +484,10 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
         goto done;
     }
     *done_reps += res->replicas;
-    report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = pcmd };
+    report_run rr = { .s = s, .r = res, .digest = report_sink_digest(sink), .baseline = 0,
+                      .cmdline = pcmd };
     rr.placement = placed;
-    if ((rc = report_write_dir(pdir, &rr, d)) != FD_OK)
+    if ((rc = report_sink_commit(sink, &rr, d)) != FD_OK)
         goto done;
     sweep_done done = { .index = pt, .name = point, .run = &rr };
     if (hooks && hooks->point && (rc = hooks->point(hooks->ctx, &done, d)) != FD_OK)
@@ -502,6 +509,7 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
     if (report_write_summary_rows(&rr, w, &lead) != FD_OK)
         rc = diag_set(d, FD_ENOMEM, "out of memory");
 done:
+    report_sink_destroy(sink);
     place_result_destroy(placed);
     batch_result_destroy(res);
     free(pcmd);
