@@ -425,9 +425,10 @@ static int batch_own(batch_opts *p, cmd_env *e, int c, const char *arg)
     uint64_t v;
     switch (c) {
     case 'n':
-        if (parse_u64(arg, 1, 10000000, &v) < 0)
+        if (parse_u64(arg, 1, SCEN_MAX_REPLICAS, &v) < 0)
             return diag_set(&e->d, FD_EINVAL, "-n %s: expected a whole number of replicas "
-                            "from 1 to 10000000, e.g. -n 1000", arg), -1;
+                            "from 1 to %" PRIu64 ", e.g. -n 1000", arg,
+                            (uint64_t)SCEN_MAX_REPLICAS), -1;
         snprintf(p->replicas, sizeof p->replicas, "simulation.replicas=%" PRIu64, v);
         return add_set(e, p->replicas);
     case 'S':
@@ -469,7 +470,7 @@ static int run_own(void *opts, cmd_env *e, int c, const char *arg)
         p->trace = arg;
         return 0;
     case 'k':
-        if (parse_u64(arg, 0, 10000000 - 1, &v) < 0)
+        if (parse_u64(arg, 0, SCEN_MAX_REPLICAS - 1, &v) < 0)
             return diag_set(&e->d, FD_EINVAL, "--trace-replica %s: expected a replica "
                             "number from 0 (the first)", arg), -1;
         p->trace_replica = v;
@@ -665,7 +666,7 @@ static int plot_own(void *opts, cmd_env *e, int c, const char *arg)
                             arg), -1;
         return 0;
     case 'k':
-        if (parse_u64(arg, 0, 10000000 - 1, &v) < 0)
+        if (parse_u64(arg, 0, SCEN_MAX_REPLICAS - 1, &v) < 0)
             return diag_set(&e->d, FD_EINVAL, "--replica %s: expected a replica number "
                             "from 0 (the first)", arg), -1;
         po->replica = v;

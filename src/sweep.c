@@ -538,8 +538,9 @@ int sweep_run(const sweep *sw, scenario *const *points, const char *outdir,
     csvio_writer *w = NULL;
     char *csv = NULL;
     uint64_t total = 0, done_reps = 0;
-    for (size_t pt = 0; pt < npoints; pt++)
-        total += (uint64_t)points[pt]->replicas;
+    for (size_t pt = 0; pt < npoints; pt++) /* for the bar: saturates, never wraps */
+        total = (uint64_t)points[pt]->replicas > UINT64_MAX - total
+                    ? UINT64_MAX : total + (uint64_t)points[pt]->replicas;
     int rc = stage_create(&st, outdir, d);
     if (rc != FD_OK)
         return rc;
