@@ -1,17 +1,23 @@
 /*
- * batch: replicas on a thread pool, reduced in replica order (see batch.h).
+ * batch: replicas on a thread pool, consumed in replica order through a
+ * bounded window (see batch.h).
  *
- * Invariant: block b (replicas b*BATCH_BLOCK ...) is run by exactly one
- * worker, in replica order, and its down-count sum blocksum[b] holds the sum
- * of the replicas of b that are done (done[r] = 1), added in replica order
- * from zero.  Since a worker stops only between replicas, the done replicas
- * of a block are a prefix of it; hence the longest done prefix 0..P-1 of all
- * replicas is covered exactly by the blocks before P's block plus P's block
- * itself, and their sums added in block order give the same bytes as any
- * other run over 0..P-1.
+ * Invariants: block b (replicas b*BATCH_BLOCK ...) is run by exactly one
+ * worker, in replica order, in slot b % W of the window, and only while
+ * consumed <= b < consumed + W, where `consumed` counts the blocks the
+ * consumer has taken (so no two blocks in flight share a slot).  A slot is
+ * FREE, RUNNING (its worker writes it, nobody else touches it) or ENDED
+ * (done: the prefix of its block its worker completed; read by the
+ * consumer only).  Since a worker stops only between replicas, the done
+ * replicas of a block are a prefix of it; hence the longest completed
+ * prefix of all replicas is the blocks the consumer takes in order up to
+ * and including the first one that ended short, and their down-count sums,
+ * each from zero in replica order, added in block order give the same
+ * bytes as any other run over the same replicas.
  *
- * Threads share nothing mutable but the block counter (under `lock`), the
- * progress counter (atomic) and disjoint slots of the result arrays.
+ * Threads share nothing mutable but the fields under `lock`, the progress
+ * counter (atomic) and the slots, each owned by one side at a time as
+ * above (the hand-over is under `lock`).
  */
 #include "batch.h"
 
@@ -25,24 +31,44 @@
 #include <time.h>
 #include <unistd.h>
 
-/* State shared by the workers of one batch_run. */
+enum { FREE, RUNNING, ENDED };
+
+/* One block's place in the window. */
+typedef struct slot {
+    int state;               /* FREE, RUNNING or ENDED (under lock) */
+    uint64_t block;          /* the block it holds, when not FREE */
+    size_t done;             /* ENDED: replicas of the block completed, a prefix */
+    uint64_t events;         /* ENDED: events those replicas reported */
+    stats_replica *stats;    /* [i * ngroups + g] for the block's replica i (owned) */
+    double *month_down;      /* [(i * ngroups + g) * nmonths + m] (owned) */
+    double *sum;             /* [cells]: down-count sum of the done replicas (owned) */
+} slot;
+
+/* State shared by the workers and the consumer of one batch_run. */
 typedef struct shared {
     const batch_spec *spec;
-    batch_result *res;
     size_t cells;            /* sum over groups of counts[g] + 1 */
     size_t *off;             /* off[g]: first cell of group g in a cell vector */
     uint64_t nblocks;        /* ceil(replicas / BATCH_BLOCK) */
-    double *blocksum;        /* [b * cells + c]: down-count sums of block b */
-    unsigned char *done;     /* done[r]: replica r completed */
-    uint64_t *events;        /* events[r]: events replica r reported */
-    pthread_mutex_t lock;    /* guards the three fields below */
-    pthread_cond_t cv;       /* signalled when a worker exits */
+    size_t nslots;           /* W: slots in the window */
+    slot *slots;             /* [nslots] */
+    pthread_mutex_t lock;    /* guards the fields below and the slots' state */
+    pthread_cond_t ended;    /* to the consumer: a block ended or a worker exited */
+    pthread_cond_t space;    /* to the workers: a slot was freed, or stop */
     uint64_t next_block;     /* the next block to hand out */
+    uint64_t consumed;       /* blocks the consumer has taken */
+    size_t peak;             /* most of next_block - consumed */
+    bool halt;               /* the prefix ended (a block ended short): take no more */
     int running;             /* worker threads not yet finished */
-    int failed;              /* a worker could not be made (1) or a replica ran out
-                                of memory (2): everyone stops */
+    int failed;              /* a worker could not be made (1), a replica ran out of
+                                memory (2) or the consumer failed (3): all stop */
     atomic_uint_fast64_t ndone; /* replicas completed, for the progress bar */
 } shared;
+
+size_t batch_window(int threads)
+{
+    return BATCH_WINDOW_PER_THREAD * (size_t)(threads < 1 ? 1 : threads);
+}
 
 static double now_s(void)
 {
@@ -58,65 +84,103 @@ static bool stop_asked(const batch_spec *spec)
     return spec->stop != NULL && *spec->stop != 0;
 }
 
+static void set_failed(shared *sh, int why)
+{
+    pthread_mutex_lock(&sh->lock);
+    if (!sh->failed) /* the first cause is the one told */
+        sh->failed = why;
+    pthread_cond_broadcast(&sh->space);
+    pthread_cond_signal(&sh->ended);
+    pthread_mutex_unlock(&sh->lock);
+}
+
+/* Take the next block into its slot, waiting while the window is full.
+ * Returns the slot, or NULL when there is nothing (more) to do. */
+static slot *take_block(shared *sh)
+{
+    const batch_spec *spec = sh->spec;
+    slot *sl = NULL;
+    pthread_mutex_lock(&sh->lock);
+    while (!sh->failed && !sh->halt && !stop_asked(spec) && sh->next_block < sh->nblocks &&
+           sh->next_block >= sh->consumed + sh->nslots)
+        pthread_cond_wait(&sh->space, &sh->lock);
+    uint64_t b = sh->next_block;
+    if (!sh->failed && !sh->halt && !stop_asked(spec) && b < sh->nblocks) {
+        sh->next_block++;
+        if (sh->next_block - sh->consumed > sh->peak)
+            sh->peak = (size_t)(sh->next_block - sh->consumed);
+        sl = &sh->slots[b % sh->nslots];
+        assert(sl->state == FREE);
+        sl->state = RUNNING;
+        sl->block = b;
+    }
+    pthread_mutex_unlock(&sh->lock);
+    return sl;
+}
+
+/* Run the replicas of the block in `sl` (RUNNING: ours) until it is done,
+ * a stop is asked or a replica fails; then hand it to the consumer. */
+static void run_block(shared *sh, slot *sl, void *w, double *scratch, double **dc, double **md)
+{
+    const batch_spec *spec = sh->spec;
+    size_t ng = spec->ngroups, nm = (size_t)spec->nmonths;
+    uint64_t first = sl->block * BATCH_BLOCK, last = first + BATCH_BLOCK;
+    if (last > spec->replicas)
+        last = spec->replicas;
+    size_t done = 0;
+    uint64_t events = 0;
+    memset(sl->sum, 0, sh->cells * sizeof *sl->sum);
+    for (uint64_t r = first; r < last && !stop_asked(spec); r++, done++) {
+        stats_replica *rec = sl->stats + done * ng;
+        double *months = sl->month_down + done * ng * nm;
+        memset(scratch, 0, sh->cells * sizeof *scratch);
+        memset(rec, 0, ng * sizeof *rec);
+        memset(months, 0, ng * nm * sizeof *months);
+        for (size_t g = 0; g < ng; g++)
+            md[g] = months + g * nm;
+        stats_out out = { rec, dc, md };
+        uint64_t ev = 0;
+        if (spec->replica(w, r, &out, &ev) != FD_OK) {
+            set_failed(sh, 2);
+            break;
+        }
+        for (size_t c = 0; c < sh->cells; c++)
+            sl->sum[c] += scratch[c];
+        events += ev;
+        atomic_fetch_add_explicit(&sh->ndone, 1, memory_order_relaxed);
+    }
+    pthread_mutex_lock(&sh->lock);
+    sl->done = done;
+    sl->events = events;
+    sl->state = ENDED;
+    pthread_cond_signal(&sh->ended);
+    pthread_mutex_unlock(&sh->lock);
+}
+
 static void *work(void *arg)
 {
     shared *sh = arg;
     const batch_spec *spec = sh->spec;
-    batch_result *res = sh->res;
     size_t ng = spec->ngroups;
     double *scratch = malloc(sh->cells * sizeof *scratch);
     double **dc = malloc(ng * sizeof *dc);
     double **md = malloc(ng * sizeof *md);
     void *w = scratch && dc && md ? spec->worker_create(spec->user) : NULL;
     if (w == NULL) {
-        pthread_mutex_lock(&sh->lock);
-        if (!sh->failed)
-            sh->failed = 1;
-        pthread_mutex_unlock(&sh->lock);
-        goto out;
-    }
-    for (size_t g = 0; g < ng; g++)
-        dc[g] = scratch + sh->off[g];
-    for (;;) {
-        pthread_mutex_lock(&sh->lock);
-        uint64_t b = sh->next_block;
-        bool go = !sh->failed && b < sh->nblocks && !stop_asked(spec);
-        if (go)
-            sh->next_block++;
-        pthread_mutex_unlock(&sh->lock);
-        if (!go)
-            break;
-        double *sum = sh->blocksum + b * sh->cells;
-        uint64_t first = b * BATCH_BLOCK, last = first + BATCH_BLOCK;
-        if (last > spec->replicas)
-            last = spec->replicas;
-        for (uint64_t r = first; r < last && !stop_asked(spec); r++) {
-            memset(scratch, 0, sh->cells * sizeof *scratch);
-            for (size_t g = 0; g < ng; g++)
-                md[g] = res->month_down + (r * ng + g) * (size_t)spec->nmonths;
-            stats_out out = { res->stats + r * ng, dc, md };
-            if (spec->replica(w, r, &out, &sh->events[r]) != FD_OK) {
-                pthread_mutex_lock(&sh->lock);
-                if (!sh->failed) /* the first cause is the one told */
-                    sh->failed = 2;
-                pthread_mutex_unlock(&sh->lock);
-                break;
-            }
-            for (size_t c = 0; c < sh->cells; c++)
-                sum[c] += scratch[c];
-            sh->done[r] = 1;
-            atomic_fetch_add_explicit(&sh->ndone, 1, memory_order_relaxed);
-        }
-    }
-out:
-    if (w != NULL)
+        set_failed(sh, 1);
+    } else {
+        for (size_t g = 0; g < ng; g++)
+            dc[g] = scratch + sh->off[g];
+        for (slot *sl; (sl = take_block(sh)) != NULL;)
+            run_block(sh, sl, w, scratch, dc, md);
         spec->worker_destroy(w);
+    }
     free(scratch);
     free(dc);
     free(md);
     pthread_mutex_lock(&sh->lock);
     sh->running--;
-    pthread_cond_signal(&sh->cv);
+    pthread_cond_signal(&sh->ended);
     pthread_mutex_unlock(&sh->lock);
     return NULL;
 }
@@ -139,14 +203,63 @@ static void draw(const shared *sh, double t0)
     fflush(stderr);
 }
 
-/* Wait for every worker, redrawing the progress bar up to 10 times a
- * second when asked to. */
-static void wait_workers(shared *sh, bool bar, double t0)
+/* Hand the ended block in `sl` to the totals and the consumer (outside
+ * the lock: the slot is ours until it is freed).  FD_OK or the consumer's
+ * code. */
+static int consume(shared *sh, const slot *sl, batch_result *res, diag *d)
 {
+    const batch_spec *spec = sh->spec;
+    if (sl->done == 0)
+        return FD_OK;
+    for (size_t g = 0; g < res->ngroups; g++) {
+        const double *sum = sl->sum + sh->off[g];
+        for (int k = 0; k <= res->counts[g]; k++)
+            res->downcount[g][k] += sum[k];
+    }
+    res->events += sl->events;
+    res->replicas += sl->done;
+    if (spec->consume == NULL)
+        return FD_OK;
+    batch_block blk = {
+        .first = sl->block * BATCH_BLOCK, .n = sl->done, .ngroups = spec->ngroups,
+        .nmonths = spec->nmonths, .stats = sl->stats, .month_down = sl->month_down,
+    };
+    return spec->consume(spec->sink, &blk, d);
+}
+
+/* The consumer: until every worker has exited, take the ended blocks in
+ * block order, redrawing the progress bar up to 10 times a second when
+ * asked to.  FD_OK or the consumer's code (its message in `d`). */
+static int consume_all(shared *sh, batch_result *res, bool bar, double t0, diag *d)
+{
+    int rc = FD_OK;
     pthread_mutex_lock(&sh->lock);
-    while (sh->running > 0) {
+    for (;;) {
+        slot *sl = &sh->slots[sh->consumed % sh->nslots];
+        if (!sh->failed && !sh->halt && sh->consumed < sh->nblocks && sl->state == ENDED &&
+            sl->block == sh->consumed) {
+            pthread_mutex_unlock(&sh->lock);
+            uint64_t size = sh->spec->replicas - sl->block * BATCH_BLOCK;
+            bool whole = sl->done == (size < BATCH_BLOCK ? size : BATCH_BLOCK);
+            int crc = consume(sh, sl, res, d);
+            pthread_mutex_lock(&sh->lock);
+            if (crc != FD_OK && !sh->failed) {
+                rc = crc;
+                sh->failed = 3;
+            }
+            if (!whole)
+                sh->halt = true; /* the prefix ends here: later blocks are dropped */
+            sl->state = FREE;
+            sh->consumed++;
+            pthread_cond_broadcast(&sh->space);
+            continue;
+        }
+        if (sh->running == 0)
+            break;
+        if (sh->failed || sh->halt)
+            pthread_cond_broadcast(&sh->space); /* wake the waiting workers to exit */
         if (!bar) {
-            pthread_cond_wait(&sh->cv, &sh->lock);
+            pthread_cond_wait(&sh->ended, &sh->lock);
             continue;
         }
         struct timespec ts;
@@ -156,7 +269,7 @@ static void wait_workers(shared *sh, bool bar, double t0)
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;
         }
-        pthread_cond_timedwait(&sh->cv, &sh->lock, &ts);
+        pthread_cond_timedwait(&sh->ended, &sh->lock, &ts);
         pthread_mutex_unlock(&sh->lock);
         draw(sh, t0);
         pthread_mutex_lock(&sh->lock);
@@ -166,6 +279,7 @@ static void wait_workers(shared *sh, bool bar, double t0)
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }
+    return rc;
 }
 
 void batch_result_destroy(batch_result *r)
@@ -177,29 +291,37 @@ void batch_result_destroy(batch_result *r)
             free(r->downcount[g]);
     free(r->downcount);
     free(r->counts);
-    free(r->stats);
-    free(r->month_down);
     free(r);
 }
 
-/* Allocate the result and the shared state for `spec`.  FD_OK or FD_ENOMEM. */
-static int setup(const batch_spec *spec, batch_result **resp, shared *sh)
+/* Free the window. */
+static void slots_free(shared *sh)
 {
-    size_t ng = spec->ngroups;
-    uint64_t R = spec->replicas;
+    for (size_t i = 0; sh->slots && i < sh->nslots; i++) {
+        free(sh->slots[i].stats);
+        free(sh->slots[i].month_down);
+        free(sh->slots[i].sum);
+    }
+    free(sh->slots);
+    free(sh->off);
+}
+
+/* Allocate the result and the shared state (the window for `nthreads`
+ * workers) for `spec`.  FD_OK or FD_ENOMEM. */
+static int setup(const batch_spec *spec, uint64_t nthreads, batch_result **resp, shared *sh)
+{
+    size_t ng = spec->ngroups, nm = (size_t)spec->nmonths;
     batch_result *res = calloc(1, sizeof *res);
     if (res == NULL)
         return FD_ENOMEM;
     *resp = res;
     res->ngroups = ng;
     res->nmonths = spec->nmonths;
-    res->requested = R;
+    res->requested = spec->replicas;
     res->counts = malloc(ng * sizeof *res->counts);
     res->downcount = calloc(ng, sizeof *res->downcount);
-    res->stats = calloc(R * ng, sizeof *res->stats);
-    res->month_down = calloc(R * ng * (size_t)spec->nmonths, sizeof *res->month_down);
     sh->off = malloc(ng * sizeof *sh->off);
-    if (!res->counts || !res->downcount || !res->stats || !res->month_down || !sh->off)
+    if (!res->counts || !res->downcount || !sh->off)
         return FD_ENOMEM;
     for (size_t g = 0; g < ng; g++) {
         assert(spec->counts[g] >= 0);
@@ -210,32 +332,22 @@ static int setup(const batch_spec *spec, batch_result **resp, shared *sh)
         if (res->downcount[g] == NULL)
             return FD_ENOMEM;
     }
-    sh->nblocks = (R + BATCH_BLOCK - 1) / BATCH_BLOCK;
-    sh->blocksum = calloc(sh->nblocks * sh->cells, sizeof *sh->blocksum);
-    sh->done = calloc(R, 1);
-    sh->events = calloc(R, sizeof *sh->events);
-    if (!sh->blocksum || !sh->done || !sh->events)
+    sh->nblocks = (spec->replicas + BATCH_BLOCK - 1) / BATCH_BLOCK;
+    size_t w = batch_window((int)nthreads);
+    sh->nslots = w < sh->nblocks ? w : (size_t)sh->nblocks;
+    res->window = sh->nslots;
+    sh->slots = calloc(sh->nslots, sizeof *sh->slots);
+    if (sh->slots == NULL)
         return FD_ENOMEM;
+    for (size_t i = 0; i < sh->nslots; i++) {
+        slot *sl = &sh->slots[i];
+        sl->stats = malloc(BATCH_BLOCK * ng * sizeof *sl->stats);
+        sl->month_down = malloc(BATCH_BLOCK * ng * nm * sizeof *sl->month_down);
+        sl->sum = malloc(sh->cells * sizeof *sl->sum);
+        if (!sl->stats || !sl->month_down || !sl->sum)
+            return FD_ENOMEM;
+    }
     return FD_OK;
-}
-
-/* Keep the longest done prefix and sum its blocks in block order. */
-static void reduce(shared *sh, batch_result *res)
-{
-    uint64_t P = 0;
-    while (P < res->requested && sh->done[P])
-        P++;
-    res->replicas = P;
-    res->partial = P < res->requested;
-    for (uint64_t r = 0; r < P; r++)
-        res->events += sh->events[r];
-    uint64_t nb = (P + BATCH_BLOCK - 1) / BATCH_BLOCK;
-    for (uint64_t b = 0; b < nb; b++)
-        for (size_t g = 0; g < res->ngroups; g++) {
-            const double *sum = sh->blocksum + b * sh->cells + sh->off[g];
-            for (int k = 0; k <= res->counts[g]; k++)
-                res->downcount[g][k] += sum[k];
-        }
 }
 
 int batch_run(const batch_spec *spec, batch_result **out, diag *d)
@@ -250,15 +362,14 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
     atomic_init(&sh.ndone, 0);
     batch_result *res = NULL;
     pthread_t *tids = NULL;
-    int rc = setup(spec, &res, &sh);
+    uint64_t nblocks = (spec->replicas + BATCH_BLOCK - 1) / BATCH_BLOCK;
+    uint64_t nthreads = (uint64_t)spec->threads < nblocks ? (uint64_t)spec->threads : nblocks;
+    int rc = setup(spec, nthreads, &res, &sh);
     if (rc != FD_OK) {
         rc = diag_set(d, FD_ENOMEM, "out of memory for the results of %llu replicas",
                       (unsigned long long)spec->replicas);
         goto done;
     }
-    sh.res = res;
-    uint64_t nthreads = (uint64_t)spec->threads < sh.nblocks ? (uint64_t)spec->threads
-                                                              : sh.nblocks;
     tids = malloc(nthreads * sizeof *tids);
     if (tids == NULL) {
         rc = diag_set(d, FD_ENOMEM, "out of memory for %llu threads",
@@ -266,7 +377,8 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
         goto done;
     }
     pthread_mutex_init(&sh.lock, NULL);
-    pthread_cond_init(&sh.cv, NULL);
+    pthread_cond_init(&sh.ended, NULL);
+    pthread_cond_init(&sh.space, NULL);
     int started = 0, err = 0;
     for (uint64_t i = 0; i < nthreads; i++) {
         pthread_mutex_lock(&sh.lock);
@@ -282,14 +394,20 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
         }
         started++;
     }
+    int crc = FD_OK;
     if (started > 0)
-        wait_workers(&sh, spec->progress && isatty(fileno(stderr)), t0);
+        crc = consume_all(&sh, res, spec->progress && isatty(fileno(stderr)), t0, d);
     for (int i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
-    pthread_cond_destroy(&sh.cv);
+    pthread_cond_destroy(&sh.space);
+    pthread_cond_destroy(&sh.ended);
     pthread_mutex_destroy(&sh.lock);
     if (started == 0) {
         rc = diag_set(d, FD_ENOMEM, "cannot start a worker thread: %s", strerror(err));
+        goto done;
+    }
+    if (sh.failed == 3) {
+        rc = crc;
         goto done;
     }
     if (sh.failed) {
@@ -297,16 +415,14 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
                       "worker" : "out of memory growing a replica's event queue");
         goto done;
     }
-    reduce(&sh, res);
+    res->partial = res->replicas < res->requested;
+    res->window_peak = sh.peak;
     res->wall = now_s() - t0;
     *out = res;
     res = NULL;
 done:
     batch_result_destroy(res);
     free(tids);
-    free(sh.off);
-    free(sh.blocksum);
-    free(sh.done);
-    free(sh.events);
+    slots_free(&sh);
     return rc;
 }

@@ -1,22 +1,29 @@
 /*
  * batch: the Monte Carlo batch runner.  Runs replicas 0..R-1 of a
- * simulation on a pool of worker threads and gathers their results so that
- * they do not depend on the number of threads, bit for bit.
+ * simulation on a pool of worker threads and hands their results, in
+ * replica order, to a consumer, so that what the consumer makes of them
+ * does not depend on the number of threads, bit for bit.
  *
  * The simulation is reached through callbacks (batch_spec), so the runner
  * can be tested without the injector: each thread makes one worker (an
  * inject) and asks it for replicas.  Work is handed out in fixed blocks of
  * BATCH_BLOCK consecutive replicas through a mutex-guarded counter; a
- * replica's results go to preallocated arrays indexed by replica, and the
- * one floating-point sum (the down-count histograms) is summed within a
- * block in replica order, then over blocks in block order.  The block size
- * is fixed, so the sum over replicas 0..P-1 is the same bytes whatever the
- * thread count, and the same as a run of exactly P replicas.
+ * block's per-replica results go to one slot of a window of
+ * batch_window(threads) slots, and the thread that called batch_run hands
+ * completed blocks to spec->consume in block order and frees their slots.
+ * A worker that would run more than the window ahead of the consumer
+ * waits, so memory is bounded by the window, whatever R.  The one
+ * floating-point sum batch makes itself (the down-count histograms) is
+ * summed within a block in replica order, then over blocks in block order:
+ * the block size is fixed, so the sum over replicas 0..P-1 is the same
+ * bytes whatever the thread count, and the same as a run of exactly P
+ * replicas.
  *
  * Stopping: when *stop becomes non-zero (a signal handler sets it), every
  * worker finishes the replica it is running and takes no other.  The result
  * then covers the longest prefix 0..P-1 of completed replicas (later ones
- * that happened to finish are dropped) and is flagged partial.
+ * that happened to finish are dropped, never consumed) and is flagged
+ * partial; the consumer has seen exactly replicas 0..P-1.
  */
 #ifndef FDSIM_BATCH_H
 #define FDSIM_BATCH_H
@@ -30,6 +37,28 @@
 #include <stdint.h>
 
 #define BATCH_BLOCK 16 /* replicas per work block; fixed: sums depend on it */
+#define BATCH_WINDOW_PER_THREAD 4 /* window slots per worker thread */
+
+/* A completed block of replicas, as the consumer sees it: views into a
+ * window slot (not owned; valid during the consume call only). */
+typedef struct batch_block {
+    uint64_t first;              /* the block's first replica */
+    size_t n;                    /* replicas first .. first+n-1, 1..BATCH_BLOCK */
+    size_t ngroups;              /* groups per replica */
+    int nmonths;                 /* months per replica */
+    const stats_replica *stats;  /* [i * ngroups + g]: group g in replica first+i */
+    const double *month_down;    /* [(i * ngroups + g) * nmonths + m]: service downtime
+                                    of group g in month m of replica first+i, s */
+} batch_block;
+
+/* Takes the blocks of a run in replica order, on the thread that called
+ * batch_run.  FD_OK to go on; any other code, with a message in `d`, stops
+ * the batch, which then fails with that code. */
+typedef int (*batch_consume_fn)(void *sink, const batch_block *blk, diag *d);
+
+/* Window slots batch_run uses with `threads` worker threads (before the
+ * cap at the number of blocks): BATCH_WINDOW_PER_THREAD x threads. */
+size_t batch_window(int threads);
 
 /* What to run.  Every pointer is borrowed for the duration of batch_run. */
 typedef struct batch_spec {
@@ -52,6 +81,8 @@ typedef struct batch_spec {
      * which worker or thread runs it. */
     int (*replica)(void *worker, uint64_t replica, const stats_out *out, uint64_t *events);
     void *user;                   /* passed to worker_create */
+    batch_consume_fn consume;     /* takes every completed block in order; NULL: none */
+    void *sink;                   /* passed to consume */
     bool progress;                /* draw a progress bar on stderr if it is a terminal */
     /* A run that is one part of a larger job (a sweep): the bar counts
      * progress_done + this batch's replicas out of progress_total, after
@@ -63,7 +94,8 @@ typedef struct batch_spec {
 } batch_spec;
 
 /* The results of a batch: a plain record owned by the caller, freed with
- * batch_result_destroy.  Only replicas 0..replicas-1 are present. */
+ * batch_result_destroy.  Only replicas 0..replicas-1 are counted (and were
+ * consumed); their per-replica results went to spec->consume. */
 typedef struct batch_result {
     size_t ngroups;          /* groups per replica */
     int *counts;             /* VMs per group (owned copy) */
@@ -71,22 +103,25 @@ typedef struct batch_result {
     uint64_t requested;      /* replicas asked for */
     uint64_t replicas;       /* replicas completed: the prefix 0..replicas-1 */
     bool partial;            /* stopped early: replicas < requested */
-    stats_replica *stats;    /* [r * ngroups + g]: group g in replica r (owned) */
     double **downcount;      /* downcount[g][k]: seconds at k down, summed over
                                 the replicas, k = 0..counts[g] (owned) */
-    double *month_down;      /* [(r * ngroups + g) * nmonths + m]: service
-                                downtime of group g in month m of replica r, s (owned) */
     uint64_t events;         /* events run by the replicas, as reported */
     double wall;             /* wall-clock seconds of the run */
+    size_t window;           /* slots of the window the run used */
+    size_t window_peak;      /* most blocks held at once (running or done but
+                                not yet consumed): at most window */
 } batch_result;
 
-/* Run the batch described by `spec` and return its results in *out (owned
- * by the caller).  Returns FD_OK (also when stopped early: see
- * (*out)->partial), or FD_ENOMEM with nothing allocated when the result
- * arrays, a worker or every thread could not be made (fewer threads than
- * asked are not an error: the results do not depend on them).  Memory: O(R x groups x (months + 1)) for the per-replica
- * results plus O(R / BATCH_BLOCK x total VMs) for the block sums.  Time: the
- * replicas' time divided by the threads, plus O(R x total VMs) to reduce. */
+/* Run the batch described by `spec`, handing every completed block to
+ * spec->consume in replica order, and return the totals in *out (owned by
+ * the caller).  Returns FD_OK (also when stopped early: see
+ * (*out)->partial), FD_ENOMEM with nothing allocated when the window, a
+ * worker or every thread could not be made (fewer threads than asked are
+ * not an error: the results do not depend on them), or the code a consume
+ * call returned, its message in `d`.  Memory: O(window x BATCH_BLOCK x
+ * groups x (months + 1) + window x total VMs), independent of R.  Time:
+ * the replicas' time divided by the threads (or the consumer's time, if
+ * that is longer), plus O(R x total VMs) to reduce. */
 int batch_run(const batch_spec *spec, batch_result **out, diag *d);
 
 /* Free a result.  NULL is a no-op. */

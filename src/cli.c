@@ -425,9 +425,10 @@ static int batch_own(batch_opts *p, cmd_env *e, int c, const char *arg)
     uint64_t v;
     switch (c) {
     case 'n':
-        if (parse_u64(arg, 1, 10000000, &v) < 0)
+        if (parse_u64(arg, 1, SCEN_MAX_REPLICAS, &v) < 0)
             return diag_set(&e->d, FD_EINVAL, "-n %s: expected a whole number of replicas "
-                            "from 1 to 10000000, e.g. -n 1000", arg), -1;
+                            "from 1 to %" PRIu64 ", e.g. -n 1000", arg,
+                            (uint64_t)SCEN_MAX_REPLICAS), -1;
         snprintf(p->replicas, sizeof p->replicas, "simulation.replicas=%" PRIu64, v);
         return add_set(e, p->replicas);
     case 'S':
@@ -469,7 +470,7 @@ static int run_own(void *opts, cmd_env *e, int c, const char *arg)
         p->trace = arg;
         return 0;
     case 'k':
-        if (parse_u64(arg, 0, 10000000 - 1, &v) < 0)
+        if (parse_u64(arg, 0, SCEN_MAX_REPLICAS - 1, &v) < 0)
             return diag_set(&e->d, FD_EINVAL, "--trace-replica %s: expected a replica "
                             "number from 0 (the first)", arg), -1;
         p->trace_replica = v;
@@ -524,8 +525,9 @@ static int run_checks(const run_opts *p, cmd_env *e, size_t *baseline)
     return 0;
 }
 
-/* Print the table, write the results directory and say what was written. */
-static int run_report(const run_opts *p, cmd_env *e, report_run *rr)
+/* Print the table, commit the results directory (streamed into `sink`)
+ * and say what was written. */
+static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_run *rr)
 {
     const batch_result *res = rr->r;
     int status = FD_EXIT_OK;
@@ -537,7 +539,7 @@ static int run_report(const run_opts *p, cmd_env *e, report_run *rr)
     rr->analytic = NULL;
     diag w;
     diag_clear(&w);
-    if (report_write_dir(p->b.out, rr, &w) != FD_OK)
+    if (report_sink_commit(sink, rr, &w) != FD_OK)
         return complain(e->name, &w, FD_EXIT_FAIL);
     int threads = runner_threads(e->s);
     printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
@@ -572,6 +574,7 @@ static int run_work(void *opts, cmd_env *e)
     batch_result *res = NULL;
     place_result *placed = NULL;
     analytic_result *an = NULL;
+    report_sink *sink = NULL;
     int status;
     interrupt_catcher sig;
     volatile sig_atomic_t *stop = interrupt_catch(&sig);
@@ -581,17 +584,23 @@ static int run_work(void *opts, cmd_env *e)
         status = fail(e, FD_EXIT_FAIL);
     } else if (p->trace && runner_trace(e->s, placed, p->trace, p->trace_replica, &t) != FD_OK) {
         status = failf(e, FD_EIO, "--trace: %s", t.msg);
-    } else if (runner_run(e->s, placed, NULL, stop, &res, &e->d) != FD_OK) {
+    } else if (report_sink_create(&sink, e->s, baseline, p->b.out, 0, &e->d) != FD_OK) {
+        /* replicas.csv is streamed into DIR as the replicas come */
+        status = fail(e, FD_EXIT_FAIL);
+    } else if (runner_run(e->s, placed, NULL, stop, report_sink_consume, sink, &res,
+                          &e->d) != FD_OK) {
         status = fail(e, FD_EXIT_FAIL);
     } else {
         /* best effort: without it the table has no check */
         if (analytic_compute_placed(e->s, placed, &an, NULL) != FD_OK)
             an = NULL;
-        report_run rr = { .s = e->s, .r = res, .baseline = baseline, .cmdline = cmdline,
-                          .analytic = an, .placement = placed };
-        status = run_report(p, e, &rr);
+        report_run rr = { .s = e->s, .r = res, .digest = report_sink_digest(sink),
+                          .baseline = baseline, .cmdline = cmdline, .analytic = an,
+                          .placement = placed };
+        status = run_report(p, e, sink, &rr);
     }
     interrupt_release(&sig);
+    report_sink_destroy(sink); /* uncommitted: removes what it wrote */
     place_result_destroy(placed);
     batch_result_destroy(res);
     free(cmdline);
@@ -657,7 +666,7 @@ static int plot_own(void *opts, cmd_env *e, int c, const char *arg)
                             arg), -1;
         return 0;
     case 'k':
-        if (parse_u64(arg, 0, 10000000 - 1, &v) < 0)
+        if (parse_u64(arg, 0, SCEN_MAX_REPLICAS - 1, &v) < 0)
             return diag_set(&e->d, FD_EINVAL, "--replica %s: expected a replica number "
                             "from 0 (the first)", arg), -1;
         po->replica = v;

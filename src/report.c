@@ -1,9 +1,10 @@
 /*
  * report: results directory and terminal table (see report.h).
  *
- * Every figure is computed from the batch result in replica order, with
- * stats_summarise / stats_wilson, so the bytes written depend only on the
- * scenario and the replicas completed, never on threads or timing.
+ * Every figure comes from the run's digest (digest.h), which reduced the
+ * replicas in replica order as they came, so the bytes written depend only
+ * on the scenario and the replicas completed, never on threads or timing;
+ * replicas.csv is written as they come (report_sink), never held.
  */
 #include "report.h"
 
@@ -78,89 +79,24 @@ static const struct {
     [M_DIFF] = { "downtime_diff_vs_baseline", "min/yr" },
 };
 
-static const stats_replica *at(const batch_result *r, uint64_t rep, size_t g)
+/* The digest's metric behind a per-replica metric of summary.csv. */
+static digest_metric metric_of(int m)
 {
-    return &r->stats[rep * r->ngroups + g];
-}
-
-/* Fill x with metric m of group g over the replicas (M_OUTAGE_LEN: only
- * those with an outage) and return how many. */
-static size_t gather(const report_run *run, size_t g, int m, double *x)
-{
-    const batch_result *r = run->r;
-    double per_year = YEAR_S / run->s->horizon;
-    size_t n = 0;
-    for (uint64_t i = 0; i < r->replicas; i++) {
-        const stats_replica *p = at(r, i, g);
-        switch (m) {
-        case M_VM_AVAIL: x[n++] = p->vm_availability; break;
-        case M_SVC_AVAIL: x[n++] = p->service_availability; break;
-        case M_VM_UNAVAIL: x[n++] = p->vm_unavailability; break;
-        case M_SVC_UNAVAIL: x[n++] = p->service_unavailability; break;
-        case M_DOWNTIME: x[n++] = p->downtime_min_per_year; break;
-        case M_OUTAGES: x[n++] = p->outages * per_year; break;
-        case M_OUTAGE_LEN:
-            if (p->outages > 0)
-                x[n++] = p->outage_mean_min;
-            break;
-        case M_WORST: x[n++] = p->worst_loss; break;
-        case M_DEFICIT: x[n++] = p->deficit_vm_hours * per_year; break;
-        case M_ALLOC: x[n++] = p->alloc_failures; break;
-        case M_DIFF:
-            x[n++] = p->downtime_min_per_year - at(r, i, run->baseline)->downtime_min_per_year;
-            break;
-        default: assert(!"not a per-replica metric");
-        }
-    }
-    return n;
-}
-
-/* P(a month meets its target): the share of all months, with a Wilson
- * interval on the effective number of months.  The months of one replica
- * are not independent (they share its failures and maintenance waves), so
- * the replicas are clusters: the variance of the share comes from how the
- * replicas' met months scatter around it, and the effective number of
- * months is p(1 - p) / that variance, at most the number of months. */
-static stats_summary months_summary(const report_run *run, size_t g)
-{
-    double met = 0, months = 0;
-    uint64_t n = run->r->replicas;
-    for (uint64_t i = 0; i < n; i++) {
-        met += at(run->r, i, g)->months_met;
-        months += at(run->r, i, g)->months;
-    }
-    stats_summary s = { .mean = NAN, .sd = NAN, .ci_low = NAN, .ci_high = NAN, .p5 = NAN,
-                        .p50 = NAN, .p95 = NAN, .p99 = NAN, .n = n };
-    if (months <= 0)
-        return s;
-    double p = met / months, neff = months;
-    if (n > 1 && p > 0 && p < 1) {
-        double ss = 0, mbar = months / (double)n;
-        for (uint64_t i = 0; i < n; i++) {
-            const stats_replica *x = at(run->r, i, g);
-            double e = x->months_met - p * x->months;
-            ss += e * e;
-        }
-        double var = ss / ((double)n * (double)(n - 1) * mbar * mbar);
-        if (var > 0 && p * (1 - p) / var < months)
-            neff = p * (1 - p) / var;
-    } else if (p == 0 || p == 1) {
-        /* no spread to measure the clustering from: a replica's months may
-         * all go together, so count replicas, not months (conservative) */
-        neff = (double)n;
-    }
-    s.mean = p;
-    stats_wilson(p * neff, neff, &s.ci_low, &s.ci_high);
-    return s;
+    static const digest_metric map[M_COUNT] = {
+        [M_VM_AVAIL] = DIGEST_VM_AVAIL, [M_SVC_AVAIL] = DIGEST_SVC_AVAIL,
+        [M_VM_UNAVAIL] = DIGEST_VM_UNAVAIL, [M_SVC_UNAVAIL] = DIGEST_SVC_UNAVAIL,
+        [M_DOWNTIME] = DIGEST_DOWNTIME, [M_OUTAGES] = DIGEST_OUTAGES,
+        [M_OUTAGE_LEN] = DIGEST_OUTAGE_LEN, [M_WORST] = DIGEST_WORST,
+        [M_DEFICIT] = DIGEST_DEFICIT, [M_ALLOC] = DIGEST_ALLOC, [M_DIFF] = DIGEST_DIFF,
+    };
+    assert(m != M_MONTHS && m >= 0 && m < M_COUNT);
+    return map[m];
 }
 
 /* Service outages of group g over all replicas. */
 static double total_outages(const report_run *run, size_t g)
 {
-    double n = 0;
-    for (uint64_t i = 0; i < run->r->replicas; i++)
-        n += at(run->r, i, g)->outages;
-    return n;
+    return digest_outages(run->digest, g);
 }
 
 /* Replica-years the run covers. */
@@ -187,7 +123,7 @@ static bool has_target(const report_run *run, size_t g)
     return !isnan(run->s->groups[g].sla_target);
 }
 
-/* Summary of metric m of group g; `x` is scratch for R values.  Every
+/* Summary of metric m of group g, from the digest.  Every
  * mean and interval end lies in the metric's range (availability and
  * unavailability in [0, 1]; downtime, counts and VM-hours >= 0; losses at
  * most the group's VMs): the t-interval is clipped to it
@@ -195,19 +131,18 @@ static bool has_target(const report_run *run, size_t g)
  * mirror of unavailability, which is computed from the downtime itself, so
  * a small unavailability keeps its digits and an exact one gives exactly 1.
  * Outages with none seen: the upper end is the rule-of-three bound. */
-static stats_summary summarise(const report_run *run, size_t g, int m, double *x)
+static stats_summary summarise(const report_run *run, size_t g, int m)
 {
     if (m == M_MONTHS) {
         if (!has_target(run, g))
             return (stats_summary){ .mean = NAN, .sd = NAN, .ci_low = NAN, .ci_high = NAN,
                                     .p5 = NAN, .p50 = NAN, .p95 = NAN, .p99 = NAN,
                                     .n = run->r->replicas };
-        return months_summary(run, g);
+        return digest_months_met(run->digest, g);
     }
     if (m == M_VM_AVAIL || m == M_SVC_AVAIL) {
-        stats_summary u = summarise(run, g, m == M_VM_AVAIL ? M_VM_UNAVAIL : M_SVC_UNAVAIL, x);
-        size_t n = gather(run, g, m, x);
-        stats_summary a = stats_summarise_range(x, n, 0, 1);
+        stats_summary u = summarise(run, g, m == M_VM_AVAIL ? M_VM_UNAVAIL : M_SVC_UNAVAIL);
+        stats_summary a = stats_clip(digest_summary(run->digest, g, metric_of(m)), 0, 1);
         a.mean = 1 - u.mean;
         a.ci_low = 1 - u.ci_high;
         a.ci_high = 1 - u.ci_low;
@@ -223,8 +158,8 @@ static stats_summary summarise(const report_run *run, size_t g, int m, double *x
     case M_DIFF: lo = -MIN_PER_YEAR; hi = MIN_PER_YEAR; break;
     default: break;
     }
-    size_t n = gather(run, g, m, x);
-    stats_summary s = stats_summarise_range(x, n, lo, hi);
+    stats_summary s = stats_clip(digest_summary(run->digest, g, metric_of(m)), lo, hi);
+    size_t n = s.n;
     bool outage_driven = m == M_SVC_UNAVAIL || m == M_DOWNTIME || m == M_OUTAGE_LEN
                          || m == M_DEFICIT || m == M_DIFF;
     if (m == M_OUTAGES && n > 1 && s.mean == 0) {
@@ -304,9 +239,6 @@ int report_write_summary_rows(const report_run *run, csvio_writer *w,
         csvio_end_row(w);
     }
     const scenario *s = run->s;
-    double *x = malloc((run->r->replicas + 1) * sizeof *x);
-    if (x == NULL)
-        return FD_ENOMEM;
     for (size_t g = 0; g < s->ngroups; g++) {
         const scen_group *sg = &s->groups[g];
         char zones[32];
@@ -314,7 +246,7 @@ int report_write_summary_rows(const report_run *run, csvio_writer *w,
         for (int m = 0; m < M_COUNT; m++) {
             if (m == M_DIFF && g == run->baseline)
                 continue;
-            stats_summary sm = summarise(run, g, m, x);
+            stats_summary sm = summarise(run, g, m);
             for (size_t i = 0; i < lead->n; i++)
                 csvio_cell(w, lead->cells[i]);
             csvio_cell(w, sg->name);
@@ -339,11 +271,10 @@ int report_write_summary_rows(const report_run *run, csvio_writer *w,
             csvio_end_row(w);
         }
     }
-    free(x);
     return FD_OK;
 }
 
-int report_write_replicas(const report_run *run, csvio_writer *w)
+void report_write_replicas_header(csvio_writer *w)
 {
     static const char *const head[] = {
         "replica", "group", "vm_availability", "service_availability",
@@ -353,11 +284,16 @@ int report_write_replicas(const report_run *run, csvio_writer *w)
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
         csvio_cell(w, head[i]);
     csvio_end_row(w);
-    for (uint64_t i = 0; i < run->r->replicas; i++)
-        for (size_t g = 0; g < run->s->ngroups; g++) {
-            const stats_replica *p = at(run->r, i, g);
-            csvio_cell_int(w, (long long)i);
-            csvio_cell(w, run->s->groups[g].name);
+}
+
+void report_write_replica_rows(const scenario *s, const batch_block *blk, csvio_writer *w)
+{
+    assert(blk->ngroups == s->ngroups);
+    for (size_t i = 0; i < blk->n; i++)
+        for (size_t g = 0; g < s->ngroups; g++) {
+            const stats_replica *p = &blk->stats[i * blk->ngroups + g];
+            csvio_cell_int(w, (long long)(blk->first + i));
+            csvio_cell(w, s->groups[g].name);
             const double v[] = { p->vm_availability, p->service_availability,
                                  p->vm_unavailability, p->service_unavailability,
                                  p->downtime_min_per_year, p->outages, p->outage_mean_min,
@@ -367,7 +303,6 @@ int report_write_replicas(const report_run *run, csvio_writer *w)
                 num_cell(w, v[k]);
             csvio_end_row(w);
         }
-    return FD_OK;
 }
 
 int report_write_downcount(const report_run *run, csvio_writer *w)
@@ -402,22 +337,11 @@ int report_write_months(const report_run *run, csvio_writer *w)
         csvio_cell(w, head[i]);
     csvio_end_row(w);
     const batch_result *r = run->r;
-    int nm = r->nmonths;
-    double *x = malloc((r->replicas + 1) * sizeof *x);
-    if (x == NULL)
-        return FD_ENOMEM;
     for (size_t g = 0; g < run->s->ngroups; g++) {
         double sla = run->s->groups[g].sla_target;
-        for (int m = 0; m < nm; m++) {
-            /* As stats_tally_finish: the last month may be shorter. */
-            double len = stats_month_length(run->s->horizon, m);
-            double met = 0;
-            for (uint64_t i = 0; i < r->replicas; i++) {
-                double down = r->month_down[(i * r->ngroups + g) * (size_t)nm + (size_t)m];
-                x[i] = 100.0 * (len - down) / len;
-                met += x[i] >= sla;
-            }
-            stats_summary sm = stats_summarise(x, r->replicas);
+        for (int m = 0; m < r->nmonths; m++) {
+            stats_summary sm = digest_month(run->digest, g, m);
+            double met = (double)digest_month_met(run->digest, g, m);
             csvio_cell(w, run->s->groups[g].name);
             csvio_cell_int(w, m + 1);
             /* No target (no published SLA, none set): both cells empty. */
@@ -430,7 +354,6 @@ int report_write_months(const report_run *run, csvio_writer *w)
             csvio_end_row(w);
         }
     }
-    free(x);
     return FD_OK;
 }
 
@@ -464,23 +387,35 @@ int report_write_ini(const report_run *run, FILE *f)
     return ferror(f) ? -1 : 0;
 }
 
-int report_write_dir(const char *dir, const report_run *run, diag *d)
-{
-    assert(run->r->ngroups == run->s->ngroups && run->baseline < run->s->ngroups);
-    enum { NCSV = 4 };
-    static int (*const writers[NCSV])(const report_run *, csvio_writer *) = {
-        report_write_replicas, report_write_downcount, report_write_months,
-        report_write_summary,
-    };
-    static const char *const names[NCSV] = {
-        "replicas.csv", "downcount.csv", "months.csv", "summary.csv",
-    };
-    csvio_writer *w[NCSV] = { NULL };
-    char *ini = NULL, *ini_tmp = NULL;
-    FILE *f = NULL;
-    bool created = false;
-    int rc = FD_OK;
+/* ------------------------------------------------------------ sink -- */
 
+struct report_sink {
+    const scenario *s;       /* the scenario run (borrowed) */
+    digest *dg;              /* the replicas consumed, reduced (owned) */
+    char *dir;               /* the results directory (owned); NULL: digest only */
+    bool created;            /* report_sink_create made dir */
+    bool committed;          /* every file is in place */
+    csvio_writer *replicas;  /* replicas.csv, streamed to its temporary file (owned) */
+};
+
+void report_sink_destroy(report_sink *k)
+{
+    if (k == NULL)
+        return;
+    csvio_writer_destroy(k->replicas); /* removes an uncommitted temporary file */
+    if (k->created && !k->committed)
+        rmdir(k->dir); /* fails harmlessly if something was committed */
+    digest_destroy(k->dg);
+    free(k->dir);
+    free(k);
+}
+
+/* Make (one level) or check the results directory and open replicas.csv's
+ * temporary file in it.  FD_OK, FD_EIO or FD_ENOMEM with the message. */
+static int open_dir(report_sink *k, const char *dir, diag *d)
+{
+    if ((k->dir = strdup(dir)) == NULL)
+        return diag_set(d, FD_ENOMEM, "out of memory writing %s", dir);
     struct stat st;
     if (stat(dir, &st) == 0) {
         if (!S_ISDIR(st.st_mode))
@@ -490,8 +425,75 @@ int report_write_dir(const char *dir, const report_run *run, diag *d)
         return diag_set(d, FD_EIO, "cannot create the results directory %s: %s", dir,
                         strerror(errno));
     } else {
-        created = true;
+        k->created = true;
     }
+    char *path = csvio_path_join(dir, "replicas.csv");
+    if (path == NULL)
+        return diag_set(d, FD_ENOMEM, "out of memory writing %s", dir);
+    int rc = csvio_writer_create(&k->replicas, path, d);
+    free(path);
+    if (rc == FD_OK)
+        report_write_replicas_header(k->replicas);
+    return rc;
+}
+
+int report_sink_create(report_sink **out, const scenario *s, size_t baseline,
+                       const char *dir, uint64_t cap, diag *d)
+{
+    *out = NULL;
+    report_sink *k = calloc(1, sizeof *k);
+    if (k == NULL)
+        return diag_set(d, FD_ENOMEM, "out of memory");
+    k->s = s;
+    int rc = FD_OK;
+    if (digest_create(&k->dg, s, baseline, cap) != FD_OK)
+        rc = diag_set(d, FD_ENOMEM, "out of memory for the summaries of the replicas");
+    else if (dir != NULL)
+        rc = open_dir(k, dir, d);
+    if (rc != FD_OK) {
+        report_sink_destroy(k);
+        return rc;
+    }
+    *out = k;
+    return FD_OK;
+}
+
+int report_sink_consume(void *sink, const batch_block *blk, diag *d)
+{
+    report_sink *k = sink;
+    assert(blk->ngroups == k->s->ngroups && blk->nmonths == stats_months(k->s->horizon));
+    assert(blk->first == digest_replicas(k->dg)); /* in replica order, none missed */
+    size_t per = blk->ngroups * (size_t)blk->nmonths;
+    for (size_t i = 0; i < blk->n; i++)
+        if (digest_add(k->dg, blk->stats + i * blk->ngroups, blk->month_down + i * per) != FD_OK)
+            return diag_set(d, FD_ENOMEM, "out of memory reducing replica %llu",
+                            (unsigned long long)(blk->first + i));
+    if (k->replicas != NULL)
+        report_write_replica_rows(k->s, blk, k->replicas);
+    return FD_OK;
+}
+
+const digest *report_sink_digest(report_sink *k)
+{
+    digest_finish(k->dg);
+    return k->dg;
+}
+
+int report_sink_commit(report_sink *k, const report_run *run, diag *d)
+{
+    assert(k->dir != NULL && !k->committed && run->digest == k->dg);
+    assert(run->r->ngroups == run->s->ngroups && run->baseline < run->s->ngroups);
+    assert(run->r->replicas == digest_replicas(k->dg));
+    enum { NCSV = 3 };
+    static int (*const writers[NCSV])(const report_run *, csvio_writer *) = {
+        report_write_downcount, report_write_months, report_write_summary,
+    };
+    static const char *const names[NCSV] = { "downcount.csv", "months.csv", "summary.csv" };
+    const char *dir = k->dir;
+    csvio_writer *w[NCSV] = { NULL };
+    char *ini = NULL, *ini_tmp = NULL;
+    FILE *f = NULL;
+    int rc = csvio_writer_finish(k->replicas, d);
 
     for (int i = 0; i < NCSV && rc == FD_OK; i++) {
         char *path = csvio_path_join(dir, names[i]);
@@ -525,6 +527,8 @@ int report_write_dir(const char *dir, const report_run *run, diag *d)
     }
     /* Commit: every file is whole; summary.csv, the one a reader opens
      * first, last. */
+    if (rc == FD_OK)
+        rc = csvio_writer_commit(k->replicas, d);
     for (int i = 0; i < NCSV - 1 && rc == FD_OK; i++)
         rc = csvio_writer_commit(w[i], d);
     if (rc == FD_OK && rename(ini_tmp, ini) != 0)
@@ -541,10 +545,9 @@ int report_write_dir(const char *dir, const report_run *run, diag *d)
         csvio_writer_destroy(w[i]); /* removes any uncommitted temporary file */
     if (ini_tmp != NULL)
         remove(ini_tmp);
-    if (rc != FD_OK && created)
-        rmdir(dir); /* fails harmlessly if something was committed */
     free(ini);
     free(ini_tmp);
+    k->committed = rc == FD_OK;
     return rc;
 }
 
@@ -606,12 +609,8 @@ static int ci_decimals(double lo, double hi, int min, int max)
 static int unplaced(const report_run *run, size_t g, const char **why)
 {
     *why = "";
-    if (run->s->placement == PLACEMENT_PER_REPLICA) { /* each replica its own */
-        int most = 0;
-        for (uint64_t i = 0; run->r && i < run->r->replicas; i++)
-            most = (int)fmax(most, at(run->r, i, g)->alloc_failures);
-        return most;
-    }
+    if (run->s->placement == PLACEMENT_PER_REPLICA) /* each replica its own */
+        return run->digest ? digest_alloc_most(run->digest, g) : 0;
     if (!run->placement || g >= place_ngroups(run->placement))
         return 0;
     const place_group *pg = place_group_at(run->placement, g);
@@ -625,10 +624,7 @@ static int unplaced(const report_run *run, size_t g, const char **why)
 /* Replicas in which group g had VMs not allocated. */
 static uint64_t unplaced_replicas(const report_run *run, size_t g)
 {
-    uint64_t n = 0;
-    for (uint64_t i = 0; run->r && i < run->r->replicas; i++)
-        n += at(run->r, i, g)->alloc_failures > 0;
-    return n;
+    return run->digest ? digest_alloc_replicas(run->digest, g) : 0;
 }
 
 bool report_unplaced_line(const report_run *run, size_t g, char *buf, size_t len)
@@ -665,7 +661,7 @@ static double nines(double u)
 }
 
 /* Fill the cells of group g's column. */
-static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT][CELL])
+static void column(const report_run *run, size_t g, char cell[R_COUNT][CELL])
 {
     const scen_group *sg = &run->s->groups[g];
     const char *why;
@@ -706,9 +702,9 @@ static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT
         return;
     }
     double years = replica_years(run), events = total_outages(run, g);
-    stats_summary a = summarise(run, g, M_SVC_AVAIL, x);
-    stats_summary u = summarise(run, g, M_SVC_UNAVAIL, x);
-    stats_summary dn = summarise(run, g, M_DOWNTIME, x);
+    stats_summary a = summarise(run, g, M_SVC_AVAIL);
+    stats_summary u = summarise(run, g, M_SVC_UNAVAIL);
+    stats_summary dn = summarise(run, g, M_DOWNTIME);
     if (events == 0) {
         /* [0, 0] would claim a certainty the run does not have: say what
          * it saw, and the rate bound it supports (rule of three). */
@@ -744,19 +740,19 @@ static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT
                  dn.ci_low == 0 ? 0 : dd, dn.ci_low, dd, dn.ci_high);
     }
     if (has_target(run, g)) {
-        stats_summary mo = summarise(run, g, M_MONTHS, x);
+        stats_summary mo = summarise(run, g, M_MONTHS);
         snprintf(cell[R_MONTH], CELL, "%.4f [%.4f, %.4f]", mo.mean, mo.ci_low, mo.ci_high);
     } else {
         snprintf(cell[R_MONTH], CELL, "- (no target)");
     }
-    stats_summary wl = summarise(run, g, M_WORST, x);
+    stats_summary wl = summarise(run, g, M_WORST);
     snprintf(cell[R_WORST], CELL, "mean %.3g, p99 %.3g", wl.mean, wl.p99);
     if (g == run->baseline) {
         snprintf(cell[R_DIFF], CELL, "(baseline)");
     } else if (events == 0 && total_outages(run, run->baseline) == 0) {
         snprintf(cell[R_DIFF], CELL, "no outage in either");
     } else {
-        stats_summary df = summarise(run, g, M_DIFF, x);
+        stats_summary df = summarise(run, g, M_DIFF);
         if (few_outages(run, g) || few_outages(run, run->baseline)) {
             snprintf(cell[R_DIFF], CELL, "%+.2g (too few outages)", df.mean);
         } else if (isnan(df.ci_low) || isnan(df.ci_high)) {
@@ -771,15 +767,12 @@ static void column(const report_run *run, size_t g, double *x, char cell[R_COUNT
 
 int report_format_availability(const report_run *run, size_t g, char *buf, size_t size)
 {
-    double *x = malloc((run->r->replicas + 1) * sizeof *x);
-    if (x == NULL)
-        return -1;
     if (run->r->replicas == 0) {
         snprintf(buf, size, "-");
     } else if (total_outages(run, g) == 0) {
         snprintf(buf, size, "100 %% (no outage in %.6g replica-yr)", replica_years(run));
     } else {
-        stats_summary a = summarise(run, g, M_SVC_AVAIL, x);
+        stats_summary a = summarise(run, g, M_SVC_AVAIL);
         if (few_outages(run, g)) {
             double k = total_outages(run, g);
             snprintf(buf, size, "%.10g %% (no interval: %.0f outage%s)", 100 * a.mean, k,
@@ -792,7 +785,6 @@ int report_format_availability(const report_run *run, size_t g, char *buf, size_
                      100 * a.ci_low, dec, 100 * a.ci_high);
         }
     }
-    free(x);
     return 0;
 }
 
@@ -820,9 +812,8 @@ static void print_wrapped(FILE *f, const char *text)
 }
 
 /* How much to trust group g's downtime estimate, the VMs placement could
- * not allocate, and the analytic value beside the simulated one.  `x` is
- * scratch for R values. */
-static void print_checks(const report_run *run, size_t g, double *x, FILE *f)
+ * not allocate, and the analytic value beside the simulated one. */
+static void print_checks(const report_run *run, size_t g, FILE *f)
 {
     const batch_result *r = run->r;
     const char *name = run->s->groups[g].name;
@@ -830,7 +821,7 @@ static void print_checks(const report_run *run, size_t g, double *x, FILE *f)
     if (report_unplaced_line(run, g, line, sizeof line))
         print_wrapped(f, line);
     double events = total_outages(run, g), years = replica_years(run);
-    stats_summary dn = summarise(run, g, M_DOWNTIME, x);
+    stats_summary dn = summarise(run, g, M_DOWNTIME);
     double rel = dn.mean > 0 && isfinite(dn.ci_high) ? (dn.ci_high - dn.ci_low) / 2 / dn.mean
                                                       : INFINITY;
     bool weak = events < REPORT_MIN_OUTAGES || rel > REPORT_MAX_RELERR;
@@ -885,7 +876,7 @@ static void print_checks(const report_run *run, size_t g, double *x, FILE *f)
         print_wrapped(f, line);
         return;
     }
-    stats_summary u = summarise(run, g, M_SVC_UNAVAIL, x);
+    stats_summary u = summarise(run, g, M_SVC_UNAVAIL);
     if (events == 0 || few_outages(run, g)) {
         snprintf(line, sizeof line, "%s: analytic: %s; not compared: the run saw %s", name,
                  exact, events == 0 ? "no outage" : "too few outages for an interval");
@@ -915,16 +906,14 @@ int report_print_table(const report_run *run, FILE *f)
     size_t ng = s->ngroups;
     char (*cells)[R_COUNT][CELL] = calloc(ng, sizeof *cells);
     int *width = calloc(ng, sizeof *width);
-    double *x = malloc((r->replicas + 1) * sizeof *x);
-    if (!cells || !width || !x) {
+    if (!cells || !width) {
         free(cells);
         free(width);
-        free(x);
         errno = ENOMEM;
         return -1;
     }
     for (size_t g = 0; g < ng; g++) {
-        column(run, g, x, cells[g]);
+        column(run, g, cells[g]);
         for (int i = 0; i < R_COUNT; i++) {
             int len = (int)strlen(cells[g][i]);
             if (len > width[g])
@@ -971,10 +960,9 @@ int report_print_table(const report_run *run, FILE *f)
     if (r->replicas > 0) {
         fputc('\n', f);
         for (size_t g = 0; g < ng; g++)
-            print_checks(run, g, x, f);
+            print_checks(run, g, f);
     }
     free(cells);
     free(width);
-    free(x);
     return ferror(f) ? -1 : 0;
 }

@@ -11,7 +11,9 @@
  *                 count,quorum,metric,unit,mean,sd,ci_low,ci_high,p5,p50,
  *                 p95,p99,replicas,partial
  *  replicas.csv   one row per replica x group: replica,group, then every
- *                 field of stats_replica (stats.h) by its name
+ *                 field of stats_replica (stats.h) by its name; streamed to
+ *                 its temporary file as the replicas come (report_sink), in
+ *                 replica order, and committed with the rest
  *  downcount.csv  group,vms_down,fraction_of_time,hours_per_year
  *  months.csv     group,month,sla_target_pct,uptime_mean_pct,uptime_p5_pct,
  *                 uptime_p50_pct,share_met,replicas
@@ -40,6 +42,14 @@
  * not support (all equal, e.g. no outage), and with no outage at all the
  * outages row's ci_high is the rule-of-three bound.  partial is 1 on every row when
  * the run was stopped before all its replicas.
+ *
+ * Every figure is reduced in replica order as the replicas come (digest.h),
+ * in memory that does not grow with them.  Up to digest_cap replicas
+ * (65536 for the scenario library) every figure is exact, the bits of an
+ * in-memory reduction; above it the percentiles (p5..p99, months.csv's
+ * uptime_p5/p50) of real-valued metrics are P² estimates and their sds
+ * Welford's, while the counts' percentiles (outages, worst_loss,
+ * alloc_failures), every mean and every interval on counts stay exact.
  */
 #ifndef FDSIM_REPORT_H
 #define FDSIM_REPORT_H
@@ -48,6 +58,7 @@
 #include "batch.h"
 #include "csvio.h"
 #include "diag.h"
+#include "digest.h"
 #include "place.h"
 #include "scenario.h"
 
@@ -58,7 +69,9 @@
 /* A finished run to report.  Every pointer is borrowed. */
 typedef struct report_run {
     const scenario *s;       /* the resolved scenario that was run */
-    const batch_result *r;   /* its results; r->ngroups == s->ngroups */
+    const batch_result *r;   /* its totals; r->ngroups == s->ngroups */
+    const digest *digest;    /* its replicas, reduced and finished (report_sink_digest);
+                                digest_replicas == r->replicas */
     size_t baseline;         /* group the paired differences are taken against */
     const char *cmdline;     /* the command line, for run.ini; NULL: not recorded */
     const analytic_result *analytic; /* exact values to show beside the simulated
@@ -77,29 +90,68 @@ bool report_unplaced_line(const report_run *run, size_t g, char *buf, size_t len
 /* Groups of the run with VMs that could not be allocated (as above). */
 size_t report_unplaced_groups(const report_run *run);
 
-/* The files report_write_dir writes, in the order it commits them
+/* The files report_sink_commit writes, in the order it commits them
  * (summary.csv last), NULL-terminated. */
 extern const char *const report_files[];
 
-/* Write the results directory `dir` (created, one level, if missing; an
- * existing non-directory is an error).  Every file is first written to a
- * temporary name beside its final one; only when all are written are they
- * renamed into place, so a failed write commits nothing and leaves no
- * temporary file (and removes `dir` if this call created it).  A rename
- * failing part way (a target replaced by a directory meanwhile) can leave
- * earlier files of the set committed, each whole.  Returns FD_OK, or FD_EIO
- * / FD_ENOMEM with a message naming the file in `d`.
- * Cost: O(R x groups x (months + log R)) time, O(R) scratch memory. */
-int report_write_dir(const char *dir, const report_run *run, diag *d);
+/* A run's results on their way in: the digest of the replicas and, with a
+ * directory, the results directory with replicas.csv streamed into its
+ * temporary file as blocks of replicas come (report_sink_consume is a
+ * batch_consume_fn).  Nothing reaches its final name before
+ * report_sink_commit; a sink destroyed uncommitted (an error, an interrupt
+ * before the first replica) removes every temporary file, and the
+ * directory if report_sink_create made it. */
+typedef struct report_sink report_sink;
 
-/* The writers behind report_write_dir, one per CSV: each writes its header
- * and rows to `w` (neither finished nor committed) and returns FD_OK, or
- * FD_ENOMEM if its O(R) scratch could not be had.  Write errors stay in `w`
- * until csvio_writer_finish. */
+/* Make a sink for the replicas of `s` (borrowed; it must outlive the
+ * sink), with paired differences against group `baseline`, keeping up to
+ * `cap` replicas exactly (0: digest_cap(s)); with `dir` (not NULL), make
+ * the results directory (one level) if missing, an existing non-directory
+ * being an error, and open replicas.csv's temporary file in it.  FD_OK, or
+ * FD_EIO / FD_ENOMEM with a message naming the directory in `d`.  Cost:
+ * digest_create's memory. */
+int report_sink_create(report_sink **out, const scenario *s, size_t baseline,
+                       const char *dir, uint64_t cap, diag *d);
+
+/* A batch_consume_fn: add the block's replicas (the next ones, in order)
+ * to the digest and their rows to replicas.csv.  FD_OK or FD_ENOMEM;
+ * write errors stay in the writer until the commit.  Cost: O(block x
+ * groups x (metrics + months)). */
+int report_sink_consume(void *sink, const batch_block *blk, diag *d);
+
+/* The digest of every replica consumed, finished (digest_finish): no
+ * block may be consumed after it.  Owned by the sink. */
+const digest *report_sink_digest(report_sink *sink);
+
+/* Write the rest of the results directory for `run` (run->digest is this
+ * sink's digest, run->r the same run's totals): every file first to a
+ * temporary name beside its final one; only when all are written are they
+ * renamed into place (replicas.csv first, summary.csv last), so a failed
+ * write commits nothing (destroying the sink then leaves no temporary file
+ * and removes the directory if the sink made it).  A rename failing part
+ * way (a target replaced by a directory meanwhile) can leave earlier files
+ * of the set committed, each whole.  FD_OK, or FD_EIO / FD_ENOMEM with a
+ * message naming the file in `d`.  Cost: O(groups x (metrics + months))
+ * after digest_finish. */
+int report_sink_commit(report_sink *sink, const report_run *run, diag *d);
+
+/* Free the sink (see above for what an uncommitted one removes).  NULL is
+ * a no-op. */
+void report_sink_destroy(report_sink *sink);
+
+/* The writers behind report_sink_commit, one per CSV: each writes its
+ * header and rows to `w` (neither finished nor committed) and returns FD_OK
+ * (the int is kept for writers that may need memory).  Write errors stay in
+ * `w` until csvio_writer_finish.  Cost: O(groups x (metrics + months)). */
 int report_write_summary(const report_run *run, csvio_writer *w);
-int report_write_replicas(const report_run *run, csvio_writer *w);
 int report_write_downcount(const report_run *run, csvio_writer *w);
 int report_write_months(const report_run *run, csvio_writer *w);
+
+/* replicas.csv's header row, and the rows of one block of replicas of `s`
+ * (blk->ngroups == s->ngroups).  Write errors stay in `w`.  O(block x
+ * groups). */
+void report_write_replicas_header(csvio_writer *w);
+void report_write_replica_rows(const scenario *s, const batch_block *blk, csvio_writer *w);
 
 /* Leading columns put before summary.csv's on every row (sweep.csv's
  * point and varied keys).  Every pointer is borrowed. */
@@ -115,8 +167,7 @@ typedef struct report_lead {
 
 /* Write summary.csv's rows (its header row first when lead->header) with
  * lead's leading cells in front of each; `lead` NULL is summary.csv
- * itself.  FD_OK or FD_ENOMEM (O(R) scratch); write errors stay in `w`.
- * Cost: O(R log R x groups x metrics). */
+ * itself.  FD_OK; write errors stay in `w`.  Cost: O(groups x metrics). */
 int report_write_summary_rows(const report_run *run, csvio_writer *w,
                               const report_lead *lead);
 
@@ -137,16 +188,16 @@ int report_write_ini(const report_run *run, FILE *f);
  * trust (REPORT_MIN_OUTAGES, REPORT_MAX_RELERR); and, when run->analytic is
  * set, the exact service availability beside the simulated one: "agrees"
  * when it lies in the simulated 95 % interval, "DISAGREES" when not, the
- * reason when no closed form applies.  0, or -1 on a write error.
- * Cost: O(R log R x groups). */
+ * reason when no closed form applies.  0, or -1 on a write error or
+ * without memory.  Cost: O(groups). */
 int report_print_table(const report_run *run, FILE *f);
 
 /* Group g's service availability and its 95 % interval as one line of
  * text, to the digits the interval supports (two significant digits of its
  * half-width): "99.97372 % [99.97227, 99.97516]"; "100 % (no outage in N
  * replica-yr)" when the group never lost its quorum (an interval [100, 100]
- * would claim a certainty the run does not have).  0, or -1 without
- * memory for the O(R) scratch.  Cost: O(R log R). */
+ * would claim a certainty the run does not have).  0 (the int is kept for
+ * callers that check it).  Cost: O(1). */
 int report_format_availability(const report_run *run, size_t g, char *buf, size_t size);
 
 #define REPORT_MIN_OUTAGES 30  /* fewer outages behind an estimate: warn */

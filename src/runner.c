@@ -64,7 +64,8 @@ int runner_threads(const scenario *s)
 }
 
 int runner_run(const scenario *s, const place_result *plan, const runner_progress *progress,
-               volatile sig_atomic_t *stop, batch_result **res, diag *d)
+               volatile sig_atomic_t *stop, batch_consume_fn consume, void *sink,
+               batch_result **res, diag *d)
 {
     int *counts = malloc(s->ngroups * sizeof *counts + 1);
     if (!counts)
@@ -85,6 +86,8 @@ int runner_run(const scenario *s, const place_result *plan, const runner_progres
         .worker_destroy = worker_destroy,
         .replica = replica,
         .user = &c,
+        .consume = consume,
+        .sink = sink,
         .progress = true,
         .progress_done = progress->done,
         .progress_total = progress->total,

@@ -28,11 +28,15 @@ int runner_threads(const scenario *s);
 /* Run replicas 0..s->replicas-1 of `s`, each starting from `plan` (the
  * run's placement: place_build of `s`), on runner_threads(s) threads, with
  * a progress bar on stderr when it is a terminal (`progress` may be NULL),
- * stopping at the next replica once *stop is set (`stop` may be NULL).
- * The result is the same bytes for any thread count.  FD_OK (also when
- * stopped: the result says partial) or FD_ENOMEM with a message in `d`. */
+ * stopping at the next replica once *stop is set (`stop` may be NULL),
+ * handing every block of results to consume(sink, ...) in replica order
+ * (batch.h; `consume` may be NULL).  The result and what the consumer sees
+ * are the same bytes for any thread count.  FD_OK (also when stopped: the
+ * result says partial), FD_ENOMEM with a message in `d`, or the code the
+ * consumer returned. */
 int runner_run(const scenario *s, const place_result *plan, const runner_progress *progress,
-               volatile sig_atomic_t *stop, batch_result **res, diag *d);
+               volatile sig_atomic_t *stop, batch_consume_fn consume, void *sink,
+               batch_result **res, diag *d);
 
 /* Run replica `k` of `s` from `plan` alone, writing every event to the CSV
  * file `path` (committed atomically).  FD_OK, FD_EIO or FD_ENOMEM with a

@@ -97,7 +97,7 @@ typedef struct keydef {
 
 static const keydef keys[] = {
     { S_SIMULATION, "horizon", K_DUR, SO(horizon), "1y", 1, 1000 * Y, NULL },
-    { S_SIMULATION, "replicas", K_LONG, SO(replicas), "1000", 1, 1e7, NULL },
+    { S_SIMULATION, "replicas", K_LONG, SO(replicas), "1000", 1, SCEN_MAX_REPLICAS, NULL },
     { S_SIMULATION, "seed", K_SEED, SO(seed), "1", 0, 0, NULL },
     { S_SIMULATION, "threads", K_INT, SO(threads), "0", 0, 1024, NULL },
     { S_SIMULATION, "placement", K_ENUM, SO(placement), "once", 0, 0, placement_names },

@@ -25,6 +25,7 @@
 #define SCEN_NAME_MAX 64 /* longest group, region or size name, with NUL */
 #define SCEN_MAX_ZONES 3 /* availability zones per region */
 #define SCEN_MAX_GROUPS 64
+#define SCEN_MAX_REPLICAS 1000000000000000LL /* 10^15: memory does not grow with replicas */
 #define SCEN_MAX_PINS 1000 /* platformFaultDomain list entries per group */
 
 /* orchestrationMode of a group. */
@@ -84,7 +85,7 @@ typedef struct scenario {
 
     /* [simulation] */
     double horizon;             /* simulated time per replica */
-    long replicas;              /* Monte Carlo replicas */
+    long replicas;              /* Monte Carlo replicas, 1 .. SCEN_MAX_REPLICAS */
     uint64_t seed;              /* master seed */
     int threads;                /* worker threads; 0 = one per core */
     scen_placement placement;   /* placement once per run or per replica */

@@ -7,7 +7,7 @@
  * half-written; a stage destroyed uncommitted (an error, an interrupt)
  * removes the staging directory and all it holds, and DIR is as it was.
  * DIR must be new or an empty directory (stage_check), which the commit
- * replaces.  (report_write_dir's per-file atomic writes work inside a
+ * replaces.  (report_sink_commit's per-file atomic writes work inside a
  * stage as anywhere.)
  */
 #ifndef FDSIM_STAGE_H

@@ -149,18 +149,26 @@ void stats_tally_finish(stats_tally *t, int alloc_failures, const stats_out *res
         memcpy(res->month_down[g], t->month_down, (size_t)t->nmonths * sizeof *t->month_down);
 }
 
-stats_summary stats_summarise(double *x, size_t n)
+stats_summary stats_moments(size_t n, double mean, double sd)
 {
-    stats_summary s = { .n = n };
+    stats_summary s = { .n = n, .mean = mean, .sd = sd };
+    s.p5 = s.p50 = s.p95 = s.p99 = NAN;
     if (n == 0) {
-        s.mean = s.sd = s.ci_low = s.ci_high = s.p5 = s.p50 = s.p95 = s.p99 = NAN;
+        s.mean = s.sd = s.ci_low = s.ci_high = NAN;
         return s;
     }
-    s.mean = gsl_stats_mean(x, 1, n);
-    s.sd = n > 1 ? gsl_stats_sd_m(x, 1, n, s.mean) : 0;
     double half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * s.sd / sqrt((double)n) : 0;
     s.ci_low = s.mean - half;
     s.ci_high = s.mean + half;
+    return s;
+}
+
+stats_summary stats_summarise(double *x, size_t n)
+{
+    if (n == 0)
+        return stats_moments(0, NAN, NAN);
+    double mean = gsl_stats_mean(x, 1, n);
+    stats_summary s = stats_moments(n, mean, n > 1 ? gsl_stats_sd_m(x, 1, n, mean) : 0);
     gsl_sort(x, 1, n);
     s.p5 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.05);
     s.p50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.50);
@@ -169,13 +177,12 @@ stats_summary stats_summarise(double *x, size_t n)
     return s;
 }
 
-stats_summary stats_summarise_range(double *x, size_t n, double lo, double hi)
+stats_summary stats_clip(stats_summary s, double lo, double hi)
 {
-    stats_summary s = stats_summarise(x, n);
-    if (n == 0)
+    if (s.n == 0)
         return s;
     s.mean = fmin(hi, fmax(lo, s.mean));
-    if (n < 2) { /* one value says nothing about its spread */
+    if (s.n < 2) { /* one value says nothing about its spread */
         s.ci_low = s.ci_high = NAN;
     } else if (s.sd == 0) {
         s.ci_low = s.mean == lo ? lo : NAN;
@@ -189,6 +196,11 @@ stats_summary stats_summarise_range(double *x, size_t n, double lo, double hi)
     s.ci_low += 0.0;
     s.ci_high += 0.0;
     return s;
+}
+
+stats_summary stats_summarise_range(double *x, size_t n, double lo, double hi)
+{
+    return stats_clip(stats_summarise(x, n), lo, hi);
 }
 
 void stats_poisson_rate(double k, double exposure, double *low, double *high)

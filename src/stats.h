@@ -147,9 +147,23 @@ typedef struct stats_summary {
     size_t n;                    /* replicas */
 } stats_summary;
 
-/* Summarise x[0..n-1] (values in replica order; `x` is sorted in place).
+/* Summarise x[0..n-1] (values in replica order; `x` is sorted in place):
+ * the mean (gsl_stats_mean), the two-pass sd (gsl_stats_sd_m), the
+ * t-interval as stats_moments gives it, and GSL's interpolated percentiles.
  * With n == 1 the interval is the point itself.  O(n log n). */
 stats_summary stats_summarise(double *x, size_t n);
+
+/* A summary of n values from their mean and sd alone: the 95 % Student-t
+ * interval mean -+ t(0.975; n - 1) sd / sqrt(n) (the point itself when
+ * n == 1; everything NAN when n == 0), percentiles NAN for the caller to
+ * fill.  The same arithmetic as stats_summarise, so a streaming reduction
+ * with the same mean and sd gives the same bits.  O(1). */
+stats_summary stats_moments(size_t n, double mean, double sd);
+
+/* Keep a summary of a quantity that lies in [lo, hi] inside that range,
+ * as stats_summarise_range describes (uses s.n, s.sd; percentiles are left
+ * as they are).  O(1). */
+stats_summary stats_clip(stats_summary s, double lo, double hi);
 
 /* As stats_summarise, for a quantity that lies in [lo, hi] (lo may be
  * -INFINITY, hi INFINITY): the mean is kept inside the range (rounding

@@ -454,6 +454,7 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
     runner_progress pr = { *done_reps, prog->total, bar };
     batch_result *res = NULL;
     place_result *placed = NULL;
+    report_sink *sink = NULL;
     char *pcmd = NULL, *pdir = csvio_path_join(stagedir, point);
     int rc = FD_OK;
     if (cmdline) {
@@ -467,8 +468,13 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
     }
     diag e;
     diag_clear(&e);
-    if ((rc = place_build(s, &placed, &e)) != FD_OK || /* the point's one placement */
-        (rc = runner_run(s, placed, &pr, stop, &res, &e)) != FD_OK) {
+    if ((rc = place_build(s, &placed, &e)) != FD_OK) { /* the point's one placement */
+        diag_set(d, rc, "%s: %s", point, e.msg);
+        goto done;
+    }
+    if ((rc = report_sink_create(&sink, s, 0, pdir, 0, d)) != FD_OK)
+        goto done;
+    if ((rc = runner_run(s, placed, &pr, stop, report_sink_consume, sink, &res, &e)) != FD_OK) {
         diag_set(d, rc, "%s: %s", point, e.msg);
         goto done;
     }
@@ -478,9 +484,10 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
         goto done;
     }
     *done_reps += res->replicas;
-    report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = pcmd };
+    report_run rr = { .s = s, .r = res, .digest = report_sink_digest(sink), .baseline = 0,
+                      .cmdline = pcmd };
     rr.placement = placed;
-    if ((rc = report_write_dir(pdir, &rr, d)) != FD_OK)
+    if ((rc = report_sink_commit(sink, &rr, d)) != FD_OK)
         goto done;
     sweep_done done = { .index = pt, .name = point, .run = &rr };
     if (hooks && hooks->point && (rc = hooks->point(hooks->ctx, &done, d)) != FD_OK)
@@ -502,6 +509,7 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
     if (report_write_summary_rows(&rr, w, &lead) != FD_OK)
         rc = diag_set(d, FD_ENOMEM, "out of memory");
 done:
+    report_sink_destroy(sink);
     place_result_destroy(placed);
     batch_result_destroy(res);
     free(pcmd);
@@ -530,8 +538,9 @@ int sweep_run(const sweep *sw, scenario *const *points, const char *outdir,
     csvio_writer *w = NULL;
     char *csv = NULL;
     uint64_t total = 0, done_reps = 0;
-    for (size_t pt = 0; pt < npoints; pt++)
-        total += (uint64_t)points[pt]->replicas;
+    for (size_t pt = 0; pt < npoints; pt++) /* for the bar: saturates, never wraps */
+        total = (uint64_t)points[pt]->replicas > UINT64_MAX - total
+                    ? UINT64_MAX : total + (uint64_t)points[pt]->replicas;
     int rc = stage_create(&st, outdir, d);
     if (rc != FD_OK)
         return rc;

@@ -20,7 +20,7 @@
  *                    x group x metric; written straight from each point's
  *                    results (report_write_summary_rows), numbers as text
  *                    cells as it always has been
- *  DIR/point-NN/     each point's results directory (report_write_dir),
+ *  DIR/point-NN/     each point's results directory (report_sink),
  *                    its run.ini's command line "CMDLINE  # point-NN: LABEL"
  *
  * Points are named point-01.. with as many digits as the last needs (two

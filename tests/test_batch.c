@@ -1,8 +1,9 @@
-/* Tests of batch: results independent of the thread count, bit for bit;
- * the down-count sum in replica order; stopping at a replica boundary keeps
- * a deterministic prefix; errors.  A synthetic replica callback draws every
- * value from the stream rng_derive(seed, replica, group), so no injector is
- * needed. */
+/* Tests of batch: what the consumer sees is independent of the thread
+ * count, bit for bit, and in replica order; the down-count sum in replica
+ * order; stopping at a replica boundary keeps a deterministic prefix; the
+ * window bounds the memory whatever the replicas; errors.  A synthetic
+ * replica callback draws every value from the stream rng_derive(seed,
+ * replica, group), so no injector is needed. */
 #include <criterion/criterion.h>
 
 #include "batch.h"
@@ -86,8 +87,50 @@ static int synth_replica(void *worker, uint64_t replica, const stats_out *res,
 
 static const int counts3[] = { 5, 3, 7 };
 
-static batch_result *run(synth *sy, uint64_t replicas, int threads, volatile sig_atomic_t *stop)
+/* A consumer that keeps every block it is given, checking their order. */
+typedef struct collect {
+    size_t ngroups;
+    int nmonths;
+    uint64_t n;                /* replicas seen */
+    stats_replica *stats;      /* [r * ngroups + g] */
+    double *month_down;        /* [(r * ngroups + g) * nmonths + m] */
+} collect;
+
+static int collect_block(void *sink, const batch_block *blk, diag *d)
 {
+    (void)d;
+    collect *c = sink;
+    cr_assert_eq(blk->first, c->n, "blocks come in replica order, none missed");
+    cr_assert_eq(blk->first % BATCH_BLOCK, 0);
+    cr_assert(blk->n >= 1 && blk->n <= BATCH_BLOCK);
+    cr_assert_eq(blk->ngroups, c->ngroups);
+    cr_assert_eq(blk->nmonths, c->nmonths);
+    size_t per = c->ngroups, mper = c->ngroups * (size_t)c->nmonths;
+    c->stats = realloc(c->stats, (c->n + blk->n) * per * sizeof *c->stats);
+    c->month_down = realloc(c->month_down, (c->n + blk->n) * mper * sizeof *c->month_down);
+    cr_assert(c->stats && c->month_down);
+    memcpy(c->stats + c->n * per, blk->stats, blk->n * per * sizeof *c->stats);
+    memcpy(c->month_down + c->n * mper, blk->month_down, blk->n * mper * sizeof *c->month_down);
+    c->n += blk->n;
+    return FD_OK;
+}
+
+/* A batch result with everything its consumer saw. */
+typedef struct run_out {
+    batch_result *r;
+    collect c;
+} run_out;
+
+static void run_out_free(run_out *o)
+{
+    batch_result_destroy(o->r);
+    free(o->c.stats);
+    free(o->c.month_down);
+}
+
+static run_out run(synth *sy, uint64_t replicas, int threads, volatile sig_atomic_t *stop)
+{
+    run_out o = { .c = { .ngroups = sy->ngroups, .nmonths = sy->nmonths } };
     batch_spec spec = {
         .ngroups = sy->ngroups,
         .counts = sy->counts,
@@ -98,28 +141,32 @@ static batch_result *run(synth *sy, uint64_t replicas, int threads, volatile sig
         .worker_destroy = synth_destroy,
         .replica = synth_replica,
         .user = sy,
+        .consume = collect_block,
+        .sink = &o.c,
         .progress = false,
         .stop = stop,
     };
-    batch_result *r = NULL;
     diag d;
     diag_clear(&d);
-    cr_assert_eq(batch_run(&spec, &r, &d), FD_OK, "%s", d.msg);
-    cr_assert_not_null(r);
-    return r;
+    cr_assert_eq(batch_run(&spec, &o.r, &d), FD_OK, "%s", d.msg);
+    cr_assert_not_null(o.r);
+    cr_assert_eq(o.c.n, o.r->replicas, "the consumer saw exactly the replicas counted");
+    cr_assert_leq(o.r->window_peak, o.r->window);
+    return o;
 }
 
-/* Same replicas, same bytes: every array the result holds. */
-static void assert_same(const batch_result *a, const batch_result *b)
+/* Same replicas, same bytes: the totals and everything consumed. */
+static void assert_same(const run_out *x, const run_out *y)
 {
+    const batch_result *a = x->r, *b = y->r;
     cr_assert_eq(a->replicas, b->replicas);
     cr_assert_eq(a->ngroups, b->ngroups);
     cr_assert_eq(a->nmonths, b->nmonths);
     cr_assert_eq(a->events, b->events);
     size_t n = (size_t)a->replicas * a->ngroups;
-    cr_assert_eq(memcmp(a->stats, b->stats, n * sizeof *a->stats), 0);
-    cr_assert_eq(memcmp(a->month_down, b->month_down,
-                        n * (size_t)a->nmonths * sizeof *a->month_down), 0);
+    cr_assert_eq(memcmp(x->c.stats, y->c.stats, n * sizeof *x->c.stats), 0);
+    cr_assert_eq(memcmp(x->c.month_down, y->c.month_down,
+                        n * (size_t)a->nmonths * sizeof *x->c.month_down), 0);
     for (size_t g = 0; g < a->ngroups; g++)
         cr_assert_eq(memcmp(a->downcount[g], b->downcount[g],
                             ((size_t)a->counts[g] + 1) * sizeof(double)), 0,
@@ -130,25 +177,26 @@ Test(batch, results_identical_for_1_2_4_threads)
 {
     synth sy = { .ngroups = 3, .counts = counts3, .nmonths = 12 };
     const uint64_t R = 1003; /* not a whole number of blocks */
-    batch_result *one = run(&sy, R, 1, NULL);
-    cr_assert_eq(one->replicas, R);
-    cr_assert_eq(one->requested, R);
-    cr_assert_not(one->partial);
-    cr_assert_eq(one->events, R * (R + 1) / 2, "events are summed over replicas");
+    run_out one = run(&sy, R, 1, NULL);
+    cr_assert_eq(one.r->replicas, R);
+    cr_assert_eq(one.r->requested, R);
+    cr_assert_not(one.r->partial);
+    cr_assert_eq(one.r->events, R * (R + 1) / 2, "events are summed over replicas");
     for (int t = 2; t <= 8; t *= 2) {
-        batch_result *many = run(&sy, R, t, NULL);
-        assert_same(one, many);
-        cr_assert_not(many->partial);
-        batch_result_destroy(many);
+        run_out many = run(&sy, R, t, NULL);
+        assert_same(&one, &many);
+        cr_assert_not(many.r->partial);
+        run_out_free(&many);
     }
-    batch_result_destroy(one);
+    run_out_free(&one);
 }
 
 Test(batch, downcount_is_summed_by_blocks_in_replica_order)
 {
     synth sy = { .ngroups = 3, .counts = counts3, .nmonths = 12 };
     const uint64_t R = 100;
-    batch_result *r = run(&sy, R, 3, NULL);
+    run_out o = run(&sy, R, 3, NULL);
+    const batch_result *r = o.r;
     /* The documented order, replayed here with the same callback. */
     synth_worker *w = synth_create(&sy);
     stats_replica out[3];
@@ -179,7 +227,7 @@ Test(batch, downcount_is_summed_by_blocks_in_replica_order)
             cr_assert_float_eq(r->downcount[g][k], naive[g][k], 1e-9 * naive[g][k]);
         }
     synth_destroy(w);
-    batch_result_destroy(r);
+    run_out_free(&o);
 }
 
 Test(batch, stop_keeps_the_completed_prefix_on_one_thread)
@@ -187,15 +235,15 @@ Test(batch, stop_keeps_the_completed_prefix_on_one_thread)
     volatile sig_atomic_t stop = 0;
     synth sy = { .ngroups = 3, .counts = counts3, .nmonths = 12, .stop = &stop,
                  .stop_after = 37 };
-    batch_result *part = run(&sy, 1000, 1, &stop);
-    cr_assert(part->partial);
-    cr_assert_eq(part->requested, 1000);
-    cr_assert_eq(part->replicas, 38, "replica 37 finishes, none after it starts");
+    run_out part = run(&sy, 1000, 1, &stop);
+    cr_assert(part.r->partial);
+    cr_assert_eq(part.r->requested, 1000);
+    cr_assert_eq(part.r->replicas, 38, "replica 37 finishes, none after it starts");
     synth plain = { .ngroups = 3, .counts = counts3, .nmonths = 12 };
-    batch_result *full = run(&plain, 38, 1, NULL);
-    assert_same(part, full);
-    batch_result_destroy(part);
-    batch_result_destroy(full);
+    run_out full = run(&plain, 38, 1, NULL);
+    assert_same(&part, &full);
+    run_out_free(&part);
+    run_out_free(&full);
 }
 
 Test(batch, stop_on_many_threads_equals_a_shorter_run)
@@ -204,17 +252,18 @@ Test(batch, stop_on_many_threads_equals_a_shorter_run)
         volatile sig_atomic_t stop = 0;
         synth sy = { .ngroups = 3, .counts = counts3, .nmonths = 12, .stop = &stop,
                      .stop_after = 200 };
-        batch_result *part = run(&sy, 5000, 4, &stop);
-        cr_assert(part->partial);
-        cr_assert_lt(part->replicas, 5000);
-        if (part->replicas > 0) {
-            /* Whatever prefix survived, it is exactly a run of that many. */
+        run_out part = run(&sy, 5000, 4, &stop);
+        cr_assert(part.r->partial);
+        cr_assert_lt(part.r->replicas, 5000);
+        if (part.r->replicas > 0) {
+            /* Whatever prefix survived, it is exactly a run of that many,
+             * and the consumer saw exactly it. */
             synth plain = { .ngroups = 3, .counts = counts3, .nmonths = 12 };
-            batch_result *full = run(&plain, part->replicas, 2, NULL);
-            assert_same(part, full);
-            batch_result_destroy(full);
+            run_out full = run(&plain, part.r->replicas, 2, NULL);
+            assert_same(&part, &full);
+            run_out_free(&full);
         }
-        batch_result_destroy(part);
+        run_out_free(&part);
     }
 }
 
@@ -222,25 +271,28 @@ Test(batch, stop_before_the_start_runs_nothing)
 {
     volatile sig_atomic_t stop = 1;
     synth sy = { .ngroups = 3, .counts = counts3, .nmonths = 12 };
-    batch_result *r = run(&sy, 100, 2, &stop);
+    run_out o = run(&sy, 100, 2, &stop);
+    const batch_result *r = o.r;
     cr_assert(r->partial);
     cr_assert_eq(r->replicas, 0);
     cr_assert_eq(r->events, 0);
+    cr_assert_eq(o.c.n, 0, "nothing consumed");
     for (size_t g = 0; g < 3; g++)
         for (int k = 0; k <= counts3[g]; k++)
             cr_assert_eq(r->downcount[g][k], 0.0);
-    batch_result_destroy(r);
+    run_out_free(&o);
 }
 
 Test(batch, more_threads_than_blocks)
 {
     synth sy = { .ngroups = 3, .counts = counts3, .nmonths = 1 };
-    batch_result *a = run(&sy, 5, 64, NULL);
-    batch_result *b = run(&sy, 5, 1, NULL);
-    cr_assert_eq(a->replicas, 5);
-    assert_same(a, b);
-    batch_result_destroy(a);
-    batch_result_destroy(b);
+    run_out a = run(&sy, 5, 64, NULL);
+    run_out b = run(&sy, 5, 1, NULL);
+    cr_assert_eq(a.r->replicas, 5);
+    cr_assert_eq(a.r->window, 1, "the window is capped at the blocks");
+    assert_same(&a, &b);
+    run_out_free(&a);
+    run_out_free(&b);
 }
 
 Test(batch, a_worker_that_cannot_be_made_fails_with_enomem)
@@ -262,4 +314,102 @@ Test(batch, a_worker_that_cannot_be_made_fails_with_enomem)
 Test(batch, destroy_null_is_a_no_op)
 {
     batch_result_destroy(NULL);
+}
+
+/* The memory for per-replica results is the window, whatever the replicas:
+ * 200 000 cheap replicas (12 500 blocks) pass through at most
+ * batch_window(threads) distinct slots, and no worker runs more than the
+ * window ahead of the consumer. */
+typedef struct slots_seen {
+    const void *ptr[256];      /* distinct block storage handed to the consumer */
+    size_t n;
+    uint64_t replicas;
+} slots_seen;
+
+static int note_slot(void *sink, const batch_block *blk, diag *d)
+{
+    (void)d;
+    slots_seen *ss = sink;
+    cr_assert_eq(blk->first, ss->replicas, "in replica order");
+    ss->replicas += blk->n;
+    for (size_t i = 0; i < ss->n; i++)
+        if (ss->ptr[i] == blk->stats)
+            return FD_OK;
+    cr_assert_lt(ss->n, 256, "more distinct slots than any window");
+    ss->ptr[ss->n++] = blk->stats;
+    return FD_OK;
+}
+
+static int cheap_replica(void *worker, uint64_t replica, const stats_out *res, uint64_t *events)
+{
+    (void)worker;
+    res->rec[0].downtime_min_per_year = (double)replica;
+    res->downcount[0][0] = 1;
+    res->month_down[0][0] = 0;
+    *events = 1;
+    return FD_OK;
+}
+
+static void *cheap_create(void *user)
+{
+    return user;
+}
+
+static void cheap_destroy(void *worker)
+{
+    (void)worker;
+}
+
+Test(batch, the_window_bounds_memory_whatever_the_replicas)
+{
+    static const int one[] = { 1 };
+    for (int threads = 1; threads <= 2; threads++) {
+        static int token;
+        slots_seen ss = { .n = 0 };
+        batch_spec spec = {
+            .ngroups = 1, .counts = one, .nmonths = 1, .replicas = 200000,
+            .threads = threads, .worker_create = cheap_create,
+            .worker_destroy = cheap_destroy, .replica = cheap_replica, .user = &token,
+            .consume = note_slot, .sink = &ss,
+        };
+        batch_result *r = NULL;
+        cr_assert_eq(batch_run(&spec, &r, NULL), FD_OK);
+        cr_assert_eq(r->replicas, 200000);
+        cr_assert_eq(ss.replicas, 200000);
+        cr_assert_eq(r->window, batch_window(threads));
+        cr_assert_leq(r->window_peak, r->window, "ran at most the window ahead");
+        cr_assert_leq(ss.n, r->window, "%zu distinct slots for a window of %zu", ss.n,
+                      r->window);
+        cr_assert_float_eq(r->downcount[0][0], 200000.0, 1e-6);
+        batch_result_destroy(r);
+    }
+}
+
+/* A consumer that fails stops the batch, which fails with its code and
+ * message. */
+static int fail_at_third(void *sink, const batch_block *blk, diag *d)
+{
+    int *calls = sink;
+    (void)blk;
+    if (++*calls == 3)
+        return diag_set(d, FD_EIO, "the sink is full");
+    return FD_OK;
+}
+
+Test(batch, a_failing_consumer_fails_the_batch)
+{
+    synth sy = { .ngroups = 3, .counts = counts3, .nmonths = 12 };
+    int calls = 0;
+    batch_spec spec = {
+        .ngroups = 3, .counts = counts3, .nmonths = 12, .replicas = 5000, .threads = 2,
+        .worker_create = synth_create, .worker_destroy = synth_destroy,
+        .replica = synth_replica, .user = &sy, .consume = fail_at_third, .sink = &calls,
+    };
+    batch_result *r = NULL;
+    diag d;
+    diag_clear(&d);
+    cr_assert_eq(batch_run(&spec, &r, &d), FD_EIO);
+    cr_assert_null(r);
+    cr_assert_str_eq(d.msg, "the sink is full");
+    cr_assert_eq(calls, 3, "no block after the failure");
 }

@@ -123,6 +123,26 @@ Test(cli, run_rejects_bad_arguments_before_running, .init = cr_redirect_stderr)
     cr_assert_eq(RUN("run", "-o", "meson.build"), 2, "an existing file is not a directory");
 }
 
+/* The replica limit is 10^15 (memory does not grow with replicas): above
+ * it -n says what is valid; the old limit of 10^7 is gone. */
+Test(cli, run_takes_up_to_10_15_replicas, .init = cr_redirect_stderr)
+{
+    cr_assert_eq(RUN("run", "-n", "1000000000000001"), 2);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("fdsim run: -n 1000000000000001: expected a whole number of "
+                            "replicas from 1 to 1000000000000000, e.g. -n 1000\n");
+}
+
+Test(cli, run_takes_trace_replicas_past_the_old_limit, .init = cr_redirect_stderr)
+{
+    /* --trace-replica 20000000 parses; it is refused only because the run
+     * (the default's 2000 replicas) does not have it */
+    cr_assert_eq(RUN("run", "--trace", "t.csv", "--trace-replica", "20000000"), 2);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("fdsim run: --trace-replica 20000000: the run has replicas 0 "
+                            "to 1999\n");
+}
+
 Test(cli, run_names_the_groups_of_an_unknown_baseline, .init = cr_redirect_stderr)
 {
     cr_assert_eq(RUN("run", "--baseline", "nosuchgroup"), 2);

@@ -1,7 +1,8 @@
 /* Tests of report: the CSV schemas parse back; t and Wilson intervals for a
  * known small input; formula-safe group names; the atomic results
- * directory (complete, no temporary file, nothing on failure); bytes
- * independent of threads; partial runs marked; run.ini reloads. */
+ * directory, replicas.csv streamed into it (complete, no temporary file,
+ * nothing on failure); bytes independent of threads, also past the exact
+ * cap; partial runs marked; run.ini reloads. */
 #include <criterion/criterion.h>
 
 #include "batch.h"
@@ -34,30 +35,20 @@ static scenario *mini(void)
     return s;
 }
 
-/* A hand-made result for `mini`: 4 replicas, 2 groups, 12 months. */
-static batch_result *known(void)
+/* The known replicas for `mini`: 4 replicas, 2 groups, 12 months. */
+typedef struct known {
+    stats_replica rec[8];  /* [i * 2 + g] */
+    double md[8 * 12];     /* [(i * 2 + g) * 12 + m]: month downtime, s */
+} known;
+
+static void known_init(known *k)
 {
-    batch_result *r = calloc(1, sizeof *r);
-    r->ngroups = 2;
-    r->nmonths = 12;
-    r->requested = r->replicas = 4;
-    r->counts = malloc(2 * sizeof *r->counts);
-    r->counts[0] = r->counts[1] = 3;
-    r->stats = calloc(8, sizeof *r->stats);
-    r->month_down = calloc(8 * 12, sizeof *r->month_down);
-    r->downcount = calloc(2, sizeof *r->downcount);
-    for (int g = 0; g < 2; g++) {
-        r->downcount[g] = calloc(4, sizeof(double));
-        /* 1 % of the time with one VM down, 0.5 % with two */
-        r->downcount[g][1] = 0.01 * 4 * 365 * 86400.0;
-        r->downcount[g][2] = 0.005 * 4 * 365 * 86400.0;
-        r->downcount[g][0] = (1 - 0.015) * 4 * 365 * 86400.0;
-    }
+    memset(k, 0, sizeof *k);
     static const double down_a[] = { 10, 20, 30, 40 }, down_b[] = { 13, 19, 35, 49 };
     static const double met_a[] = { 12, 11, 12, 10 };
     for (int i = 0; i < 4; i++)
         for (int g = 0; g < 2; g++) {
-            stats_replica *p = &r->stats[i * 2 + g];
+            stats_replica *p = &k->rec[i * 2 + g];
             p->downtime_min_per_year = g ? down_b[i] : down_a[i];
             p->service_unavailability = p->downtime_min_per_year / (365 * 1440.0);
             p->service_availability = 1 - p->service_unavailability;
@@ -70,9 +61,49 @@ static batch_result *known(void)
             p->months_met = g ? 12 : met_a[i];
             p->months = 12;
             /* month 1 (index 0): 0.1 % down in replica i >= 2 */
-            r->month_down[(i * 2 + g) * 12] = i >= 2 ? 0.001 * STATS_MONTH : 0;
+            k->md[(i * 2 + g) * 12] = i >= 2 ? 0.001 * STATS_MONTH : 0;
         }
-    return r;
+}
+
+/* A run to report and what it owns. */
+typedef struct fixture {
+    batch_result *r;     /* the totals */
+    report_sink *sink;   /* the digest (and the directory, if any) */
+    report_run run;      /* over them */
+} fixture;
+
+static void fixture_free(fixture *f)
+{
+    batch_result_destroy(f->r);
+    report_sink_destroy(f->sink);
+}
+
+/* The known replicas of `k` reduced for `mini` (`s`): the totals by hand,
+ * the digest through a sink fed one block, as batch would. */
+static fixture known_run(const scenario *s, const known *k, size_t baseline)
+{
+    fixture f = { 0 };
+    batch_result *r = f.r = calloc(1, sizeof *r);
+    r->ngroups = 2;
+    r->nmonths = 12;
+    r->requested = r->replicas = 4;
+    r->counts = malloc(2 * sizeof *r->counts);
+    r->counts[0] = r->counts[1] = 3;
+    r->downcount = calloc(2, sizeof *r->downcount);
+    for (int g = 0; g < 2; g++) {
+        r->downcount[g] = calloc(4, sizeof(double));
+        /* 1 % of the time with one VM down, 0.5 % with two */
+        r->downcount[g][1] = 0.01 * 4 * 365 * 86400.0;
+        r->downcount[g][2] = 0.005 * 4 * 365 * 86400.0;
+        r->downcount[g][0] = (1 - 0.015) * 4 * 365 * 86400.0;
+    }
+    cr_assert_eq(report_sink_create(&f.sink, s, baseline, NULL, 0, NULL), FD_OK);
+    batch_block blk = { .first = 0, .n = 4, .ngroups = 2, .nmonths = 12, .stats = k->rec,
+                        .month_down = k->md };
+    cr_assert_eq(report_sink_consume(f.sink, &blk, NULL), FD_OK);
+    f.run = (report_run){ .s = s, .r = r, .digest = report_sink_digest(f.sink),
+                          .baseline = baseline };
+    return f;
 }
 
 /* Parsed CSV: rows of cells (row 0 is the header). */
@@ -168,10 +199,11 @@ static char *to_memory(int (*fn)(const report_run *, csvio_writer *), const repo
 Test(report, summary_has_the_schema_and_a_row_per_group_and_metric)
 {
     scenario *s = mini();
-    batch_result *r = known();
-    report_run run = { .s = s, .r = r, .baseline = 0 };
+    known k;
+    known_init(&k);
+    fixture f = known_run(s, &k, 0);
     size_t len;
-    char *buf = to_memory(report_write_summary, &run, &len);
+    char *buf = to_memory(report_write_summary, &f.run, &len);
     table t = parse(buf, len);
     static const char *const head[] = {
         "group", "orchestration", "fault_domains", "update_domains", "zones", "count",
@@ -195,7 +227,7 @@ Test(report, summary_has_the_schema_and_a_row_per_group_and_metric)
     cr_assert_str_eq(t.cells[row][col(&t, "unit")], "min/yr");
     table_free(&t);
     free(buf);
-    batch_result_destroy(r);
+    fixture_free(&f);
     scenario_destroy(s);
 }
 
@@ -216,8 +248,10 @@ static char *rows_to_memory(const report_run *run, const report_lead *lead)
 Test(report, summary_rows_take_leading_cells)
 {
     scenario *s = mini();
-    batch_result *r = known();
-    report_run run = { .s = s, .r = r, .baseline = 1 };
+    known k;
+    known_init(&k);
+    fixture f = known_run(s, &k, 1);
+    const report_run run = f.run;
     size_t len;
     char *plain = to_memory(report_write_summary, &run, &len);
     static const char *const head[] = { "point", "group.b.count" };
@@ -259,19 +293,20 @@ Test(report, summary_rows_take_leading_cells)
     free(want);
     free(led);
     free(plain);
-    batch_result_destroy(r);
+    fixture_free(&f);
     scenario_destroy(s);
 }
 
 Test(report, t_interval_percentiles_and_wilson_for_a_known_input)
 {
     scenario *s = mini();
-    batch_result *r = known();
+    known k;
+    known_init(&k);
     for (int i = 0; i < 4; i++) /* enough outages behind the estimates for intervals */
-        r->stats[i * 2].outages = r->stats[i * 2 + 1].outages = 10 * i;
-    report_run run = { .s = s, .r = r, .baseline = 0 };
+        k.rec[i * 2].outages = k.rec[i * 2 + 1].outages = 10 * i;
+    fixture f = known_run(s, &k, 0);
     size_t len;
-    char *buf = to_memory(report_write_summary, &run, &len);
+    char *buf = to_memory(report_write_summary, &f.run, &len);
     table t = parse(buf, len);
 
     /* downtime of a: 10, 20, 30, 40 */
@@ -315,15 +350,17 @@ Test(report, t_interval_percentiles_and_wilson_for_a_known_input)
     cr_assert_float_eq(num(&t, find_row(&t, "a", "outages"), "mean"), 15, 1e-9);
     table_free(&t);
     free(buf);
-    batch_result_destroy(r);
+    fixture_free(&f);
     scenario_destroy(s);
 }
 
 Test(report, downcount_and_months_for_a_known_input)
 {
     scenario *s = mini();
-    batch_result *r = known();
-    report_run run = { .s = s, .r = r, .baseline = 0 };
+    known k;
+    known_init(&k);
+    fixture f = known_run(s, &k, 0);
+    const report_run run = f.run;
     size_t len;
     char *buf = to_memory(report_write_downcount, &run, &len);
     table t = parse(buf, len);
@@ -352,8 +389,22 @@ Test(report, downcount_and_months_for_a_known_input)
     cr_assert_float_eq(strtod(t.cells[2][3], NULL), 100, 1e-12, "month 2: no downtime");
     table_free(&t);
     free(buf);
-    batch_result_destroy(r);
+    fixture_free(&f);
     scenario_destroy(s);
+}
+
+/* replicas.csv of the known replicas: its header and one block's rows, as
+ * report_sink streams them (a writer for to_memory). */
+static const known *known_for_replicas;
+
+static int replicas_of_known(const report_run *run, csvio_writer *w)
+{
+    batch_block blk = { .first = 0, .n = 4, .ngroups = 2, .nmonths = 12,
+                        .stats = known_for_replicas->rec,
+                        .month_down = known_for_replicas->md };
+    report_write_replicas_header(w);
+    report_write_replica_rows(run->s, &blk, w);
+    return FD_OK;
 }
 
 Test(report, formula_like_group_names_are_written_safely)
@@ -361,12 +412,15 @@ Test(report, formula_like_group_names_are_written_safely)
     scenario *s = mini();
     strcpy(s->groups[0].name, "=cmd");  /* not loadable, but say it were */
     strcpy(s->groups[1].name, "-x");    /* a legal group name */
-    batch_result *r = known();
-    report_run run = { .s = s, .r = r, .baseline = 0 };
+    known k;
+    known_init(&k);
+    fixture f = known_run(s, &k, 0);
+    const report_run run = f.run;
     int (*const writers[])(const report_run *, csvio_writer *) = {
-        report_write_summary, report_write_replicas, report_write_downcount,
+        report_write_summary, replicas_of_known, report_write_downcount,
         report_write_months,
     };
+    known_for_replicas = &k;
     for (size_t k = 0; k < 4; k++) {
         size_t len;
         char *buf = to_memory(writers[k], &run, &len);
@@ -386,7 +440,7 @@ Test(report, formula_like_group_names_are_written_safely)
         table_free(&t);
         free(buf);
     }
-    batch_result_destroy(r);
+    fixture_free(&f);
     scenario_destroy(s);
 }
 
@@ -460,9 +514,19 @@ static int synth_replica(void *worker, uint64_t replica, const stats_out *res,
     return FD_OK;
 }
 
-static batch_result *synth_run(synth *sy, int threads)
+/* Run the synthetic replicas of sy->s on `threads` threads into a sink
+ * (with `dir`: replicas.csv streamed into that results directory, not yet
+ * committed), keeping up to `cap` replicas exactly (0: the default), with
+ * differences against `baseline`.  FD_OK, or report_sink_create's error
+ * (then nothing is left to free). */
+static int synth_run(synth *sy, int threads, const char *dir, uint64_t cap, size_t baseline,
+                     fixture *f, diag *d)
 {
     const scenario *s = sy->s;
+    memset(f, 0, sizeof *f);
+    int rc = report_sink_create(&f->sink, s, baseline, dir, cap, d);
+    if (rc != FD_OK)
+        return rc;
     int counts[SCEN_MAX_GROUPS];
     for (size_t g = 0; g < s->ngroups; g++)
         counts[g] = s->groups[g].count;
@@ -470,11 +534,29 @@ static batch_result *synth_run(synth *sy, int threads)
         .ngroups = s->ngroups, .counts = counts, .nmonths = 12,
         .replicas = (uint64_t)s->replicas, .threads = threads,
         .worker_create = synth_create, .worker_destroy = synth_destroy,
-        .replica = synth_replica, .user = sy, .stop = sy->stop,
+        .replica = synth_replica, .user = sy, .consume = report_sink_consume,
+        .sink = f->sink, .stop = sy->stop,
     };
-    batch_result *r = NULL;
-    cr_assert_eq(batch_run(&spec, &r, NULL), FD_OK);
-    return r;
+    cr_assert_eq(batch_run(&spec, &f->r, NULL), FD_OK);
+    f->run = (report_run){ .s = s, .r = f->r, .digest = report_sink_digest(f->sink),
+                           .baseline = baseline };
+    return FD_OK;
+}
+
+/* A whole results directory of the synthetic replicas: FD_OK, or the
+ * error of the sink or the commit (nothing left behind but what was
+ * there). */
+static int synth_dir(synth *sy, int threads, const char *dir, uint64_t cap, size_t baseline,
+                     const char *cmdline, diag *d)
+{
+    fixture f;
+    int rc = synth_run(sy, threads, dir, cap, baseline, &f, d);
+    if (rc != FD_OK)
+        return rc;
+    f.run.cmdline = cmdline;
+    rc = report_sink_commit(f.sink, &f.run, d);
+    fixture_free(&f);
+    return rc;
 }
 
 static scenario *default_with(const char *set)
@@ -524,13 +606,19 @@ Test(report, directory_holds_every_file_and_no_temporary)
 {
     scenario *s = default_with("simulation.replicas=50");
     synth sy = { .s = s };
-    batch_result *r = synth_run(&sy, 2);
-    report_run run = { .s = s, .r = r, .baseline = 1, .cmdline = "fdsim run -n 50" };
     char dir[256], names[512];
     tmpdir(dir, sizeof dir, "results");
     diag d;
     diag_clear(&d);
-    cr_assert_eq(report_write_dir(dir, &run, &d), FD_OK, "%s", d.msg);
+    fixture f;
+    cr_assert_eq(synth_run(&sy, 2, dir, 0, 1, &f, &d), FD_OK, "%s", d.msg);
+    listing(dir, names, sizeof names);
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "replicas.csv.tmp-%ld", (long)getpid());
+    cr_assert_str_eq(names, tmp, "during the run only replicas.csv's temporary file");
+    f.run.cmdline = "fdsim run -n 50";
+    cr_assert_eq(report_sink_commit(f.sink, &f.run, &d), FD_OK, "%s", d.msg);
+    fixture_free(&f);
     listing(dir, names, sizeof names);
     cr_assert_str_eq(names, "downcount.csv months.csv replicas.csv run.ini summary.csv");
     size_t nfiles = 0;
@@ -538,7 +626,7 @@ Test(report, directory_holds_every_file_and_no_temporary)
         nfiles++;
     cr_assert_eq(nfiles, 5);
     /* Writing again over it replaces the files and still leaves no temporary. */
-    cr_assert_eq(report_write_dir(dir, &run, &d), FD_OK, "%s", d.msg);
+    cr_assert_eq(synth_dir(&sy, 2, dir, 0, 1, "fdsim run -n 50", &d), FD_OK, "%s", d.msg);
     listing(dir, names, sizeof names);
     cr_assert_str_eq(names, "downcount.csv months.csv replicas.csv run.ini summary.csv");
     table t = parse_file(strcat(strcpy(names, dir), "/replicas.csv"));
@@ -547,8 +635,9 @@ Test(report, directory_holds_every_file_and_no_temporary)
     cr_assert_str_eq(t.cells[0][0], "replica");
     cr_assert_str_eq(t.cells[0][5], "service_unavailability");
     cr_assert_str_eq(t.cells[0][13], "alloc_failures");
+    for (size_t i = 1; i < t.nrows; i++) /* in replica order, every group */
+        cr_assert_eq(strtoull(t.cells[i][0], NULL, 10), (i - 1) / s->ngroups);
     table_free(&t);
-    batch_result_destroy(r);
     scenario_destroy(s);
 }
 
@@ -556,8 +645,6 @@ Test(report, a_failed_write_commits_nothing_and_leaves_nothing)
 {
     scenario *s = default_with("simulation.replicas=20");
     synth sy = { .s = s };
-    batch_result *r = synth_run(&sy, 1);
-    report_run run = { .s = s, .r = r, .baseline = 0 };
     char dir[256], path[512], names[512];
     diag d;
 
@@ -568,11 +655,11 @@ Test(report, a_failed_write_commits_nothing_and_leaves_nothing)
     fclose(f);
     snprintf(path, sizeof path, "%s/results", dir);
     diag_clear(&d);
-    cr_assert_eq(report_write_dir(path, &run, &d), FD_EIO);
+    cr_assert_eq(synth_dir(&sy, 1, path, 0, 0, NULL, &d), FD_EIO);
     cr_assert_neq(d.msg[0], '\0');
     /* The target is a file. */
     diag_clear(&d);
-    cr_assert_eq(report_write_dir(dir, &run, &d), FD_EIO);
+    cr_assert_eq(synth_dir(&sy, 1, dir, 0, 0, NULL, &d), FD_EIO);
     cr_assert(strstr(d.msg, "not a directory"), "%s", d.msg);
 
     /* A write fails half way (the third file's temporary name is taken by
@@ -582,7 +669,7 @@ Test(report, a_failed_write_commits_nothing_and_leaves_nothing)
     snprintf(path, sizeof path, "%s/months.csv.tmp-%ld", dir, (long)getpid());
     cr_assert_eq(mkdir(path, 0777), 0);
     diag_clear(&d);
-    cr_assert_eq(report_write_dir(dir, &run, &d), FD_EIO);
+    cr_assert_eq(synth_dir(&sy, 1, dir, 0, 0, NULL, &d), FD_EIO);
     listing(dir, names, sizeof names);
     char expect[64];
     snprintf(expect, sizeof expect, "months.csv.tmp-%ld", (long)getpid());
@@ -593,37 +680,47 @@ Test(report, a_failed_write_commits_nothing_and_leaves_nothing)
     if (geteuid() != 0) {
         cr_assert_eq(chmod(dir, 0555), 0);
         diag_clear(&d);
-        cr_assert_eq(report_write_dir(dir, &run, &d), FD_EIO);
+        cr_assert_eq(synth_dir(&sy, 1, dir, 0, 0, NULL, &d), FD_EIO);
         listing(dir, names, sizeof names);
         cr_assert_str_eq(names, "");
         chmod(dir, 0755);
     }
-    batch_result_destroy(r);
+    /* A directory the sink made is removed when nothing is committed. */
+    fixture fx;
+    tmpdir(dir, sizeof dir, "made");
+    cr_assert_eq(synth_run(&sy, 1, dir, 0, 0, &fx, &d), FD_OK, "%s", d.msg);
+    struct stat st;
+    cr_assert_eq(stat(dir, &st), 0, "made at the start of the run");
+    fixture_free(&fx);
+    cr_assert_neq(stat(dir, &st), 0, "removed with its temporary file");
     scenario_destroy(s);
 }
 
+/* Every file of the directory, the same bytes for 1, 2 and 4 threads,
+ * with every replica kept exactly (the default cap) and past a cap of 100
+ * (P² percentiles, Welford sds, histogram percentiles of the counts). */
 Test(report, bytes_identical_for_1_2_4_threads)
 {
     scenario *s = default_with("simulation.replicas=333");
-    char dirs[3][256];
-    for (int i = 0; i < 3; i++) {
-        synth sy = { .s = s };
-        batch_result *r = synth_run(&sy, 1 << i);
-        report_run run = { .s = s, .r = r, .baseline = 2, .cmdline = "fdsim run" };
-        tmpdir(dirs[i], sizeof dirs[i], "out");
-        cr_assert_eq(report_write_dir(dirs[i], &run, NULL), FD_OK);
-        batch_result_destroy(r);
-    }
-    for (const char *const *f = report_files; *f; f++) {
-        size_t la, lb;
-        char *a = slurp(dirs[0], *f, &la);
-        for (int i = 1; i < 3; i++) {
-            char *b = slurp(dirs[i], *f, &lb);
-            cr_assert(la == lb && memcmp(a, b, la) == 0, "%s differs with %d threads", *f,
-                      1 << i);
-            free(b);
+    for (uint64_t cap = 0; cap <= 100; cap += 100) {
+        char dirs[3][256];
+        for (int i = 0; i < 3; i++) {
+            synth sy = { .s = s };
+            tmpdir(dirs[i], sizeof dirs[i], "out");
+            cr_assert_eq(synth_dir(&sy, 1 << i, dirs[i], cap, 2, "fdsim run", NULL), FD_OK);
         }
-        free(a);
+        for (const char *const *f = report_files; *f; f++) {
+            size_t la, lb;
+            char *a = slurp(dirs[0], *f, &la);
+            for (int i = 1; i < 3; i++) {
+                char *b = slurp(dirs[i], *f, &lb);
+                cr_assert(la == lb && memcmp(a, b, la) == 0,
+                          "%s differs with %d threads (cap %llu)", *f, 1 << i,
+                          (unsigned long long)cap);
+                free(b);
+            }
+            free(a);
+        }
     }
     scenario_destroy(s);
 }
@@ -633,10 +730,22 @@ Test(report, partial_runs_are_marked_and_reproducible)
     scenario *s = default_with("simulation.replicas=1000");
     volatile sig_atomic_t stop = 0;
     synth sy = { .s = s, .stop = &stop, .stop_after = 99 };
-    batch_result *r = synth_run(&sy, 1);
+    char dir[256];
+    tmpdir(dir, sizeof dir, "partial");
+    fixture fx;
+    cr_assert_eq(synth_run(&sy, 1, dir, 0, 0, &fx, NULL), FD_OK);
+    const batch_result *r = fx.r;
     cr_assert(r->partial);
     cr_assert_eq(r->replicas, 100);
-    report_run run = { .s = s, .r = r, .baseline = 0 };
+    const report_run run = fx.run;
+    cr_assert_eq(report_sink_commit(fx.sink, &run, NULL), FD_OK);
+    /* replicas.csv holds exactly the prefix the results cover */
+    char path[512];
+    snprintf(path, sizeof path, "%s/replicas.csv", dir);
+    table rt = parse_file(path);
+    cr_assert_eq(rt.nrows, 1 + 100 * s->ngroups);
+    cr_assert_str_eq(rt.cells[rt.nrows - 1][0], "99");
+    table_free(&rt);
     size_t len;
     char *buf = to_memory(report_write_summary, &run, &len);
     table t = parse(buf, len);
@@ -664,7 +773,7 @@ Test(report, partial_runs_are_marked_and_reproducible)
     cr_assert_eq(again->seed, s->seed);
     scenario_destroy(again);
     free(ini);
-    batch_result_destroy(r);
+    fixture_free(&fx);
     scenario_destroy(s);
 }
 
@@ -672,8 +781,10 @@ Test(report, run_ini_reloads_to_the_same_scenario)
 {
     scenario *s = default_with("simulation.seed=18446744073709551615");
     synth sy = { .s = s };
-    batch_result *r = synth_run(&sy, 2);
-    report_run run = { .s = s, .r = r, .baseline = 0, .cmdline = "fdsim run --seed 'x\ny'" };
+    fixture fx;
+    cr_assert_eq(synth_run(&sy, 2, NULL, 0, 0, &fx, NULL), FD_OK);
+    report_run run = fx.run;
+    run.cmdline = "fdsim run --seed 'x\ny'";
     char *ini = NULL;
     size_t len;
     FILE *f = open_memstream(&ini, &len);
@@ -699,7 +810,7 @@ Test(report, run_ini_reloads_to_the_same_scenario)
     free(b);
     free(ini);
     scenario_destroy(again);
-    batch_result_destroy(r);
+    fixture_free(&fx);
     scenario_destroy(s);
 }
 
@@ -707,8 +818,9 @@ Test(report, table_shows_every_group_side_by_side)
 {
     scenario *s = default_with("simulation.replicas=40");
     synth sy = { .s = s };
-    batch_result *r = synth_run(&sy, 2);
-    report_run run = { .s = s, .r = r, .baseline = 1 };
+    fixture fx;
+    cr_assert_eq(synth_run(&sy, 2, NULL, 0, 1, &fx, NULL), FD_OK);
+    const report_run run = fx.run;
     char *out = NULL;
     size_t len;
     FILE *f = open_memstream(&out, &len);
@@ -727,7 +839,7 @@ Test(report, table_shows_every_group_side_by_side)
         cr_assert_leq(n, 100, "lines fit 100 columns");
     }
     free(out);
-    batch_result_destroy(r);
+    fixture_free(&fx);
     scenario_destroy(s);
 }
 
@@ -749,10 +861,11 @@ Test(report, no_outage_and_no_sla_are_said_not_faked)
 {
     scenario *s = mini();
     s->groups[1].sla_target = NAN; /* as scenario.c leaves a group with no SLA */
-    batch_result *r = known();
+    known k;
+    known_init(&k);
     for (int i = 0; i < 4; i++)
         for (int g = 0; g < 2; g++) {
-            stats_replica *p = &r->stats[i * 2 + g];
+            stats_replica *p = &k.rec[i * 2 + g];
             p->downtime_min_per_year = p->outages = p->outage_mean_min = 0;
             p->deficit_vm_hours = 0;
             p->service_unavailability = 0;
@@ -760,7 +873,8 @@ Test(report, no_outage_and_no_sla_are_said_not_faked)
             p->vm_unavailability = 3.7e-12 * (i + 1);
             p->vm_availability = 1 - p->vm_unavailability;
         }
-    report_run run = { .s = s, .r = r, .baseline = 0 };
+    fixture f = known_run(s, &k, 0);
+    const report_run run = f.run;
     size_t len;
     char *buf = to_memory(report_write_summary, &run, &len);
     table t = parse(buf, len);
@@ -806,7 +920,7 @@ Test(report, no_outage_and_no_sla_are_said_not_faked)
     cr_assert_null(strstr(text, "+0 [+0, +0]"), "%s", text);
     cr_assert_null(strstr(text, "-0.0"), "%s", text);
     free(text);
-    batch_result_destroy(r);
+    fixture_free(&f);
     scenario_destroy(s);
 }
 
@@ -817,15 +931,17 @@ Test(report, no_outage_and_no_sla_are_said_not_faked)
 Test(report, intervals_stay_in_range_and_digits_follow_the_interval)
 {
     scenario *s = mini();
-    batch_result *r = known();
+    known k;
+    known_init(&k);
     for (int i = 0; i < 4; i++) {
-        stats_replica *p = &r->stats[i * 2 + 1];
+        stats_replica *p = &k.rec[i * 2 + 1];
         p->downtime_min_per_year = i == 3 ? 0.1 : 0;
         p->outages = i == 3 ? REPORT_MIN_OUTAGES : 0;
         p->service_unavailability = p->downtime_min_per_year / (365 * 1440.0);
         p->service_availability = 1 - p->service_unavailability;
     }
-    report_run run = { .s = s, .r = r, .baseline = 0 };
+    fixture f = known_run(s, &k, 0);
+    report_run run = f.run;
     size_t len;
     char *buf = to_memory(report_write_summary, &run, &len);
     table t = parse(buf, len);
@@ -843,7 +959,10 @@ Test(report, intervals_stay_in_range_and_digits_follow_the_interval)
     cr_assert(strstr(text, "0.025 [0, 0.105]"), "%s", text);
     free(text);
 
-    r->stats[3 * 2 + 1].outages = 1;
+    k.rec[3 * 2 + 1].outages = 1;
+    fixture_free(&f);
+    f = known_run(s, &k, 0);
+    run = f.run;
     buf = to_memory(report_write_summary, &run, &len);
     t = parse(buf, len);
     const char *metrics_without[] = { "downtime", "service_availability",
@@ -863,6 +982,6 @@ Test(report, intervals_stay_in_range_and_digits_follow_the_interval)
     cr_assert(strstr(text, "none: 1 outage"), "%s", text);
     cr_assert(strstr(text, "too few for a 95 % interval"), "%s", text);
     free(text);
-    batch_result_destroy(r);
+    fixture_free(&f);
     scenario_destroy(s);
 }

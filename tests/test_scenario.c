@@ -224,6 +224,14 @@ Test(scenario, set_overrides_file_values_in_order)
     scenario_destroy(s);
 }
 
+Test(scenario, replicas_go_to_10_15)
+{
+    scenario *s = load_ok("[simulation]\nreplicas = 1000000000000000\n[group.db]\ncount = 5\n",
+                          NULL, 0);
+    cr_assert_eq(s->replicas, 1000000000000000L, "past the old limit of 10^7");
+    scenario_destroy(s);
+}
+
 Test(scenario, auto_keeps_the_resolved_default)
 {
     scenario *s = load_ok("[group.u]\norchestrationMode = Uniform\n"
@@ -284,6 +292,8 @@ static bad_case bad_cases[] = {
     { "[simulation]\nhorizon = 1 year\n" G, 2, "simulation.horizon" },
     { "[simulation]\nhorizon = 15\n" G, 2, "unit" },
     { "[simulation]\nreplicas = 0\n" G, 2, "out of range; valid: 1 to" },
+    { "[simulation]\nreplicas = 1000000000000001\n" G, 2,
+      "out of range; valid: 1 to 1000000000000000" },
     { "[simulation]\nseed = abc\n" G, 2, "not a seed" },
     { "[simulation]\nthreads = -1\n" G, 2, "simulation.threads" },
     { "[group.db]\ncount = -3\n", 2, "out of range" },
