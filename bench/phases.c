@@ -95,17 +95,18 @@ static int time_inject(const scenario *s, const place_result *plan, int reps, ph
     return FD_OK;
 }
 
-/* The replicas: runner_run once, as `fdsim run` (no interrupt). */
-static int time_run(const scenario *s, const place_result *plan, batch_result **res,
-                    phases_times *t, diag *d)
+/* The replicas: runner_run once, with no consumer (the replicas alone). */
+static int time_run(const scenario *s, const place_result *plan, phases_times *t, diag *d)
 {
+    batch_result *res = NULL;
     double t0 = phases_now();
-    int rc = runner_run(s, plan, NULL, NULL, res, d);
+    int rc = runner_run(s, plan, NULL, NULL, NULL, NULL, &res, d);
     keep(&t->run, t0);
     if (rc == FD_OK) {
-        t->replicas = (*res)->replicas;
-        t->events = (*res)->events;
+        t->replicas = res->replicas;
+        t->events = res->events;
     }
+    batch_result_destroy(res);
     return rc;
 }
 
@@ -143,49 +144,66 @@ static int remove_dir(const char *dir)
     return rmdir(dir) != 0 ? -1 : rc;
 }
 
-/* One report_write_dir into a fresh temporary directory, then removed;
- * only the write is timed. */
-static int write_once(const report_run *rr, double *best, diag *d)
+/* Make a fresh temporary directory name in $TMPDIR (else /tmp) into dir. */
+static int temp_dir(char *dir, size_t size, diag *d)
 {
     const char *tmp = getenv("TMPDIR");
-    char dir[3072];
-    int len = snprintf(dir, sizeof dir, "%s/fdsim-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (len < 0 || (size_t)len >= sizeof dir)
+    int len = snprintf(dir, size, "%s/fdsim-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (len < 0 || (size_t)len >= size)
         return diag_set(d, FD_EIO, "TMPDIR is too long for a temporary directory");
     if (!mkdtemp(dir))
         return diag_set(d, FD_EIO, "cannot make a temporary directory %s: %s", dir,
                         strerror(errno));
-    double t0 = phases_now();
-    int rc = report_write_dir(dir, rr, d);
-    keep(best, t0);
-    if (remove_dir(dir) != 0)
-        rc = diag_set(d, FD_EIO, "cannot remove the temporary directory %s: %s", dir,
-                      strerror(errno));
-    return rc;
+    return FD_OK;
 }
 
-/* Output, as run_report: the table (to /dev/null), then the results
- * directory without the analytic result (run_report drops it first).
- * Kept in this one function so that a change of report's interface is
- * fixed here alone. */
-static int time_output(report_run *rr, int reps, phases_times *t, diag *d)
+/* Output, as `fdsim run` does it: the same run again with the results
+ * sink streaming replicas.csv into a fresh temporary directory, then the
+ * table (to /dev/null, `reps` times) and the commit of the other files.
+ * The output's cost is what the sink adds to the plain run plus the
+ * commit.  Kept in this one function so that a change of report's
+ * interface is fixed here alone. */
+static int time_output(const scenario *s, const place_result *plan, const analytic_result *an,
+                       int reps, phases_times *t, diag *d)
 {
-    FILE *null = fopen("/dev/null", "w");
-    if (!null)
-        return diag_set(d, FD_EIO, "cannot open /dev/null: %s", strerror(errno));
-    int rc = FD_OK;
-    for (int i = 0; i < reps && rc == FD_OK; i++) {
-        double t0 = phases_now();
-        if (report_print_table(rr, null) < 0)
-            rc = diag_set(d, FD_EIO, "cannot write the table to /dev/null");
-        keep(&t->table, t0);
+    char dir[3072];
+    int rc = temp_dir(dir, sizeof dir, d);
+    if (rc != FD_OK)
+        return rc;
+    report_sink *sink = NULL;
+    batch_result *res = NULL;
+    double t0 = phases_now();
+    rc = report_sink_create(&sink, s, 0, dir, 0, d);
+    if (rc == FD_OK)
+        rc = runner_run(s, plan, NULL, NULL, report_sink_consume, sink, &res, d);
+    double streamed = phases_now() - t0;
+    report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = "bench_run", .analytic = an,
+                      .placement = plan };
+    if (rc == FD_OK) {
+        rr.digest = report_sink_digest(sink);
+        FILE *null = fopen("/dev/null", "w");
+        if (!null)
+            rc = diag_set(d, FD_EIO, "cannot open /dev/null: %s", strerror(errno));
+        for (int i = 0; i < reps && rc == FD_OK; i++) {
+            double t1 = phases_now();
+            if (report_print_table(&rr, null) < 0)
+                rc = diag_set(d, FD_EIO, "cannot write the table to /dev/null");
+            keep(&t->table, t1);
+        }
+        if (null)
+            fclose(null);
     }
-    fclose(null);
-    const analytic_result *an = rr->analytic;
-    rr->analytic = NULL;
-    for (int i = 0; i < reps && rc == FD_OK; i++)
-        rc = write_once(rr, &t->write, d);
-    rr->analytic = an;
+    if (rc == FD_OK) {
+        rr.analytic = NULL; /* as run_report: the files carry no analytic result */
+        double t1 = phases_now();
+        rc = report_sink_commit(sink, &rr, d);
+        t->write = fmax(0, streamed - t->run) + (phases_now() - t1);
+    }
+    report_sink_destroy(sink);
+    batch_result_destroy(res);
+    if (remove_dir(dir) != 0 && rc == FD_OK)
+        rc = diag_set(d, FD_EIO, "cannot remove the temporary directory %s: %s", dir,
+                      strerror(errno));
     return rc;
 }
 
@@ -200,7 +218,6 @@ int phases_run(const phases_world *w, long replicas, int threads, int reps, phas
                          INFINITY, 0, 0 };
     scenario *s = NULL;
     place_result *plan = NULL;
-    batch_result *res = NULL;
     analytic_result *an = NULL;
     int rc = time_load(w, sets, 2, reps, &s, t, d);
     if (rc == FD_OK)
@@ -208,15 +225,12 @@ int phases_run(const phases_world *w, long replicas, int threads, int reps, phas
     if (rc == FD_OK)
         rc = time_inject(s, plan, reps, t, d);
     if (rc == FD_OK)
-        rc = time_run(s, plan, &res, t, d);
+        rc = time_run(s, plan, t, d);
     if (rc == FD_OK) {
         time_analytic(s, plan, reps, &an, t);
-        report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = "bench_run",
-                          .analytic = an, .placement = plan };
-        rc = time_output(&rr, reps, t, d);
+        rc = time_output(s, plan, an, reps, t, d);
     }
     analytic_result_destroy(an);
-    batch_result_destroy(res);
     place_result_destroy(plan);
     scenario_destroy(s);
     return rc;
