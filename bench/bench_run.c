@@ -431,7 +431,8 @@ static const struct cost_row {
     { "placement (place_build)", offsetof(phases_times, place) },
     { "analytic check (analytic_compute_placed)", offsetof(phases_times, analytic) },
     { "output: table (report_print_table)", offsetof(phases_times, table) },
-    { "output: results dir (report_sink)", offsetof(phases_times, write) },
+    { "output: replica rows + digest, streamed", offsetof(phases_times, rows) },
+    { "output: summary files (report_sink_commit)", offsetof(phases_times, write) },
 };
 
 /* One fixed cost: milliseconds and share of the run, per world. */

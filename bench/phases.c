@@ -157,12 +157,27 @@ static int temp_dir(char *dir, size_t size, diag *d)
     return FD_OK;
 }
 
+/* The results sink, with the time spent in it added up. */
+typedef struct timed_sink {
+    report_sink *sink;
+    double spent;
+} timed_sink;
+
+static int timed_consume(void *user, const batch_block *blk, diag *d)
+{
+    timed_sink *ts = user;
+    double t0 = phases_now();
+    int rc = report_sink_consume(ts->sink, blk, d);
+    ts->spent += phases_now() - t0;
+    return rc;
+}
+
 /* Output, as `fdsim run` does it: the same run again with the results
  * sink streaming replicas.csv into a fresh temporary directory, then the
  * table (to /dev/null, `reps` times) and the commit of the other files.
- * The output's cost is what the sink adds to the plain run plus the
- * commit.  Kept in this one function so that a change of report's
- * interface is fixed here alone. */
+ * The output's cost is the time spent in the sink (consuming blocks, on
+ * the calling thread) plus the commit.  Kept in this one function so that
+ * a change of report's interface is fixed here alone. */
 static int time_output(const scenario *s, const place_result *plan, const analytic_result *an,
                        int reps, phases_times *t, diag *d)
 {
@@ -174,9 +189,9 @@ static int time_output(const scenario *s, const place_result *plan, const analyt
     batch_result *res = NULL;
     double t0 = phases_now();
     rc = report_sink_create(&sink, s, 0, dir, 0, d);
+    timed_sink ts = { sink, phases_now() - t0 };
     if (rc == FD_OK)
-        rc = runner_run(s, plan, NULL, NULL, report_sink_consume, sink, &res, d);
-    double streamed = phases_now() - t0;
+        rc = runner_run(s, plan, NULL, NULL, timed_consume, &ts, &res, d);
     report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = "bench_run", .analytic = an,
                       .placement = plan };
     if (rc == FD_OK) {
@@ -197,7 +212,8 @@ static int time_output(const scenario *s, const place_result *plan, const analyt
         rr.analytic = NULL; /* as run_report: the files carry no analytic result */
         double t1 = phases_now();
         rc = report_sink_commit(sink, &rr, d);
-        t->write = fmax(0, streamed - t->run) + (phases_now() - t1);
+        keep(&t->write, t1);
+        t->rows = ts.spent;
     }
     report_sink_destroy(sink);
     batch_result_destroy(res);
@@ -214,8 +230,9 @@ int phases_run(const phases_world *w, long replicas, int threads, int reps, phas
     snprintf(nrep, sizeof nrep, "simulation.replicas=%ld", replicas);
     snprintf(nthr, sizeof nthr, "simulation.threads=%d", threads);
     const char *const sets[] = { nrep, nthr };
-    *t = (phases_times){ INFINITY, INFINITY, INFINITY, INFINITY, INFINITY, INFINITY,
-                         INFINITY, 0, 0 };
+    *t = (phases_times){ .load = INFINITY, .place = INFINITY, .inject = INFINITY,
+                         .run = INFINITY, .analytic = INFINITY, .table = INFINITY,
+                         .rows = INFINITY, .write = INFINITY };
     scenario *s = NULL;
     place_result *plan = NULL;
     analytic_result *an = NULL;

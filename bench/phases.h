@@ -9,8 +9,8 @@
  * before its first replica), run (runner_run: the replicas), analytic
  * (analytic_compute_placed: the table's exact cross-check), table
  * (report_print_table, here to /dev/null) and write (the results sink:
- * what streaming replicas.csv adds to the run, plus committing the other
- * files, into a fresh mkdtemp directory, removed afterwards).
+ * the time spent in it streaming replicas.csv during a run, plus committing
+ * the other files, into a fresh mkdtemp directory, removed afterwards).
  *
  * Every phase but run is repeated `reps` times and its best time kept (the
  * least disturbed by a shared machine); run goes once.
@@ -40,7 +40,8 @@ typedef struct phases_times {
     double run;        /* runner_run, once */
     double analytic;   /* analytic_compute_placed */
     double table;      /* report_print_table to /dev/null */
-    double write;      /* the results directory: the sink's cost in a run, plus its commit */
+    double rows;       /* time in the results sink during a run: replicas.csv rows, digest */
+    double write;      /* committing the results directory: the summary files */
     uint64_t replicas; /* replicas the run completed */
     uint64_t events;   /* events they ran */
 } phases_times;

@@ -98,14 +98,20 @@ static void put_cell(csvio_writer *w, const char *s)
 {
     if (w->finished || w->err != 0)
         return;
-    if (w->ncells > 0 && fputc(',', w->f) == EOF)
+    if (w->ncells > 0 && putc_unlocked(',', w->f) == EOF)
         note_error(w);
     size_t len = strlen(s);
     if (needs_quotes(s, len)) {
         if (csv_fwrite(w->f, s, len) != 0)
             note_error(w);
-    } else if (len > 0 && fwrite(s, 1, len, w->f) != len) {
-        note_error(w);
+    } else {
+        /* a cell is short: byte by byte without stdio's lock per call (a
+         * writer's FILE belongs to one thread) */
+        for (size_t i = 0; i < len; i++)
+            if (putc_unlocked(s[i], w->f) == EOF) {
+                note_error(w);
+                break;
+            }
     }
     w->ncells++;
     w->last_empty = len == 0;
@@ -143,6 +149,11 @@ void csvio_cell_num(csvio_writer *w, const char *fmt, double x)
     else
         snprintf(buf, sizeof buf, fmt, x);
     put_cell(w, buf);
+}
+
+void csvio_cell_digits(csvio_writer *w, const char *digits)
+{
+    put_cell(w, digits);
 }
 
 void csvio_cell_int(csvio_writer *w, long long x)

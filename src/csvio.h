@@ -42,6 +42,10 @@ void csvio_cell(csvio_writer *w, const char *text);
  * ("%.6g", "%.17g").  NaN is written as an empty cell. */
 void csvio_cell_num(csvio_writer *w, const char *fmt, double x);
 
+/* Append one numeric cell already formatted as `digits` (a number as
+ * printf writes one: no quoting, no formula guard). */
+void csvio_cell_digits(csvio_writer *w, const char *digits);
+
 /* Append one integer cell. */
 void csvio_cell_int(csvio_writer *w, long long x);
 

@@ -28,16 +28,37 @@
 static void num_cell(csvio_writer *w, double x)
 {
     static const char *const fmts[] = { "%.15g", "%.16g", "%.17g" };
+    char buf[64];
     x += 0.0;
-    for (size_t i = 0; i < 2; i++) {
-        char buf[64];
-        snprintf(buf, sizeof buf, fmts[i], x);
-        if (isnan(x) || strtod(buf, NULL) == x) {
-            csvio_cell_num(w, fmts[i], x);
-            return;
-        }
+    if (isnan(x)) {
+        csvio_cell_digits(w, "");
+        return;
     }
-    csvio_cell_num(w, fmts[2], x);
+    if (x == floor(x) && fabs(x) < 1e15) { /* what %.15g writes, without printf */
+        char *p = buf + sizeof buf;
+        long long v = (long long)x;
+        unsigned long long u = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
+        *--p = '\0';
+        do
+            *--p = (char)('0' + u % 10);
+        while ((u /= 10) > 0);
+        if (v < 0)
+            *--p = '-';
+        csvio_cell_digits(w, p);
+        return;
+    }
+    /* the shortest of the three: 17 digits always read back; most values
+     * need 16 or 17, so try 16 first, then 15 only when 16 does */
+    snprintf(buf, sizeof buf, fmts[1], x);
+    if (strtod(buf, NULL) != x) {
+        snprintf(buf, sizeof buf, fmts[2], x);
+    } else {
+        char shorter[64];
+        snprintf(shorter, sizeof shorter, fmts[0], x);
+        if (strtod(shorter, NULL) == x)
+            memcpy(buf, shorter, sizeof buf);
+    }
+    csvio_cell_digits(w, buf);
 }
 
 const char *const report_files[] = {

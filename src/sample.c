@@ -1,11 +1,13 @@
 /*
  * sample: one metric over replicas in bounded memory (see sample.h).
  *
- * Invariants: n values were added; mean and m2 are the running mean and
- * sum of squared deviations of all of them; while n <= cap, x[0..n-1] are
- * the values in order (x grows by doubling up to cap); once n > cap, x is
- * NULL and every wanted p2 marker set has seen every value from the first
- * on (its first cap through its start from the sorted kept values); hist,
+ * Invariants: n values were added.  While n <= cap, x[0..n-1] are the
+ * values in order (x grows by doubling up to cap) and nothing else is kept:
+ * every figure comes from them at the end, so adding a value is a store.
+ * Once n > cap, x is NULL; mean and m2 are the running mean and sum of
+ * squared deviations of all the values (made from the kept ones, in order,
+ * when the cap was passed); every wanted p2 marker set has seen every value
+ * (its first cap through its start from the sorted kept values); hist,
  * when not NULL, counts every value (hist[k]: values equal to k x unit);
  * lo and hi are the smallest and largest value, nlo and nhi how many
  * values equal them.
@@ -188,42 +190,12 @@ static int hist_add(sample *sm, double x)
     return FD_OK;
 }
 
-/* Past the cap: start the estimators from the kept values, drop them. */
-static void leave_exact(sample *sm)
+/* Past the cap: every figure beyond the kept values is kept as it comes
+ * (running moments, extremes, histogram, P² estimates). */
+static int track(sample *sm, double x)
 {
-    gsl_sort(sm->x, 1, sm->cap);
-    for (int i = 0; i < NPCT; i++)
-        if (sm->pct & (1u << i))
-            p2_start(&sm->est[i], pct_f[i], sm->x, sm->cap);
-    free(sm->x);
-    sm->x = NULL;
-    sm->xcap = 0;
-}
-
-int sample_add(sample *sm, double x)
-{
-    assert(!sm->done && !isnan(x));
     if (!sm->hist_off && hist_add(sm, x) != FD_OK)
         return FD_ENOMEM;
-    if (sm->n < sm->cap) {
-        if (sm->n == sm->xcap) {
-            uint64_t nc = sm->xcap ? 2 * sm->xcap : 64;
-            if (nc > sm->cap)
-                nc = sm->cap;
-            double *nx = realloc(sm->x, nc * sizeof *nx);
-            if (nx == NULL)
-                return FD_ENOMEM;
-            sm->x = nx;
-            sm->xcap = nc;
-        }
-        sm->x[sm->n] = x;
-    } else {
-        if (sm->n == sm->cap)
-            leave_exact(sm);
-        for (int i = 0; i < NPCT; i++)
-            if (sm->pct & (1u << i))
-                p2_add(&sm->est[i], x, sm->n + 1);
-    }
     if (sm->n == 0 || x < sm->lo) {
         sm->lo = x;
         sm->nlo = 1;
@@ -243,6 +215,51 @@ int sample_add(sample *sm, double x)
     sm->mean += delta / sm->n;
     sm->m2 += delta * (x - sm->mean);
     return FD_OK;
+}
+
+/* The cap is passed: make the running figures from the kept values, in
+ * the order they came (the same bits as had they been kept all along),
+ * start the estimators from them sorted, and drop them. */
+static int leave_exact(sample *sm)
+{
+    uint64_t n = sm->n;
+    sm->n = 0;
+    for (uint64_t k = 0; k < n; k++)
+        if (track(sm, sm->x[k]) != FD_OK)
+            return FD_ENOMEM;
+    gsl_sort(sm->x, 1, sm->cap);
+    for (int i = 0; i < NPCT; i++)
+        if (sm->pct & (1u << i))
+            p2_start(&sm->est[i], pct_f[i], sm->x, sm->cap);
+    free(sm->x);
+    sm->x = NULL;
+    sm->xcap = 0;
+    return FD_OK;
+}
+
+int sample_add(sample *sm, double x)
+{
+    assert(!sm->done && !isnan(x));
+    if (sm->n < sm->cap) { /* kept: every figure comes from the values at the end */
+        if (sm->n == sm->xcap) {
+            uint64_t nc = sm->xcap ? 2 * sm->xcap : 64;
+            if (nc > sm->cap)
+                nc = sm->cap;
+            double *nx = realloc(sm->x, nc * sizeof *nx);
+            if (nx == NULL)
+                return FD_ENOMEM;
+            sm->x = nx;
+            sm->xcap = nc;
+        }
+        sm->x[sm->n++] = x;
+        return FD_OK;
+    }
+    if (sm->n == sm->cap && leave_exact(sm) != FD_OK)
+        return FD_ENOMEM;
+    for (int i = 0; i < NPCT; i++)
+        if (sm->pct & (1u << i))
+            p2_add(&sm->est[i], x, sm->n + 1);
+    return track(sm, x);
 }
 
 /* The value at 0-based rank r of the sorted values, from the histogram. */

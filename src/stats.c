@@ -167,6 +167,13 @@ stats_summary stats_summarise(double *x, size_t n)
 {
     if (n == 0)
         return stats_moments(0, NAN, NAN);
+    double lo, hi;
+    gsl_stats_minmax(&lo, &hi, x, 1, n);
+    if (lo == hi) { /* all alike (no outage anywhere, ...): the same bits, without a sort */
+        stats_summary s = stats_moments(n, lo, 0);
+        s.p5 = s.p50 = s.p95 = s.p99 = lo;
+        return s;
+    }
     double mean = gsl_stats_mean(x, 1, n);
     stats_summary s = stats_moments(n, mean, n > 1 ? gsl_stats_sd_m(x, 1, n, mean) : 0);
     gsl_sort(x, 1, n);
