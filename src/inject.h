@@ -27,13 +27,18 @@
  *    settle gap before the next.  Azure documents no walk order, so every
  *    walk draws its own: the zones, and the domains within each zone.
  *
- * Cost: events live at the level of hosts, racks, zones and maintenance
- * steps; vmstate keeps each group's count of VMs down incrementally, so a
- * rack failure or a rebootless step is one event whose cost does not grow
- * with the VMs on the rack.  Each class of units whose times to failure are
- * exponential (hosts, racks, zones, a group's Spot VMs) runs as one
- * superposed process over the units that are up (exact for exponential
- * times), so the queue holds one event per class, not one per unit.
+ * Cost: events live at the level of hosts, racks and zones; vmstate keeps
+ * each group's count of VMs down incrementally, so a rack failure is one
+ * event whose cost does not grow with the VMs on the rack.  Maintenance
+ * costs one event per wave: its walk is a cursor (maint.c) played up to
+ * each event that can change a VM, each step that overlaps nothing added
+ * to the tallies as an excursion (whole walks with fixed durations as one
+ * sum per group), so a replica's cost grows with its unplanned failures,
+ * not with its maintenance steps.  Each class of units whose times to
+ * failure are exponential (hosts, racks, zones, a group's Spot VMs) runs as
+ * one superposed process (exact for exponential times), so the queue holds
+ * one event per class, not one per unit; the world's classes by thinning,
+ * so a unit going down or up costs no queue operation.
  *
  * Not thread-safe: one inject per worker thread.  Two injects built from the
  * same scenario produce identical replicas.
