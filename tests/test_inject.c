@@ -653,15 +653,17 @@ Test(inject, per_replica_placement_places_every_replica_afresh)
     "[group.uni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 2\ncount = 12\n"
 
 /* One replica's whole output: results, downcount and months of 4 groups. */
+#define WG 6  /* groups */
+#define WN 64 /* down counts (VMs + 1) and months */
 typedef struct whole {
-    stats_replica rec[4];
-    double dc[4][16], md[4][16];
+    stats_replica rec[WG];
+    double dc[WG][WN], md[WG][WN];
 } whole;
 
 static stats_out out_of(whole *w)
 {
-    static double *dc[4], *md[4];
-    for (int g = 0; g < 4; g++) {
+    static double *dc[WG], *md[WG];
+    for (int g = 0; g < WG; g++) {
         dc[g] = w->dc[g];
         md[g] = w->md[g];
     }
@@ -717,7 +719,7 @@ static void snapshot_case(const char *extra)
         inject_end(in, &ob, w);
         trace_close(w, f);
         /* another injector, busy with another replica, restored from it */
-        stats_replica junk[4];
+        stats_replica junk[WG];
         inject_replica(other, rep + 100, &(stats_out){ .rec = junk }, NULL);
         cr_assert_eq(inject_restore(other, snap, NULL), FD_OK);
         cr_assert_float_eq(inject_now(other), inject_now(snap), 0);
@@ -772,6 +774,10 @@ static void near(double a, double b, const char *what, uint64_t rep)
 static void folded_case(const char *text, int replicas)
 {
     scenario *s = load_quiet(text, 17);
+    cr_assert_leq(s->ngroups, WG);
+    for (size_t g = 0; g < s->ngroups; g++)
+        cr_assert_lt(s->groups[g].count, WN);
+    cr_assert_leq(stats_months(s->horizon), WN);
     inject *in = make(s);
     for (uint64_t rep = 0; rep < (uint64_t)replicas; rep++) {
         whole a, b;
@@ -791,12 +797,12 @@ static void folded_case(const char *text, int replicas)
             cr_assert_eq(x->outages, y->outages, "replica %llu: outages", (unsigned long long)rep);
             cr_assert_eq(x->worst_loss, y->worst_loss, "replica %llu: worst", (unsigned long long)rep);
             cr_assert_eq(x->months_met, y->months_met);
-            for (int k = 0; k <= s->groups[g].count && k < 16; k++) {
+            for (int k = 0; k <= s->groups[g].count && k < WN; k++) {
                 char what[32];
                 snprintf(what, sizeof what, "group %zu downcount %d", g, k);
                 near(a.dc[g][k], b.dc[g][k], what, rep);
             }
-            for (int m = 0; m < stats_months(s->horizon) && m < 16; m++)
+            for (int m = 0; m < stats_months(s->horizon) && m < WN; m++)
                 near(a.md[g][m], b.md[g][m], "month downtime", rep);
         }
     }
@@ -864,4 +870,31 @@ Test(inject, a_walk_that_overlaps_nothing_costs_no_event_per_step)
     }
     inject_destroy(in);
     scenario_destroy(s);
+}
+
+/* ------------------------------- folded vs played: review 12 cases -- */
+
+/* A rebootless step that takes nothing down (its pause within the
+ * tolerance, no VM that reboots on its rack) must not stop the walk. */
+Test(inject, folded_equals_played_when_a_pause_is_within_the_tolerance)
+{
+    folded_case("[simulation]\nhorizon = 30d\n"
+                "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                "[rebootless]\nenabled = true\nperiod = 3d\npause = uniform(1s, 20s)\n"
+                "reboot = fixed(10m)\nsettle = 1h\npauseTolerance = 10s\n"
+                "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 10\n"
+                "[group.nseries]\nzones = 1\ncount = 3\nquorum = 2\n"
+                "vmSize = Standard_NC6s_v3\n", 20);
+}
+
+/* Every group reboots in rebootless steps: a rack without VMs is a step
+ * with no pause end and no reboot end. */
+Test(inject, folded_equals_played_when_no_group_preserves_memory)
+{
+    folded_case("[simulation]\nhorizon = 30d\n"
+                "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                "[rebootless]\nenabled = true\nperiod = 3d\npause = fixed(10s)\n"
+                "reboot = fixed(10m)\nsettle = 1h\npauseTolerance = 0s\n"
+                "[group.nseries]\nzones = 1\ncount = 4\nquorum = 3\n"
+                "vmSize = Standard_NC6s_v3\n", 20);
 }
