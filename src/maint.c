@@ -356,7 +356,7 @@ static void open_step(inject *in, size_t k, const impact *im, double t)
         w->end[END_REBOOT] = t + im->reboot;
         tell(in, t, EV_RF_STEP, (uint32_t)k, (uint64_t)w->i);
     }
-    w->open = true;
+    w->open = w->end[END_PAUSE] < NEVER || w->end[END_REBOOT] < NEVER;
 }
 
 /* The rebootless walk's steps while each is over by `quiet`, when steps
