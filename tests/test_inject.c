@@ -898,3 +898,239 @@ Test(inject, folded_equals_played_when_no_group_preserves_memory)
                 "[group.nseries]\nzones = 1\ncount = 4\nquorum = 3\n"
                 "vmSize = Standard_NC6s_v3\n", 20);
 }
+
+/* Walks cut by the horizon: long walks (fixed and drawn durations), the
+ * horizon falling anywhere in them. */
+Test(inject, folded_equals_played_when_the_horizon_cuts_walks)
+{
+    const char *body =
+        "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+        "[rebootless]\nenabled = true\nperiod = 2d\npause = %s\n"
+        "reboot = %s\nsettle = 2h\npauseTolerance = 0s\n"
+        "[rebootful]\nenabled = true\nperiod = 3d\nreboot = %s\nsettle = 3h\n"
+        "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 10\n"
+        "[group.nseries]\nzones = 1,2\ncount = 4\nquorum = 3\nvmSize = Standard_NC6s_v3\n"
+        "[group.avset]\norchestrationMode = AvailabilitySet\n"
+        "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 5\ncount = 10\nquorum = 8\n";
+    const char *horizons[] = { "1d", "2d", "3d", "50h", "77h", "5d" };
+    char text[2048];
+    for (int f = 0; f < 2; f++)
+        for (size_t i = 0; i < sizeof horizons / sizeof *horizons; i++) {
+            char head[64];
+            snprintf(head, sizeof head, "[simulation]\nhorizon = %s\n", horizons[i]);
+            int n = snprintf(text, sizeof text, "%s", head);
+            snprintf(text + n, sizeof text - (size_t)n, body,
+                     f ? "uniform(1s, 30s)" : "fixed(10m)", f ? "uniform(5m, 30m)" : "fixed(20m)",
+                     f ? "uniform(10m, 40m)" : "fixed(30m)");
+            folded_case(text, 30);
+        }
+}
+
+/* Waves arriving while a walk is busy: the next walk starts at the end of
+ * the previous one. */
+Test(inject, folded_equals_played_when_waves_queue_up)
+{
+    folded_case("[simulation]\nhorizon = 20d\n"
+                "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                "[rebootless]\nenabled = true\nperiod = 2h\npause = fixed(10m)\n"
+                "reboot = fixed(20m)\nsettle = 1h\npauseTolerance = 0s\n"
+                "[rebootful]\nenabled = true\nperiod = 1h\nreboot = fixed(30m)\nsettle = 30m\n"
+                "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 10\n"
+                "[group.nseries]\nzones = 1,2\ncount = 4\nquorum = 3\nvmSize = Standard_NC6s_v3\n"
+                "[group.uni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 9\n"
+                "quorum = 8\n", 20);
+    folded_case("[simulation]\nhorizon = 20d\n"
+                "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                "[rebootless]\nenabled = true\nperiod = 2h\npause = uniform(1s, 20m)\n"
+                "reboot = uniform(1m, 30m)\nsettle = 1h\npauseTolerance = 0s\n"
+                "[rebootful]\nenabled = true\nperiod = 1h\nreboot = uniform(1m, 40m)\nsettle = 30m\n"
+                "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 10\n"
+                "[group.nseries]\nzones = 1,2\ncount = 4\nquorum = 3\nvmSize = Standard_NC6s_v3\n"
+                "[group.uni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 9\n"
+                "quorum = 8\n", 20);
+}
+
+/* Walks overlapping each other and outages, steps crossing the quorum
+ * (quorum = count: every step is an outage), months and deficit. */
+Test(inject, folded_equals_played_when_steps_cross_the_quorum)
+{
+    const char *pauses[] = { "fixed(10m)", "uniform(1m, 3h)" };
+    for (int i = 0; i < 2; i++) {
+        char text[2048];
+        snprintf(text, sizeof text,
+                 "[simulation]\nhorizon = 200d\n"
+                 "[region]\nzones = 3\nracksPerZone = 3\nhostsPerRack = 3\nvmsPerHost = 4\n"
+                 "[host]\nenabled = true\ntimeToFailure = exp(mean=20d)\n"
+                 "repairTime = uniform(1h, 20h)\n"
+                 "[rack]\nenabled = true\ntimeToFailure = exp(mean=40d)\n"
+                 "[healing]\nenabled = true\n"
+                 "[rebootless]\nenabled = true\nperiod = 5d\npause = %s\n"
+                 "reboot = %s\nsettle = 1h\npauseTolerance = 0s\n"
+                 "[rebootful]\nenabled = true\nperiod = 7d\nreboot = %s\nsettle = 30m\n"
+                 "[group.all]\nzones = 1,2,3\ncount = 6\nquorum = 6\nslaTarget = 99.99\n"
+                 "[group.one]\nzones = 1,2,3\ncount = 9\nquorum = 8\n"
+                 "[group.nseries]\nzones = 1,2,3\ncount = 6\nquorum = 5\n"
+                 "vmSize = Standard_NC6s_v3\n"
+                 "[group.avset]\norchestrationMode = AvailabilitySet\n"
+                 "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 3\ncount = 12\n"
+                 "quorum = 8\n"
+                 "[group.zuni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 12\n"
+                 "quorum = 11\n",
+                 pauses[i], i ? "uniform(1m, 2h)" : "fixed(1h)", i ? "uniform(1m, 3h)" : "fixed(2h)");
+        folded_case(text, 30);
+    }
+}
+
+/* Fixed(0) reboots; reboots longer and shorter than pauses. */
+Test(inject, folded_equals_played_with_zero_and_long_reboots)
+{
+    const char *rl[][2] = { { "fixed(10m)", "fixed(0s)" }, { "fixed(1m)", "fixed(1h)" },
+                            { "fixed(2h)", "fixed(1m)" }, { "uniform(0s, 1h)", "uniform(0s, 1h)" } };
+    const char *rf[] = { "fixed(0s)", "fixed(1h)", "fixed(0s)", "uniform(0s, 1h)" };
+    for (int i = 0; i < 4; i++) {
+        char text[2048];
+        snprintf(text, sizeof text,
+                 "[simulation]\nhorizon = 40d\n"
+                 "[region]\nzones = 3\nracksPerZone = 3\nhostsPerRack = 3\nvmsPerHost = 4\n"
+                 "[host]\nenabled = true\ntimeToFailure = exp(mean=20d)\n"
+                 "repairTime = uniform(1h, 20h)\n[healing]\nenabled = false\n"
+                 "[rebootless]\nenabled = true\nperiod = 3d\npause = %s\n"
+                 "reboot = %s\nsettle = 0s\npauseTolerance = 5m\n"
+                 "[rebootful]\nenabled = true\nperiod = 4d\nreboot = %s\nsettle = 30m\n"
+                 "[group.flex]\nzones = 1,2,3\ncount = 9\nquorum = 8\n"
+                 "[group.nseries]\nzones = 1,2,3\ncount = 6\nquorum = 5\n"
+                 "vmSize = Standard_NC6s_v3\n"
+                 "[group.n2]\ncount = 3\nquorum = 3\nvmSize = Standard_NC6s_v3\n",
+                 rl[i][0], rl[i][1], rf[i]);
+        folded_case(text, 30);
+    }
+}
+
+/* UD walks (Availability Set, Uniform, zonal Uniform) of groups placement
+ * could not wholly allocate: fixed spreading with its fault domains' racks
+ * full; strict zone balance with zone 1 full. */
+Test(inject, folded_equals_played_with_vms_placement_could_not_allocate)
+{
+    const char *groups[] = {
+        "[region]\nracksPerZone = 6\nhostsPerRack = 1\nvmsPerHost = 3\n"
+        "[group.avset]\norchestrationMode = AvailabilitySet\n"
+        "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 5\ncount = 12\n"
+        "quorum = 7\n"
+        "[group.uni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 3\n"
+        "count = 6\nquorum = 4\n",
+        "[region]\nzones = 3\nracksPerZone = 2\nhostsPerRack = 1\nvmsPerHost = 3\n"
+        "[group.full]\nzones = 1\ncount = 6\nquorum = 5\n"
+        "[group.zuni]\norchestrationMode = Uniform\nzones = 1,2,3\nzoneBalance = true\n"
+        "count = 12\nquorum = 2\n",
+    };
+    const char *reboot[] = { "fixed(30m)", "uniform(10m, 1h)" };
+    for (int j = 0; j < 2; j++)
+        for (int i = 0; i < 2; i++) {
+            char text[2048];
+            snprintf(text, sizeof text,
+                     "[simulation]\nhorizon = 40d\n"
+                     "[host]\nenabled = true\ntimeToFailure = exp(mean=30d)\n"
+                     "repairTime = uniform(1h, 20h)\n"
+                     "[rebootless]\nenabled = true\nperiod = 3d\npause = %s\n"
+                     "reboot = fixed(20m)\nsettle = 1h\n"
+                     "[rebootful]\nenabled = true\nperiod = 2d\nreboot = %s\nsettle = 30m\n"
+                     "%s",
+                     i ? "uniform(1s, 20m)" : "fixed(10m)", reboot[i], groups[j]);
+            scenario *s = load_quiet(text, 17);
+            inject *in = make(s);
+            int failed = 0;
+            for (size_t g = 0; g < s->ngroups; g++)
+                failed += inject_alloc_failures(in, g);
+            cr_assert_gt(failed, 0, "some VMs were not allocated");
+            inject_destroy(in);
+            scenario_destroy(s);
+            folded_case(text, 30);
+        }
+}
+
+/* Spot VMs evicted with Delete leave their racks and come back elsewhere
+ * (the rack profiles must follow); instance repairs move VMs across racks;
+ * healing moves them within a rack.  Fixed durations, so whole walks fold
+ * whenever nothing else happens. */
+Test(inject, folded_equals_played_when_vms_change_racks)
+{
+    const char *extra[] = { "", "[simulation]\nplacement = perReplica\n" };
+    for (int i = 0; i < 2; i++) {
+        char text[4096];
+        snprintf(text, sizeof text,
+                 "%s"
+                 "[simulation]\nhorizon = 60d\n"
+                 "[region]\nzones = 2\nracksPerZone = 4\nhostsPerRack = 3\nvmsPerHost = 3\n"
+                 "[host]\nenabled = true\ntimeToFailure = exp(mean=30d)\n"
+                 "repairTime = uniform(2h, 3d)\n"
+                 "[rack]\nenabled = true\ntimeToFailure = exp(mean=60d)\noutage = uniform(1h, 2d)\n"
+                 "[healing]\nenabled = true\n"
+                 "[spot]\nevictionRate = 0.01\nevictionPolicy = Delete\nrestoreTime = exp(mean=6h)\n"
+                 "[repair]\nprovisionTime = fixed(1h)\n"
+                 "[rebootless]\nenabled = true\nperiod = 3d\npause = fixed(5m)\n"
+                 "reboot = fixed(20m)\nsettle = 30m\npauseTolerance = 0s\n"
+                 "[rebootful]\nenabled = true\nperiod = 4d\nreboot = fixed(30m)\nsettle = 30m\n"
+                 "[group.spot]\nzones = 1,2\ncount = 12\nquorum = 9\nspotShare = 0.5\n"
+                 "automaticRepairs = true\n"
+                 "[group.nspot]\nzones = 1,2\ncount = 6\nquorum = 4\nspotShare = 0.5\n"
+                 "vmSize = Standard_NC6s_v3\n"
+                 "[group.rep]\nzones = 1,2\ncount = 10\nquorum = 8\nautomaticRepairs = true\n"
+                 "[group.uni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 2\n"
+                 "count = 8\nquorum = 6\nautomaticRepairs = true\n",
+                 extra[i]);
+        folded_case(text, 40);
+    }
+}
+
+/* A replica's results do not depend on the replicas an injector ran
+ * before (caches: rack profiles, tallies cleared up to `top`, healing
+ * moves rewound one by one), folded or played. */
+Test(inject, a_replica_does_not_depend_on_the_replicas_before_it)
+{
+    const char *extra[] = { "", "[simulation]\nplacement = perReplica\n" };
+    for (int i = 0; i < 2; i++) {
+        char text[4096];
+        snprintf(text, sizeof text,
+                 "%s"
+                 "[simulation]\nhorizon = 60d\n"
+                 "[region]\nzones = 2\nracksPerZone = 4\nhostsPerRack = 3\nvmsPerHost = 3\n"
+                 "[host]\nenabled = true\ntimeToFailure = exp(mean=20d)\n"
+                 "repairTime = uniform(2h, 3d)\n"
+                 "[rack]\nenabled = true\ntimeToFailure = exp(mean=60d)\noutage = uniform(1h, 2d)\n"
+                 "[healing]\nenabled = true\n"
+                 "[spot]\nevictionRate = 0.01\nevictionPolicy = Delete\nrestoreTime = exp(mean=6h)\n"
+                 "[repair]\nprovisionTime = fixed(1h)\n"
+                 "[rebootless]\nenabled = true\nperiod = 3d\npause = fixed(5m)\n"
+                 "reboot = fixed(20m)\nsettle = 30m\npauseTolerance = 0s\n"
+                 "[rebootful]\nenabled = true\nperiod = 4d\nreboot = fixed(30m)\nsettle = 30m\n"
+                 "[group.spot]\nzones = 1,2\ncount = 12\nquorum = 9\nspotShare = 0.5\n"
+                 "automaticRepairs = true\n"
+                 "[group.nspot]\nzones = 1,2\ncount = 6\nquorum = 4\nspotShare = 0.5\n"
+                 "vmSize = Standard_NC6s_v3\n"
+                 "[group.rep]\nzones = 1,2\ncount = 10\nquorum = 8\nautomaticRepairs = true\n"
+                 "[group.uni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 2\n"
+                 "count = 8\nquorum = 6\nautomaticRepairs = true\n",
+                 extra[i]);
+        scenario *s = load_quiet(text, 17);
+        inject *shared = make(s);
+        for (int played = 0; played < 2; played++) {
+            inject_set_observer(shared, played ? no_op : NULL, NULL);
+            for (uint64_t rep = 0; rep < 30; rep++) {
+                whole a, b;
+                memset(&a, 0, sizeof a);
+                memset(&b, 0, sizeof b);
+                stats_out o = out_of(&a);
+                inject_replica(shared, rep, &o, NULL);
+                inject *fresh = make(s);
+                inject_set_observer(fresh, played ? no_op : NULL, NULL);
+                o = out_of(&b);
+                inject_replica(fresh, rep, &o, NULL);
+                inject_destroy(fresh);
+                cr_assert_eq(memcmp(&a, &b, sizeof a), 0, "%s replica %llu differs after others",
+                             played ? "played" : "folded", (unsigned long long)rep);
+            }
+        }
+        inject_destroy(shared);
+        scenario_destroy(s);
+    }
+}
