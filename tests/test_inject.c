@@ -1219,3 +1219,87 @@ Test(inject, a_folded_replica_cut_mid_walk_restores_and_runs_on)
                          "[group.uni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 9\n"
                          "quorum = 8\n", 20, 40);
 }
+
+/* Everything at once, at random: zones failing, bursts, Deallocate and
+ * Delete, a pause equal to the tolerance, no settle between racks. */
+Test(inject, folded_equals_played_with_everything_at_once)
+{
+    const char *mix[] = {
+        "[spot]\nevictionRate = 0.02\nevictionPolicy = Deallocate\n"
+        "[rebootless]\nenabled = true\nperiod = 2d\npause = fixed(5m)\nreboot = fixed(15m)\n"
+        "settle = 0s\npauseTolerance = 5m\n"
+        "[rebootful]\nenabled = true\nperiod = 3d\nreboot = fixed(20m)\nsettle = 30m\n",
+        "[spot]\nevictionRate = 0.02\nevictionPolicy = Delete\n"
+        "[rebootless]\nenabled = true\nperiod = 2d\npause = fixed(6m)\nreboot = fixed(15m)\n"
+        "settle = 0s\npauseTolerance = 5m\n"
+        "[rebootful]\nenabled = true\nperiod = 3d\nreboot = fixed(20m)\nsettle = 30m\n",
+        "[spot]\nevictionRate = 0.02\nevictionPolicy = Delete\n"
+        "[rebootless]\nenabled = true\nperiod = 1d\npause = uniform(0s, 10m)\n"
+        "reboot = uniform(0s, 30m)\nsettle = 0s\npauseTolerance = 5m\n"
+        "[rebootful]\nenabled = true\nperiod = 1d\nreboot = uniform(0s, 30m)\nsettle = 30m\n",
+    };
+    for (int i = 0; i < 3; i++) {
+        char text[4096];
+        snprintf(text, sizeof text,
+                 "%s"
+                 "[simulation]\nhorizon = 60d\n"
+                 "[region]\nzones = 3\nracksPerZone = 3\nhostsPerRack = 3\nvmsPerHost = 4\n"
+                 "[host]\nenabled = true\ntimeToFailure = exp(mean=20d)\n"
+                 "repairTime = lognormal(median=5h, sigma=1)\n"
+                 "[rack]\nenabled = true\ntimeToFailure = weibull(shape=0.8, scale=40d)\n"
+                 "[zone]\nenabled = true\ntimeToFailure = exp(mean=40d)\n"
+                 "[burst]\nenabled = true\ninterval = exp(mean=20d)\n"
+                 "[healing]\nenabled = true\n"
+                 "[repair]\nprovisionTime = uniform(10m, 2h)\n"
+                 "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 9\nspotShare = 0.5\n"
+                 "automaticRepairs = true\n"
+                 "[group.regional]\ncount = 6\nquorum = 5\n"
+                 "[group.nseries]\nzones = 1,2,3\ncount = 6\nquorum = 4\n"
+                 "vmSize = Standard_NC6s_v3\nautomaticRepairs = true\n"
+                 "[group.avset]\norchestrationMode = AvailabilitySet\n"
+                 "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 4\ncount = 9\n"
+                 "quorum = 7\n"
+                 "[group.zuni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 12\n"
+                 "quorum = 10\nautomaticRepairs = true\n"
+                 "[group.spotuni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 1\n"
+                 "count = 8\nquorum = 6\nspotShare = 1\n",
+                 mix[i]);
+        folded_case(text, 60);
+    }
+}
+
+/* One group each, so that its rebootful walk folds whole when nothing else
+ * happens (several groups' walks start together and overlap each other):
+ * Flexible with Spot Delete (its racks change), an Availability Set with
+ * VMs not allocated, a zonal Uniform set; with the rebootless walk too. */
+Test(inject, folded_equals_played_for_whole_rebootful_walks)
+{
+    const char *groups[] = {
+        "[spot]\nevictionRate = 0.005\nevictionPolicy = Delete\nrestoreTime = exp(mean=12h)\n"
+        "[group.flex]\nzones = 1,2,3\ncount = 14\nquorum = 11\nspotShare = 0.5\n"
+        "automaticRepairs = true\n",
+        "[group.nseries]\nzones = 1,2,3\ncount = 8\nquorum = 6\nvmSize = Standard_NC6s_v3\n"
+        "automaticRepairs = true\n",
+        "[group.zuni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 15\nquorum = 12\n",
+        "[group.full]\nzones = 1\ncount = 14\nquorum = 1\n"
+        "[group.zuni]\norchestrationMode = Uniform\nzones = 1,2,3\nzoneBalance = true\n"
+        "count = 15\nquorum = 4\n",
+    };
+    for (int j = 0; j < 4; j++)
+        for (int rl = 0; rl < 2; rl++) {
+            char text[4096];
+            snprintf(text, sizeof text,
+                     "[simulation]\nhorizon = 60d\n"
+                     "[region]\nzones = 3\nracksPerZone = 3\nhostsPerRack = 2\nvmsPerHost = 3\n"
+                     "[host]\nenabled = true\ntimeToFailure = exp(mean=200d)\n"
+                     "repairTime = uniform(1h, 10h)\n[healing]\nenabled = true\n"
+                     "[repair]\nprovisionTime = fixed(1h)\n"
+                     "%s"
+                     "[rebootful]\nenabled = true\nperiod = 2d\nreboot = fixed(30m)\nsettle = 30m\n"
+                     "%s",
+                     rl ? "[rebootless]\nenabled = true\nperiod = 3d\npause = fixed(10m)\n"
+                          "reboot = fixed(20m)\nsettle = 1h\n" : "",
+                     groups[j]);
+            folded_case(text, 40);
+        }
+}
