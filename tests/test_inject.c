@@ -653,15 +653,17 @@ Test(inject, per_replica_placement_places_every_replica_afresh)
     "[group.uni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 2\ncount = 12\n"
 
 /* One replica's whole output: results, downcount and months of 4 groups. */
+#define WG 6  /* groups */
+#define WN 64 /* down counts (VMs + 1) and months */
 typedef struct whole {
-    stats_replica rec[4];
-    double dc[4][16], md[4][16];
+    stats_replica rec[WG];
+    double dc[WG][WN], md[WG][WN];
 } whole;
 
 static stats_out out_of(whole *w)
 {
-    static double *dc[4], *md[4];
-    for (int g = 0; g < 4; g++) {
+    static double *dc[WG], *md[WG];
+    for (int g = 0; g < WG; g++) {
         dc[g] = w->dc[g];
         md[g] = w->md[g];
     }
@@ -717,7 +719,7 @@ static void snapshot_case(const char *extra)
         inject_end(in, &ob, w);
         trace_close(w, f);
         /* another injector, busy with another replica, restored from it */
-        stats_replica junk[4];
+        stats_replica junk[WG];
         inject_replica(other, rep + 100, &(stats_out){ .rec = junk }, NULL);
         cr_assert_eq(inject_restore(other, snap, NULL), FD_OK);
         cr_assert_float_eq(inject_now(other), inject_now(snap), 0);
@@ -772,6 +774,10 @@ static void near(double a, double b, const char *what, uint64_t rep)
 static void folded_case(const char *text, int replicas)
 {
     scenario *s = load_quiet(text, 17);
+    cr_assert_leq(s->ngroups, WG);
+    for (size_t g = 0; g < s->ngroups; g++)
+        cr_assert_lt(s->groups[g].count, WN);
+    cr_assert_leq(stats_months(s->horizon), WN);
     inject *in = make(s);
     for (uint64_t rep = 0; rep < (uint64_t)replicas; rep++) {
         whole a, b;
@@ -791,12 +797,12 @@ static void folded_case(const char *text, int replicas)
             cr_assert_eq(x->outages, y->outages, "replica %llu: outages", (unsigned long long)rep);
             cr_assert_eq(x->worst_loss, y->worst_loss, "replica %llu: worst", (unsigned long long)rep);
             cr_assert_eq(x->months_met, y->months_met);
-            for (int k = 0; k <= s->groups[g].count && k < 16; k++) {
+            for (int k = 0; k <= s->groups[g].count && k < WN; k++) {
                 char what[32];
                 snprintf(what, sizeof what, "group %zu downcount %d", g, k);
                 near(a.dc[g][k], b.dc[g][k], what, rep);
             }
-            for (int m = 0; m < stats_months(s->horizon) && m < 16; m++)
+            for (int m = 0; m < stats_months(s->horizon) && m < WN; m++)
                 near(a.md[g][m], b.md[g][m], "month downtime", rep);
         }
     }
@@ -864,4 +870,436 @@ Test(inject, a_walk_that_overlaps_nothing_costs_no_event_per_step)
     }
     inject_destroy(in);
     scenario_destroy(s);
+}
+
+/* ------------------------------- folded vs played: review 12 cases -- */
+
+/* A rebootless step that takes nothing down (its pause within the
+ * tolerance, no VM that reboots on its rack) must not stop the walk. */
+Test(inject, folded_equals_played_when_a_pause_is_within_the_tolerance)
+{
+    folded_case("[simulation]\nhorizon = 30d\n"
+                "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                "[rebootless]\nenabled = true\nperiod = 3d\npause = uniform(1s, 20s)\n"
+                "reboot = fixed(10m)\nsettle = 1h\npauseTolerance = 10s\n"
+                "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 10\n"
+                "[group.nseries]\nzones = 1\ncount = 3\nquorum = 2\n"
+                "vmSize = Standard_NC6s_v3\n", 20);
+}
+
+/* Every group reboots in rebootless steps: a rack without VMs is a step
+ * with no pause end and no reboot end. */
+Test(inject, folded_equals_played_when_no_group_preserves_memory)
+{
+    folded_case("[simulation]\nhorizon = 30d\n"
+                "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                "[rebootless]\nenabled = true\nperiod = 3d\npause = fixed(10s)\n"
+                "reboot = fixed(10m)\nsettle = 1h\npauseTolerance = 0s\n"
+                "[group.nseries]\nzones = 1\ncount = 4\nquorum = 3\n"
+                "vmSize = Standard_NC6s_v3\n", 20);
+}
+
+/* Walks cut by the horizon: long walks (fixed and drawn durations), the
+ * horizon falling anywhere in them. */
+Test(inject, folded_equals_played_when_the_horizon_cuts_walks)
+{
+    const char *body =
+        "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+        "[rebootless]\nenabled = true\nperiod = 2d\npause = %s\n"
+        "reboot = %s\nsettle = 2h\npauseTolerance = 0s\n"
+        "[rebootful]\nenabled = true\nperiod = 3d\nreboot = %s\nsettle = 3h\n"
+        "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 10\n"
+        "[group.nseries]\nzones = 1,2\ncount = 4\nquorum = 3\nvmSize = Standard_NC6s_v3\n"
+        "[group.avset]\norchestrationMode = AvailabilitySet\n"
+        "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 5\ncount = 10\nquorum = 8\n";
+    const char *horizons[] = { "1d", "2d", "3d", "50h", "77h", "5d" };
+    char text[2048];
+    for (int f = 0; f < 2; f++)
+        for (size_t i = 0; i < sizeof horizons / sizeof *horizons; i++) {
+            char head[64];
+            snprintf(head, sizeof head, "[simulation]\nhorizon = %s\n", horizons[i]);
+            int n = snprintf(text, sizeof text, "%s", head);
+            snprintf(text + n, sizeof text - (size_t)n, body,
+                     f ? "uniform(1s, 30s)" : "fixed(10m)", f ? "uniform(5m, 30m)" : "fixed(20m)",
+                     f ? "uniform(10m, 40m)" : "fixed(30m)");
+            folded_case(text, 30);
+        }
+}
+
+/* Waves arriving while a walk is busy: the next walk starts at the end of
+ * the previous one. */
+Test(inject, folded_equals_played_when_waves_queue_up)
+{
+    folded_case("[simulation]\nhorizon = 20d\n"
+                "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                "[rebootless]\nenabled = true\nperiod = 2h\npause = fixed(10m)\n"
+                "reboot = fixed(20m)\nsettle = 1h\npauseTolerance = 0s\n"
+                "[rebootful]\nenabled = true\nperiod = 1h\nreboot = fixed(30m)\nsettle = 30m\n"
+                "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 10\n"
+                "[group.nseries]\nzones = 1,2\ncount = 4\nquorum = 3\nvmSize = Standard_NC6s_v3\n"
+                "[group.uni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 9\n"
+                "quorum = 8\n", 20);
+    folded_case("[simulation]\nhorizon = 20d\n"
+                "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                "[rebootless]\nenabled = true\nperiod = 2h\npause = uniform(1s, 20m)\n"
+                "reboot = uniform(1m, 30m)\nsettle = 1h\npauseTolerance = 0s\n"
+                "[rebootful]\nenabled = true\nperiod = 1h\nreboot = uniform(1m, 40m)\nsettle = 30m\n"
+                "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 10\n"
+                "[group.nseries]\nzones = 1,2\ncount = 4\nquorum = 3\nvmSize = Standard_NC6s_v3\n"
+                "[group.uni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 9\n"
+                "quorum = 8\n", 20);
+}
+
+/* Walks overlapping each other and outages, steps crossing the quorum
+ * (quorum = count: every step is an outage), months and deficit. */
+Test(inject, folded_equals_played_when_steps_cross_the_quorum)
+{
+    const char *pauses[] = { "fixed(10m)", "uniform(1m, 3h)" };
+    for (int i = 0; i < 2; i++) {
+        char text[2048];
+        snprintf(text, sizeof text,
+                 "[simulation]\nhorizon = 200d\n"
+                 "[region]\nzones = 3\nracksPerZone = 3\nhostsPerRack = 3\nvmsPerHost = 4\n"
+                 "[host]\nenabled = true\ntimeToFailure = exp(mean=20d)\n"
+                 "repairTime = uniform(1h, 20h)\n"
+                 "[rack]\nenabled = true\ntimeToFailure = exp(mean=40d)\n"
+                 "[healing]\nenabled = true\n"
+                 "[rebootless]\nenabled = true\nperiod = 5d\npause = %s\n"
+                 "reboot = %s\nsettle = 1h\npauseTolerance = 0s\n"
+                 "[rebootful]\nenabled = true\nperiod = 7d\nreboot = %s\nsettle = 30m\n"
+                 "[group.all]\nzones = 1,2,3\ncount = 6\nquorum = 6\nslaTarget = 99.99\n"
+                 "[group.one]\nzones = 1,2,3\ncount = 9\nquorum = 8\n"
+                 "[group.nseries]\nzones = 1,2,3\ncount = 6\nquorum = 5\n"
+                 "vmSize = Standard_NC6s_v3\n"
+                 "[group.avset]\norchestrationMode = AvailabilitySet\n"
+                 "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 3\ncount = 12\n"
+                 "quorum = 8\n"
+                 "[group.zuni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 12\n"
+                 "quorum = 11\n",
+                 pauses[i], i ? "uniform(1m, 2h)" : "fixed(1h)", i ? "uniform(1m, 3h)" : "fixed(2h)");
+        folded_case(text, 30);
+    }
+}
+
+/* Fixed(0) reboots; reboots longer and shorter than pauses. */
+Test(inject, folded_equals_played_with_zero_and_long_reboots)
+{
+    const char *rl[][2] = { { "fixed(10m)", "fixed(0s)" }, { "fixed(1m)", "fixed(1h)" },
+                            { "fixed(2h)", "fixed(1m)" }, { "uniform(0s, 1h)", "uniform(0s, 1h)" } };
+    const char *rf[] = { "fixed(0s)", "fixed(1h)", "fixed(0s)", "uniform(0s, 1h)" };
+    for (int i = 0; i < 4; i++) {
+        char text[2048];
+        snprintf(text, sizeof text,
+                 "[simulation]\nhorizon = 40d\n"
+                 "[region]\nzones = 3\nracksPerZone = 3\nhostsPerRack = 3\nvmsPerHost = 4\n"
+                 "[host]\nenabled = true\ntimeToFailure = exp(mean=20d)\n"
+                 "repairTime = uniform(1h, 20h)\n[healing]\nenabled = false\n"
+                 "[rebootless]\nenabled = true\nperiod = 3d\npause = %s\n"
+                 "reboot = %s\nsettle = 0s\npauseTolerance = 5m\n"
+                 "[rebootful]\nenabled = true\nperiod = 4d\nreboot = %s\nsettle = 30m\n"
+                 "[group.flex]\nzones = 1,2,3\ncount = 9\nquorum = 8\n"
+                 "[group.nseries]\nzones = 1,2,3\ncount = 6\nquorum = 5\n"
+                 "vmSize = Standard_NC6s_v3\n"
+                 "[group.n2]\ncount = 3\nquorum = 3\nvmSize = Standard_NC6s_v3\n",
+                 rl[i][0], rl[i][1], rf[i]);
+        folded_case(text, 30);
+    }
+}
+
+/* UD walks (Availability Set, Uniform, zonal Uniform) of groups placement
+ * could not wholly allocate: fixed spreading with its fault domains' racks
+ * full; strict zone balance with zone 1 full. */
+Test(inject, folded_equals_played_with_vms_placement_could_not_allocate)
+{
+    const char *groups[] = {
+        "[region]\nracksPerZone = 6\nhostsPerRack = 1\nvmsPerHost = 3\n"
+        "[group.avset]\norchestrationMode = AvailabilitySet\n"
+        "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 5\ncount = 12\n"
+        "quorum = 7\n"
+        "[group.uni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 3\n"
+        "count = 6\nquorum = 4\n",
+        "[region]\nzones = 3\nracksPerZone = 2\nhostsPerRack = 1\nvmsPerHost = 3\n"
+        "[group.full]\nzones = 1\ncount = 6\nquorum = 5\n"
+        "[group.zuni]\norchestrationMode = Uniform\nzones = 1,2,3\nzoneBalance = true\n"
+        "count = 12\nquorum = 2\n",
+    };
+    const char *reboot[] = { "fixed(30m)", "uniform(10m, 1h)" };
+    for (int j = 0; j < 2; j++)
+        for (int i = 0; i < 2; i++) {
+            char text[2048];
+            snprintf(text, sizeof text,
+                     "[simulation]\nhorizon = 40d\n"
+                     "[host]\nenabled = true\ntimeToFailure = exp(mean=30d)\n"
+                     "repairTime = uniform(1h, 20h)\n"
+                     "[rebootless]\nenabled = true\nperiod = 3d\npause = %s\n"
+                     "reboot = fixed(20m)\nsettle = 1h\n"
+                     "[rebootful]\nenabled = true\nperiod = 2d\nreboot = %s\nsettle = 30m\n"
+                     "%s",
+                     i ? "uniform(1s, 20m)" : "fixed(10m)", reboot[i], groups[j]);
+            scenario *s = load_quiet(text, 17);
+            inject *in = make(s);
+            int failed = 0;
+            for (size_t g = 0; g < s->ngroups; g++)
+                failed += inject_alloc_failures(in, g);
+            cr_assert_gt(failed, 0, "some VMs were not allocated");
+            inject_destroy(in);
+            scenario_destroy(s);
+            folded_case(text, 30);
+        }
+}
+
+/* Spot VMs evicted with Delete leave their racks and come back elsewhere
+ * (the rack profiles must follow); instance repairs move VMs across racks;
+ * healing moves them within a rack.  Fixed durations, so whole walks fold
+ * whenever nothing else happens. */
+Test(inject, folded_equals_played_when_vms_change_racks)
+{
+    const char *extra[] = { "", "[simulation]\nplacement = perReplica\n" };
+    for (int i = 0; i < 2; i++) {
+        char text[4096];
+        snprintf(text, sizeof text,
+                 "%s"
+                 "[simulation]\nhorizon = 60d\n"
+                 "[region]\nzones = 2\nracksPerZone = 4\nhostsPerRack = 3\nvmsPerHost = 3\n"
+                 "[host]\nenabled = true\ntimeToFailure = exp(mean=30d)\n"
+                 "repairTime = uniform(2h, 3d)\n"
+                 "[rack]\nenabled = true\ntimeToFailure = exp(mean=60d)\noutage = uniform(1h, 2d)\n"
+                 "[healing]\nenabled = true\n"
+                 "[spot]\nevictionRate = 0.01\nevictionPolicy = Delete\nrestoreTime = exp(mean=6h)\n"
+                 "[repair]\nprovisionTime = fixed(1h)\n"
+                 "[rebootless]\nenabled = true\nperiod = 3d\npause = fixed(5m)\n"
+                 "reboot = fixed(20m)\nsettle = 30m\npauseTolerance = 0s\n"
+                 "[rebootful]\nenabled = true\nperiod = 4d\nreboot = fixed(30m)\nsettle = 30m\n"
+                 "[group.spot]\nzones = 1,2\ncount = 12\nquorum = 9\nspotShare = 0.5\n"
+                 "automaticRepairs = true\n"
+                 "[group.nspot]\nzones = 1,2\ncount = 6\nquorum = 4\nspotShare = 0.5\n"
+                 "vmSize = Standard_NC6s_v3\n"
+                 "[group.rep]\nzones = 1,2\ncount = 10\nquorum = 8\nautomaticRepairs = true\n"
+                 "[group.uni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 2\n"
+                 "count = 8\nquorum = 6\nautomaticRepairs = true\n",
+                 extra[i]);
+        folded_case(text, 40);
+    }
+}
+
+/* A replica's results do not depend on the replicas an injector ran
+ * before (caches: rack profiles, tallies cleared up to `top`, healing
+ * moves rewound one by one), folded or played. */
+Test(inject, a_replica_does_not_depend_on_the_replicas_before_it)
+{
+    const char *extra[] = { "", "[simulation]\nplacement = perReplica\n" };
+    for (int i = 0; i < 2; i++) {
+        char text[4096];
+        snprintf(text, sizeof text,
+                 "%s"
+                 "[simulation]\nhorizon = 60d\n"
+                 "[region]\nzones = 2\nracksPerZone = 4\nhostsPerRack = 3\nvmsPerHost = 3\n"
+                 "[host]\nenabled = true\ntimeToFailure = exp(mean=20d)\n"
+                 "repairTime = uniform(2h, 3d)\n"
+                 "[rack]\nenabled = true\ntimeToFailure = exp(mean=60d)\noutage = uniform(1h, 2d)\n"
+                 "[healing]\nenabled = true\n"
+                 "[spot]\nevictionRate = 0.01\nevictionPolicy = Delete\nrestoreTime = exp(mean=6h)\n"
+                 "[repair]\nprovisionTime = fixed(1h)\n"
+                 "[rebootless]\nenabled = true\nperiod = 3d\npause = fixed(5m)\n"
+                 "reboot = fixed(20m)\nsettle = 30m\npauseTolerance = 0s\n"
+                 "[rebootful]\nenabled = true\nperiod = 4d\nreboot = fixed(30m)\nsettle = 30m\n"
+                 "[group.spot]\nzones = 1,2\ncount = 12\nquorum = 9\nspotShare = 0.5\n"
+                 "automaticRepairs = true\n"
+                 "[group.nspot]\nzones = 1,2\ncount = 6\nquorum = 4\nspotShare = 0.5\n"
+                 "vmSize = Standard_NC6s_v3\n"
+                 "[group.rep]\nzones = 1,2\ncount = 10\nquorum = 8\nautomaticRepairs = true\n"
+                 "[group.uni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 2\n"
+                 "count = 8\nquorum = 6\nautomaticRepairs = true\n",
+                 extra[i]);
+        scenario *s = load_quiet(text, 17);
+        inject *shared = make(s);
+        for (int played = 0; played < 2; played++) {
+            inject_set_observer(shared, played ? no_op : NULL, NULL);
+            for (uint64_t rep = 0; rep < 30; rep++) {
+                whole a, b;
+                memset(&a, 0, sizeof a);
+                memset(&b, 0, sizeof b);
+                stats_out o = out_of(&a);
+                inject_replica(shared, rep, &o, NULL);
+                inject *fresh = make(s);
+                inject_set_observer(fresh, played ? no_op : NULL, NULL);
+                o = out_of(&b);
+                inject_replica(fresh, rep, &o, NULL);
+                inject_destroy(fresh);
+                cr_assert_eq(memcmp(&a, &b, sizeof a), 0, "%s replica %llu differs after others",
+                             played ? "played" : "folded", (unsigned long long)rep);
+            }
+        }
+        inject_destroy(shared);
+        scenario_destroy(s);
+    }
+}
+
+/* Folded replicas cut anywhere (mid-walk: a step open, a step drawn but not
+ * played), snapshot and restored into another injector: the restored run
+ * gives the same bits as the one that went on, and what an uncut run gives. */
+static void snapshot_folded_case(const char *text, int replicas, int cuts)
+{
+    scenario *s = load_quiet(text, 17);
+    cr_assert_leq(s->ngroups, WG);
+    inject *in = make(s), *other = NULL, *snap = NULL;
+    cr_assert_eq(inject_snapshot_create(&snap, in, NULL), FD_OK);
+    cr_assert_eq(inject_snapshot_create(&other, in, NULL), FD_OK);
+    for (uint64_t rep = 0; rep < (uint64_t)replicas; rep++) {
+        whole a;
+        memset(&a, 0, sizeof a);
+        stats_out o = out_of(&a);
+        inject_replica(in, rep, &o, NULL);
+        whole a0 = a;
+        for (int c = 0; c < cuts; c++) {
+            whole b, x;
+            memset(&b, 0, sizeof b);
+            memset(&x, 0, sizeof x);
+            double cut = s->horizon * (c + 0.5 + 0.37 * sin((double)(rep * 31 + (uint64_t)c))) / cuts;
+            inject_begin(in, rep);
+            inject_advance(in, cut, NULL);
+            cr_assert_eq(inject_snapshot(snap, in, NULL), FD_OK);
+            o = out_of(&b);
+            inject_end(in, &o, NULL);
+            stats_replica junk[WG];
+            inject_replica(other, rep + 1000, &(stats_out){ .rec = junk }, NULL);
+            cr_assert_eq(inject_restore(other, snap, NULL), FD_OK);
+            o = out_of(&x);
+            inject_end(other, &o, NULL);
+            cr_assert_eq(memcmp(&b, &x, sizeof b), 0, "replica %llu cut %d: restored run differs",
+                         (unsigned long long)rep, c);
+            for (size_t g = 0; g < s->ngroups; g++) {
+                const stats_replica *p = &a0.rec[g], *q = &b.rec[g];
+                near(p->vm_unavailability, q->vm_unavailability, "vm unavailability (cut)", rep);
+                near(p->service_unavailability, q->service_unavailability, "service (cut)", rep);
+                near(p->deficit_vm_hours, q->deficit_vm_hours, "deficit (cut)", rep);
+                cr_assert_eq(p->outages, q->outages, "replica %llu cut %d: outages",
+                             (unsigned long long)rep, c);
+                cr_assert_eq(p->worst_loss, q->worst_loss);
+                for (int k = 0; k <= s->groups[g].count && k < WN; k++)
+                    near(a0.dc[g][k], b.dc[g][k], "downcount (cut)", rep);
+            }
+        }
+    }
+    inject_destroy(snap);
+    inject_destroy(other);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, a_folded_replica_cut_mid_walk_restores_and_runs_on)
+{
+    /* memory-preserving sizes only, drawn pauses: the tight loop leaves a
+     * step drawn but not played at the cut */
+    snapshot_folded_case("[simulation]\nhorizon = 20d\n"
+                         "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                         "[host]\nenabled = true\ntimeToFailure = exp(mean=20d)\n"
+                         "repairTime = uniform(1h, 20h)\n"
+                         "[rebootless]\nenabled = true\nperiod = 1d\npause = uniform(10m, 2h)\n"
+                         "settle = 10m\npauseTolerance = 0s\n"
+                         "[rebootful]\nenabled = true\nperiod = 2d\nreboot = uniform(10m, 1h)\n"
+                         "settle = 30m\n"
+                         "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 10\n"
+                         "[group.avset]\norchestrationMode = AvailabilitySet\n"
+                         "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 5\ncount = 10\n"
+                         "quorum = 8\n", 20, 40);
+    /* fixed durations (whole walks), a size that reboots, Spot Delete */
+    snapshot_folded_case("[simulation]\nhorizon = 20d\n"
+                         "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+                         "[host]\nenabled = true\ntimeToFailure = exp(mean=20d)\n"
+                         "repairTime = uniform(1h, 20h)\n[healing]\nenabled = true\n"
+                         "[spot]\nevictionRate = 0.01\nevictionPolicy = Delete\n"
+                         "[rebootless]\nenabled = true\nperiod = 1d\npause = fixed(30m)\n"
+                         "reboot = fixed(1h)\nsettle = 10m\npauseTolerance = 0s\n"
+                         "[rebootful]\nenabled = true\nperiod = 2d\nreboot = fixed(40m)\n"
+                         "settle = 30m\n"
+                         "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 10\nspotShare = 0.5\n"
+                         "[group.nseries]\nzones = 1,2\ncount = 4\nquorum = 3\n"
+                         "vmSize = Standard_NC6s_v3\n"
+                         "[group.uni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 9\n"
+                         "quorum = 8\n", 20, 40);
+}
+
+/* Everything at once, at random: zones failing, bursts, Deallocate and
+ * Delete, a pause equal to the tolerance, no settle between racks. */
+Test(inject, folded_equals_played_with_everything_at_once)
+{
+    const char *mix[] = {
+        "[spot]\nevictionRate = 0.02\nevictionPolicy = Deallocate\n"
+        "[rebootless]\nenabled = true\nperiod = 2d\npause = fixed(5m)\nreboot = fixed(15m)\n"
+        "settle = 0s\npauseTolerance = 5m\n"
+        "[rebootful]\nenabled = true\nperiod = 3d\nreboot = fixed(20m)\nsettle = 30m\n",
+        "[spot]\nevictionRate = 0.02\nevictionPolicy = Delete\n"
+        "[rebootless]\nenabled = true\nperiod = 2d\npause = fixed(6m)\nreboot = fixed(15m)\n"
+        "settle = 0s\npauseTolerance = 5m\n"
+        "[rebootful]\nenabled = true\nperiod = 3d\nreboot = fixed(20m)\nsettle = 30m\n",
+        "[spot]\nevictionRate = 0.02\nevictionPolicy = Delete\n"
+        "[rebootless]\nenabled = true\nperiod = 1d\npause = uniform(0s, 10m)\n"
+        "reboot = uniform(0s, 30m)\nsettle = 0s\npauseTolerance = 5m\n"
+        "[rebootful]\nenabled = true\nperiod = 1d\nreboot = uniform(0s, 30m)\nsettle = 30m\n",
+    };
+    for (int i = 0; i < 3; i++) {
+        char text[4096];
+        snprintf(text, sizeof text,
+                 "%s"
+                 "[simulation]\nhorizon = 60d\n"
+                 "[region]\nzones = 3\nracksPerZone = 3\nhostsPerRack = 3\nvmsPerHost = 4\n"
+                 "[host]\nenabled = true\ntimeToFailure = exp(mean=20d)\n"
+                 "repairTime = lognormal(median=5h, sigma=1)\n"
+                 "[rack]\nenabled = true\ntimeToFailure = weibull(shape=0.8, scale=40d)\n"
+                 "[zone]\nenabled = true\ntimeToFailure = exp(mean=40d)\n"
+                 "[burst]\nenabled = true\ninterval = exp(mean=20d)\n"
+                 "[healing]\nenabled = true\n"
+                 "[repair]\nprovisionTime = uniform(10m, 2h)\n"
+                 "[group.flex]\nzones = 1,2,3\ncount = 12\nquorum = 9\nspotShare = 0.5\n"
+                 "automaticRepairs = true\n"
+                 "[group.regional]\ncount = 6\nquorum = 5\n"
+                 "[group.nseries]\nzones = 1,2,3\ncount = 6\nquorum = 4\n"
+                 "vmSize = Standard_NC6s_v3\nautomaticRepairs = true\n"
+                 "[group.avset]\norchestrationMode = AvailabilitySet\n"
+                 "platformFaultDomainCount = 3\nplatformUpdateDomainCount = 4\ncount = 9\n"
+                 "quorum = 7\n"
+                 "[group.zuni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 12\n"
+                 "quorum = 10\nautomaticRepairs = true\n"
+                 "[group.spotuni]\norchestrationMode = Uniform\nplatformFaultDomainCount = 1\n"
+                 "count = 8\nquorum = 6\nspotShare = 1\n",
+                 mix[i]);
+        folded_case(text, 60);
+    }
+}
+
+/* One group each, so that its rebootful walk folds whole when nothing else
+ * happens (several groups' walks start together and overlap each other):
+ * Flexible with Spot Delete (its racks change), an Availability Set with
+ * VMs not allocated, a zonal Uniform set; with the rebootless walk too. */
+Test(inject, folded_equals_played_for_whole_rebootful_walks)
+{
+    const char *groups[] = {
+        "[spot]\nevictionRate = 0.005\nevictionPolicy = Delete\nrestoreTime = exp(mean=12h)\n"
+        "[group.flex]\nzones = 1,2,3\ncount = 14\nquorum = 11\nspotShare = 0.5\n"
+        "automaticRepairs = true\n",
+        "[group.nseries]\nzones = 1,2,3\ncount = 8\nquorum = 6\nvmSize = Standard_NC6s_v3\n"
+        "automaticRepairs = true\n",
+        "[group.zuni]\norchestrationMode = Uniform\nzones = 1,2,3\ncount = 15\nquorum = 12\n",
+        "[group.full]\nzones = 1\ncount = 14\nquorum = 1\n"
+        "[group.zuni]\norchestrationMode = Uniform\nzones = 1,2,3\nzoneBalance = true\n"
+        "count = 15\nquorum = 4\n",
+    };
+    for (int j = 0; j < 4; j++)
+        for (int rl = 0; rl < 2; rl++) {
+            char text[4096];
+            snprintf(text, sizeof text,
+                     "[simulation]\nhorizon = 60d\n"
+                     "[region]\nzones = 3\nracksPerZone = 3\nhostsPerRack = 2\nvmsPerHost = 3\n"
+                     "[host]\nenabled = true\ntimeToFailure = exp(mean=200d)\n"
+                     "repairTime = uniform(1h, 10h)\n[healing]\nenabled = true\n"
+                     "[repair]\nprovisionTime = fixed(1h)\n"
+                     "%s"
+                     "[rebootful]\nenabled = true\nperiod = 2d\nreboot = fixed(30m)\nsettle = 30m\n"
+                     "%s",
+                     rl ? "[rebootless]\nenabled = true\nperiod = 3d\npause = fixed(10m)\n"
+                          "reboot = fixed(20m)\nsettle = 1h\n" : "",
+                     groups[j]);
+            folded_case(text, 40);
+        }
 }
