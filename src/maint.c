@@ -379,7 +379,7 @@ static void rl_pause_steps(inject *in, double quiet)
         }
         w->drawn = false;
         w->i++;
-        w->next += w->pause + (w->i < w->nsteps ? settle : 0);
+        w->next = w->next + w->pause + (w->i < w->nsteps ? settle : 0); /* as step() adds */
     }
 }
 
@@ -595,24 +595,32 @@ static void advance(inject *in, size_t k, double quiet)
         step(in, k, quiet);
 }
 
+/* Whether walks j and k can change what the other's steps do: the
+ * rebootless walk touches every group; a rebootful walk only its own. */
+static bool interact(const inject *in, size_t j, size_t k)
+{
+    return j == in->ng || k == in->ng;
+}
+
 void maint_sync(inject *in, double until)
 {
     for (;;) {
         size_t best = SIZE_MAX;
-        double t1 = NEVER, t2 = NEVER;
+        double t1 = NEVER;
         for (size_t k = 0; k <= in->ng; k++) {
             double t = due(walk_at(in, k));
             if (t < t1) {
-                t2 = t1;
                 t1 = t;
                 best = k;
-            } else if (t < t2) {
-                t2 = t;
             }
         }
         if (best == SIZE_MAX || t1 > until)
             return;
-        advance(in, best, fmin(until, t2));
+        double quiet = until; /* until the next change the walk's steps can see */
+        for (size_t k = 0; k <= in->ng; k++)
+            if (k != best && interact(in, best, k))
+                quiet = fmin(quiet, due(walk_at(in, k)));
+        advance(in, best, quiet);
     }
 }
 
