@@ -29,6 +29,7 @@
 #include "sweep.h"
 #include "world.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -136,10 +137,12 @@ static int add_set(cmd_env *e, const char *value)
  * to return at once (help printed, or bad arguments). */
 static int parse_args(const cmd_spec *c, void *opts, cmd_env *e)
 {
-    struct option longopts[16];
+    struct option longopts[40];
     size_t n = 0;
-    for (; c->longopts && c->longopts[n].name; n++)
+    for (; c->longopts && c->longopts[n].name; n++) {
+        assert(n + 3 < sizeof longopts / sizeof *longopts); /* room for set, help, end */
         longopts[n] = c->longopts[n];
+    }
     if (c->scenario)
         longopts[n++] = (struct option){ "set", required_argument, NULL, 's' };
     longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
@@ -378,7 +381,7 @@ static const char run_usage[] =
     "      --seed S                  master seed (simulation.seed)\n"
     "  -j, --threads T               worker threads; 0 = one per core\n"
     "                                (default: simulation.threads)\n"
-    "  -o, --output DIR              results directory (default: results):\n"
+    "  -o, --results-dir DIR         results directory (default: results):\n"
     "                                summary.csv, replicas.csv, downcount.csv,\n"
     "                                months.csv and run.ini, which reproduces\n"
     "                                the run (fdsim run DIR/run.ini)\n"
@@ -399,7 +402,8 @@ static const char run_usage[] =
     { "replicas", required_argument, NULL, 'n' },                             \
     { "seed", required_argument, NULL, 'S' },                                 \
     { "threads", required_argument, NULL, 'j' },                              \
-    { "output", required_argument, NULL, 'o' }
+    { "results-dir", required_argument, NULL, 'o' },                          \
+    { "output", required_argument, NULL, 'O' }
 
 /* The options run and sweep share: -n, --seed and -j become --set
  * overrides (so validation and messages are the scenario's), -o a path. */
@@ -448,6 +452,10 @@ static int batch_own(batch_opts *p, cmd_env *e, int c, const char *arg)
             return diag_set(&e->d, FD_EINVAL, "-o needs a directory name"), -1;
         p->out = arg;
         return 0;
+    case 'O': /* az's --output is a format; here it would have been a directory */
+        return diag_set(&e->d, FD_EINVAL, "--output %s: no such option; the results "
+                        "directory is -o DIR (--results-dir DIR), and the printed answer's "
+                        "form is --format json|tsv|table", arg), -1;
     default:
         return 1;
     }
@@ -734,7 +742,7 @@ static const char sweep_usage[] =
     "  -n, --replicas N              replicas per point (simulation.replicas)\n"
     "      --seed S                  master seed, the same for every point\n"
     "  -j, --threads T               worker threads; 0 = one per core\n"
-    "  -o, --output DIR              a new or empty directory (default: sweep)\n"
+    "  -o, --results-dir DIR         a new or empty directory (default: sweep)\n"
     "  -s, --set section.key=value   override one key for every point (repeatable)\n"
     "  -h, --help                    show this help\n"
     "\n"

@@ -259,3 +259,36 @@ Test(cli, run_refuses_an_output_directory_it_cannot_make, .init = cr_redirect_st
                             "fdsim run: -o /nonexistent-fdsim-dir/x/: cannot be created: "
                             "/nonexistent-fdsim-dir is not a writable directory\n");
 }
+
+/* `--output json` (az's format flag) is refused before anything runs, and
+ * writes no directory named json/; the results directory is -o or
+ * --results-dir. */
+Test(cli, output_is_not_the_results_directory, .init = cr_redirect_stderr)
+{
+    char dir[] = "/tmp/fdsim-cli-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cwd[4096];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    char scen[4200];
+    snprintf(scen, sizeof scen, "%s/scenarios/default.ini", cwd);
+    cr_assert_eq(chdir(dir), 0);
+    int rc = RUN("run", scen, "--output", "json", "-n", "10");
+    int rs = RUN("sweep", scen, "--vary", "group.avset.count=3,5", "--output", "json");
+    cr_expect_eq(access("json", F_OK), -1, "no json/ directory");
+    int ok;
+    QUIET(ok, "run", scen, "--results-dir", "named", "-n", "3", "-j", "1");
+    cr_expect_eq(ok, 0);
+    cr_expect_eq(access("named/summary.csv", F_OK), 0);
+    cr_assert_eq(chdir(cwd), 0);
+    cr_expect_eq(rc, 2);
+    cr_expect_eq(rs, 2);
+    fflush(stderr);
+    cr_expect_stderr_eq_str(
+        "fdsim run: --output json: no such option; the results directory is -o DIR "
+        "(--results-dir DIR), and the printed answer's form is --format json|tsv|table\n"
+        "fdsim sweep: --output json: no such option; the results directory is -o DIR "
+        "(--results-dir DIR), and the printed answer's form is --format json|tsv|table\n");
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
