@@ -27,6 +27,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "sweep.h"
+#include "verdict.h"
 #include "world.h"
 
 #include <assert.h>
@@ -541,8 +542,12 @@ static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_r
     int status = FD_EXIT_OK;
     if (res->replicas == 0) /* interrupted before any: keep what DIR held */
         return failf(e, FD_EINTR, "interrupted before the first replica; nothing written");
-    if (report_print_table(rr, stdout) < 0)
+    verdict *v = NULL;
+    if (verdict_create(&v, rr) != FD_OK)
+        return failf(e, FD_ENOMEM, "out of memory");
+    if (report_print_table(rr, stdout) < 0 || verdict_print(v, rr, stdout) < 0)
         status = failf(e, FD_EIO, "cannot write to standard output");
+    verdict_destroy(v);
     analytic_result_destroy((analytic_result *)rr->analytic);
     rr->analytic = NULL;
     diag w;
