@@ -16,10 +16,12 @@
 #include "cli.h"
 
 #include "analytic.h"
+#include "answer.h"
 #include "batch.h"
 #include "cmdline.h"
 #include "csvio.h"
 #include "diag.h"
+#include "goal.h"
 #include "interrupt.h"
 #include "place.h"
 #include "plot.h"
@@ -35,6 +37,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -230,6 +233,18 @@ static int flushed(cmd_env *e, int printed)
     return FD_EXIT_OK;
 }
 
+/* The --format option of run, sweep, analytic and place. */
+#define FORMAT_LONGOPT { "format", required_argument, NULL, 'F' }
+#define FORMAT_USAGE                                                           \
+    "      --format F                how to print the answer: table (default, for\n" \
+    "                                people), json or tsv (for programs; full\n"    \
+    "                                precision; README: Answers for programs)\n"
+
+static int format_own(answer_format *fmt, cmd_env *e, const char *arg)
+{
+    return answer_format_parse(arg, fmt, &e->d) == FD_OK ? 0 : -1;
+}
+
 /* Parse a whole decimal number in [lo, hi] (no sign, no blanks). */
 static int parse_u64(const char *arg, uint64_t lo, uint64_t hi, uint64_t *v)
 {
@@ -289,7 +304,8 @@ static int check_main(int argc, char **argv)
 /* ----------------------------------------------------------- place -- */
 
 static const char place_usage[] =
-    "usage: fdsim place [SCENARIO] [--csv FILE] [--set section.key=value]...\n"
+    "usage: fdsim place [SCENARIO] [--csv FILE] [--format table|json|tsv]\n"
+    "                   [--set section.key=value]...\n"
     "\n"
     "Place every group of SCENARIO (default: the built-in default scenario) on\n"
     "the region's zones, racks and hosts as the platform does, and show for\n"
@@ -300,6 +316,7 @@ static const char place_usage[] =
     "  --csv FILE                    also write one row per VM (group, vm, zone,\n"
     "                                fault_domain, update_domain, placement_group,\n"
     "                                rack, host, spot, placed) to FILE; - for stdout\n"
+    FORMAT_USAGE
     "  -s, --set section.key=value   override one key (repeatable; last wins)\n"
     "  -h, --help                    show this help\n"
     "\n"
@@ -307,12 +324,15 @@ static const char place_usage[] =
     "could not be allocated (the table says which and why).\n";
 
 typedef struct place_opts {
-    const char *csv; /* --csv FILE, or NULL */
+    const char *csv;   /* --csv FILE, or NULL */
+    answer_format fmt; /* --format */
 } place_opts;
 
 static int place_own(void *opts, cmd_env *e, int c, const char *arg)
 {
     place_opts *p = opts;
+    if (c == 'F')
+        return format_own(&p->fmt, e, arg);
     if (c != 'c')
         return -1;
     if (!*arg)
@@ -345,6 +365,13 @@ static int place_work(void *opts, cmd_env *e)
     int status = FD_EXIT_OK;
     if (place_build(e->s, &r, &e->d) != FD_OK || (p->csv && place_csv(p, r, e) != FD_OK))
         status = fail(e, FD_EXIT_FAIL);
+    else if (p->csv && !strcmp(p->csv, "-") && p->fmt != ANSWER_TABLE)
+        status = failf(e, FD_EINVAL, "--csv - and --format %s would both write to standard "
+                       "output; give --csv a file", p->fmt == ANSWER_JSON ? "json" : "tsv");
+    else if (p->fmt != ANSWER_TABLE)
+        status = answer_place(r, e->s, p->fmt, stdout) < 0 || fflush(stdout) != 0
+                     ? failf(e, FD_EIO, "cannot write to standard output (or out of memory)")
+                     : FD_EXIT_OK;
     else if (!p->csv || strcmp(p->csv, "-") != 0)
         status = flushed(e, place_print_table(r, e->s, stdout));
     for (size_t g = 0; status == FD_EXIT_OK && g < place_ngroups(r); g++)
@@ -358,6 +385,7 @@ static int place_main(int argc, char **argv)
 {
     static const struct option own[] = {
         { "csv", required_argument, NULL, 'c' },
+        FORMAT_LONGOPT,
         { NULL, 0, NULL, 0 },
     };
     static const cmd_spec spec = {
@@ -371,7 +399,8 @@ static int place_main(int argc, char **argv)
 
 static const char run_usage[] =
     "usage: fdsim run [SCENARIO] [-n REPLICAS] [--seed S] [-j THREADS] [-o DIR]\n"
-    "                 [--baseline NAME] [--trace FILE [--trace-replica K]]\n"
+    "                 [--format table|json|tsv] [--baseline NAME]\n"
+    "                 [--trace FILE [--trace-replica K]]\n"
     "                 [--set section.key=value]...\n"
     "\n"
     "Run the Monte Carlo replicas of SCENARIO (default: the built-in default\n"
@@ -386,6 +415,7 @@ static const char run_usage[] =
     "                                summary.csv, replicas.csv, downcount.csv,\n"
     "                                months.csv and run.ini, which reproduces\n"
     "                                the run (fdsim run DIR/run.ini)\n"
+    FORMAT_USAGE
     "      --baseline NAME           group the paired differences are taken\n"
     "                                against (default: the first)\n"
     "      --trace FILE              also write every event of one replica to FILE\n"
@@ -417,6 +447,7 @@ typedef struct batch_opts {
 
 typedef struct run_opts {
     batch_opts b;            /* -n, --seed, -j, -o */
+    answer_format fmt;       /* --format */
     const char *baseline;    /* --baseline NAME, or NULL */
     const char *trace;       /* --trace FILE, or NULL */
     uint64_t trace_replica;  /* --trace-replica K */
@@ -470,6 +501,8 @@ static int run_own(void *opts, cmd_env *e, int c, const char *arg)
         return rc;
     uint64_t v;
     switch (c) {
+    case 'F':
+        return format_own(&p->fmt, e, arg);
     case 'b':
         p->baseline = arg;
         return 0;
@@ -545,8 +578,10 @@ static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_r
     verdict *v = NULL;
     if (verdict_create(&v, rr) != FD_OK)
         return failf(e, FD_ENOMEM, "out of memory");
-    if (report_print_table(rr, stdout) < 0 || verdict_print(v, rr, stdout) < 0)
-        status = failf(e, FD_EIO, "cannot write to standard output");
+    bool table = p->fmt == ANSWER_TABLE;
+    if (table ? report_print_table(rr, stdout) < 0 || verdict_print(v, rr, stdout) < 0
+              : answer_run(rr, v, p->fmt, stdout) < 0)
+        status = failf(e, FD_EIO, "cannot write to standard output (or out of memory)");
     verdict_destroy(v);
     analytic_result_destroy((analytic_result *)rr->analytic);
     rr->analytic = NULL;
@@ -555,13 +590,15 @@ static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_r
     if (report_sink_commit(sink, rr, &w) != FD_OK)
         return complain(e->name, &w, FD_EXIT_FAIL);
     int threads = runner_threads(e->s);
-    printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
-           (unsigned long long)res->events, res->wall,
-           res->wall > 0 ? (double)res->replicas / res->wall : 0.0, threads,
-           threads == 1 ? "" : "s", p->b.out);
-    for (const char *const *f = report_files; *f; f++)
-        printf(" %s", *f);
-    putchar('\n');
+    if (table) { /* json and tsv: the answer alone on standard output */
+        printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
+               (unsigned long long)res->events, res->wall,
+               res->wall > 0 ? (double)res->replicas / res->wall : 0.0, threads,
+               threads == 1 ? "" : "s", p->b.out);
+        for (const char *const *f = report_files; *f; f++)
+            printf(" %s", *f);
+        putchar('\n');
+    }
     if (fflush(stdout) != 0 && status == FD_EXIT_OK)
         status = FD_EXIT_FAIL;
     if (res->partial) {
@@ -627,6 +664,7 @@ static int run_main(int argc, char **argv)
         { "baseline", required_argument, NULL, 'b' },
         { "trace", required_argument, NULL, 't' },
         { "trace-replica", required_argument, NULL, 'k' },
+        FORMAT_LONGOPT,
         { NULL, 0, NULL, 0 },
     };
     static const cmd_spec spec = {
@@ -728,10 +766,13 @@ static int plot_main(int argc, char **argv)
 
 /* ----------------------------------------------------------- sweep -- */
 
+#define SWEEP_MAX_GOALS 8 /* --goal options per sweep */
+
 static const char sweep_usage[] =
     "usage: fdsim sweep [SCENARIO] --vary KEY=FIRST:LAST:STEP | --vary KEY=V1,V2,...\n"
-    "                   [--vary ...]... [-n REPLICAS] [--seed S] [-j THREADS]\n"
-    "                   [-o DIR] [--set section.key=value]...\n"
+    "                   [--vary ...]... [--goal METRIC>=VALUE]... [-n REPLICAS]\n"
+    "                   [--seed S] [-j THREADS] [-o DIR] [--format table|json|tsv]\n"
+    "                   [--set section.key=value]...\n"
     "\n"
     "Run SCENARIO (default: the built-in default scenario) at every point of\n"
     "the Cartesian product of the --vary values, each point with the same seed\n"
@@ -744,10 +785,18 @@ static const char sweep_usage[] =
     "                                10d:40d:10d) or a list V1,V2,... (repeatable;\n"
     "                                the first --vary varies slowest), e.g.\n"
     "                                --vary group.db.count=3:15:2\n"
+    "  -g, --goal METRIC>=VALUE      print, per group, the first point (in the\n"
+    "                                sweep's order: the smallest value of one\n"
+    "                                ascending --vary) that meets the goal with\n"
+    "                                95 % confidence; METRIC<=VALUE too; METRIC a\n"
+    "                                summary.csv metric or nines, fractions also in\n"
+    "                                percent: --goal service_availability>=99.99%\n"
+    "                                (repeatable)\n"
     "  -n, --replicas N              replicas per point (simulation.replicas)\n"
     "      --seed S                  master seed, the same for every point\n"
     "  -j, --threads T               worker threads; 0 = one per core\n"
     "  -o, --results-dir DIR         a new or empty directory (default: sweep)\n"
+    FORMAT_USAGE
     "  -s, --set section.key=value   override one key for every point (repeatable)\n"
     "  -h, --help                    show this help\n"
     "\n"
@@ -760,10 +809,17 @@ static const char sweep_usage[] =
     "not be allocated (everything written; the table marks those rows).\n";
 
 typedef struct sweep_opts {
-    batch_opts b;     /* -n, --seed, -j, -o */
-    sweep *sw;        /* the --vary axes */
-    cmd_env *e;       /* for the hooks: messages */
-    uint64_t seed;    /* the scenario's seed, for the heading */
+    batch_opts b;      /* -n, --seed, -j, -o */
+    sweep *sw;         /* the --vary axes */
+    cmd_env *e;        /* for the hooks: messages */
+    uint64_t seed;     /* the scenario's seed, for the heading */
+    answer_format fmt; /* --format */
+    goal goals[SWEEP_MAX_GOALS]; /* --goal, in order */
+    size_t ngoals;
+    const scenario *base; /* the scenario the points come from (borrowed) */
+    answer_sweep *ans; /* json / tsv: the answer being written (owned) */
+    goal_track *tracks;/* [ngoals x groups] (owned) */
+    bool *varied;      /* [groups]: some --vary key touches the group (owned) */
 } sweep_opts;
 
 static int sweep_own(void *opts, cmd_env *e, int c, const char *arg)
@@ -772,6 +828,14 @@ static int sweep_own(void *opts, cmd_env *e, int c, const char *arg)
     int rc = batch_own(&p->b, e, c, arg);
     if (rc != 1)
         return rc;
+    if (c == 'F')
+        return format_own(&p->fmt, e, arg);
+    if (c == 'g') {
+        if (p->ngoals == SWEEP_MAX_GOALS)
+            return diag_set(&e->d, FD_EINVAL, "--goal %s: at most %d goals", arg,
+                            SWEEP_MAX_GOALS), -1;
+        return goal_parse(arg, &p->goals[p->ngoals++], &e->d) == FD_OK ? 0 : -1;
+    }
     if (c != 'v')
         return -1;
     return sweep_add(p->sw, arg, &e->d) == FD_OK ? 0 : -1;
@@ -796,6 +860,8 @@ static void sweep_say(void *ctx, const char *msg)
 static void sweep_start(void *ctx, uint64_t total)
 {
     const sweep_opts *p = ctx;
+    if (p->fmt != ANSWER_TABLE)
+        return;
     size_t npoints = sweep_npoints(p->sw);
     printf("sweep of %zu point%s, %llu replicas in all, seed %llu\n\n", npoints,
            npoints == 1 ? "" : "s", (unsigned long long)total, (unsigned long long)p->seed);
@@ -804,13 +870,24 @@ static void sweep_start(void *ctx, uint64_t total)
 }
 
 /* A line per group, with the varied values only on the groups they touch,
- * and (!) on a group with VMs not placed; then why on stderr. */
+ * and (!) on a group with VMs not placed; then why on stderr.  Each goal's
+ * status goes into its track. */
 static int sweep_point_done(void *ctx, const sweep_done *pd, diag *d)
 {
-    const sweep_opts *p = ctx;
+    sweep_opts *p = ctx;
     const report_run *rr = pd->run;
     const scenario *s = rr->s;
-    for (size_t g = 0; g < s->ngroups; g++) {
+    assert(s->ngroups == p->base->ngroups);
+    for (size_t k = 0; k < p->ngoals; k++)
+        for (size_t g = 0; g < s->ngroups; g++) {
+            double mean, bound;
+            goal_status st = goal_check(&p->goals[k], rr, g, &mean, &bound);
+            goal_track_add(&p->tracks[k * s->ngroups + g], pd->index, st, mean, bound,
+                           report_outages(rr, g));
+        }
+    if (p->ans && answer_sweep_point(p->ans, pd) < 0)
+        return diag_set(d, FD_EIO, "cannot write to standard output (or out of memory)");
+    for (size_t g = 0; p->fmt == ANSWER_TABLE && g < s->ngroups; g++) {
         char vals[1024], avail[160], name[80];
         char line[PLACE_REASON_MAX + 320];
         bool lost = report_unplaced_line(rr, g, line, sizeof line);
@@ -826,6 +903,78 @@ static int sweep_point_done(void *ctx, const sweep_done *pd, diag *d)
     return FD_OK;
 }
 
+/* A goal's figure in its unit ("99.99 %" for fractions). */
+static void goal_figure(const goal *gl, double x, char *buf, size_t size)
+{
+    if (isnan(x))
+        snprintf(buf, size, "-");
+    else if (goal_in_percent(gl))
+        snprintf(buf, size, "%.10g %%", 100 * x);
+    else
+        snprintf(buf, size, "%.6g %s", x, report_metric_unit(gl->metric));
+}
+
+/* Print, per goal and group, the first point that meets it with confidence
+ * (and the earlier one that meets it on its estimate only). */
+static void sweep_print_goals(const sweep_opts *p)
+{
+    const scenario *s = p->base;
+    size_t ng = s->ngroups, npoints = sweep_npoints(p->sw);
+    for (size_t k = 0; k < p->ngoals; k++) {
+        const goal *gl = &p->goals[k];
+        char val[64];
+        goal_figure(gl, gl->value, val, sizeof val);
+        printf("\ngoal %s: %s %s %s, with 95 %% confidence (the interval's %s end meets it)\n",
+               gl->text, report_metric_name(gl->metric), gl->at_least ? ">=" : "<=", val,
+               gl->at_least ? "lower" : "upper");
+        for (size_t g = 0; g < ng; g++) {
+            const goal_track *t = &p->tracks[k * ng + g];
+            const char *name = s->groups[g].name;
+            char lbl[1024], pname[32], a[64], bnd[64];
+            if (!p->varied[g]) {
+                printf("  %s: not varied (no --vary key touches it): met with confidence at "
+                       "%zu of %zu points", name, t->met, npoints);
+                if (t->estimates)
+                    printf(", on its estimate only at %zu", t->estimates);
+                putchar('\n');
+                continue;
+            }
+            if (t->first_met >= 0) {
+                goal_figure(gl, t->met_mean, a, sizeof a);
+                goal_figure(gl, t->met_bound, bnd, sizeof bnd);
+                sweep_point_label_group(p->sw, (size_t)t->first_met, name, lbl, sizeof lbl);
+                printf("  %s: smallest point that meets it: %s (%s): %s, 95 %% %s end %s",
+                       name, sweep_point_name(p->sw, (size_t)t->first_met, pname), lbl, a,
+                       gl->at_least ? "lower" : "upper", bnd);
+                if (t->short_after >= 0)
+                    printf("; but %s, after it, does not",
+                           sweep_point_name(p->sw, (size_t)t->short_after, pname));
+                putchar('\n');
+            } else {
+                printf("  %s: no point meets it with 95 %% confidence\n", name);
+            }
+            if (t->first_estimate >= 0) {
+                char why[160];
+                goal_figure(gl, t->est_mean, a, sizeof a);
+                goal_figure(gl, t->est_bound, bnd, sizeof bnd);
+                sweep_point_label_group(p->sw, (size_t)t->first_estimate, name, lbl,
+                                        sizeof lbl);
+                if (t->est_status == GOAL_UNDECIDED)
+                    snprintf(why, sizeof why, "its 95 %% %s end, %s, does not",
+                             gl->at_least ? "lower" : "upper", bnd);
+                else if (t->est_outages == 0)
+                    snprintf(why, sizeof why, "no outage seen: the run bounds how often "
+                             "outages come, not how long they last");
+                else
+                    snprintf(why, sizeof why, "%.0f outage%s: too few for an interval",
+                             t->est_outages, t->est_outages == 1 ? "" : "s");
+                printf("    %s (%s) meets it on its estimate only (%s; %s) - add replicas\n",
+                       sweep_point_name(p->sw, (size_t)t->first_estimate, pname), lbl, a, why);
+            }
+        }
+    }
+}
+
 static int sweep_work(void *opts, cmd_env *e)
 {
     sweep_opts *p = opts;
@@ -836,10 +985,22 @@ static int sweep_work(void *opts, cmd_env *e)
     if (rc != FD_OK)
         return fail(e, diag_exit_status(rc));
     char *cmdline = cmdline_quote("fdsim", e->argc, e->argv);
-    if (!cmdline) {
+    size_t ng = e->s->ngroups;
+    p->base = e->s;
+    p->tracks = calloc(p->ngoals * ng + 1, sizeof *p->tracks);
+    p->varied = calloc(ng, sizeof *p->varied);
+    if (!cmdline || !p->tracks || !p->varied ||
+        (p->fmt != ANSWER_TABLE && answer_sweep_create(&p->ans, p->fmt, p->sw, e->s, p->goals,
+                                                       p->ngoals, stdout) != FD_OK)) {
         sweep_points_destroy(pts, npoints);
+        free(cmdline);
         return failf(e, FD_ENOMEM, "out of memory");
     }
+    for (size_t i = 0; i < p->ngoals * ng; i++)
+        goal_track_init(&p->tracks[i]);
+    for (size_t g = 0; g < ng; g++)
+        for (size_t a = 0; a < sweep_naxes(p->sw); a++)
+            p->varied[g] |= sweep_axis_touches(sweep_axis_at(p->sw, a), e->s->groups[g].name);
     p->seed = e->s->seed;
     interrupt_catcher sig;
     volatile sig_atomic_t *stop = interrupt_catch(&sig);
@@ -851,15 +1012,26 @@ static int sweep_work(void *opts, cmd_env *e)
     if (rc != FD_OK) {
         status = fail(e, diag_exit_status(rc));
     } else {
-        char first[32], last[32];
-        printf("\n%zu points in %.3g s\nwrote %s/: sweep.csv and %s/ to %s/ (each: "
-               "summary.csv replicas.csv downcount.csv months.csv run.ini)\n", npoints,
-               out.wall, p->b.out, sweep_point_name(p->sw, 0, first),
-               sweep_point_name(p->sw, npoints - 1, last));
+        if (p->fmt == ANSWER_TABLE) {
+            char first[32], last[32];
+            printf("\n%zu points in %.3g s\nwrote %s/: sweep.csv and %s/ to %s/ (each: "
+                   "summary.csv replicas.csv downcount.csv months.csv run.ini)\n", npoints,
+                   out.wall, p->b.out, sweep_point_name(p->sw, 0, first),
+                   sweep_point_name(p->sw, npoints - 1, last));
+            sweep_print_goals(p);
+        } else {
+            const char *names[SCEN_MAX_GROUPS];
+            for (size_t g = 0; g < ng; g++)
+                names[g] = e->s->groups[g].name;
+            if (answer_sweep_finish(p->ans, p->tracks, p->varied, names, ng) < 0)
+                status = failf(e, FD_EIO, "cannot write to standard output (or out of memory)");
+        }
         if (out.unplaced_points) {
-            printf("(!) a group with VMs that could not be allocated, at %zu of %zu "
-                   "points\n", out.unplaced_points, npoints);
-            status = FD_EXIT_ALLOC;
+            if (p->fmt == ANSWER_TABLE)
+                printf("(!) a group with VMs that could not be allocated, at %zu of %zu "
+                       "points\n", out.unplaced_points, npoints);
+            if (status == FD_EXIT_OK)
+                status = FD_EXIT_ALLOC;
         }
         if (fflush(stdout) != 0)
             status = FD_EXIT_FAIL;
@@ -873,11 +1045,13 @@ static int sweep_main(int argc, char **argv)
 {
     static const struct option own[] = {
         { "vary", required_argument, NULL, 'v' },
+        { "goal", required_argument, NULL, 'g' },
         BATCH_LONGOPTS,
+        FORMAT_LONGOPT,
         { NULL, 0, NULL, 0 },
     };
     static const cmd_spec spec = {
-        "sweep", sweep_usage, "v:n:j:o:", own, sweep_own, true, sweep_ready, sweep_work,
+        "sweep", sweep_usage, "v:g:n:j:o:", own, sweep_own, true, sweep_ready, sweep_work,
     };
     sweep_opts p = { .b = { .out = "sweep" }, .sw = sweep_create() };
     if (p.sw == NULL) {
@@ -887,6 +1061,9 @@ static int sweep_main(int argc, char **argv)
         return complain("sweep", &d, FD_EXIT_FAIL);
     }
     int status = command(&spec, &p, argc, argv);
+    answer_sweep_destroy(p.ans);
+    free(p.tracks);
+    free(p.varied);
     sweep_destroy(p.sw);
     return status;
 }
@@ -894,7 +1071,8 @@ static int sweep_main(int argc, char **argv)
 /* -------------------------------------------------------- analytic -- */
 
 static const char analytic_usage[] =
-    "usage: fdsim analytic [SCENARIO] [--set section.key=value]...\n"
+    "usage: fdsim analytic [SCENARIO] [--format table|json|tsv]\n"
+    "                      [--set section.key=value]...\n"
     "\n"
     "Compute, for each group of SCENARIO (default: the built-in default\n"
     "scenario), the exact long-run VM availability, service availability (at\n"
@@ -906,32 +1084,46 @@ static const char analytic_usage[] =
     "non-exponential host failures) is refused with the reason, and a bound\n"
     "where one holds.  Nothing is simulated.\n"
     "\n"
+    FORMAT_USAGE
     "  -s, --set section.key=value   override one key (repeatable; last wins)\n"
     "  -h, --help                    show this help\n"
     "\n"
     "Exit status: 0 done (also when some values are refused), 1 I/O error,\n"
     "2 bad input.\n";
 
+static int analytic_own(void *opts, cmd_env *e, int c, const char *arg)
+{
+    return c == 'F' ? format_own(opts, e, arg) : -1;
+}
+
 static int analytic_work(void *opts, cmd_env *e)
 {
-    (void)opts;
+    answer_format fmt = *(const answer_format *)opts;
     analytic_result *an = NULL;
     int status;
     if (analytic_compute(e->s, &an, &e->d) != FD_OK)
         status = fail(e, FD_EXIT_FAIL);
+    else if (fmt != ANSWER_TABLE)
+        status = answer_analytic(an, e->s, fmt, stdout) < 0 || fflush(stdout) != 0
+                     ? failf(e, FD_EIO, "cannot write to standard output (or out of memory)")
+                     : FD_EXIT_OK;
     else
         status = flushed(e, analytic_print(an, e->s, stdout));
     analytic_result_destroy(an);
     return status;
 }
 
-static const cmd_spec analytic_spec = {
-    "analytic", analytic_usage, "", NULL, no_options, true, NULL, analytic_work,
-};
-
 static int analytic_main(int argc, char **argv)
 {
-    return command(&analytic_spec, NULL, argc, argv);
+    static const struct option own[] = {
+        FORMAT_LONGOPT,
+        { NULL, 0, NULL, 0 },
+    };
+    static const cmd_spec spec = {
+        "analytic", analytic_usage, "", own, analytic_own, true, NULL, analytic_work,
+    };
+    answer_format fmt = ANSWER_TABLE;
+    return command(&spec, &fmt, argc, argv);
 }
 
 /* ------------------------------------------------------------ table -- */

@@ -703,6 +703,12 @@ bool report_unplaced_line(const report_run *run, size_t g, char *buf, size_t len
     return true;
 }
 
+int report_unplaced_vms(const report_run *run, size_t g)
+{
+    const char *why;
+    return unplaced(run, g, &why);
+}
+
 size_t report_unplaced_groups(const report_run *run)
 {
     size_t n = 0;

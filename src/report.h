@@ -121,6 +121,10 @@ double report_replica_years(const report_run *run);
  * at once).  False, and nothing written, when every VM was allocated. */
 bool report_unplaced_line(const report_run *run, size_t g, char *buf, size_t len);
 
+/* VMs of group g that could not be allocated (as above: with perReplica
+ * placement, the most in one replica); 0 when every VM was. */
+int report_unplaced_vms(const report_run *run, size_t g);
+
 /* Groups of the run with VMs that could not be allocated (as above). */
 size_t report_unplaced_groups(const report_run *run);
 
