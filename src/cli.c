@@ -22,6 +22,7 @@
 #include "csvio.h"
 #include "diag.h"
 #include "goal.h"
+#include "import.h"
 #include "interrupt.h"
 #include "place.h"
 #include "plot.h"
@@ -1126,9 +1127,142 @@ static int analytic_main(int argc, char **argv)
     return command(&spec, &fmt, argc, argv);
 }
 
+/* ---------------------------------------------------------- import -- */
+
+static const char import_usage[] =
+    "usage: fdsim import FILE... [-p NAME=VALUE | -p @PARAMETERS.json]...\n"
+    "                    [--location REGION] [-o SCENARIO]\n"
+    "\n"
+    "Write a scenario with one [group.NAME] per deployment found in the FILEs:\n"
+    "ARM templates (virtual machine scale sets, availability sets and the\n"
+    "virtual machines that reference them; parameters, variables, copy loops,\n"
+    "conditions and inline nested deployments evaluated), parameters files,\n"
+    "and the JSON that az vmss show, az vm availability-set show and az vm show\n"
+    "print (or az vmss list).  Every property fdsim does not model is named in\n"
+    "a comment.  The scenario is checked (fdsim check) before it is written.\n"
+    "\n"
+    "  -p, --parameters NAME=VALUE   a template parameter's value (its declared\n"
+    "                                type: int, bool, string; arrays and objects\n"
+    "                                as JSON), or @FILE: a parameters file\n"
+    "                                (repeatable; the last value wins)\n"
+    "      --location REGION         region.name when the location is known only\n"
+    "                                at deployment ([resourceGroup().location])\n"
+    "  -o, --to SCENARIO             write the scenario there (atomically), not\n"
+    "                                to standard output\n"
+    "  -h, --help                    show this help\n"
+    "\n"
+    "Exit status: 0 written, 1 I/O error, 2 bad input (malformed JSON as\n"
+    "FILE:LINE:COLUMN, a value that cannot be evaluated or is not valid, a\n"
+    "deployment the platform rules reject; nothing written).\n";
+
+typedef struct import_opts {
+    const char *params[256];  /* -p values, in order */
+    size_t nparams;
+    const char *location;     /* --location, or NULL */
+    const char *to;           /* -o FILE, or NULL: standard output */
+} import_opts;
+
+static int import_own(void *opts, cmd_env *e, int c, const char *arg)
+{
+    import_opts *p = opts;
+    switch (c) {
+    case 'p':
+        if (p->nparams == sizeof p->params / sizeof *p->params)
+            return diag_set(&e->d, FD_EINVAL, "-p %s: at most 256 parameters", arg), -1;
+        p->params[p->nparams++] = arg;
+        return 0;
+    case 'L':
+        if (!*arg)
+            return diag_set(&e->d, FD_EINVAL, "--location needs a region, e.g. eastus"), -1;
+        p->location = arg;
+        return 0;
+    case 'o':
+        if (!*arg)
+            return diag_set(&e->d, FD_EINVAL, "-o needs a file name for the scenario"), -1;
+        p->to = arg;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Write `len` bytes to `path` through a temporary file renamed into
+ * place.  FD_OK or FD_EIO (the message in d, nothing left behind). */
+static int write_atomically(const char *path, const char *text, size_t len, diag *d)
+{
+    char *tmp = csvio_temp_path(path);
+    if (tmp == NULL)
+        return diag_set(d, FD_ENOMEM, "out of memory");
+    FILE *f = fopen(tmp, "w");
+    int rc = FD_OK;
+    if (f == NULL)
+        rc = diag_set(d, FD_EIO, "cannot create %s (for %s): %s", tmp, path, strerror(errno));
+    else if (fwrite(text, 1, len, f) != len || fflush(f) != 0)
+        rc = diag_set(d, FD_EIO, "cannot write %s: %s", path, strerror(errno));
+    if (f && fclose(f) != 0 && rc == FD_OK)
+        rc = diag_set(d, FD_EIO, "cannot write %s: %s", path, strerror(errno));
+    if (rc == FD_OK && rename(tmp, path) != 0)
+        rc = diag_set(d, FD_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    if (rc != FD_OK)
+        remove(tmp);
+    free(tmp);
+    return rc;
+}
+
+static int import_work(void *opts, cmd_env *e)
+{
+    const import_opts *p = opts;
+    if (e->optind >= e->argc)
+        return failf(e, FD_EINVAL, "give at least one JSON file: an ARM template, a "
+                     "parameters file, or what az vmss show prints");
+    import_spec spec = {
+        .files = (const char *const *)e->argv + e->optind,
+        .nfiles = (size_t)(e->argc - e->optind),
+        .params = p->params,
+        .nparams = p->nparams,
+        .location = p->location,
+    };
+    char *text = NULL;
+    size_t len = 0;
+    int rc = import_scenario(&spec, &text, &len, stderr, &e->d);
+    if (rc == FD_EINVAL) {
+        diag_clear(&e->d); /* each problem is on its own line already */
+        return FD_EXIT_INPUT;
+    }
+    if (rc == FD_EIO) /* a file that cannot be read: the user's to fix, nothing ran */
+        return fail(e, FD_EXIT_INPUT);
+    if (rc != FD_OK)
+        return fail(e, diag_exit_status(rc));
+    int status = FD_EXIT_OK;
+    if (p->to) {
+        if (write_atomically(p->to, text, len, &e->d) != FD_OK)
+            status = fail(e, FD_EXIT_FAIL);
+    } else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+        status = failf(e, FD_EIO, "cannot write to standard output");
+    }
+    free(text);
+    return status;
+}
+
+static int import_main(int argc, char **argv)
+{
+    static const struct option own[] = {
+        { "parameters", required_argument, NULL, 'p' },
+        { "location", required_argument, NULL, 'L' },
+        { "to", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 },
+    };
+    static const cmd_spec spec = {
+        "import", import_usage, "p:o:", own, import_own, false, NULL, import_work,
+    };
+    import_opts p = { .nparams = 0 };
+    return command(&spec, &p, argc, argv);
+}
+
 /* ------------------------------------------------------------ table -- */
 
 const cli_command cli_commands[] = {
+    { "import", "write a scenario from ARM templates or az vmss / availability-set JSON", import_main },
     { "check", "validate a scenario and print it fully resolved", check_main },
     { "place", "show where every VM of every group lands, and what one failure costs", place_main },
     { "run", "run the Monte Carlo replicas and write the results directory", run_main },

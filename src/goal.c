@@ -44,7 +44,7 @@ int goal_parse(const char *arg, goal *g, diag *d)
                         "e.g. --goal service_availability>=99.99%%", arg);
     if (strlen(arg) >= GOAL_TEXT_MAX)
         return diag_set(d, FD_EINVAL, "--goal %.40s...: too long", arg);
-    snprintf(g->text, sizeof g->text, "%s", arg);
+    memcpy(g->text, arg, strlen(arg) + 1);
     char name[GOAL_TEXT_MAX];
     size_t nlen = (size_t)(op - arg);
     memcpy(name, arg, nlen);
