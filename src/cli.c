@@ -694,7 +694,8 @@ static const char plot_usage[] =
     "\n"
     "  -f, --format F      png (default), svg or both\n"
     "  -k, --replica K     the replica the timeline shows (default 0)\n"
-    "      --size WxH      image size in pixels (default 800x500)\n"
+    "      --size WxH      image size in pixels (default 800x500; the timeline\n"
+    "                      grows with its panels unless a size is given)\n"
     "  -h, --help          show this help\n"
     "\n"
     "gnuplot must be on PATH (Debian: apt-get install gnuplot-nox).\n"
@@ -730,6 +731,7 @@ static int plot_own(void *opts, cmd_env *e, int c, const char *arg)
                             "pixels, each from 100 to 10000, e.g. 800x500", arg), -1;
         po->width = w;
         po->height = h;
+        po->sized = true;
         return 0;
     default:
         return -1;
