@@ -33,8 +33,9 @@ set grid lc rgb '#dddddd'
 set bmargin 4.5 + ceil(ngroups / 4.0)
 set key at screen 0.5, screen 0.01 center bottom horizontal maxcols 4 font ',9' samplen 2 spacing 0.9
 # each target labelled on its line, in its colour
+set style textbox opaque noborder
 do for [k=1:ntargets] {
-    set label k value(sprintf('tl%d', k)) at graph 0.01, first value(sprintf('tn%d', k)) offset 0,0.55 left font ',9' tc rgb word(tcolor, (k - 1) % 6 + 1) front
+    set label k value(sprintf('tl%d', k)) at graph 0.99, first value(sprintf('tn%d', k)) offset 0,-0.6 right font ',9' tc rgb word(tcolor, (k - 1) % 6 + 1) front boxed
 }
 plot for [i=0:ngroups-1] file index i using 1:2 with linespoints lw 2 pt 7 ps 0.7 lc i+1 title word(titles, i+1), \
      for [i=0:ngroups-1] file index i using 1:3 with lines dt 2 lw 1.5 lc i+1 notitle, \
