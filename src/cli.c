@@ -16,10 +16,13 @@
 #include "cli.h"
 
 #include "analytic.h"
+#include "answer.h"
 #include "batch.h"
 #include "cmdline.h"
 #include "csvio.h"
 #include "diag.h"
+#include "goal.h"
+#include "import.h"
 #include "interrupt.h"
 #include "place.h"
 #include "plot.h"
@@ -27,12 +30,15 @@
 #include "runner.h"
 #include "scenario.h"
 #include "sweep.h"
+#include "verdict.h"
 #include "world.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -136,10 +142,12 @@ static int add_set(cmd_env *e, const char *value)
  * to return at once (help printed, or bad arguments). */
 static int parse_args(const cmd_spec *c, void *opts, cmd_env *e)
 {
-    struct option longopts[16];
+    struct option longopts[40];
     size_t n = 0;
-    for (; c->longopts && c->longopts[n].name; n++)
+    for (; c->longopts && c->longopts[n].name; n++) {
+        assert(n + 3 < sizeof longopts / sizeof *longopts); /* room for set, help, end */
         longopts[n] = c->longopts[n];
+    }
     if (c->scenario)
         longopts[n++] = (struct option){ "set", required_argument, NULL, 's' };
     longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
@@ -226,6 +234,18 @@ static int flushed(cmd_env *e, int printed)
     return FD_EXIT_OK;
 }
 
+/* The --format option of run, sweep, analytic and place. */
+#define FORMAT_LONGOPT { "format", required_argument, NULL, 'F' }
+#define FORMAT_USAGE                                                           \
+    "      --format F                how to print the answer: table (default, for\n" \
+    "                                people), json or tsv (for programs; full\n"    \
+    "                                precision; README: Answers for programs)\n"
+
+static int format_own(answer_format *fmt, cmd_env *e, const char *arg)
+{
+    return answer_format_parse(arg, fmt, &e->d) == FD_OK ? 0 : -1;
+}
+
 /* Parse a whole decimal number in [lo, hi] (no sign, no blanks). */
 static int parse_u64(const char *arg, uint64_t lo, uint64_t hi, uint64_t *v)
 {
@@ -285,7 +305,8 @@ static int check_main(int argc, char **argv)
 /* ----------------------------------------------------------- place -- */
 
 static const char place_usage[] =
-    "usage: fdsim place [SCENARIO] [--csv FILE] [--set section.key=value]...\n"
+    "usage: fdsim place [SCENARIO] [--csv FILE] [--format table|json|tsv]\n"
+    "                   [--set section.key=value]...\n"
     "\n"
     "Place every group of SCENARIO (default: the built-in default scenario) on\n"
     "the region's zones, racks and hosts as the platform does, and show for\n"
@@ -296,6 +317,7 @@ static const char place_usage[] =
     "  --csv FILE                    also write one row per VM (group, vm, zone,\n"
     "                                fault_domain, update_domain, placement_group,\n"
     "                                rack, host, spot, placed) to FILE; - for stdout\n"
+    FORMAT_USAGE
     "  -s, --set section.key=value   override one key (repeatable; last wins)\n"
     "  -h, --help                    show this help\n"
     "\n"
@@ -303,12 +325,15 @@ static const char place_usage[] =
     "could not be allocated (the table says which and why).\n";
 
 typedef struct place_opts {
-    const char *csv; /* --csv FILE, or NULL */
+    const char *csv;   /* --csv FILE, or NULL */
+    answer_format fmt; /* --format */
 } place_opts;
 
 static int place_own(void *opts, cmd_env *e, int c, const char *arg)
 {
     place_opts *p = opts;
+    if (c == 'F')
+        return format_own(&p->fmt, e, arg);
     if (c != 'c')
         return -1;
     if (!*arg)
@@ -341,6 +366,13 @@ static int place_work(void *opts, cmd_env *e)
     int status = FD_EXIT_OK;
     if (place_build(e->s, &r, &e->d) != FD_OK || (p->csv && place_csv(p, r, e) != FD_OK))
         status = fail(e, FD_EXIT_FAIL);
+    else if (p->csv && !strcmp(p->csv, "-") && p->fmt != ANSWER_TABLE)
+        status = failf(e, FD_EINVAL, "--csv - and --format %s would both write to standard "
+                       "output; give --csv a file", p->fmt == ANSWER_JSON ? "json" : "tsv");
+    else if (p->fmt != ANSWER_TABLE)
+        status = answer_place(r, e->s, p->fmt, stdout) < 0 || fflush(stdout) != 0
+                     ? failf(e, FD_EIO, "cannot write to standard output (or out of memory)")
+                     : FD_EXIT_OK;
     else if (!p->csv || strcmp(p->csv, "-") != 0)
         status = flushed(e, place_print_table(r, e->s, stdout));
     for (size_t g = 0; status == FD_EXIT_OK && g < place_ngroups(r); g++)
@@ -354,6 +386,7 @@ static int place_main(int argc, char **argv)
 {
     static const struct option own[] = {
         { "csv", required_argument, NULL, 'c' },
+        FORMAT_LONGOPT,
         { NULL, 0, NULL, 0 },
     };
     static const cmd_spec spec = {
@@ -367,7 +400,8 @@ static int place_main(int argc, char **argv)
 
 static const char run_usage[] =
     "usage: fdsim run [SCENARIO] [-n REPLICAS] [--seed S] [-j THREADS] [-o DIR]\n"
-    "                 [--baseline NAME] [--trace FILE [--trace-replica K]]\n"
+    "                 [--format table|json|tsv] [--baseline NAME]\n"
+    "                 [--trace FILE [--trace-replica K]]\n"
     "                 [--set section.key=value]...\n"
     "\n"
     "Run the Monte Carlo replicas of SCENARIO (default: the built-in default\n"
@@ -378,10 +412,11 @@ static const char run_usage[] =
     "      --seed S                  master seed (simulation.seed)\n"
     "  -j, --threads T               worker threads; 0 = one per core\n"
     "                                (default: simulation.threads)\n"
-    "  -o, --output DIR              results directory (default: results):\n"
+    "  -o, --results-dir DIR         results directory (default: results):\n"
     "                                summary.csv, replicas.csv, downcount.csv,\n"
     "                                months.csv and run.ini, which reproduces\n"
     "                                the run (fdsim run DIR/run.ini)\n"
+    FORMAT_USAGE
     "      --baseline NAME           group the paired differences are taken\n"
     "                                against (default: the first)\n"
     "      --trace FILE              also write every event of one replica to FILE\n"
@@ -399,7 +434,8 @@ static const char run_usage[] =
     { "replicas", required_argument, NULL, 'n' },                             \
     { "seed", required_argument, NULL, 'S' },                                 \
     { "threads", required_argument, NULL, 'j' },                              \
-    { "output", required_argument, NULL, 'o' }
+    { "results-dir", required_argument, NULL, 'o' },                          \
+    { "output", required_argument, NULL, 'O' }
 
 /* The options run and sweep share: -n, --seed and -j become --set
  * overrides (so validation and messages are the scenario's), -o a path. */
@@ -412,6 +448,7 @@ typedef struct batch_opts {
 
 typedef struct run_opts {
     batch_opts b;            /* -n, --seed, -j, -o */
+    answer_format fmt;       /* --format */
     const char *baseline;    /* --baseline NAME, or NULL */
     const char *trace;       /* --trace FILE, or NULL */
     uint64_t trace_replica;  /* --trace-replica K */
@@ -448,6 +485,10 @@ static int batch_own(batch_opts *p, cmd_env *e, int c, const char *arg)
             return diag_set(&e->d, FD_EINVAL, "-o needs a directory name"), -1;
         p->out = arg;
         return 0;
+    case 'O': /* az's --output is a format; here it would have been a directory */
+        return diag_set(&e->d, FD_EINVAL, "--output %s: no such option; the results "
+                        "directory is -o DIR (--results-dir DIR), and the printed answer's "
+                        "form is --format json|tsv|table", arg), -1;
     default:
         return 1;
     }
@@ -461,6 +502,8 @@ static int run_own(void *opts, cmd_env *e, int c, const char *arg)
         return rc;
     uint64_t v;
     switch (c) {
+    case 'F':
+        return format_own(&p->fmt, e, arg);
     case 'b':
         p->baseline = arg;
         return 0;
@@ -533,8 +576,14 @@ static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_r
     int status = FD_EXIT_OK;
     if (res->replicas == 0) /* interrupted before any: keep what DIR held */
         return failf(e, FD_EINTR, "interrupted before the first replica; nothing written");
-    if (report_print_table(rr, stdout) < 0)
-        status = failf(e, FD_EIO, "cannot write to standard output");
+    verdict *v = NULL;
+    if (verdict_create(&v, rr) != FD_OK)
+        return failf(e, FD_ENOMEM, "out of memory");
+    bool table = p->fmt == ANSWER_TABLE;
+    if (table ? report_print_table(rr, stdout) < 0 || verdict_print(v, rr, stdout) < 0
+              : answer_run(rr, v, p->fmt, stdout) < 0)
+        status = failf(e, FD_EIO, "cannot write to standard output (or out of memory)");
+    verdict_destroy(v);
     analytic_result_destroy((analytic_result *)rr->analytic);
     rr->analytic = NULL;
     diag w;
@@ -542,13 +591,15 @@ static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_r
     if (report_sink_commit(sink, rr, &w) != FD_OK)
         return complain(e->name, &w, FD_EXIT_FAIL);
     int threads = runner_threads(e->s);
-    printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
-           (unsigned long long)res->events, res->wall,
-           res->wall > 0 ? (double)res->replicas / res->wall : 0.0, threads,
-           threads == 1 ? "" : "s", p->b.out);
-    for (const char *const *f = report_files; *f; f++)
-        printf(" %s", *f);
-    putchar('\n');
+    if (table) { /* json and tsv: the answer alone on standard output */
+        printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
+               (unsigned long long)res->events, res->wall,
+               res->wall > 0 ? (double)res->replicas / res->wall : 0.0, threads,
+               threads == 1 ? "" : "s", p->b.out);
+        for (const char *const *f = report_files; *f; f++)
+            printf(" %s", *f);
+        putchar('\n');
+    }
     if (fflush(stdout) != 0 && status == FD_EXIT_OK)
         status = FD_EXIT_FAIL;
     if (res->partial) {
@@ -614,6 +665,7 @@ static int run_main(int argc, char **argv)
         { "baseline", required_argument, NULL, 'b' },
         { "trace", required_argument, NULL, 't' },
         { "trace-replica", required_argument, NULL, 'k' },
+        FORMAT_LONGOPT,
         { NULL, 0, NULL, 0 },
     };
     static const cmd_spec spec = {
@@ -631,18 +683,23 @@ static const char plot_usage[] =
     "Draw every chart the results in DIR support (a directory written by\n"
     "fdsim run or fdsim sweep) with gnuplot, as DIR/NAME.png (or .svg), and\n"
     "print the path of each file written:\n"
-    "  availability   service availability per group, 95 % interval (summary.csv)\n"
-    "  downtime_cdf   downtime per year across replicas, CDF (replicas.csv)\n"
-    "  downcount      hours per year with k VMs down at once (downcount.csv)\n"
-    "  months         monthly uptime against the SLA target (months.csv)\n"
+    "  availability   service availability per group on a nines axis, 95 %\n"
+    "                 interval and each group's SLA target (summary.csv)\n"
+    "  downtime_cdf   downtime per year across replicas: the share of replicas\n"
+    "                 with more than x, log-log (replicas.csv)\n"
+    "  downcount      hours per year with k >= 1 VMs down at once (downcount.csv)\n"
+    "  months         monthly uptime (mean, 5th percentile) against each SLA\n"
+    "                 target, on a nines axis (months.csv)\n"
     "  timeline       replica K through its first maintenance wave: VMs up per\n"
     "                 update domain or rack (replays run.ini; the same sample\n"
     "                 path as fdsim run DIR/run.ini --trace F --trace-replica K)\n"
-    "  sweep          availability against the swept key (sweep.csv)\n"
+    "  sweep          availability against the swept key, for the groups it\n"
+    "                 varies; steps for a count (sweep.csv)\n"
     "\n"
     "  -f, --format F      png (default), svg or both\n"
     "  -k, --replica K     the replica the timeline shows (default 0)\n"
-    "      --size WxH      image size in pixels (default 800x500)\n"
+    "      --size WxH      image size in pixels (default 800x500; the timeline\n"
+    "                      grows with its panels unless a size is given)\n"
     "  -h, --help          show this help\n"
     "\n"
     "gnuplot must be on PATH (Debian: apt-get install gnuplot-nox).\n"
@@ -678,6 +735,7 @@ static int plot_own(void *opts, cmd_env *e, int c, const char *arg)
                             "pixels, each from 100 to 10000, e.g. 800x500", arg), -1;
         po->width = w;
         po->height = h;
+        po->sized = true;
         return 0;
     default:
         return -1;
@@ -715,10 +773,13 @@ static int plot_main(int argc, char **argv)
 
 /* ----------------------------------------------------------- sweep -- */
 
+#define SWEEP_MAX_GOALS 8 /* --goal options per sweep */
+
 static const char sweep_usage[] =
     "usage: fdsim sweep [SCENARIO] --vary KEY=FIRST:LAST:STEP | --vary KEY=V1,V2,...\n"
-    "                   [--vary ...]... [-n REPLICAS] [--seed S] [-j THREADS]\n"
-    "                   [-o DIR] [--set section.key=value]...\n"
+    "                   [--vary ...]... [--goal METRIC>=VALUE]... [-n REPLICAS]\n"
+    "                   [--seed S] [-j THREADS] [-o DIR] [--format table|json|tsv]\n"
+    "                   [--set section.key=value]...\n"
     "\n"
     "Run SCENARIO (default: the built-in default scenario) at every point of\n"
     "the Cartesian product of the --vary values, each point with the same seed\n"
@@ -731,10 +792,18 @@ static const char sweep_usage[] =
     "                                10d:40d:10d) or a list V1,V2,... (repeatable;\n"
     "                                the first --vary varies slowest), e.g.\n"
     "                                --vary group.db.count=3:15:2\n"
+    "  -g, --goal METRIC>=VALUE      print, per group, the first point (in the\n"
+    "                                sweep's order: the smallest value of one\n"
+    "                                ascending --vary) that meets the goal with\n"
+    "                                95 % confidence; METRIC<=VALUE too; METRIC a\n"
+    "                                summary.csv metric or nines, fractions also in\n"
+    "                                percent: --goal service_availability>=99.99%\n"
+    "                                (repeatable)\n"
     "  -n, --replicas N              replicas per point (simulation.replicas)\n"
     "      --seed S                  master seed, the same for every point\n"
     "  -j, --threads T               worker threads; 0 = one per core\n"
-    "  -o, --output DIR              a new or empty directory (default: sweep)\n"
+    "  -o, --results-dir DIR         a new or empty directory (default: sweep)\n"
+    FORMAT_USAGE
     "  -s, --set section.key=value   override one key for every point (repeatable)\n"
     "  -h, --help                    show this help\n"
     "\n"
@@ -747,10 +816,17 @@ static const char sweep_usage[] =
     "not be allocated (everything written; the table marks those rows).\n";
 
 typedef struct sweep_opts {
-    batch_opts b;     /* -n, --seed, -j, -o */
-    sweep *sw;        /* the --vary axes */
-    cmd_env *e;       /* for the hooks: messages */
-    uint64_t seed;    /* the scenario's seed, for the heading */
+    batch_opts b;      /* -n, --seed, -j, -o */
+    sweep *sw;         /* the --vary axes */
+    cmd_env *e;        /* for the hooks: messages */
+    uint64_t seed;     /* the scenario's seed, for the heading */
+    answer_format fmt; /* --format */
+    goal goals[SWEEP_MAX_GOALS]; /* --goal, in order */
+    size_t ngoals;
+    const scenario *base; /* the scenario the points come from (borrowed) */
+    answer_sweep *ans; /* json / tsv: the answer being written (owned) */
+    goal_track *tracks;/* [ngoals x groups] (owned) */
+    bool *varied;      /* [groups]: some --vary key touches the group (owned) */
 } sweep_opts;
 
 static int sweep_own(void *opts, cmd_env *e, int c, const char *arg)
@@ -759,6 +835,14 @@ static int sweep_own(void *opts, cmd_env *e, int c, const char *arg)
     int rc = batch_own(&p->b, e, c, arg);
     if (rc != 1)
         return rc;
+    if (c == 'F')
+        return format_own(&p->fmt, e, arg);
+    if (c == 'g') {
+        if (p->ngoals == SWEEP_MAX_GOALS)
+            return diag_set(&e->d, FD_EINVAL, "--goal %s: at most %d goals", arg,
+                            SWEEP_MAX_GOALS), -1;
+        return goal_parse(arg, &p->goals[p->ngoals++], &e->d) == FD_OK ? 0 : -1;
+    }
     if (c != 'v')
         return -1;
     return sweep_add(p->sw, arg, &e->d) == FD_OK ? 0 : -1;
@@ -783,6 +867,8 @@ static void sweep_say(void *ctx, const char *msg)
 static void sweep_start(void *ctx, uint64_t total)
 {
     const sweep_opts *p = ctx;
+    if (p->fmt != ANSWER_TABLE)
+        return;
     size_t npoints = sweep_npoints(p->sw);
     printf("sweep of %zu point%s, %llu replicas in all, seed %llu\n\n", npoints,
            npoints == 1 ? "" : "s", (unsigned long long)total, (unsigned long long)p->seed);
@@ -791,13 +877,24 @@ static void sweep_start(void *ctx, uint64_t total)
 }
 
 /* A line per group, with the varied values only on the groups they touch,
- * and (!) on a group with VMs not placed; then why on stderr. */
+ * and (!) on a group with VMs not placed; then why on stderr.  Each goal's
+ * status goes into its track. */
 static int sweep_point_done(void *ctx, const sweep_done *pd, diag *d)
 {
-    const sweep_opts *p = ctx;
+    sweep_opts *p = ctx;
     const report_run *rr = pd->run;
     const scenario *s = rr->s;
-    for (size_t g = 0; g < s->ngroups; g++) {
+    assert(s->ngroups == p->base->ngroups);
+    for (size_t k = 0; k < p->ngoals; k++)
+        for (size_t g = 0; g < s->ngroups; g++) {
+            double mean, bound;
+            goal_status st = goal_check(&p->goals[k], rr, g, &mean, &bound);
+            goal_track_add(&p->tracks[k * s->ngroups + g], pd->index, st, mean, bound,
+                           report_outages(rr, g));
+        }
+    if (p->ans && answer_sweep_point(p->ans, pd) < 0)
+        return diag_set(d, FD_EIO, "cannot write to standard output (or out of memory)");
+    for (size_t g = 0; p->fmt == ANSWER_TABLE && g < s->ngroups; g++) {
         char vals[1024], avail[160], name[80];
         char line[PLACE_REASON_MAX + 320];
         bool lost = report_unplaced_line(rr, g, line, sizeof line);
@@ -813,6 +910,78 @@ static int sweep_point_done(void *ctx, const sweep_done *pd, diag *d)
     return FD_OK;
 }
 
+/* A goal's figure in its unit ("99.99 %" for fractions). */
+static void goal_figure(const goal *gl, double x, char *buf, size_t size)
+{
+    if (isnan(x))
+        snprintf(buf, size, "-");
+    else if (goal_in_percent(gl))
+        snprintf(buf, size, "%.10g %%", 100 * x);
+    else
+        snprintf(buf, size, "%.6g %s", x, report_metric_unit(gl->metric));
+}
+
+/* Print, per goal and group, the first point that meets it with confidence
+ * (and the earlier one that meets it on its estimate only). */
+static void sweep_print_goals(const sweep_opts *p)
+{
+    const scenario *s = p->base;
+    size_t ng = s->ngroups, npoints = sweep_npoints(p->sw);
+    for (size_t k = 0; k < p->ngoals; k++) {
+        const goal *gl = &p->goals[k];
+        char val[64];
+        goal_figure(gl, gl->value, val, sizeof val);
+        printf("\ngoal %s: %s %s %s, with 95 %% confidence (the interval's %s end meets it)\n",
+               gl->text, report_metric_name(gl->metric), gl->at_least ? ">=" : "<=", val,
+               gl->at_least ? "lower" : "upper");
+        for (size_t g = 0; g < ng; g++) {
+            const goal_track *t = &p->tracks[k * ng + g];
+            const char *name = s->groups[g].name;
+            char lbl[1024], pname[32], a[64], bnd[64];
+            if (!p->varied[g]) {
+                printf("  %s: not varied (no --vary key touches it): met with confidence at "
+                       "%zu of %zu points", name, t->met, npoints);
+                if (t->estimates)
+                    printf(", on its estimate only at %zu", t->estimates);
+                putchar('\n');
+                continue;
+            }
+            if (t->first_met >= 0) {
+                goal_figure(gl, t->met_mean, a, sizeof a);
+                goal_figure(gl, t->met_bound, bnd, sizeof bnd);
+                sweep_point_label_group(p->sw, (size_t)t->first_met, name, lbl, sizeof lbl);
+                printf("  %s: smallest point that meets it: %s (%s): %s, 95 %% %s end %s",
+                       name, sweep_point_name(p->sw, (size_t)t->first_met, pname), lbl, a,
+                       gl->at_least ? "lower" : "upper", bnd);
+                if (t->short_after >= 0)
+                    printf("; but %s, after it, does not",
+                           sweep_point_name(p->sw, (size_t)t->short_after, pname));
+                putchar('\n');
+            } else {
+                printf("  %s: no point meets it with 95 %% confidence\n", name);
+            }
+            if (t->first_estimate >= 0) {
+                char why[160];
+                goal_figure(gl, t->est_mean, a, sizeof a);
+                goal_figure(gl, t->est_bound, bnd, sizeof bnd);
+                sweep_point_label_group(p->sw, (size_t)t->first_estimate, name, lbl,
+                                        sizeof lbl);
+                if (t->est_status == GOAL_UNDECIDED)
+                    snprintf(why, sizeof why, "its 95 %% %s end, %s, does not",
+                             gl->at_least ? "lower" : "upper", bnd);
+                else if (t->est_outages == 0)
+                    snprintf(why, sizeof why, "no outage seen: the run bounds how often "
+                             "outages come, not how long they last");
+                else
+                    snprintf(why, sizeof why, "%.0f outage%s: too few for an interval",
+                             t->est_outages, t->est_outages == 1 ? "" : "s");
+                printf("    %s (%s) meets it on its estimate only (%s; %s) - add replicas\n",
+                       sweep_point_name(p->sw, (size_t)t->first_estimate, pname), lbl, a, why);
+            }
+        }
+    }
+}
+
 static int sweep_work(void *opts, cmd_env *e)
 {
     sweep_opts *p = opts;
@@ -823,10 +992,22 @@ static int sweep_work(void *opts, cmd_env *e)
     if (rc != FD_OK)
         return fail(e, diag_exit_status(rc));
     char *cmdline = cmdline_quote("fdsim", e->argc, e->argv);
-    if (!cmdline) {
+    size_t ng = e->s->ngroups;
+    p->base = e->s;
+    p->tracks = calloc(p->ngoals * ng + 1, sizeof *p->tracks);
+    p->varied = calloc(ng, sizeof *p->varied);
+    if (!cmdline || !p->tracks || !p->varied ||
+        (p->fmt != ANSWER_TABLE && answer_sweep_create(&p->ans, p->fmt, p->sw, e->s, p->goals,
+                                                       p->ngoals, stdout) != FD_OK)) {
         sweep_points_destroy(pts, npoints);
+        free(cmdline);
         return failf(e, FD_ENOMEM, "out of memory");
     }
+    for (size_t i = 0; i < p->ngoals * ng; i++)
+        goal_track_init(&p->tracks[i]);
+    for (size_t g = 0; g < ng; g++)
+        for (size_t a = 0; a < sweep_naxes(p->sw); a++)
+            p->varied[g] |= sweep_axis_touches(sweep_axis_at(p->sw, a), e->s->groups[g].name);
     p->seed = e->s->seed;
     interrupt_catcher sig;
     volatile sig_atomic_t *stop = interrupt_catch(&sig);
@@ -838,15 +1019,26 @@ static int sweep_work(void *opts, cmd_env *e)
     if (rc != FD_OK) {
         status = fail(e, diag_exit_status(rc));
     } else {
-        char first[32], last[32];
-        printf("\n%zu points in %.3g s\nwrote %s/: sweep.csv and %s/ to %s/ (each: "
-               "summary.csv replicas.csv downcount.csv months.csv run.ini)\n", npoints,
-               out.wall, p->b.out, sweep_point_name(p->sw, 0, first),
-               sweep_point_name(p->sw, npoints - 1, last));
+        if (p->fmt == ANSWER_TABLE) {
+            char first[32], last[32];
+            printf("\n%zu points in %.3g s\nwrote %s/: sweep.csv and %s/ to %s/ (each: "
+                   "summary.csv replicas.csv downcount.csv months.csv run.ini)\n", npoints,
+                   out.wall, p->b.out, sweep_point_name(p->sw, 0, first),
+                   sweep_point_name(p->sw, npoints - 1, last));
+            sweep_print_goals(p);
+        } else {
+            const char *names[SCEN_MAX_GROUPS];
+            for (size_t g = 0; g < ng; g++)
+                names[g] = e->s->groups[g].name;
+            if (answer_sweep_finish(p->ans, p->tracks, p->varied, names, ng) < 0)
+                status = failf(e, FD_EIO, "cannot write to standard output (or out of memory)");
+        }
         if (out.unplaced_points) {
-            printf("(!) a group with VMs that could not be allocated, at %zu of %zu "
-                   "points\n", out.unplaced_points, npoints);
-            status = FD_EXIT_ALLOC;
+            if (p->fmt == ANSWER_TABLE)
+                printf("(!) a group with VMs that could not be allocated, at %zu of %zu "
+                       "points\n", out.unplaced_points, npoints);
+            if (status == FD_EXIT_OK)
+                status = FD_EXIT_ALLOC;
         }
         if (fflush(stdout) != 0)
             status = FD_EXIT_FAIL;
@@ -860,11 +1052,13 @@ static int sweep_main(int argc, char **argv)
 {
     static const struct option own[] = {
         { "vary", required_argument, NULL, 'v' },
+        { "goal", required_argument, NULL, 'g' },
         BATCH_LONGOPTS,
+        FORMAT_LONGOPT,
         { NULL, 0, NULL, 0 },
     };
     static const cmd_spec spec = {
-        "sweep", sweep_usage, "v:n:j:o:", own, sweep_own, true, sweep_ready, sweep_work,
+        "sweep", sweep_usage, "v:g:n:j:o:", own, sweep_own, true, sweep_ready, sweep_work,
     };
     sweep_opts p = { .b = { .out = "sweep" }, .sw = sweep_create() };
     if (p.sw == NULL) {
@@ -874,6 +1068,9 @@ static int sweep_main(int argc, char **argv)
         return complain("sweep", &d, FD_EXIT_FAIL);
     }
     int status = command(&spec, &p, argc, argv);
+    answer_sweep_destroy(p.ans);
+    free(p.tracks);
+    free(p.varied);
     sweep_destroy(p.sw);
     return status;
 }
@@ -881,7 +1078,8 @@ static int sweep_main(int argc, char **argv)
 /* -------------------------------------------------------- analytic -- */
 
 static const char analytic_usage[] =
-    "usage: fdsim analytic [SCENARIO] [--set section.key=value]...\n"
+    "usage: fdsim analytic [SCENARIO] [--format table|json|tsv]\n"
+    "                      [--set section.key=value]...\n"
     "\n"
     "Compute, for each group of SCENARIO (default: the built-in default\n"
     "scenario), the exact long-run VM availability, service availability (at\n"
@@ -893,37 +1091,184 @@ static const char analytic_usage[] =
     "non-exponential host failures) is refused with the reason, and a bound\n"
     "where one holds.  Nothing is simulated.\n"
     "\n"
+    FORMAT_USAGE
     "  -s, --set section.key=value   override one key (repeatable; last wins)\n"
     "  -h, --help                    show this help\n"
     "\n"
     "Exit status: 0 done (also when some values are refused), 1 I/O error,\n"
     "2 bad input.\n";
 
+static int analytic_own(void *opts, cmd_env *e, int c, const char *arg)
+{
+    return c == 'F' ? format_own(opts, e, arg) : -1;
+}
+
 static int analytic_work(void *opts, cmd_env *e)
 {
-    (void)opts;
+    answer_format fmt = *(const answer_format *)opts;
     analytic_result *an = NULL;
     int status;
     if (analytic_compute(e->s, &an, &e->d) != FD_OK)
         status = fail(e, FD_EXIT_FAIL);
+    else if (fmt != ANSWER_TABLE)
+        status = answer_analytic(an, e->s, fmt, stdout) < 0 || fflush(stdout) != 0
+                     ? failf(e, FD_EIO, "cannot write to standard output (or out of memory)")
+                     : FD_EXIT_OK;
     else
         status = flushed(e, analytic_print(an, e->s, stdout));
     analytic_result_destroy(an);
     return status;
 }
 
-static const cmd_spec analytic_spec = {
-    "analytic", analytic_usage, "", NULL, no_options, true, NULL, analytic_work,
-};
-
 static int analytic_main(int argc, char **argv)
 {
-    return command(&analytic_spec, NULL, argc, argv);
+    static const struct option own[] = {
+        FORMAT_LONGOPT,
+        { NULL, 0, NULL, 0 },
+    };
+    static const cmd_spec spec = {
+        "analytic", analytic_usage, "", own, analytic_own, true, NULL, analytic_work,
+    };
+    answer_format fmt = ANSWER_TABLE;
+    return command(&spec, &fmt, argc, argv);
+}
+
+/* ---------------------------------------------------------- import -- */
+
+static const char import_usage[] =
+    "usage: fdsim import FILE... [-p NAME=VALUE | -p @PARAMETERS.json]...\n"
+    "                    [--location REGION] [-o SCENARIO]\n"
+    "\n"
+    "Write a scenario with one [group.NAME] per deployment found in the FILEs:\n"
+    "ARM templates (virtual machine scale sets, availability sets and the\n"
+    "virtual machines that reference them; parameters, variables, copy loops,\n"
+    "conditions and inline nested deployments evaluated), parameters files,\n"
+    "and the JSON that az vmss show, az vm availability-set show and az vm show\n"
+    "print (or az vmss list).  Every property fdsim does not model is named in\n"
+    "a comment.  The scenario is checked (fdsim check) before it is written.\n"
+    "\n"
+    "  -p, --parameters NAME=VALUE   a template parameter's value (its declared\n"
+    "                                type: int, bool, string; arrays and objects\n"
+    "                                as JSON), or @FILE: a parameters file\n"
+    "                                (repeatable; the last value wins)\n"
+    "      --location REGION         region.name when the location is known only\n"
+    "                                at deployment ([resourceGroup().location])\n"
+    "  -o, --to SCENARIO             write the scenario there (atomically), not\n"
+    "                                to standard output\n"
+    "  -h, --help                    show this help\n"
+    "\n"
+    "Exit status: 0 written, 1 I/O error, 2 bad input (malformed JSON as\n"
+    "FILE:LINE:COLUMN, a value that cannot be evaluated or is not valid, a\n"
+    "deployment the platform rules reject; nothing written).\n";
+
+typedef struct import_opts {
+    const char *params[256];  /* -p values, in order */
+    size_t nparams;
+    const char *location;     /* --location, or NULL */
+    const char *to;           /* -o FILE, or NULL: standard output */
+} import_opts;
+
+static int import_own(void *opts, cmd_env *e, int c, const char *arg)
+{
+    import_opts *p = opts;
+    switch (c) {
+    case 'p':
+        if (p->nparams == sizeof p->params / sizeof *p->params)
+            return diag_set(&e->d, FD_EINVAL, "-p %s: at most 256 parameters", arg), -1;
+        p->params[p->nparams++] = arg;
+        return 0;
+    case 'L':
+        if (!*arg)
+            return diag_set(&e->d, FD_EINVAL, "--location needs a region, e.g. eastus"), -1;
+        p->location = arg;
+        return 0;
+    case 'o':
+        if (!*arg)
+            return diag_set(&e->d, FD_EINVAL, "-o needs a file name for the scenario"), -1;
+        p->to = arg;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Write `len` bytes to `path` through a temporary file renamed into
+ * place.  FD_OK or FD_EIO (the message in d, nothing left behind). */
+static int write_atomically(const char *path, const char *text, size_t len, diag *d)
+{
+    char *tmp = csvio_temp_path(path);
+    if (tmp == NULL)
+        return diag_set(d, FD_ENOMEM, "out of memory");
+    FILE *f = fopen(tmp, "w");
+    int rc = FD_OK;
+    if (f == NULL)
+        rc = diag_set(d, FD_EIO, "cannot create %s (for %s): %s", tmp, path, strerror(errno));
+    else if (fwrite(text, 1, len, f) != len || fflush(f) != 0)
+        rc = diag_set(d, FD_EIO, "cannot write %s: %s", path, strerror(errno));
+    if (f && fclose(f) != 0 && rc == FD_OK)
+        rc = diag_set(d, FD_EIO, "cannot write %s: %s", path, strerror(errno));
+    if (rc == FD_OK && rename(tmp, path) != 0)
+        rc = diag_set(d, FD_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    if (rc != FD_OK)
+        remove(tmp);
+    free(tmp);
+    return rc;
+}
+
+static int import_work(void *opts, cmd_env *e)
+{
+    const import_opts *p = opts;
+    if (e->optind >= e->argc)
+        return failf(e, FD_EINVAL, "give at least one JSON file: an ARM template, a "
+                     "parameters file, or what az vmss show prints");
+    import_spec spec = {
+        .files = (const char *const *)e->argv + e->optind,
+        .nfiles = (size_t)(e->argc - e->optind),
+        .params = p->params,
+        .nparams = p->nparams,
+        .location = p->location,
+    };
+    char *text = NULL;
+    size_t len = 0;
+    int rc = import_scenario(&spec, &text, &len, stderr, &e->d);
+    if (rc == FD_EINVAL) {
+        diag_clear(&e->d); /* each problem is on its own line already */
+        return FD_EXIT_INPUT;
+    }
+    if (rc == FD_EIO) /* a file that cannot be read: the user's to fix, nothing ran */
+        return fail(e, FD_EXIT_INPUT);
+    if (rc != FD_OK)
+        return fail(e, diag_exit_status(rc));
+    int status = FD_EXIT_OK;
+    if (p->to) {
+        if (write_atomically(p->to, text, len, &e->d) != FD_OK)
+            status = fail(e, FD_EXIT_FAIL);
+    } else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+        status = failf(e, FD_EIO, "cannot write to standard output");
+    }
+    free(text);
+    return status;
+}
+
+static int import_main(int argc, char **argv)
+{
+    static const struct option own[] = {
+        { "parameters", required_argument, NULL, 'p' },
+        { "location", required_argument, NULL, 'L' },
+        { "to", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 },
+    };
+    static const cmd_spec spec = {
+        "import", import_usage, "p:o:", own, import_own, false, NULL, import_work,
+    };
+    import_opts p = { .nparams = 0 };
+    return command(&spec, &p, argc, argv);
 }
 
 /* ------------------------------------------------------------ table -- */
 
 const cli_command cli_commands[] = {
+    { "import", "write a scenario from ARM templates or az vmss / availability-set JSON", import_main },
     { "check", "validate a scenario and print it fully resolved", check_main },
     { "place", "show where every VM of every group lands, and what one failure costs", place_main },
     { "run", "run the Monte Carlo replicas and write the results directory", run_main },

@@ -46,7 +46,17 @@ struct digest {
     uint64_t n;              /* replicas added */
     bool finished;
     group *g;                /* [ngroups] */
+    double *pair_mean;       /* [npairs]: Welford mean of downtime a - b (a < b) */
+    double *pair_m2;         /* [npairs]: its sum of squared deviations */
 };
+
+/* Index of the pair (a, b), a < b, in the pair arrays: row a of the upper
+ * triangle holds the pairs (a, a+1 .. n-1). */
+static size_t pair_index(size_t n, size_t a, size_t b)
+{
+    assert(a < b && b < n);
+    return a * (2 * n - a - 1) / 2 + (b - a - 1);
+}
 
 uint64_t digest_cap(const scenario *s)
 {
@@ -74,6 +84,8 @@ void digest_destroy(digest *dg)
         free(gr->met_hist);
     }
     free(dg->g);
+    free(dg->pair_mean);
+    free(dg->pair_m2);
     free(dg);
 }
 
@@ -117,7 +129,10 @@ int digest_create(digest **out, const scenario *s, size_t baseline, uint64_t cap
         dg->cap = SAMPLE_MIN_CAP;
     dg->per_year = YEAR_S / s->horizon;
     dg->g = calloc(dg->ngroups, sizeof *dg->g);
-    if (dg->g == NULL) {
+    size_t npairs = dg->ngroups * (dg->ngroups - 1) / 2;
+    dg->pair_mean = calloc(npairs ? npairs : 1, sizeof *dg->pair_mean);
+    dg->pair_m2 = calloc(npairs ? npairs : 1, sizeof *dg->pair_m2);
+    if (dg->g == NULL || dg->pair_mean == NULL || dg->pair_m2 == NULL) {
         digest_destroy(dg);
         return FD_ENOMEM;
     }
@@ -196,6 +211,16 @@ int digest_add(digest *dg, const stats_replica *rec, const double *month_down)
     for (size_t g = 0; g < dg->ngroups; g++)
         if (group_add(dg, g, rec, month_down + g * (size_t)dg->nmonths) != FD_OK)
             return FD_ENOMEM;
+    /* Welford on every pair's paired difference, in replica order */
+    double k = (double)(dg->n + 1);
+    size_t i = 0;
+    for (size_t a = 0; a < dg->ngroups; a++)
+        for (size_t b = a + 1; b < dg->ngroups; b++, i++) {
+            double x = rec[a].downtime_min_per_year - rec[b].downtime_min_per_year;
+            double delta = x - dg->pair_mean[i];
+            dg->pair_mean[i] += delta / k;
+            dg->pair_m2[i] += delta * (x - dg->pair_mean[i]);
+        }
     dg->n++;
     return FD_OK;
 }
@@ -305,6 +330,21 @@ uint64_t digest_month_met(const digest *dg, size_t g, int m)
     return dg->g[g].month_met[m];
 }
 
+stats_summary digest_pair_diff(const digest *dg, size_t a, size_t b)
+{
+    assert(a < dg->ngroups && b < dg->ngroups && a != b);
+    size_t i = pair_index(dg->ngroups, a < b ? a : b, a < b ? b : a);
+    double sd = dg->n > 1 ? sqrt(fmax(0, dg->pair_m2[i]) / (double)(dg->n - 1)) : 0;
+    stats_summary s = stats_moments((size_t)dg->n, dg->pair_mean[i] + 0.0, sd);
+    if (a > b) { /* the same pair the other way round */
+        double lo = s.ci_low;
+        s.mean = -s.mean + 0.0;
+        s.ci_low = -s.ci_high;
+        s.ci_high = -lo;
+    }
+    return s;
+}
+
 double digest_outages(const digest *dg, size_t g)
 {
     return dg->g[g].outages;
@@ -323,6 +363,7 @@ uint64_t digest_alloc_replicas(const digest *dg, size_t g)
 size_t digest_bytes(const digest *dg)
 {
     size_t b = sizeof *dg + dg->ngroups * sizeof *dg->g;
+    b += dg->ngroups * (dg->ngroups - 1) / 2 * (sizeof *dg->pair_mean + sizeof *dg->pair_m2);
     for (size_t i = 0; i < dg->ngroups; i++) {
         const group *gr = &dg->g[i];
         for (int m = 0; m < DIGEST_NMETRICS; m++)

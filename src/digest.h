@@ -10,7 +10,9 @@
  * difference against the baseline), one per month (uptime %), and exact
  * integer totals: outages, months met (with their histogram, for the
  * clustered Wilson interval), replicas with VMs not allocated and the most
- * at once, and per month the replicas that met the SLA target.
+ * at once, and per month the replicas that met the SLA target.  Across
+ * groups it keeps the running mean and variance of every pair's paired
+ * downtime difference (for the verdict's ties).
  *
  * Up to the cap (digest_cap) every figure is the bits an in-memory
  * reduction of the same replicas gives (the report's outputs before the
@@ -101,6 +103,14 @@ stats_summary digest_month(const digest *dg, size_t g, int m);
 
 /* Replicas in which month m of group g met the group's SLA target. */
 uint64_t digest_month_met(const digest *dg, size_t g, int m);
+
+/* The paired difference of service downtime (min/yr) between groups a and
+ * b (a != b), replica by replica (common random numbers: both lived
+ * through the same failures), as a - b: its mean, sd and 95 % t-interval
+ * (stats_moments), percentiles NAN; (b, a) is its mirror.  Reduced for
+ * every pair as the replicas come (Welford, in replica order: the same
+ * bits whatever the threads), in O(groups^2) memory.  O(1). */
+stats_summary digest_pair_diff(const digest *dg, size_t a, size_t b);
 
 /* Service outages of group g over all replicas. */
 double digest_outages(const digest *dg, size_t g);

@@ -20,7 +20,8 @@ int main(int argc, char **argv)
         return FD_EXIT_OK;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-        printf("fdsim %s\n", FDSIM_VERSION);
+        printf("fdsim %s\nLicense: %s (the LICENSE file, installed in share/doc/fdsim)\n",
+               FDSIM_VERSION, FDSIM_LICENSE);
         return FD_EXIT_OK;
     }
     for (const cli_command *c = cli_commands; c->name; c++)

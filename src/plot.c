@@ -313,30 +313,86 @@ static void var_num(vars *v, const char *name, double x)
 
 /* ------------------------------------------------- chart preparation -- */
 
+/* The nines of an unavailability u (-log10 u); INFINITY for u <= 0 (no
+ * outage: off any finite axis). */
+static double nines_of(double u)
+{
+    return u > 0 ? -log10(u) : INFINITY;
+}
+
+/* An availability as a tick label: 100 (1 - u) % with the decimals that
+ * tell it apart ("99.9 %", "99.95 %", "99.999 %"). */
+static void avail_label(char *buf, size_t size, double u)
+{
+    int dec = (int)ceil(-log10(u) - 1e-9) - 2;
+    snprintf(buf, size, "%.*f %%%%", dec < 0 ? 0 : dec, 100 * (1 - u)); /* a tic label is a
+                                                                     format: %% for % */
+}
+
+/* A nines axis (availability on a log scale of the unavailability: each
+ * whole step is ten times less downtime) for finite values in [lo, hi]:
+ * ticks at whole nines and at the 5s between (99.95 %), the top tick at
+ * *top labelled `top_label` for the values that are not finite (no
+ * outage, no downtime), which are drawn there.  Sets the script's
+ * variables ymin, ymax, ytop and yt (the ticks, for `set ytics (...)`). */
+static void nines_axis(vars *v, double lo, double hi, const char *top_label, double *top)
+{
+    if (!isfinite(lo) || !isfinite(hi)) { /* nothing finite: one decade under the top */
+        lo = 3;
+        hi = 3;
+    }
+    double ymin = fmax(0, floor(lo - 0.6)); /* room under the lowest value for its label */
+    double ytop = fmax(ceil(hi + 0.5), ymin + 1);
+    char yt[2048];
+    size_t len = 0;
+    bool halves = ytop - ymin <= 3; /* room to label 99.95 % between 99.9 and 99.99 */
+    for (int n = (int)ymin; n < (int)ytop && len < sizeof yt; n++) {
+        char a[32], b[32];
+        avail_label(a, sizeof a, pow(10, -n));
+        avail_label(b, sizeof b, 5 * pow(10, -(n + 1)));
+        len += (size_t)snprintf(yt + len, sizeof yt - len, "%s\"%s\" %d, \"%s\" %.6f %d",
+                                len ? ", " : "", n ? a : "0 %%", n, halves ? b : "",
+                                n + log10(2), halves ? 0 : 1);
+    }
+    if (len < sizeof yt)
+        snprintf(yt + len, sizeof yt - len, ", \"%s\" %g", top_label, ytop);
+    var_num(v, "ymin", ymin);
+    var_num(v, "ymax", ytop + 0.35);
+    var_num(v, "ytop", ytop);
+    var_str(v, "yt", yt);
+    *top = ytop;
+}
+
 static const char *const need_summary[] = {
     "group", "orchestration", "fault_domains", "update_domains", "metric", "mean",
     "ci_low", "ci_high", "replicas", NULL,
 };
 
-/* "avset\nAvailabilitySet FD 3 / UD 5": a group's x tick label. */
+/* "avset\nAvSet\nFD 3, UD 5": a group's x tick label. */
 static void mode_label(char *buf, size_t size, const char *name, const char *mode,
                        const char *fd, const char *ud)
 {
-    snprintf(buf, size, "%s\\n%s\\nFD %s%s%s", name, mode, !strcmp(fd, "1") ? "max" : fd,
+    snprintf(buf, size, "%s\\n%s\\nFD %s%s%s", name,
+             !strcmp(mode, "AvailabilitySet") ? "AvSet" : mode, !strcmp(fd, "1") ? "max" : fd,
              strcmp(ud, "0") ? ", UD " : "", strcmp(ud, "0") ? ud : "");
 }
 
-/* The bottom of an availability axis that ends at 100 %: some room below
- * the lowest value `lo` (percent), and a visible span when every value is
- * 100 (10 units of the `dec`-th decimal). */
-static double axis_bottom(double lo, int dec)
+/* The row of summary.csv for (group of row r, metric), or 0. */
+static size_t metric_row(const table *t, size_t r, const char *metric)
 {
-    double span = 100 - lo;
-    if (!(span > 0))
-        return 100 - 10 * pow(10, -dec);
-    return lo - 0.15 * span;
+    size_t cg = col(t, "group"), cm = col(t, "metric");
+    for (size_t q = 1; q < t->nrows; q++)
+        if (!strcmp(cell(t, q, cg), cell(t, r, cg)) && !strcmp(cell(t, q, cm), metric))
+            return q;
+    return 0;
 }
 
+/* The availability chart: per group the service availability on a nines
+ * axis with its 95 % interval, the group's own SLA target as a short bar
+ * labelled with it, and a group with no outage at the top ("no outage").
+ * availability.dat: x "label" nines low high kind "text" target_nines
+ * "target text"; kind 0 an interval, 1 an estimate without one, 2 no
+ * outage. */
 static int prep_availability(const plot_opts *o, const char *work, vars *v, diag *d)
 {
     table t;
@@ -352,50 +408,82 @@ static int prep_availability(const plot_opts *o, const char *work, vars *v, diag
     size_t cfd = col(&t, "fault_domains"), cud = col(&t, "update_domains");
     size_t cmean = col(&t, "mean"), clo = col(&t, "ci_low"), chi = col(&t, "ci_high");
     size_t crep = col(&t, "replicas");
-    dat_block(&f, "service availability", "x label mean low high text");
-    int n = 0, ydec = 4;
-    double replicas = NAN, lo = 100;
+    /* first pass: the axis */
+    double lo = INFINITY, hi = -INFINITY, replicas = NAN;
     for (size_t r = 1; r < t.nrows; r++) {
-        if (strcmp(cell(&t, r, cm), "service_availability") != 0)
+        if (strcmp(cell(&t, r, cm), "service_unavailability") != 0)
             continue;
-        char label[256], text[64];
+        double n = nines_of(num(&t, r, cmean)), nl = nines_of(num(&t, r, chi));
+        if (isfinite(n)) {
+            lo = fmin(lo, isfinite(nl) ? nl : n);
+            hi = fmax(hi, n);
+        }
+        replicas = num(&t, r, crep);
+    }
+    /* the targets: from months.csv's sla_target_pct when there */
+    table m;
+    bool have_m = false;
+    {
+        static const char *const need[] = { "group", "sla_target_pct", NULL };
+        diag ignore;
+        diag_clear(&ignore);
+        char *p = csvio_path_join(o->dir, "months.csv");
+        have_m = p && access(p, R_OK) == 0 &&
+                 table_load(&m, o->dir, "months.csv", need, &ignore) == FD_OK;
+        free(p);
+    }
+    for (size_t r = 1; have_m && r < m.nrows; r++) {
+        double tg = num(&m, r, col(&m, "sla_target_pct"));
+        if (isfinite(tg) && tg < 100) {
+            lo = fmin(lo, nines_of(1 - tg / 100));
+            hi = fmax(hi, nines_of(1 - tg / 100));
+        }
+    }
+    double top;
+    nines_axis(v, lo, hi, "no outage", &top);
+    dat_block(&f, "service availability", "x label nines low high kind text target ttext");
+    int n = 0;
+    double prev_target = NAN;
+    for (size_t r = 1; r < t.nrows; r++) {
+        if (strcmp(cell(&t, r, cm), "service_unavailability") != 0)
+            continue;
+        char label[256], text[96], ttext[64] = "";
+        size_t ra = metric_row(&t, r, "service_availability");
         mode_label(label, sizeof label, cell(&t, r, cg), cell(&t, r, cmo), cell(&t, r, cfd),
                    cell(&t, r, cud));
-        double mean = 100 * num(&t, r, cmean);
-        double u = 100 - mean;
-        int dec = 4;
-        if (u > 0)
-            dec = (int)ceil(-log10(u)) + 1 > 4 ? (int)ceil(-log10(u)) + 1 : 4;
-        dec = dec > 9 ? 9 : dec;
-        if (dec > ydec)
-            ydec = dec;
-        /* An empty interval end (summary.csv: none supported, e.g. no
-         * outage seen) draws no whisker on that side. */
-        double low = 100 * num(&t, r, clo), high = 100 * num(&t, r, chi);
-        low = isfinite(low) ? low : mean;
-        high = isfinite(high) ? high : mean;
-        if (low < lo)
-            lo = low;
-        if (isfinite(num(&t, r, clo)) && isfinite(num(&t, r, chi)))
-            snprintf(text, sizeof text, "%.*f %%", dec, mean);
-        else if (mean < 100) /* too few outages for an interval */
-            snprintf(text, sizeof text, "%.*f %% (no interval)", dec, mean);
-        else
-            snprintf(text, sizeof text, "no outage");
+        double u = num(&t, r, cmean), ul = num(&t, r, clo), uh = num(&t, r, chi);
+        double a = ra ? 100 * num(&t, ra, cmean) : 100 * (1 - u);
+        int kind = !(u > 0) ? 2 : isfinite(ul) && isfinite(uh) ? 0 : 1;
+        double y = kind == 2 ? top : nines_of(u);
+        /* the interval's ends: a lower unavailability is more nines */
+        double ylo = kind == 0 ? nines_of(uh) : y, yhi = kind == 0 ? fmin(nines_of(ul), top) : y;
+        if (kind == 2) /* the axis says it, the key says what it means */
+            text[0] = '\0';
+        else /* the digits the nines carry, one significant digit of downtime more */
+            snprintf(text, sizeof text, "%.*f %%", (int)fmin(12, fmax(2, floor(y))), a);
+        double target = NAN;
+        for (size_t q = 1; have_m && q < m.nrows; q++)
+            if (!strcmp(cell(&m, q, col(&m, "group")), cell(&t, r, cg)))
+                target = num(&m, q, col(&m, "sla_target_pct"));
+        if (isfinite(target) && !(target == prev_target)) /* once per run of equal targets */
+            snprintf(ttext, sizeof ttext, "SLA %.10g %%", target);
+        prev_target = target;
         fprintf(f.f, "%d ", n++);
         dat_str(f.f, label);
-        dat_num(f.f, mean);
-        dat_num(f.f, low);
-        dat_num(f.f, high);
+        dat_num(f.f, y);
+        dat_num(f.f, ylo);
+        dat_num(f.f, yhi);
+        fprintf(f.f, "%d ", kind);
         dat_str(f.f, text);
+        dat_num(f.f, isfinite(target) && target < 100 ? nines_of(1 - target / 100) : NAN);
+        dat_str(f.f, ttext);
         fputc('\n', f.f);
-        replicas = num(&t, r, crep);
     }
     var_num(v, "ngroups", n);
     var_num(v, "replicas", replicas);
-    var_num(v, "ydec", ydec);
-    /* The axis stops at 100 %: availability cannot exceed it. */
-    var_num(v, "ymin", axis_bottom(lo, ydec));
+    var_num(v, "auto_width", fmax(800, 140 + 95 * (double)n)); /* room for each label */
+    if (have_m)
+        table_fini(&m);
     table_fini(&t);
     return dat_close(&f, d);
 }
@@ -406,6 +494,12 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The downtime chart: per group the survival function of its yearly
+ * downtime across replicas, P(downtime > x), on log-log axes, so that the
+ * rare bad years of a good group show as clearly as a bad group's usual
+ * ones.  downtime_survival.dat, one block per group with any downtime:
+ * x share_above (steps; the last drop goes below the axis); `zero` lists
+ * the groups with no downtime in any replica (a key entry each). */
 static int prep_downtime_cdf(const plot_opts *o, const char *work, vars *v, diag *d)
 {
     static const char *const need[] = { "group", "downtime_min_per_year", NULL };
@@ -423,32 +517,67 @@ static int prep_downtime_cdf(const plot_opts *o, const char *work, vars *v, diag
     if (rc == FD_OK)
         rc = dat_open(&f, work, "downtime_cdf.dat", d);
     size_t replicas = 0;
-    double xmax = 0;
-    for (size_t r = 1; r < t.nrows; r++)
-        if (isfinite(num(&t, r, cd)) && num(&t, r, cd) > xmax)
-            xmax = num(&t, r, cd);
+    double xmin = INFINITY, xmax = 0;
+    for (size_t r = 1; r < t.nrows; r++) {
+        double y = num(&t, r, cd);
+        if (isfinite(y) && y > 0) {
+            xmin = fmin(xmin, y);
+            xmax = fmax(xmax, y);
+        }
+    }
+    double x0 = isfinite(xmin) ? xmin / 2 : 0.1;
+    words zero = { .len = 0 };
+    int drawn = 0;
     for (size_t g = 0; g < ng && rc == FD_OK; g++) {
         size_t n = 0;
         for (size_t r = 1; r < t.nrows; r++)
             if (!strcmp(cell(&t, r, cg), names[g]) && isfinite(num(&t, r, cd)))
                 x[n++] = num(&t, r, cd);
         qsort(x, n, sizeof *x, cmp_double);
-        replicas = n;
-        dat_block(&f, names[g], "downtime_min_per_year fraction");
-        /* The empirical CDF as a staircase: F jumps by 1/n at each value;
-         * (0, share at zero) first so the curve starts on the axis. */
-        size_t step = n > CDF_POINTS ? n / CDF_POINTS : 1;
-        for (size_t i = 0; i < n; i++) {
-            bool last = i + 1 == n || x[i + 1] != x[i];
-            if (last && (i % step == 0 || i + 1 == n || x[i] == 0))
-                fprintf(f.f, "%.10g %.10g\n", x[i], (double)(i + 1) / (double)n);
+        replicas = n > replicas ? n : replicas;
+        size_t first = 0;
+        while (first < n && !(x[first] > 0))
+            first++;
+        if (first == n) {
+            words_add(&zero, "\"%s: no downtime in any of %zu replicas\"", names[g], n);
+            continue;
         }
-        if (n > 0 && x[n - 1] < xmax) /* every curve runs across the chart */
-            fprintf(f.f, "%.10g 1\n", xmax);
+        char title[160];
+        snprintf(title, sizeof title, "%s (%zu of %zu replicas with downtime)", names[g],
+                 n - first, n);
+        dat_block(&f, title, "downtime_min_per_year share_of_replicas_above");
+        drawn++;
+        /* S(x) = share above x, right-continuous: at x0 the share with any
+         * downtime, then after each distinct value the share above it */
+        fprintf(f.f, "%.10g %.10g\n", x0, (double)(n - first) / (double)n);
+        size_t step = n - first > CDF_POINTS ? (n - first) / CDF_POINTS : 1;
+        for (size_t i = first; i < n; i++) {
+            bool last = i + 1 == n || x[i + 1] != x[i];
+            if (!last || !(i % step == 0 || i + 1 == n))
+                continue;
+            double above = (double)(n - 1 - i) / (double)n;
+            fprintf(f.f, "%.10g %.10g\n", x[i], above > 0 ? above : 0.3 / (double)n);
+        }
     }
-    var_num(v, "ngroups", (double)ng);
+    var_num(v, "ngroups", (double)ng); /* 0 only without replicas: then no chart */
+    var_num(v, "ncurves", (double)drawn);
     var_num(v, "replicas", (double)replicas);
-    var_num(v, "xmax", xmax);
+    var_num(v, "xmin", x0);
+    var_num(v, "xmax", xmax > 0 ? xmax * 1.5 : 1);
+    /* ticks at 1, 2 and 5 of every decade: a short range still reads */
+    char xt[1024] = "";
+    size_t xl = 0;
+    for (int e = (int)floor(log10(x0)); e <= (int)ceil(log10(xmax > 0 ? xmax * 1.5 : 1)); e++)
+        for (int m = 0; m < 3 && xl < sizeof xt; m++) {
+            double tick = (m == 0 ? 1 : m == 1 ? 2 : 5) * pow(10, e);
+            if (tick >= x0 && tick <= (xmax > 0 ? xmax * 1.5 : 1))
+                xl += (size_t)snprintf(xt + xl, sizeof xt - xl, "%s\"%g\" %g", xl ? ", " : "",
+                                       tick, tick);
+        }
+    if (xl)
+        var_str(v, "xt", xt);
+    var_num(v, "ylow", replicas ? 0.6 / (double)replicas : 1e-3);
+    var_str(v, "zero", zero.buf);
     if (f.f)
         var_str(v, "titles", f.titles.buf);
     free(x);
@@ -456,6 +585,11 @@ static int prep_downtime_cdf(const plot_opts *o, const char *work, vars *v, diag
     return f.f ? (rc == FD_OK ? dat_close(&f, d) : (dat_close(&f, NULL), rc)) : rc;
 }
 
+/* The VMs-down chart: per group the hours per year with k >= 1 VMs down
+ * at once (log scale; the rest of the year every VM is up), lines broken
+ * where a count never happens, the x axis to the largest count seen.
+ * downcount.dat, one block per group: vms_down hours_per_year, a blank line
+ * at each gap. */
 static int prep_downcount(const plot_opts *o, const char *work, vars *v, diag *d)
 {
     static const char *const need[] = { "group", "vms_down", "hours_per_year", NULL };
@@ -467,29 +601,44 @@ static int prep_downcount(const plot_opts *o, const char *work, vars *v, diag *d
     size_t cg = col(&t, "group"), ck = col(&t, "vms_down"), ch = col(&t, "hours_per_year");
     size_t ng = distinct(&t, cg, names, 64);
     dat f;
-    double maxk = 0;
+    double maxk = 1, hmin = INFINITY, hmax = 0;
     if ((rc = dat_open(&f, work, "downcount.dat", d)) == FD_OK) {
         for (size_t g = 0; g < ng; g++) {
             dat_block(&f, names[g], "vms_down hours_per_year");
-            for (size_t r = 1; r < t.nrows; r++)
-                if (!strcmp(cell(&t, r, cg), names[g])) {
-                    double h = num(&t, r, ch);
-                    dat_num(f.f, num(&t, r, ck));
-                    dat_num(f.f, h > 0 ? h : NAN); /* log scale: no zeros */
-                    if (num(&t, r, ck) > maxk)
-                        maxk = num(&t, r, ck);
-                    fputc('\n', f.f);
-                }
+            double prev = -1;
+            for (size_t r = 1; r < t.nrows; r++) {
+                if (strcmp(cell(&t, r, cg), names[g]) != 0)
+                    continue;
+                double k = num(&t, r, ck), h = num(&t, r, ch);
+                if (!(k >= 1) || !(h > 0))
+                    continue;
+                if (prev >= 0 && k != prev + 1)
+                    fputc('\n', f.f); /* a gap: no line across it */
+                dat_num(f.f, k);
+                dat_num(f.f, h);
+                fputc('\n', f.f);
+                prev = k;
+                maxk = fmax(maxk, k);
+                hmin = fmin(hmin, h);
+                hmax = fmax(hmax, h);
+            }
         }
         var_str(v, "titles", f.titles.buf);
         rc = dat_close(&f, d);
     }
     var_num(v, "ngroups", (double)ng);
     var_num(v, "maxk", maxk);
+    var_num(v, "ylow", isfinite(hmin) ? pow(10, floor(log10(hmin))) : 1e-3);
+    var_num(v, "yhigh", hmax > 0 ? pow(10, ceil(log10(hmax) + 1e-9)) : 1);
     table_fini(&t);
     return rc;
 }
 
+/* The months chart: per group each month's mean and 5th-percentile
+ * uptime on a nines axis (a month with no downtime at the top), and one
+ * dashed line per distinct SLA target, labelled with the target and its
+ * groups.  months.dat, one block per group: month mean_nines p5_nines
+ * (the top for 100 %); the targets as variables tn1.. and tl1... */
 static int prep_months(const plot_opts *o, const char *work, vars *v, diag *d)
 {
     static const char *const need[] = {
@@ -503,40 +652,94 @@ static int prep_months(const plot_opts *o, const char *work, vars *v, diag *d)
     const char *names[64];
     size_t cg = col(&t, "group"), cm = col(&t, "month"), cs = col(&t, "sla_target_pct");
     size_t cu = col(&t, "uptime_mean_pct"), c5 = col(&t, "uptime_p5_pct");
-    size_t csh = col(&t, "share_met");
     size_t ng = distinct(&t, cg, names, 64);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t r = 1; r < t.nrows; r++)
+        for (size_t c = 0; c < 3; c++) {
+            double up = num(&t, r, (size_t[]){ cu, c5, cs }[c]);
+            double n = nines_of(1 - up / 100);
+            if (isfinite(n)) {
+                lo = fmin(lo, n);
+                hi = fmax(hi, n);
+            }
+        }
+    double top;
+    nines_axis(v, lo, hi, "100 %% (no downtime)", &top);
+    /* distinct targets, each with its groups */
+    double targets[16];
+    words tgroups[16];
+    int nt = 0;
+    for (size_t g = 0; g < ng; g++) {
+        double tg = NAN;
+        for (size_t r = 1; r < t.nrows && isnan(tg); r++)
+            if (!strcmp(cell(&t, r, cg), names[g]))
+                tg = num(&t, r, cs);
+        if (!isfinite(tg))
+            continue;
+        int k = 0;
+        while (k < nt && targets[k] != tg)
+            k++;
+        if (k == nt && nt < 16) {
+            targets[nt] = tg;
+            tgroups[nt].len = 0;
+            tgroups[nt].buf[0] = '\0';
+            nt++;
+        }
+        if (k < nt && tgroups[k].len + strlen(names[g]) + 3 < sizeof tgroups[k].buf)
+            tgroups[k].len += (size_t)snprintf(tgroups[k].buf + tgroups[k].len,
+                                               sizeof tgroups[k].buf - tgroups[k].len, "%s%s",
+                                               tgroups[k].len ? ", " : "", names[g]);
+    }
+    for (int k = 0; k < nt; k++) {
+        char name[16], label[4200];
+        snprintf(name, sizeof name, "tn%d", k + 1);
+        var_num(v, name, nines_of(1 - targets[k] / 100));
+        snprintf(name, sizeof name, "tl%d", k + 1);
+        snprintf(label, sizeof label, "SLA target %.10g %% (%.3000s)", targets[k],
+                 nt == 1 ? "every group with a target" : tgroups[k].buf);
+        var_str(v, name, label);
+    }
+    var_num(v, "ntargets", nt);
     dat f;
-    double lo = 100, target = NAN;
     if ((rc = dat_open(&f, work, "months.dat", d)) == FD_OK) {
         for (size_t g = 0; g < ng; g++) {
-            dat_block(&f, names[g], "month target mean p5 share_met");
+            dat_block(&f, names[g], "month mean_nines p5_nines");
             for (size_t r = 1; r < t.nrows; r++)
                 if (!strcmp(cell(&t, r, cg), names[g])) {
-                    for (size_t c = 0; c < 5; c++)
-                        dat_num(f.f, num(&t, r, (size_t[]){ cm, cs, cu, c5, csh }[c]));
+                    double mn = nines_of(1 - num(&t, r, cu) / 100);
+                    double p5 = nines_of(1 - num(&t, r, c5) / 100);
+                    dat_num(f.f, num(&t, r, cm));
+                    dat_num(f.f, isfinite(mn) || isnan(num(&t, r, cu)) ? mn : top);
+                    dat_num(f.f, isfinite(p5) || isnan(num(&t, r, c5)) ? p5 : top);
                     fputc('\n', f.f);
-                    double p5 = num(&t, r, c5), tg = num(&t, r, cs);
-                    if (isfinite(p5) && p5 < lo)
-                        lo = p5;
-                    if (isfinite(tg) && (tg < lo))
-                        lo = tg;
-                    if (isfinite(tg))
-                        target = tg;
                 }
         }
         var_str(v, "titles", f.titles.buf);
         rc = dat_close(&f, d);
     }
     var_num(v, "ngroups", (double)ng);
-    var_num(v, "ymin", axis_bottom(lo, 4));
-    /* No group with a target (no published SLA, none set): no target line. */
-    var_num(v, "has_target", isfinite(target));
-    var_num(v, "target", isfinite(target) ? target : 0);
     table_fini(&t);
     return rc;
 }
 
-/* sweep.csv: the varied keys are the columns between "point" and "group". */
+/* Whether key `key` of a sweep (as sweep.csv names its column) varies
+ * group `group`: group.NAME.x varies NAME only, any other key every group
+ * (sweep_axis_touches' rule). */
+static bool key_touches(const char *key, const char *group)
+{
+    if (strncmp(key, "group.", 6) != 0)
+        return true;
+    const char *name = key + 6, *dot = strrchr(name, '.');
+    return dot && (size_t)(dot - name) == strlen(group) && !strncmp(name, group, strlen(group));
+}
+
+/* The sweep chart: service availability on a nines axis against the first
+ * swept key, one line per group the keys vary (and per value of the other
+ * keys), with 95 % interval bars; drawn as steps when every value of the
+ * key is a whole number (a count: nothing lies between the points), as
+ * lines when it is continuous; a point with no outage at the top.  The
+ * groups no key varies are named in the title, not drawn.
+ * sweep.dat, one block per line: x "value" nines low high kind. */
 static int prep_sweep(const plot_opts *o, const char *work, vars *v, diag *d)
 {
     static const char *const need[] = {
@@ -554,30 +757,38 @@ static int prep_sweep(const plot_opts *o, const char *work, vars *v, diag *d)
                         "group columns", o->dir);
     }
     size_t cx = cp + 1, nkeys = cg - cp - 1;
-    /* Numeric x when every value of the first key is a number (units kept
-     * out: "10d" is 10). */
-    bool numeric = true;
+    /* numeric x when every value of the first key is a number (units kept
+     * out: "10d" is 10); discrete when each is a whole number alone */
+    bool numeric = true, discrete = true;
+    char unit[16] = "";
     for (size_t r = 1; r < t.nrows && numeric; r++) {
         char *end;
         const char *s = cell(&t, r, cx);
-        strtod(s, &end);
+        double x = strtod(s, &end);
         numeric = end != s;
+        discrete = discrete && numeric && *end == '\0' && x == floor(x);
+        if (numeric && *end)
+            snprintf(unit, sizeof unit, "%s", end); /* sweep_add: one unit per axis */
     }
-    /* One line per (group, values of the other keys), in first-seen order. */
+    const char *UNAVAIL = "service_unavailability";
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t r = 1; r < t.nrows; r++) {
+        if (strcmp(cell(&t, r, cm), UNAVAIL) != 0)
+            continue;
+        double n = nines_of(num(&t, r, cmean)), nl = nines_of(num(&t, r, chi));
+        if (isfinite(n)) {
+            lo = fmin(lo, isfinite(nl) ? nl : n);
+            hi = fmax(hi, n);
+        }
+    }
+    double top;
+    nines_axis(v, lo, hi, "no outage", &top);
+    /* x categories (non-numeric x): in first-seen order */
     enum { MAXL = 256 };
-    char *lines[MAXL];
-    double ylo = 100; /* the lowest interval end, percent */
-    size_t nl = 0;
-    dat f;
-    if ((rc = dat_open(&f, work, "sweep.dat", d)) != FD_OK) {
-        table_fini(&t);
-        return rc;
-    }
-    /* x categories (non-numeric x): in first-seen order. */
     const char *cats[MAXL];
     size_t ncat = 0;
     for (size_t r = 1; r < t.nrows; r++) {
-        if (strcmp(cell(&t, r, cm), "service_availability") != 0)
+        if (strcmp(cell(&t, r, cm), UNAVAIL) != 0)
             continue;
         size_t i = 0;
         while (i < ncat && strcmp(cats[i], cell(&t, r, cx)) != 0)
@@ -585,8 +796,33 @@ static int prep_sweep(const plot_opts *o, const char *work, vars *v, diag *d)
         if (i == ncat && ncat < MAXL)
             cats[ncat++] = cell(&t, r, cx);
     }
+    /* the groups no key varies */
+    words still = { .len = 0 };
+    const char *gnames[64];
+    size_t ngn = distinct(&t, cg, gnames, 64);
+    bool varied[64];
+    for (size_t g = 0; g < ngn; g++) {
+        varied[g] = false;
+        for (size_t k = 0; k < nkeys; k++)
+            varied[g] = varied[g] || key_touches(t.rows[0][cx + k], gnames[g]);
+        if (!varied[g] && still.len + strlen(gnames[g]) + 3 < sizeof still.buf)
+            still.len += (size_t)snprintf(still.buf + still.len, sizeof still.buf - still.len,
+                                          "%s%s", still.len ? ", " : "", gnames[g]);
+    }
+    char *lines[MAXL];
+    size_t nl = 0;
+    dat f;
+    if ((rc = dat_open(&f, work, "sweep.dat", d)) != FD_OK) {
+        table_fini(&t);
+        return rc;
+    }
     for (size_t r = 1; r < t.nrows && rc == FD_OK; r++) {
-        if (strcmp(cell(&t, r, cm), "service_availability") != 0)
+        if (strcmp(cell(&t, r, cm), UNAVAIL) != 0)
+            continue;
+        bool draw = false;
+        for (size_t g = 0; g < ngn; g++)
+            draw = draw || (varied[g] && !strcmp(gnames[g], cell(&t, r, cg)));
+        if (!draw)
             continue;
         char key[512];
         size_t len = (size_t)snprintf(key, sizeof key, "%s", cell(&t, r, cg));
@@ -605,9 +841,9 @@ static int prep_sweep(const plot_opts *o, const char *work, vars *v, diag *d)
             rc = diag_set(d, FD_ENOMEM, "out of memory");
             break;
         }
-        dat_block(&f, key, "x label mean low high");
+        dat_block(&f, key, "x label nines low high kind");
         for (size_t q = 1; q < t.nrows; q++) {
-            if (strcmp(cell(&t, q, cm), "service_availability") != 0)
+            if (strcmp(cell(&t, q, cm), UNAVAIL) != 0)
                 continue;
             char other[512];
             size_t ol = (size_t)snprintf(other, sizeof other, "%s", cell(&t, q, cg));
@@ -627,25 +863,24 @@ static int prep_sweep(const plot_opts *o, const char *work, vars *v, diag *d)
                     if (!strcmp(cats[c], cell(&t, q, cx)))
                         x = (double)c;
             }
-            double mean = 100 * num(&t, q, cmean), low = 100 * num(&t, q, clo);
-            double high = 100 * num(&t, q, chi);
-            low = isfinite(low) ? low : mean; /* no interval end: no whisker */
-            high = isfinite(high) ? high : mean;
-            if (low < ylo)
-                ylo = low;
+            double u = num(&t, q, cmean), ul = num(&t, q, clo), uh = num(&t, q, chi);
+            int kind = !(u > 0) ? 2 : isfinite(ul) && isfinite(uh) ? 0 : 1;
+            double y = kind == 2 ? top : nines_of(u);
             dat_num(f.f, x);
             dat_str(f.f, cell(&t, q, cx));
-            dat_num(f.f, mean);
-            dat_num(f.f, low);
-            dat_num(f.f, high);
-            fputc('\n', f.f);
+            dat_num(f.f, y);
+            dat_num(f.f, kind == 0 ? nines_of(uh) : y);
+            dat_num(f.f, kind == 0 ? fmin(nines_of(ul), top) : y);
+            fprintf(f.f, "%d\n", kind);
         }
     }
     var_num(v, "nlines", (double)nl);
-    var_num(v, "ymin", axis_bottom(ylo, 4));
     var_str(v, "titles", f.titles.buf);
     var_num(v, "numeric", numeric);
+    var_num(v, "discrete", discrete);
     var_str(v, "xkey", t.rows[0][cx]);
+    var_str(v, "xunit", unit);
+    var_str(v, "still", still.buf);
     for (size_t i = 0; i < nl; i++)
         free(lines[i]);
     table_fini(&t);
@@ -906,8 +1141,18 @@ static void tl_vars(const tl *x, const plot_opts *o, vars *v)
 {
     const scenario *s = x->s;
     words ncols = { .len = 0 }, names = { .len = 0 }, quorum = { .len = 0 },
-          count = { .len = 0 };
+          count = { .len = 0 }, descs = { .len = 0 }, units = { .len = 0 };
     for (size_t g = 0; g < x->ng; g++) {
+        const scen_group *sg = &s->groups[g];
+        char fd[16] = "FD max";
+        if (sg->fd_count > 1)
+            snprintf(fd, sizeof fd, "FD %d", sg->fd_count);
+        if (sg->ud_count > 0)
+            words_add(&descs, "\"%s, %s, UD %d\"", scenario_mode_name(sg->mode), fd,
+                      sg->ud_count);
+        else
+            words_add(&descs, "\"%s, %s\"", scenario_mode_name(sg->mode), fd);
+        words_add(&units, "%s", sg->ud_count > 0 ? "UDs" : "racks");
         words_add(&ncols, "%d", x->ndom[g] + 2);
         words_add(&names, "%s", s->groups[g].name);
         words_add(&quorum, "%d", s->groups[g].quorum);
@@ -921,6 +1166,10 @@ static void tl_vars(const tl *x, const plot_opts *o, vars *v)
     var_str(v, "names", names.buf);
     var_str(v, "quorums", quorum.buf);
     var_str(v, "counts", count.buf);
+    var_str(v, "descs", descs.buf);
+    var_str(v, "units", units.buf);
+    /* readable at the default size: a panel of 170 pixels per group */
+    var_num(v, "auto_height", fmax(500, 80 + 170 * (double)x->ng));
     var_str(v, "wave", x->rf_seen ? "rebootful" : "rebootless");
     var_num(v, "replica", (double)o->replica);
     var_num(v, "day", x->origin / 86400.0);
@@ -1071,7 +1320,9 @@ int plot_render(const plot_opts *o, FILE *out, diag *d)
     const char *tmp = getenv("TMPDIR");
     char work[4096];
     snprintf(work, sizeof work, "%s/fdsim-plot-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(work) == NULL)
+    if (o->keep)
+        snprintf(work, sizeof work, "%s", o->keep);
+    else if (mkdtemp(work) == NULL)
         return diag_set(d, FD_EIO, "cannot create a temporary directory %s: %s", work,
                         strerror(errno));
     for (int i = 0; plot_names[i] && rc == FD_OK; i++) {
@@ -1091,6 +1342,12 @@ int plot_render(const plot_opts *o, FILE *out, diag *d)
         snprintf(script, sizeof script, "%s/%s.gp", work, plot_names[i]);
         if ((rc = write_file(script, plot_script(plot_names[i]), d)) != FD_OK)
             break;
+        if (o->keep) {
+            snprintf(script, sizeof script, "%s/%s.vars", work, plot_names[i]);
+            if ((rc = write_file(script, v.text, d)) != FD_OK)
+                break;
+            snprintf(script, sizeof script, "%s/%s.gp", work, plot_names[i]);
+        }
         for (int fmt = PLOT_PNG; fmt <= PLOT_SVG && rc == FD_OK; fmt <<= 1) {
             if (!(o->formats & fmt))
                 continue;
@@ -1108,6 +1365,7 @@ int plot_render(const plot_opts *o, FILE *out, diag *d)
             var_str(&all, "fmt", ext);
             var_num(&all, "width", o->width);
             var_num(&all, "height", o->height);
+            var_num(&all, "sized", o->sized);
             if (all.len >= sizeof all.text - 1)
                 rc = diag_set(d, FD_EINVAL, "%s: too many groups or names to plot",
                               plot_names[i]);
@@ -1120,6 +1378,7 @@ int plot_render(const plot_opts *o, FILE *out, diag *d)
             free(target);
         }
     }
-    remove_work(work);
+    if (!o->keep)
+        remove_work(work);
     return rc;
 }

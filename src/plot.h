@@ -42,6 +42,13 @@ typedef struct plot_opts {
     int formats;          /* PLOT_PNG | PLOT_SVG, not 0 */
     uint64_t replica;     /* the replica the timeline replays */
     int width, height;    /* image size in pixels (SVG: points) */
+    bool sized;           /* the size was asked for: every chart that size (else the
+                             timeline grows with its panels, availability with its
+                             groups) */
+    const char *keep;     /* NULL: the .dat files go to a private temporary directory,
+                             removed after; else this existing directory, which keeps
+                             them and each chart's gnuplot variables as NAME.vars
+                             (for tests and for redrawing by hand) */
 } plot_opts;
 
 /* The charts, in drawing order; each names plots/NAME.gp and the file it

@@ -65,21 +65,21 @@ const char *const report_files[] = {
     "replicas.csv", "downcount.csv", "months.csv", "run.ini", "summary.csv", NULL,
 };
 
-/* The metrics of summary.csv, in row order. */
+/* The metrics of summary.csv, in row order (report.h). */
 enum {
-    M_VM_AVAIL,
-    M_SVC_AVAIL,
-    M_VM_UNAVAIL,
-    M_SVC_UNAVAIL,
-    M_DOWNTIME,
-    M_OUTAGES,
-    M_OUTAGE_LEN,
-    M_WORST,
-    M_DEFICIT,
-    M_ALLOC,
-    M_MONTHS,
-    M_DIFF,
-    M_COUNT
+    M_VM_AVAIL = REPORT_VM_AVAIL,
+    M_SVC_AVAIL = REPORT_SVC_AVAIL,
+    M_VM_UNAVAIL = REPORT_VM_UNAVAIL,
+    M_SVC_UNAVAIL = REPORT_SVC_UNAVAIL,
+    M_DOWNTIME = REPORT_DOWNTIME,
+    M_OUTAGES = REPORT_OUTAGES,
+    M_OUTAGE_LEN = REPORT_OUTAGE_LEN,
+    M_WORST = REPORT_WORST,
+    M_DEFICIT = REPORT_DEFICIT,
+    M_ALLOC = REPORT_ALLOC,
+    M_MONTHS = REPORT_MONTHS,
+    M_DIFF = REPORT_DIFF,
+    M_COUNT = REPORT_NMETRICS
 };
 
 static const struct {
@@ -99,6 +99,26 @@ static const struct {
     [M_MONTHS] = { "month_meets_target", "probability" },
     [M_DIFF] = { "downtime_diff_vs_baseline", "min/yr" },
 };
+
+const char *report_metric_name(report_metric m)
+{
+    assert(m >= 0 && m < REPORT_NMETRICS);
+    return metrics[m].name;
+}
+
+const char *report_metric_unit(report_metric m)
+{
+    assert(m >= 0 && m < REPORT_NMETRICS);
+    return metrics[m].unit;
+}
+
+int report_metric_find(const char *name)
+{
+    for (int m = 0; m < M_COUNT; m++)
+        if (!strcmp(metrics[m].name, name))
+            return m;
+    return -1;
+}
 
 /* The digest's metric behind a per-replica metric of summary.csv. */
 static digest_metric metric_of(int m)
@@ -194,6 +214,23 @@ static stats_summary summarise(const report_run *run, size_t g, int m)
             s.ci_low = s.ci_high = NAN;
     }
     return s;
+}
+
+stats_summary report_summary(const report_run *run, size_t g, report_metric m)
+{
+    assert(g < run->s->ngroups && m >= 0 && m < REPORT_NMETRICS);
+    assert(!(m == REPORT_DIFF && g == run->baseline));
+    return summarise(run, g, (int)m);
+}
+
+double report_outages(const report_run *run, size_t g)
+{
+    return total_outages(run, g);
+}
+
+double report_replica_years(const report_run *run)
+{
+    return replica_years(run);
 }
 
 /* "regional", or the zones as "1 2 3". */
@@ -664,6 +701,12 @@ bool report_unplaced_line(const report_run *run, size_t g, char *buf, size_t len
         snprintf(buf, len, "group %s: %d of %d VMs could not be allocated (%s); they count "
                  "as down in every replica", sg->name, lost, sg->count, why);
     return true;
+}
+
+int report_unplaced_vms(const report_run *run, size_t g)
+{
+    const char *why;
+    return unplaced(run, g, &why);
 }
 
 size_t report_unplaced_groups(const report_run *run)

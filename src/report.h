@@ -61,6 +61,7 @@
 #include "digest.h"
 #include "place.h"
 #include "scenario.h"
+#include "stats.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -81,11 +82,48 @@ typedef struct report_run {
                                         (report_print_table); NULL: not checked */
 } report_run;
 
+/* The metrics of summary.csv, in its row order (names and units above). */
+typedef enum report_metric {
+    REPORT_VM_AVAIL,    /* vm_availability, fraction */
+    REPORT_SVC_AVAIL,   /* service_availability, fraction */
+    REPORT_VM_UNAVAIL,  /* vm_unavailability, fraction */
+    REPORT_SVC_UNAVAIL, /* service_unavailability, fraction */
+    REPORT_DOWNTIME,    /* downtime, min/yr */
+    REPORT_OUTAGES,     /* outages, count/yr */
+    REPORT_OUTAGE_LEN,  /* outage_mean_length, min */
+    REPORT_WORST,       /* worst_loss, VMs */
+    REPORT_DEFICIT,     /* capacity_deficit, VM-hours/yr */
+    REPORT_ALLOC,       /* alloc_failures, VMs */
+    REPORT_MONTHS,      /* month_meets_target, probability */
+    REPORT_DIFF,        /* downtime_diff_vs_baseline, min/yr */
+    REPORT_NMETRICS
+} report_metric;
+
+/* A metric's name and unit as summary.csv writes them. */
+const char *report_metric_name(report_metric m);
+const char *report_metric_unit(report_metric m);
+
+/* The metric named `name` (summary.csv's metric column), or -1. */
+int report_metric_find(const char *name);
+
+/* Metric m of group g: the figures of its summary.csv row (clipped to the
+ * metric's range, NAN where the run supports no value; REPORT_DIFF not for
+ * the baseline).  O(1) on a finished digest. */
+stats_summary report_summary(const report_run *run, size_t g, report_metric m);
+
+/* Service outages of group g over every replica; replica-years run.  O(1). */
+double report_outages(const report_run *run, size_t g);
+double report_replica_years(const report_run *run);
+
 /* Group g's VMs that could not be allocated, as one line into `buf`: from
  * the run's one placement (run->placement), or, with simulation.placement
  * = perReplica, from the replicas' results (in how many replicas, the most
  * at once).  False, and nothing written, when every VM was allocated. */
 bool report_unplaced_line(const report_run *run, size_t g, char *buf, size_t len);
+
+/* VMs of group g that could not be allocated (as above: with perReplica
+ * placement, the most in one replica); 0 when every VM was. */
+int report_unplaced_vms(const report_run *run, size_t g);
 
 /* Groups of the run with VMs that could not be allocated (as above). */
 size_t report_unplaced_groups(const report_run *run);

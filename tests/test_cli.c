@@ -259,3 +259,87 @@ Test(cli, run_refuses_an_output_directory_it_cannot_make, .init = cr_redirect_st
                             "fdsim run: -o /nonexistent-fdsim-dir/x/: cannot be created: "
                             "/nonexistent-fdsim-dir is not a writable directory\n");
 }
+
+/* `--output json` (az's format flag) is refused before anything runs, and
+ * writes no directory named json/; the results directory is -o or
+ * --results-dir. */
+Test(cli, output_is_not_the_results_directory, .init = cr_redirect_stderr)
+{
+    char dir[] = "/tmp/fdsim-cli-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cwd[4096];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    char scen[4200];
+    snprintf(scen, sizeof scen, "%s/scenarios/default.ini", cwd);
+    cr_assert_eq(chdir(dir), 0);
+    int rc = RUN("run", scen, "--output", "json", "-n", "10");
+    int rs = RUN("sweep", scen, "--vary", "group.avset.count=3,5", "--output", "json");
+    cr_expect_eq(access("json", F_OK), -1, "no json/ directory");
+    int ok;
+    QUIET(ok, "run", scen, "--results-dir", "named", "-n", "3", "-j", "1");
+    cr_expect_eq(ok, 0);
+    cr_expect_eq(access("named/summary.csv", F_OK), 0);
+    cr_assert_eq(chdir(cwd), 0);
+    cr_expect_eq(rc, 2);
+    cr_expect_eq(rs, 2);
+    fflush(stderr);
+    cr_expect_stderr_eq_str(
+        "fdsim run: --output json: no such option; the results directory is -o DIR "
+        "(--results-dir DIR), and the printed answer's form is --format json|tsv|table\n"
+        "fdsim sweep: --output json: no such option; the results directory is -o DIR "
+        "(--results-dir DIR), and the printed answer's form is --format json|tsv|table\n");
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* fdsim(1) documents every command and every option its --help shows, and
+ * names every exit status. */
+Test(cli, the_man_page_has_every_command_and_option)
+{
+    char *man = NULL;
+    size_t len = 0;
+    diag d;
+    diag_clear(&d);
+    cr_assert_eq(csvio_slurp("doc/fdsim.1", 1 << 20, &man, &len, &d), FD_OK, "%s", d.msg);
+    /* troff's \- is a plain - to a reader */
+    size_t w = 0;
+    for (size_t r = 0; r < len; r++) {
+        if (man[r] == '\\' && man[r + 1] == '-')
+            r++;
+        man[w++] = man[r];
+    }
+    man[w] = '\0';
+    for (const cli_command *c = cli_commands; c->name; c++) {
+        char want[64], help[16384] = "";
+        snprintf(want, sizeof want, "fdsim %s", c->name);
+        cr_expect_not_null(strstr(man, want), "the man page has no \"%s\"", want);
+        FILE *saved = stdout;
+        stdout = fmemopen(help, sizeof help - 1, "w");
+        c->main(2, (char *[]){ (char *)c->name, "--help", NULL });
+        fclose(stdout);
+        stdout = saved;
+        for (const char *p = help; (p = strstr(p, "-")) != NULL; p++) {
+            if (p > help && p[-1] != ' ' && p[-1] != '[')
+                continue; /* inside a word: spot-mix, point-NN */
+            char opt[64];
+            size_t k = 0;
+            while ((p[k] == '-' || (p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z'))
+                   && k + 1 < sizeof opt)
+                opt[k] = p[k], k++;
+            opt[k] = '\0';
+            bool is_opt = (k >= 3 && opt[0] == '-' && opt[1] == '-') || (k == 2 && opt[1] != '-');
+            if (!is_opt || (p[k] != ' ' && p[k] != ',' && p[k] != ']' && p[k] != '\n'
+                            && p[k] != '='))
+                continue;
+            cr_expect_not_null(strstr(man, opt), "fdsim %s %s is not in the man page", c->name,
+                               opt);
+        }
+    }
+    const char *sections[] = { ".SH EXIT STATUS", ".SH FILES", ".SH ANSWERS FOR PROGRAMS",
+                               ".B 0\n", ".B 1\n", ".B 2\n", ".B 3\n", ".B 4\n", "run.ini",
+                               "summary.csv", "sweep.csv", "bash-completion", "scenarios/" };
+    for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
+        cr_expect_not_null(strstr(man, sections[i]), "the man page has no %s", sections[i]);
+    free(man);
+}

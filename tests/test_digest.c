@@ -303,3 +303,37 @@ Test(digest, the_cap_shrinks_for_many_months_and_groups)
                   DIGEST_EXACT_BYTES);
     scenario_destroy(s);
 }
+
+/* Every pair's paired downtime difference: the mean, sd and t-interval of
+ * the per-replica differences (two-pass, from the arrays), within
+ * rounding; (b, a) is the mirror of (a, b); and the pair against the
+ * baseline agrees with DIGEST_DIFF. */
+Test(digest, every_pair_has_its_paired_difference)
+{
+    scenario *s = load();
+    const uint64_t n = 300;
+    run x = make(s, n, 0, 0);
+    double *v = malloc(n * sizeof *v);
+    for (size_t a = 0; a < 3; a++)
+        for (size_t b = 0; b < 3; b++) {
+            if (a == b)
+                continue;
+            for (uint64_t i = 0; i < n; i++)
+                v[i] = x.rec[i * 3 + a].downtime_min_per_year
+                       - x.rec[i * 3 + b].downtime_min_per_year;
+            stats_summary want = stats_summarise(v, n), got = digest_pair_diff(x.dg, a, b);
+            double tol = 1e-9 * (1 + fabs(want.sd));
+            cr_expect_eq(got.n, n);
+            cr_expect(fabs(got.mean - want.mean) < tol, "%zu-%zu mean %.17g vs %.17g", a, b,
+                      got.mean, want.mean);
+            cr_expect(fabs(got.sd - want.sd) < tol, "%zu-%zu sd", a, b);
+            cr_expect(fabs(got.ci_low - want.ci_low) < tol, "%zu-%zu ci_low", a, b);
+            cr_expect(fabs(got.ci_high - want.ci_high) < tol, "%zu-%zu ci_high", a, b);
+            cr_expect(isnan(got.p50));
+        }
+    stats_summary d = digest_summary(x.dg, 2, DIGEST_DIFF), p = digest_pair_diff(x.dg, 2, 0);
+    cr_expect(fabs(d.mean - p.mean) < 1e-9 && fabs(d.ci_low - p.ci_low) < 1e-9);
+    free(v);
+    run_free(&x);
+    scenario_destroy(s);
+}
