@@ -22,6 +22,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +330,8 @@ static int load_empirical(char *const *args, const char *source, const char *bas
         diag_why(why, whylen, "out of memory");
         goto done;
     }
+    out->path = path;
+    path = NULL;
     out->kind = DIST_EMPIRICAL;
     out->a = out->b = 0.0;
     out->samples = st.v;
@@ -658,11 +661,49 @@ int dist_copy(dist *dst, const dist *src)
         return FD_OK;
     dst->samples = malloc(src->n * sizeof *dst->samples);
     dst->source = strdup(src->source != NULL ? src->source : "");
-    if (dst->samples == NULL || dst->source == NULL) {
+    dst->path = src->path != NULL ? strdup(src->path) : NULL;
+    if (dst->samples == NULL || dst->source == NULL || (src->path && !dst->path)) {
         dist_fini(dst);
         return FD_ENOMEM;
     }
     memcpy(dst->samples, src->samples, src->n * sizeof *dst->samples);
+    return FD_OK;
+}
+
+int dist_relocate(dist *d, const char *file)
+{
+    if (d->kind != DIST_EMPIRICAL || d->source == NULL)
+        return FD_OK;
+    /* the source was parsed once: its arguments split on commas, the file
+     * first by position or as file= */
+    size_t cap = strlen(d->source) + strlen(file) + 16;
+    char *out = malloc(cap), *copy = strdup(d->source);
+    if (out == NULL || copy == NULL) {
+        free(out);
+        free(copy);
+        return FD_ENOMEM;
+    }
+    out[0] = '\0';
+    size_t used = 0;
+    int pos = 0;
+    for (char *s = copy, *comma; s != NULL; s = comma ? comma + 1 : NULL, pos++) {
+        if ((comma = strchr(s, ',')) != NULL)
+            *comma = '\0';
+        char *arg = trim(s), *eq = strchr(arg, '=');
+        const char *k = arg + 4;
+        while (eq && is_blank(*k))
+            k++;
+        bool is_file = eq ? strncmp(arg, "file", 4) == 0 && k == eq : pos == 0;
+        const char *sep = used ? ", " : "";
+        if (is_file)
+            used += (size_t)snprintf(out + used, cap - used, "%s%s%s", sep, eq ? "file=" : "",
+                                     file);
+        else
+            used += (size_t)snprintf(out + used, cap - used, "%s%s", sep, arg);
+    }
+    free(copy);
+    free(d->source);
+    d->source = out;
     return FD_OK;
 }
 
@@ -672,6 +713,7 @@ void dist_fini(dist *d)
         return;
     free(d->samples);
     free(d->source);
+    free(d->path);
     *d = dist_fixed(0.0);
 }
 

@@ -1253,6 +1253,20 @@ static void validate(loader *L)
 
 /* -------------------------------------------------------------- public -- */
 
+dist *scenario_dist(scenario *s, size_t i, const char **section, const char **key)
+{
+    for (int k = 0; k < NKEYS; k++) {
+        if (keys[k].type != K_DIST || keys[k].section == S_GROUP || i-- > 0)
+            continue;
+        if (section)
+            *section = sect_names[keys[k].section];
+        if (key)
+            *key = keys[k].name;
+        return (dist *)((char *)s + keys[k].off);
+    }
+    return NULL;
+}
+
 long scenario_world_slots(const scenario *s)
 {
     double n = (double)(s->zones ? s->zones : 1) * s->racks_per_zone

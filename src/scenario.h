@@ -179,6 +179,12 @@ const scen_group *scenario_group(const scenario *s, const char *name);
 /* Names of modes, as written in scenarios ("Flexible", ...). */
 const char *scenario_mode_name(scen_mode m);
 
+/* The i-th distribution-valued key of `s` (every one is global), its
+ * section and key names (static text) in *section and *key when not NULL;
+ * NULL once i is past the last.  For walking every input a scenario
+ * reads.  O(keys). */
+dist *scenario_dist(scenario *s, size_t i, const char **section, const char **key);
+
 /* Total VM slots of the world: zones (or 1) x racks x hosts x slots. */
 long scenario_world_slots(const scenario *s);
 

@@ -4,6 +4,7 @@
 #include "sweep.h"
 
 #include "csvio.h"
+#include "inputs.h"
 #include "runner.h"
 #include "stage.h"
 
@@ -442,7 +443,7 @@ void sweep_points_destroy(scenario **points, size_t npoints)
 }
 
 /* Run point `pt` into the stage and its rows into sweep.csv (`w`). */
-static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *stagedir,
+static int run_point(const sweep *sw, size_t pt, scenario *s, const char *stagedir,
                      const char *cmdline, volatile sig_atomic_t *stop,
                      const runner_progress *prog, const sweep_hooks *hooks, csvio_writer *w,
                      sweep_outcome *out, uint64_t *done_reps, diag *d)
@@ -473,6 +474,8 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
         goto done;
     }
     if ((rc = report_sink_create(&sink, s, 0, pdir, 0, d)) != FD_OK)
+        goto done;
+    if ((rc = inputs_copy(s, pdir, d)) != FD_OK) /* run.ini then names the copies */
         goto done;
     if ((rc = runner_run(s, placed, &pr, stop, report_sink_consume, sink, &res, &e)) != FD_OK) {
         diag_set(d, rc, "%s: %s", point, e.msg);
@@ -523,17 +526,9 @@ int sweep_run(const sweep *sw, scenario *const *points, const char *outdir,
 {
     size_t npoints = sweep_npoints(sw);
     *out = (sweep_outcome){ 0 };
-    switch (stage_check(outdir)) {
-    case STAGE_NOT_DIR:
-        return diag_set(d, FD_EINVAL, "-o %s: exists and is not a directory; give a new "
-                        "directory for the sweep", outdir);
-    case STAGE_NOT_EMPTY:
-        return diag_set(d, FD_EINVAL, "-o %s: exists and is not empty; give a new or empty "
-                        "directory (a sweep never mixes its points with older files)",
-                        outdir);
-    default:
-        break;
-    }
+    int rc = stage_target_ok(outdir, false, "-o", d);
+    if (rc != FD_OK)
+        return rc;
     stage *st = NULL;
     csvio_writer *w = NULL;
     char *csv = NULL;
@@ -541,7 +536,7 @@ int sweep_run(const sweep *sw, scenario *const *points, const char *outdir,
     for (size_t pt = 0; pt < npoints; pt++) /* for the bar: saturates, never wraps */
         total = (uint64_t)points[pt]->replicas > UINT64_MAX - total
                     ? UINT64_MAX : total + (uint64_t)points[pt]->replicas;
-    int rc = stage_create(&st, outdir, d);
+    rc = stage_create(&st, outdir, NULL, false, d);
     if (rc != FD_OK)
         return rc;
     if ((csv = csvio_path_join(stage_dir(st), "sweep.csv")) == NULL) {

@@ -242,8 +242,8 @@ Test(cli, every_message_is_one_line_after_the_command, .init = cr_redirect_stder
         "fdsim plot: --format gif: expected png, svg or both\n"
         "fdsim plot: give one results directory, e.g. fdsim plot results\n"
         "fdsim sweep: give at least one --vary KEY=SPEC, e.g. --vary group.db.count=3:15:2\n"
-        "fdsim sweep: -o meson.build: exists and is not a directory; give a new directory "
-        "for the sweep\n"
+        "fdsim sweep: -o meson.build: exists and is not a directory; give a directory for "
+        "the results\n"
         "fdsim analytic: unknown or incomplete option '--bogus'; see fdsim analytic --help\n");
 }
 

@@ -72,7 +72,7 @@ Test(stage, commit_makes_the_whole_directory_appear)
     diag d;
     diag_clear(&d);
     stage *st;
-    cr_assert_eq(stage_create(&st, dir, &d), FD_OK, "%s", d.msg);
+    cr_assert_eq(stage_create(&st, dir, NULL, false, &d), FD_OK, "%s", d.msg);
     char want[320];
     snprintf(want, sizeof want, "%s.tmp-%ld", dir, (long)getpid());
     cr_assert_str_eq(stage_dir(st), want);
@@ -96,7 +96,7 @@ Test(stage, an_empty_target_is_replaced)
     snprintf(dir, sizeof dir, "%s/out", tmp);
     cr_assert_eq(mkdir(dir, 0777), 0);
     stage *st;
-    cr_assert_eq(stage_create(&st, dir, NULL), FD_OK);
+    cr_assert_eq(stage_create(&st, dir, NULL, false, NULL), FD_OK);
     touch(stage_dir(st), "a");
     cr_assert_eq(stage_commit(st, NULL), FD_OK);
     stage_destroy(st);
@@ -109,7 +109,7 @@ Test(stage, uncommitted_leaves_nothing_behind)
     char *tmp = temp_dir(), dir[300];
     snprintf(dir, sizeof dir, "%s/out", tmp);
     stage *st;
-    cr_assert_eq(stage_create(&st, dir, NULL), FD_OK);
+    cr_assert_eq(stage_create(&st, dir, NULL, false, NULL), FD_OK);
     char sub[400];
     snprintf(sub, sizeof sub, "%s/deep", stage_dir(st));
     cr_assert_eq(mkdir(sub, 0777), 0);
@@ -135,18 +135,18 @@ Test(stage, errors_name_the_directory)
     diag d;
     diag_clear(&d);
     stage *st;
-    cr_assert_eq(stage_create(&st, "/nonexistent-dir/out", &d), FD_EIO);
+    cr_assert_eq(stage_create(&st, "/nonexistent-dir/out", NULL, false, &d), FD_EIO);
     cr_assert_null(st);
     cr_expect_not_null(strstr(d.msg, "cannot create /nonexistent-dir/out.tmp-"), "%s", d.msg);
     /* A target filled after the check: the commit fails, the stage stays removable. */
     char *tmp = temp_dir(), dir[300];
     snprintf(dir, sizeof dir, "%s/out", tmp);
-    cr_assert_eq(stage_create(&st, dir, NULL), FD_OK);
+    cr_assert_eq(stage_create(&st, dir, NULL, false, NULL), FD_OK);
     cr_assert_eq(mkdir(dir, 0777), 0);
     touch(dir, "other");
     diag_clear(&d);
     cr_expect_eq(stage_commit(st, &d), FD_EIO);
-    cr_expect_not_null(strstr(d.msg, "cannot rename"), "%s", d.msg);
+    cr_expect_not_null(strstr(d.msg, "cannot replace"), "%s", d.msg);
     stage_destroy(st);
     cr_expect(exists(dir, "other"), "DIR as it was");
     char staging[320];
@@ -168,7 +168,7 @@ Test(stage, a_trailing_slash_names_the_same_directory)
             strcat(dir, "//");
         }
         stage *st;
-        cr_assert_eq(stage_create(&st, dir, NULL), FD_OK, "%s", dir);
+        cr_assert_eq(stage_create(&st, dir, NULL, false, NULL), FD_OK, "%s", dir);
         cr_assert_null(strstr(stage_dir(st), "//"), "%s", stage_dir(st));
         touch(stage_dir(st), "a");
         cr_assert_eq(stage_commit(st, NULL), FD_OK, "%s", dir);
