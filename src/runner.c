@@ -67,6 +67,14 @@ int runner_run(const scenario *s, const place_result *plan, const runner_progres
                volatile sig_atomic_t *stop, batch_consume_fn consume, void *sink,
                batch_result **res, diag *d)
 {
+    return runner_run_from(s, plan, progress, stop, consume, sink, NULL, res, d);
+}
+
+int runner_run_from(const scenario *s, const place_result *plan,
+                    const runner_progress *progress, volatile sig_atomic_t *stop,
+                    batch_consume_fn consume, void *sink, const batch_start *start,
+                    batch_result **res, diag *d)
+{
     int *counts = malloc(s->ngroups * sizeof *counts + 1);
     if (!counts)
         return diag_set(d, FD_ENOMEM, "out of memory");
@@ -93,6 +101,7 @@ int runner_run(const scenario *s, const place_result *plan, const runner_progres
         .progress_total = progress->total,
         .progress_label = progress->label,
         .stop = stop,
+        .start = start,
     };
     int rc = batch_run(&spec, res, d);
     free(counts);
