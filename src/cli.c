@@ -24,8 +24,10 @@
 #include "place.h"
 #include "plot.h"
 #include "report.h"
+#include "rundir.h"
 #include "runner.h"
 #include "scenario.h"
+#include "stage.h"
 #include "sweep.h"
 #include "world.h"
 
@@ -367,8 +369,9 @@ static int place_main(int argc, char **argv)
 
 static const char run_usage[] =
     "usage: fdsim run [SCENARIO] [-n REPLICAS] [--seed S] [-j THREADS] [-o DIR]\n"
-    "                 [--baseline NAME] [--trace FILE [--trace-replica K]]\n"
+    "                 [--force] [--baseline NAME] [--trace FILE [--trace-replica K]]\n"
     "                 [--set section.key=value]...\n"
+    "       fdsim run --resume DIR [-j THREADS]\n"
     "\n"
     "Run the Monte Carlo replicas of SCENARIO (default: the built-in default\n"
     "scenario), show the groups side by side and write the results directory.\n"
@@ -381,7 +384,14 @@ static const char run_usage[] =
     "  -o, --output DIR              results directory (default: results):\n"
     "                                summary.csv, replicas.csv, downcount.csv,\n"
     "                                months.csv and run.ini, which reproduces\n"
-    "                                the run (fdsim run DIR/run.ini)\n"
+    "                                the run (fdsim run DIR/run.ini), and inputs/\n"
+    "                                with every file the scenario reads; DIR is\n"
+    "                                built beside the old one and swapped in whole\n"
+    "      --force                   replace DIR even if it holds files that are\n"
+    "                                not fdsim results (they are deleted)\n"
+    "      --resume DIR              continue the run that was interrupted or\n"
+    "                                killed into DIR from where it was; the end\n"
+    "                                result is the bytes of an uninterrupted run\n"
     "      --baseline NAME           group the paired differences are taken\n"
     "                                against (default: the first)\n"
     "      --trace FILE              also write every event of one replica to FILE\n"
@@ -408,6 +418,7 @@ typedef struct batch_opts {
     char seed[64];           /* "simulation.seed=S" for --seed */
     char threads[64];        /* "simulation.threads=T" for -j */
     const char *out;         /* -o DIR */
+    bool out_given;          /* -o was given */
 } batch_opts;
 
 typedef struct run_opts {
@@ -416,6 +427,8 @@ typedef struct run_opts {
     const char *trace;       /* --trace FILE, or NULL */
     uint64_t trace_replica;  /* --trace-replica K */
     bool trace_replica_set;  /* --trace-replica was given */
+    bool force;              /* --force: DIR may hold other files */
+    const char *resume;      /* --resume DIR, or NULL */
 } run_opts;
 
 /* Handle -n, --seed, -j or -o: 0 done, -1 bad value (in e->d), 1 when `c`
@@ -447,6 +460,7 @@ static int batch_own(batch_opts *p, cmd_env *e, int c, const char *arg)
         if (!*arg)
             return diag_set(&e->d, FD_EINVAL, "-o needs a directory name"), -1;
         p->out = arg;
+        p->out_given = true;
         return 0;
     default:
         return 1;
@@ -475,6 +489,15 @@ static int run_own(void *opts, cmd_env *e, int c, const char *arg)
                             "number from 0 (the first)", arg), -1;
         p->trace_replica = v;
         p->trace_replica_set = true;
+        return 0;
+    case 'F':
+        p->force = true;
+        return 0;
+    case 'R':
+        if (!*arg)
+            return diag_set(&e->d, FD_EINVAL, "--resume needs the results directory of "
+                            "the run to continue"), -1;
+        p->resume = arg;
         return 0;
     default:
         return -1;
@@ -505,29 +528,37 @@ static int run_checks(const run_opts *p, cmd_env *e, size_t *baseline)
     if (p->trace && p->trace_replica >= (uint64_t)s->replicas)
         return diag_set(&e->d, FD_EINVAL, "--trace-replica %" PRIu64 ": the run has "
                         "replicas 0 to %ld", p->trace_replica, s->replicas - 1), -1;
-    struct stat st;
-    if (stat(p->b.out, &st) == 0 && !S_ISDIR(st.st_mode))
-        return diag_set(&e->d, FD_EINVAL, "-o %s: exists and is not a directory; give a "
-                        "directory for the results", p->b.out), -1;
-    if (stat(p->b.out, &st) != 0) { /* it will be made: its parent must take it */
-        char *parent = strdup(p->b.out);
-        if (!parent)
-            return diag_set(&e->d, FD_ENOMEM, "out of memory"), -1;
-        const char *dir = dirname(parent); /* "a/b/" -> "a", "b" -> "." */
-        bool ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK | X_OK) == 0;
-        if (!ok)
-            diag_set(&e->d, FD_EINVAL, "-o %s: cannot be created: %s is not a writable "
-                     "directory", p->b.out, dir);
-        free(parent);
-        if (!ok)
-            return -1;
-    }
+    if (stage_target_ok(p->b.out, p->force, p->resume ? "--resume" : "-o", &e->d) != FD_OK)
+        return -1;
+    return 0;
+}
+
+/* --resume DIR: take the interrupted run's scenario, baseline and command
+ * line in place of e's (only -j may be given besides).  0, or -1 with
+ * e->d. */
+static int run_resume(run_opts *p, cmd_env *e, size_t *baseline, char **cmdline, char **src)
+{
+    size_t own = p->b.threads[0] != '\0'; /* -j is a --set of its own */
+    if (e->o.scenario || e->o.nsets != own || p->b.out_given || p->baseline || p->trace ||
+        p->force)
+        return diag_set(&e->d, FD_EINVAL, "--resume %s: the run goes on as it was started; "
+                        "give no SCENARIO, --set, -n, --seed, -o, --force, --baseline or "
+                        "--trace with it (-j may be given)", p->resume), -1;
+    scenario *s = NULL;
+    if (rundir_find(p->resume, src, &e->d) != FD_OK ||
+        rundir_load(*src, &s, baseline, cmdline, stderr, &e->d) != FD_OK)
+        return -1;
+    if (own)
+        s->threads = atoi(strchr(p->b.threads, '=') + 1);
+    scenario_destroy(e->s);
+    e->s = s;
+    p->b.out = p->resume;
     return 0;
 }
 
 /* Print the table, commit the results directory (streamed into `sink`)
  * and say what was written. */
-static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_run *rr)
+static int run_report(const run_opts *p, cmd_env *e, rundir *sink, report_run *rr)
 {
     const batch_result *res = rr->r;
     int status = FD_EXIT_OK;
@@ -539,7 +570,7 @@ static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_r
     rr->analytic = NULL;
     diag w;
     diag_clear(&w);
-    if (report_sink_commit(sink, rr, &w) != FD_OK)
+    if (rundir_commit(sink, rr, &w) != FD_OK)
         return complain(e->name, &w, FD_EXIT_FAIL);
     int threads = runner_threads(e->s);
     printf("\n%llu events in %.3g s (%.3g replicas/s, %d thread%s)\nwrote %s/:",
@@ -564,17 +595,31 @@ static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_r
 
 static int run_work(void *opts, cmd_env *e)
 {
-    const run_opts *p = opts;
+    run_opts *p = opts;
     size_t baseline;
-    if (run_checks(p, e, &baseline) < 0)
+    char *cmdline = NULL, *src = NULL;
+    if (p->resume && run_resume(p, e, &baseline, &cmdline, &src) < 0) {
+        free(cmdline);
+        free(src);
         return fail(e, FD_EXIT_INPUT);
-    char *cmdline = cmdline_quote("fdsim", e->argc, e->argv);
-    if (!cmdline)
+    }
+    size_t resumed_baseline = baseline;
+    if (run_checks(p, e, &baseline) < 0) {
+        free(cmdline);
+        free(src);
+        return fail(e, FD_EXIT_INPUT);
+    }
+    if (p->resume)
+        baseline = resumed_baseline;
+    if (!cmdline && !(cmdline = cmdline_quote("fdsim", e->argc, e->argv))) {
+        free(src);
         return failf(e, FD_ENOMEM, "out of memory");
+    }
     batch_result *res = NULL;
     place_result *placed = NULL;
     analytic_result *an = NULL;
-    report_sink *sink = NULL;
+    rundir *sink = NULL;
+    rundir_opts ro = { .force = p->force, .resume = src, .checkpoint = -1 };
     int status;
     interrupt_catcher sig;
     volatile sig_atomic_t *stop = interrupt_catch(&sig);
@@ -584,26 +629,27 @@ static int run_work(void *opts, cmd_env *e)
         status = fail(e, FD_EXIT_FAIL);
     } else if (p->trace && runner_trace(e->s, placed, p->trace, p->trace_replica, &t) != FD_OK) {
         status = failf(e, FD_EIO, "--trace: %s", t.msg);
-    } else if (report_sink_create(&sink, e->s, baseline, p->b.out, 0, &e->d) != FD_OK) {
-        /* replicas.csv is streamed into DIR as the replicas come */
+    } else if (rundir_create(&sink, e->s, baseline, p->b.out, cmdline, &ro, &e->d) != FD_OK) {
+        /* built beside DIR; replicas.csv streamed into it as the replicas come */
         status = fail(e, FD_EXIT_FAIL);
-    } else if (runner_run(e->s, placed, NULL, stop, report_sink_consume, sink, &res,
-                          &e->d) != FD_OK) {
+    } else if (runner_run_from(e->s, placed, NULL, stop, rundir_consume, sink,
+                               rundir_start(sink), &res, &e->d) != FD_OK) {
         status = fail(e, FD_EXIT_FAIL);
     } else {
         /* best effort: without it the table has no check */
         if (analytic_compute_placed(e->s, placed, &an, NULL) != FD_OK)
             an = NULL;
-        report_run rr = { .s = e->s, .r = res, .digest = report_sink_digest(sink),
+        report_run rr = { .s = e->s, .r = res, .digest = rundir_digest(sink),
                           .baseline = baseline, .cmdline = cmdline, .analytic = an,
                           .placement = placed };
         status = run_report(p, e, sink, &rr);
     }
     interrupt_release(&sig);
-    report_sink_destroy(sink); /* uncommitted: removes what it wrote */
+    rundir_destroy(sink); /* uncommitted: removes what it wrote, DIR as it was */
     place_result_destroy(placed);
     batch_result_destroy(res);
     free(cmdline);
+    free(src);
     return status;
 }
 
@@ -614,6 +660,8 @@ static int run_main(int argc, char **argv)
         { "baseline", required_argument, NULL, 'b' },
         { "trace", required_argument, NULL, 't' },
         { "trace-replica", required_argument, NULL, 'k' },
+        { "force", no_argument, NULL, 'F' },
+        { "resume", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 },
     };
     static const cmd_spec spec = {

@@ -197,6 +197,27 @@ int csvio_writer_finish(csvio_writer *w, diag *d)
     return FD_OK;
 }
 
+int csvio_writer_flush(csvio_writer *w, unsigned long long *bytes, diag *d)
+{
+    const char *name = w->path != NULL ? w->path : "output stream";
+    errno = 0;
+    if (!w->finished && (fflush(w->f) != 0 || ferror(w->f)))
+        note_error(w);
+    if (w->err != 0 || w->finished)
+        return diag_set(d, FD_EIO, "cannot write %s: %s", name,
+                        strerror(w->err ? w->err : EBADF));
+    long at = ftell(w->f);
+    if (at < 0)
+        return diag_set(d, FD_EIO, "cannot write %s: %s", name, strerror(errno));
+    *bytes = (unsigned long long)at;
+    return FD_OK;
+}
+
+const char *csvio_writer_file(const csvio_writer *w)
+{
+    return w->committed ? w->path : w->tmp;
+}
+
 int csvio_writer_commit(csvio_writer *w, diag *d)
 {
     /* Committing unfinished output finishes it first; a failed write is
@@ -299,21 +320,60 @@ static void on_record(int term, void *data)
     st->used = 0;
 }
 
-int csvio_parse(const char *buf, size_t len, const char *name,
-                csvio_row_fn fn, void *user, diag *d)
+enum { CHUNK = 64 * 1024 }; /* bytes fed per csv_parse, to stop early */
+
+/* Where the bytes come from: a buffer, or a file read chunk by chunk. */
+typedef struct source {
+    const char *buf;   /* the buffer, or NULL */
+    FILE *f;           /* or the file */
+    size_t left;       /* bytes still to hand out */
+    char chunk[CHUNK]; /* the file's current chunk */
+    int err;           /* errno of a failed read; -1: the file ended early */
+} source;
+
+/* The next up to CHUNK bytes in *at, their count (0: done or failed). */
+static size_t next_chunk(source *src, const char **at)
 {
-    enum { CHUNK = 64 * 1024 }; /* bytes fed per csv_parse, to stop early */
+    size_t n = src->left < CHUNK ? src->left : CHUNK;
+    if (n == 0)
+        return 0;
+    if (src->buf) {
+        *at = src->buf;
+        src->buf += n;
+    } else {
+        size_t got = fread(src->chunk, 1, n, src->f);
+        if (got < n) {
+            src->err = ferror(src->f) ? (errno ? errno : EIO) : -1;
+            if (got == 0)
+                return 0;
+            n = got;
+        }
+        *at = src->chunk;
+    }
+    src->left -= n;
+    return n;
+}
+
+/* csvio_parse over a source. */
+static int parse_source(source *src, const char *name, csvio_row_fn fn, void *user, diag *d)
+{
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         return diag_set(d, FD_ENOMEM, "out of memory reading %s", name);
     parse_state st = {.fn = fn, .user = user};
     int rc = 0;
-    size_t off = 0;
-    while (off < len && st.stop == 0) {
-        size_t n = len - off < CHUNK ? len - off : CHUNK;
-        if (csv_parse(&p, buf + off, n, on_field, on_record, &st) != n)
+    const char *at;
+    size_t n;
+    while (st.stop == 0 && (n = next_chunk(src, &at)) > 0)
+        if (csv_parse(&p, at, n, on_field, on_record, &st) != n)
             break;
-        off += n;
+    if (src->err != 0) {
+        csv_free(&p);
+        free(st.bytes);
+        free(st.starts);
+        free(st.ptrs);
+        return src->err > 0 ? diag_set(d, FD_EIO, "cannot read %s: %s", name, strerror(src->err))
+                            : diag_set(d, FD_EIO, "%s is shorter than expected", name);
     }
     if (st.stop == 0 && csv_error(&p) == CSV_SUCCESS)
         csv_fini(&p, on_field, on_record, &st);
@@ -335,6 +395,31 @@ int csvio_parse(const char *buf, size_t len, const char *name,
     free(st.bytes);
     free(st.starts);
     free(st.ptrs);
+    return rc;
+}
+
+int csvio_parse(const char *buf, size_t len, const char *name,
+                csvio_row_fn fn, void *user, diag *d)
+{
+    source src = { .buf = buf, .left = len };
+    return parse_source(&src, name, fn, user, d);
+}
+
+int csvio_parse_file(const char *path, unsigned long long len, csvio_row_fn fn, void *user,
+                     diag *d)
+{
+    source *src = calloc(1, sizeof *src);
+    if (src == NULL)
+        return diag_set(d, FD_ENOMEM, "out of memory reading %s", path);
+    if ((src->f = fopen(path, "rb")) == NULL) {
+        int rc = diag_set(d, FD_EIO, "cannot open %s: %s", path, strerror(errno));
+        free(src);
+        return rc;
+    }
+    src->left = (size_t)len;
+    int rc = parse_source(src, path, fn, user, d);
+    fclose(src->f);
+    free(src);
     return rc;
 }
 

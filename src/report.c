@@ -494,6 +494,11 @@ int report_sink_consume(void *sink, const batch_block *blk, diag *d)
     return FD_OK;
 }
 
+csvio_writer *report_sink_replicas(report_sink *k)
+{
+    return k->replicas;
+}
+
 const digest *report_sink_digest(report_sink *k)
 {
     digest_finish(k->dg);
