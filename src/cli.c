@@ -315,6 +315,8 @@ static int place_own(void *opts, cmd_env *e, int c, const char *arg)
         return -1;
     if (!*arg)
         return diag_set(&e->d, FD_EINVAL, "--csv needs a file name (or - for stdout)"), -1;
+    if (strcmp(arg, "-") != 0 && stage_file_ok(arg, "--csv", &e->d) != FD_OK)
+        return -1;
     p->csv = arg;
     return 0;
 }
@@ -529,6 +531,8 @@ static int run_checks(const run_opts *p, cmd_env *e, size_t *baseline)
         return diag_set(&e->d, FD_EINVAL, "--trace-replica %" PRIu64 ": the run has "
                         "replicas 0 to %ld", p->trace_replica, s->replicas - 1), -1;
     if (stage_target_ok(p->b.out, p->force, p->resume ? "--resume" : "-o", &e->d) != FD_OK)
+        return -1;
+    if (p->trace && stage_file_ok(p->trace, "--trace", &e->d) != FD_OK)
         return -1;
     return 0;
 }

@@ -16,6 +16,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -364,9 +365,16 @@ static int parse_source(source *src, const char *name, csvio_row_fn fn, void *us
     int rc = 0;
     const char *at;
     size_t n;
-    while (st.stop == 0 && (n = next_chunk(src, &at)) > 0)
+    bool first = true;
+    while (st.stop == 0 && (n = next_chunk(src, &at)) > 0) {
+        if (first && n >= 3 && !memcmp(at, "\xEF\xBB\xBF", 3)) { /* a UTF-8 BOM */
+            at += 3;
+            n -= 3;
+        }
+        first = false;
         if (csv_parse(&p, at, n, on_field, on_record, &st) != n)
             break;
+    }
     if (src->err != 0) {
         csv_free(&p);
         free(st.bytes);

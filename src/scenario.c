@@ -231,10 +231,12 @@ static void report(loader *L, int line, const char *section, const char *key,
 static void report(loader *L, int line, const char *section, const char *key,
                    const char *fmt, ...)
 {
-    char where[1400], what[1024];
+    /* whole on `errs`, however long (an echoed --set value may be); the
+     * copy in L->d keeps its start and end (diag.h) */
+    char what[SCEN_MAX_SET + 2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    diag_vformat(what, sizeof what, fmt, ap);
     va_end(ap);
 
     char sk[300] = "";
@@ -242,12 +244,20 @@ static void report(loader *L, int line, const char *section, const char *key,
         snprintf(sk, sizeof sk, "%s.%s: ", section, key);
     else if (section)
         snprintf(sk, sizeof sk, "[%s]: ", section);
+    const char *set = line < 0 ? L->sets[-1 - line] : "";
+    size_t n = strlen(set) + strlen(L->name) + strlen(sk) + strlen(what) + 64;
+    char *where = malloc(n);
+    if (where == NULL) {
+        L->nerr++;
+        diag_set(L->d, FD_ENOMEM, "%s: out of memory reporting a problem", L->name);
+        return;
+    }
     if (line < 0)
-        snprintf(where, sizeof where, "--set %s: %s%s", L->sets[-1 - line], sk, what);
+        snprintf(where, n, "--set %s: %s%s", set, sk, what);
     else if (line > 0)
-        snprintf(where, sizeof where, "%s:%d: %s%s", L->name, line, sk, what);
+        snprintf(where, n, "%s:%d: %s%s", L->name, line, sk, what);
     else
-        snprintf(where, sizeof where, "%s: %s%s", L->name, sk, what);
+        snprintf(where, n, "%s: %s%s", L->name, sk, what);
 
     L->nerr++;
     diag_set(L->d, FD_EINVAL, "%s", where);
@@ -255,6 +265,7 @@ static void report(loader *L, int line, const char *section, const char *key,
         fprintf(L->errs, "%s\n", where);
     else if (L->errs && L->nerr == MAX_ERRORS + 1)
         fprintf(L->errs, "%s: too many errors; stopping the list here\n", L->name);
+    free(where);
 }
 
 /* The closest of `n` candidate words to `word`, or NULL when none is close. */
@@ -350,23 +361,27 @@ static int parse_zones(const char *v, unsigned *out, char *why, size_t wl)
         return 0;
     }
     unsigned set = 0;
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", v);
+    char *buf = strdup(v);
+    if (buf == NULL)
+        return diag_why(why, wl, "out of memory");
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         tok = trim(tok);
         if (strlen(tok) != 1 || tok[0] < '1' || tok[0] > '0' + SCEN_MAX_ZONES) {
-            snprintf(why, wl, "\"%s\" is not a zone; write a list of zones 1, 2, 3 "
+            diag_why(why, wl, "\"%s\" is not a zone; write a list of zones 1, 2, 3 "
                      "(e.g. 1,2,3) or none for a regional deployment", tok);
+            free(buf);
             return -1;
         }
         unsigned bit = 1u << (tok[0] - '1');
         if (set & bit) {
-            snprintf(why, wl, "zone %s is listed twice", tok);
+            diag_why(why, wl, "zone %s is listed twice", tok);
+            free(buf);
             return -1;
         }
         set |= bit;
     }
+    free(buf);
     *out = set;
     return 0;
 }
@@ -702,7 +717,7 @@ static int set_key(loader *L, sect sc, int g, const char *secname,
         return 1;
     }
     void *base = sc == S_GROUP ? (void *)&L->s->groups[g] : (void *)L->s;
-    char why[768];
+    char why[SCEN_MAX_SET + 1024]; /* room for the value echoed whole */
     int rc = parse_value(L, &keys[k], base, value, why, sizeof why);
     if (rc < 0) {
         report(L, line, secname, name, "%s", why);
@@ -819,8 +834,14 @@ static int check_text(loader *L, const char *text, size_t len)
 static void apply_set(loader *L, size_t i)
 {
     int origin = FROM_SET(i);
-    char buf[2048];
-    snprintf(buf, sizeof buf, "%s", L->sets[i]);
+    size_t len = strlen(L->sets[i]);
+    if (len > SCEN_MAX_SET) {
+        report(L, origin, NULL, NULL, "%zu bytes; a --set is at most %d bytes "
+               "(section.key=value)", len, SCEN_MAX_SET);
+        return;
+    }
+    char buf[SCEN_MAX_SET + 1];
+    memcpy(buf, L->sets[i], len + 1);
     char *eq = strchr(buf, '=');
     char *dot = NULL;
     for (char *c = buf; eq && c < eq; c++)
@@ -1304,6 +1325,14 @@ int scenario_load_text(scenario **out, const char *text, size_t len,
                        FILE *errs, diag *d)
 {
     *out = NULL;
+    if (strlen(name) >= SCEN_PATH_MAX)
+        return diag_set(d, FD_EINVAL, "%.200s...: the scenario's path is %zu bytes; at most "
+                        "%d", name, strlen(name), SCEN_PATH_MAX - 1);
+    /* a UTF-8 byte-order mark (Windows editors write one) is no content */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        text += 3;
+        len -= 3;
+    }
     loader *L = calloc(1, sizeof *L);
     scenario *s = calloc(1, sizeof *s);
     scen_group *groups = calloc(SCEN_MAX_GROUPS, sizeof *groups);
@@ -1363,6 +1392,13 @@ int scenario_load_file(scenario **out, const char *path,
     size_t len;
     diag local;
     diag_clear(&local);
+    if (strlen(path) >= SCEN_PATH_MAX) {
+        diag_set(d, FD_EINVAL, "%.200s...: the scenario's path is %zu bytes; at most %d",
+                 path, strlen(path), SCEN_PATH_MAX - 1);
+        if (errs)
+            fprintf(errs, "%s\n", d ? d->msg : "scenario path too long");
+        return FD_EINVAL;
+    }
     int rc = csvio_slurp(path, MAX_FILE_BYTES, &buf, &len, &local);
     if (rc == FD_EINVAL) {
         /* too large, or not text: a problem of the scenario, listed like one */

@@ -27,6 +27,8 @@
 #define SCEN_MAX_GROUPS 64
 #define SCEN_MAX_REPLICAS 1000000000000000LL /* 10^15: memory does not grow with replicas */
 #define SCEN_MAX_PINS 1000 /* platformFaultDomain list entries per group */
+#define SCEN_MAX_SET 4096  /* longest --set section.key=value, bytes: longer is refused */
+#define SCEN_PATH_MAX 1024 /* longest scenario path, with NUL: longer is refused */
 
 /* orchestrationMode of a group. */
 typedef enum scen_mode {
@@ -81,7 +83,7 @@ typedef struct scen_group {
 
 /* A whole scenario.  Times are seconds. */
 typedef struct scenario {
-    char source[1024];          /* file path, or "<default>" for the built-in */
+    char source[SCEN_PATH_MAX]; /* file path, or "<default>" for the built-in */
 
     /* [simulation] */
     double horizon;             /* simulated time per replica */

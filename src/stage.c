@@ -131,6 +131,26 @@ int stage_target_ok(const char *dir, bool force, const char *opt, diag *d)
     return rc;
 }
 
+int stage_file_ok(const char *path, const char *opt, diag *d)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return diag_set(d, FD_EINVAL, "%s %s: is a directory; give a file name", opt, path);
+    char *s = strip(path), *parent = NULL, *base = NULL;
+    if (s == NULL || split(s, &parent, &base) != FD_OK) {
+        free(s);
+        return diag_set(d, FD_ENOMEM, "out of memory");
+    }
+    int rc = FD_OK;
+    if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode) || access(parent, W_OK | X_OK) != 0)
+        rc = diag_set(d, FD_EINVAL, "%s %s: cannot be written: %s is not a writable "
+                      "directory", opt, path, parent);
+    free(s);
+    free(parent);
+    free(base);
+    return rc;
+}
+
 /* If `name` is "BASE.KIND-PID" with PID a number of a process that does
  * not exist (and is not us), that PID; else 0. */
 static long dead_pid(const char *name, const char *base, const char *kind)

@@ -70,6 +70,13 @@ stage_target stage_check(const char *dir);
  * directory cannot replace itself).  Cost: stage_check. */
 int stage_target_ok(const char *dir, bool force, const char *opt, diag *d);
 
+/* Whether the file `path` can be written (to "PATH.tmp-PID", renamed):
+ * not a directory, its parent a writable directory.  FD_OK or FD_EINVAL
+ * with a message that starts with `opt` and the path ("--trace F: is a
+ * directory; ...").  For checking every output before simulating.  Cost:
+ * two stats. */
+int stage_file_ok(const char *path, const char *opt, diag *d);
+
 /* Remove the leftovers of killed runs into `dir` (see above), except the
  * path `keep` (may be NULL), putting back an old tree the fallback left
  * when DIR is missing.  Returns how many were removed.  Cost: one listing

@@ -357,10 +357,16 @@ static void say_lines(sweep_say_fn say, void *ctx, const char *prefix, const cha
             l += 6 + sl + 2;
             ln -= 6 + sl + 2;
         }
-        char msg[DIAG_MSG_MAX + 4400];
-        snprintf(msg, sizeof msg, "%s: %.*s", prefix, (int)ln, l);
-        if (say)
-            say(ctx, msg);
+        size_t ml = strlen(prefix) + ln + 4;
+        char *msg = malloc(ml); /* the line whole, however long */
+        if (msg != NULL) {
+            snprintf(msg, ml, "%s: %.*s", prefix, (int)ln, l);
+            if (say)
+                say(ctx, msg);
+        } else if (say) {
+            say(ctx, "out of memory");
+        }
+        free(msg);
         line += n + (line[n] == '\n');
     }
 }
@@ -382,18 +388,25 @@ int sweep_load_points(const sweep *sw, const sweep_source *src, sweep_say_fn say
     for (size_t a = 0; a < naxes; a++) {
         const sweep_axis *ax = &sw->axes[a];
         for (size_t i = 0; i < ax->nvalues; i++) {
-            char set[4096];
-            snprintf(set, sizeof set, "%s=%s", ax->key, ax->values[i]);
+            size_t sl = strlen(ax->key) + strlen(ax->values[i]) + 2;
+            char *set = malloc(sl), *prefix = malloc(sl + 8);
+            if (set == NULL || prefix == NULL) {
+                free(set);
+                free(prefix);
+                return diag_set(d, FD_ENOMEM, "out of memory");
+            }
+            snprintf(set, sl, "%s=%s", ax->key, ax->values[i]);
             char *one = set;
             scenario *s = NULL;
             int rc = load_with(src, &one, 1, &s, &msgs);
             scenario_destroy(s);
             if (rc != FD_OK) {
-                char prefix[4200];
-                snprintf(prefix, sizeof prefix, "--vary %s", set);
+                snprintf(prefix, sl + 8, "--vary %s", set);
                 say_lines(say, ctx, prefix, msgs, set);
                 status = worse(status, rc);
             }
+            free(set);
+            free(prefix);
             free(msgs);
             msgs = NULL;
             if (rc != FD_OK)
