@@ -21,6 +21,7 @@
 #include "csvio.h"
 #include "diag.h"
 #include "interrupt.h"
+#include "memest.h"
 #include "place.h"
 #include "plot.h"
 #include "report.h"
@@ -396,6 +397,9 @@ static const char run_usage[] =
     "                                result is the bytes of an uninterrupted run\n"
     "      --baseline NAME           group the paired differences are taken\n"
     "                                against (default: the first)\n"
+    "      --memory-limit SIZE       refuse, before simulating, a run estimated to\n"
+    "                                need more (8G, 500M; 0: no limit; default:\n"
+    "                                half the physical memory)\n"
     "      --trace FILE              also write every event of one replica to FILE\n"
     "      --trace-replica K         the replica to trace (default 0)\n"
     "  -s, --set section.key=value   override one key (repeatable; last wins)\n"
@@ -411,7 +415,8 @@ static const char run_usage[] =
     { "replicas", required_argument, NULL, 'n' },                             \
     { "seed", required_argument, NULL, 'S' },                                 \
     { "threads", required_argument, NULL, 'j' },                              \
-    { "output", required_argument, NULL, 'o' }
+    { "output", required_argument, NULL, 'o' },                               \
+    { "memory-limit", required_argument, NULL, 'M' }
 
 /* The options run and sweep share: -n, --seed and -j become --set
  * overrides (so validation and messages are the scenario's), -o a path. */
@@ -421,7 +426,45 @@ typedef struct batch_opts {
     char threads[64];        /* "simulation.threads=T" for -j */
     const char *out;         /* -o DIR */
     bool out_given;          /* -o was given */
+    uint64_t memory_limit;   /* --memory-limit in bytes; 0: none */
+    bool memory_limit_given; /* else memest_default_limit() */
 } batch_opts;
+
+/* --memory-limit SIZE: "8G", "500M", "2.5GB", a number of bytes, or 0 for
+ * none.  0 or -1. */
+static int parse_size(const char *arg, uint64_t *v)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(arg, &end);
+    if (end == arg || errno != 0 || !(x >= 0) || arg[0] == '-')
+        return -1;
+    double unit = 1;
+    switch (*end) {
+    case 'K': case 'k': unit = 1e3; end++; break;
+    case 'M': case 'm': unit = 1e6; end++; break;
+    case 'G': case 'g': unit = 1e9; end++; break;
+    case 'T': case 't': unit = 1e12; end++; break;
+    default: break;
+    }
+    if ((*end == 'B' || *end == 'b') && unit > 1)
+        end++;
+    if (*end != '\0' || x * unit > 1.8e19)
+        return -1;
+    *v = (uint64_t)(x * unit);
+    return 0;
+}
+
+/* The memory check of a run of `s` before anything is allocated: 0, or -1
+ * with e->d (the estimate and what to change). */
+static int memory_ok(const batch_opts *b, const scenario *s, cmd_env *e)
+{
+    uint64_t limit = b->memory_limit_given ? b->memory_limit : memest_default_limit();
+    const char *what = b->memory_limit_given ? "--memory-limit"
+                                             : "half the physical memory; --memory-limit "
+                                               "sets another, 0 none";
+    return memest_check(s, runner_threads(s), limit, what, &e->d) == FD_OK ? 0 : -1;
+}
 
 typedef struct run_opts {
     batch_opts b;            /* -n, --seed, -j, -o */
@@ -463,6 +506,12 @@ static int batch_own(batch_opts *p, cmd_env *e, int c, const char *arg)
             return diag_set(&e->d, FD_EINVAL, "-o needs a directory name"), -1;
         p->out = arg;
         p->out_given = true;
+        return 0;
+    case 'M':
+        if (parse_size(arg, &p->memory_limit) < 0)
+            return diag_set(&e->d, FD_EINVAL, "--memory-limit %s: expected a size such as "
+                            "8G, 500M or 2.5GB (powers of 1000), or 0 for no limit", arg), -1;
+        p->memory_limit_given = true;
         return 0;
     default:
         return 1;
@@ -533,6 +582,8 @@ static int run_checks(const run_opts *p, cmd_env *e, size_t *baseline)
     if (stage_target_ok(p->b.out, p->force, p->resume ? "--resume" : "-o", &e->d) != FD_OK)
         return -1;
     if (p->trace && stage_file_ok(p->trace, "--trace", &e->d) != FD_OK)
+        return -1;
+    if (memory_ok(&p->b, s, e) < 0)
         return -1;
     return 0;
 }
@@ -786,7 +837,10 @@ static const char sweep_usage[] =
     "  -n, --replicas N              replicas per point (simulation.replicas)\n"
     "      --seed S                  master seed, the same for every point\n"
     "  -j, --threads T               worker threads; 0 = one per core\n"
-    "  -o, --output DIR              a new or empty directory (default: sweep)\n"
+    "  -o, --output DIR              a new or empty directory, or an earlier\n"
+    "                                sweep's (replaced whole; default: sweep)\n"
+    "      --memory-limit SIZE       refuse a point estimated to need more\n"
+    "                                (8G, 500M; 0: none; default: half the memory)\n"
     "  -s, --set section.key=value   override one key for every point (repeatable)\n"
     "  -h, --help                    show this help\n"
     "\n"
@@ -874,6 +928,16 @@ static int sweep_work(void *opts, cmd_env *e)
     int rc = sweep_load_points(p->sw, &src, sweep_say, NULL, &pts, &e->d);
     if (rc != FD_OK)
         return fail(e, diag_exit_status(rc));
+    for (size_t pt = 0; pt < npoints; pt++) /* one point at a time: each must fit */
+        if (memory_ok(&p->b, pts[pt], e) < 0) {
+            char name[32];
+            sweep_point_name(p->sw, pt, name);
+            diag w = e->d;
+            diag_clear(&e->d);
+            diag_set(&e->d, FD_EINVAL, "%s: %s", name, w.msg);
+            sweep_points_destroy(pts, npoints);
+            return fail(e, FD_EXIT_INPUT);
+        }
     char *cmdline = cmdline_quote("fdsim", e->argc, e->argv);
     if (!cmdline) {
         sweep_points_destroy(pts, npoints);

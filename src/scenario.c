@@ -36,6 +36,7 @@
 #define MAX_LINE 190              /* inih's line buffer is 200 bytes */
 #define MAX_ERRORS 25             /* stop reporting after this many */
 #define MAX_WORLD_SLOTS 100000000L
+#define MAX_WORLD_HOSTS 4000000L  /* every host costs ~100 B per thread and group (memest.h) */
 
 /* ---------------------------------------------------------------- keys -- */
 
@@ -925,6 +926,12 @@ static void validate_region(loader *L)
         report(L, L->origin[key_index(S_REGION, "racksPerZone")], "region", "racksPerZone",
                "the world has %ld VM slots (zones x racksPerZone x hostsPerRack x "
                "vmsPerHost); at most %ld", slots, MAX_WORLD_SLOTS);
+    long hosts = (long)(s->zones ? s->zones : 1) * s->racks_per_zone * s->hosts_per_rack;
+    if (hosts > MAX_WORLD_HOSTS)
+        report(L, L->origin[key_index(S_REGION, "racksPerZone")], "region", "racksPerZone",
+               "the world has %ld hosts (zones x racksPerZone x hostsPerRack); at most %ld "
+               "(each worker thread holds its own copy of the world)", hosts,
+               MAX_WORLD_HOSTS);
     if (s->burst_enabled && s->burst_hosts > s->hosts_per_rack)
         report(L, L->origin[key_index(S_BURST, "hosts")], "burst", "hosts",
                "%d hosts per burst but racks hold %d hosts; valid: 2 to %d",
