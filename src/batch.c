@@ -21,6 +21,8 @@
  */
 #include "batch.h"
 
+#include "alloc.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
@@ -174,9 +176,9 @@ static void *work(void *arg)
     shared *sh = arg;
     const batch_spec *spec = sh->spec;
     size_t ng = spec->ngroups;
-    double *scratch = malloc(sh->cells * sizeof *scratch);
-    double **dc = malloc(ng * sizeof *dc);
-    double **md = malloc(ng * sizeof *md);
+    double *scratch = fd_malloc(sh->cells * sizeof *scratch);
+    double **dc = fd_malloc(ng * sizeof *dc);
+    double **md = fd_malloc(ng * sizeof *md);
     void *w = scratch && dc && md ? spec->worker_create(spec->user) : NULL;
     if (w == NULL) {
         set_failed(sh, 1);
@@ -325,16 +327,16 @@ static void slots_free(shared *sh)
 static int setup(const batch_spec *spec, uint64_t nthreads, batch_result **resp, shared *sh)
 {
     size_t ng = spec->ngroups, nm = (size_t)spec->nmonths;
-    batch_result *res = calloc(1, sizeof *res);
+    batch_result *res = fd_calloc(1, sizeof *res);
     if (res == NULL)
         return FD_ENOMEM;
     *resp = res;
     res->ngroups = ng;
     res->nmonths = spec->nmonths;
     res->requested = spec->replicas;
-    res->counts = malloc(ng * sizeof *res->counts);
-    res->downcount = calloc(ng, sizeof *res->downcount);
-    sh->off = malloc(ng * sizeof *sh->off);
+    res->counts = fd_malloc(ng * sizeof *res->counts);
+    res->downcount = fd_calloc(ng, sizeof *res->downcount);
+    sh->off = fd_malloc(ng * sizeof *sh->off);
     if (!res->counts || !res->downcount || !sh->off)
         return FD_ENOMEM;
     for (size_t g = 0; g < ng; g++) {
@@ -342,7 +344,7 @@ static int setup(const batch_spec *spec, uint64_t nthreads, batch_result **resp,
         res->counts[g] = spec->counts[g];
         sh->off[g] = sh->cells;
         sh->cells += (size_t)spec->counts[g] + 1;
-        res->downcount[g] = calloc((size_t)spec->counts[g] + 1, sizeof *res->downcount[g]);
+        res->downcount[g] = fd_calloc((size_t)spec->counts[g] + 1, sizeof *res->downcount[g]);
         if (res->downcount[g] == NULL)
             return FD_ENOMEM;
     }
@@ -364,14 +366,14 @@ static int setup(const batch_spec *spec, uint64_t nthreads, batch_result **resp,
     size_t w = batch_window((int)nthreads);
     sh->nslots = w < left ? w : (size_t)left;
     res->window = sh->nslots;
-    sh->slots = calloc(sh->nslots ? sh->nslots : 1, sizeof *sh->slots);
+    sh->slots = fd_calloc(sh->nslots ? sh->nslots : 1, sizeof *sh->slots);
     if (sh->slots == NULL)
         return FD_ENOMEM;
     for (size_t i = 0; i < sh->nslots; i++) {
         slot *sl = &sh->slots[i];
-        sl->stats = malloc(BATCH_BLOCK * ng * sizeof *sl->stats);
-        sl->month_down = malloc(BATCH_BLOCK * ng * nm * sizeof *sl->month_down);
-        sl->sum = malloc(sh->cells * sizeof *sl->sum);
+        sl->stats = fd_malloc(BATCH_BLOCK * ng * sizeof *sl->stats);
+        sl->month_down = fd_malloc(BATCH_BLOCK * ng * nm * sizeof *sl->month_down);
+        sl->sum = fd_malloc(sh->cells * sizeof *sl->sum);
         if (!sl->stats || !sl->month_down || !sl->sum)
             return FD_ENOMEM;
     }
@@ -402,7 +404,7 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
     }
     if (nthreads == 0) /* resumed with every replica done: nothing to run */
         goto finish;
-    tids = malloc(nthreads * sizeof *tids);
+    tids = fd_malloc(nthreads * sizeof *tids);
     if (tids == NULL) {
         rc = diag_set(d, FD_ENOMEM, "out of memory for %llu threads",
                       (unsigned long long)nthreads);

@@ -15,6 +15,7 @@
  */
 #include "cli.h"
 
+#include "alloc.h"
 #include "analytic.h"
 #include "batch.h"
 #include "cmdline.h"
@@ -125,7 +126,7 @@ static int add_set(cmd_env *e, const char *value)
     if (!strchr(value, '='))
         return diag_set(&e->d, FD_EINVAL, "--set %s: expected section.key=value, as "
                         "simulation.replicas=100", value), -1;
-    const char **grown = realloc(e->o.sets, (e->o.nsets + 1) * sizeof *grown);
+    const char **grown = fd_realloc(e->o.sets, (e->o.nsets + 1) * sizeof *grown);
     if (!grown)
         return diag_set(&e->d, FD_ENOMEM, "out of memory"), -1;
     e->o.sets = grown;
@@ -164,8 +165,8 @@ static int parse_args(const cmd_spec *c, void *opts, cmd_env *e)
                          "--help", arg, c->name);
         }
         rc = c->scenario && ch == 's' ? add_set(e, optarg) : c->option(opts, e, ch, optarg);
-        if (rc < 0)
-            return fail(e, FD_EXIT_INPUT);
+        if (rc < 0) /* bad input, or memory that ran out */
+            return fail(e, e->d.code == FD_ENOMEM ? FD_EXIT_FAIL : FD_EXIT_INPUT);
     }
     e->optind = optind;
     if (!c->scenario)
@@ -619,8 +620,9 @@ static int run_report(const run_opts *p, cmd_env *e, rundir *sink, report_run *r
     int status = FD_EXIT_OK;
     if (res->replicas == 0) /* interrupted before any: keep what DIR held */
         return failf(e, FD_EINTR, "interrupted before the first replica; nothing written");
-    if (report_print_table(rr, stdout) < 0)
-        status = failf(e, FD_EIO, "cannot write to standard output");
+    if (report_print_table(rr, stdout) < 0) /* the results are still written */
+        status = errno == ENOMEM ? failf(e, FD_ENOMEM, "out of memory printing the table")
+                                 : failf(e, FD_EIO, "cannot write to standard output");
     analytic_result_destroy((analytic_result *)rr->analytic);
     rr->analytic = NULL;
     diag w;
@@ -651,18 +653,18 @@ static int run_report(const run_opts *p, cmd_env *e, rundir *sink, report_run *r
 static int run_work(void *opts, cmd_env *e)
 {
     run_opts *p = opts;
-    size_t baseline;
+    size_t baseline = 0;
     char *cmdline = NULL, *src = NULL;
     if (p->resume && run_resume(p, e, &baseline, &cmdline, &src) < 0) {
         free(cmdline);
         free(src);
-        return fail(e, FD_EXIT_INPUT);
+        return fail(e, diag_exit_status(e->d.code));
     }
     size_t resumed_baseline = baseline;
     if (run_checks(p, e, &baseline) < 0) {
         free(cmdline);
         free(src);
-        return fail(e, FD_EXIT_INPUT);
+        return fail(e, diag_exit_status(e->d.code)); /* 2, or 1 when memory ran out */
     }
     if (p->resume)
         baseline = resumed_baseline;

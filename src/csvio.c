@@ -13,6 +13,8 @@
  */
 #include "csvio.h"
 
+#include "alloc.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
@@ -35,7 +37,7 @@ struct csvio_writer {
 char *csvio_temp_path(const char *path)
 {
     size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
+    char *tmp = fd_malloc(n);
     if (tmp != NULL)
         snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
     return tmp;
@@ -45,10 +47,10 @@ int csvio_writer_create(csvio_writer **out, const char *path, diag *d)
 {
     *out = NULL;
     int rc;
-    csvio_writer *w = calloc(1, sizeof *w);
+    csvio_writer *w = fd_calloc(1, sizeof *w);
     if (w == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory opening %s", path);
-    w->path = strdup(path);
+    w->path = fd_strdup(path);
     w->tmp = csvio_temp_path(path);
     if (w->path == NULL || w->tmp == NULL) {
         rc = diag_set(d, FD_ENOMEM, "out of memory opening %s", path);
@@ -71,7 +73,7 @@ fail:
 
 csvio_writer *csvio_writer_stream(FILE *f)
 {
-    csvio_writer *w = calloc(1, sizeof *w);
+    csvio_writer *w = fd_calloc(1, sizeof *w);
     if (w != NULL)
         w->f = f;
     return w;
@@ -129,7 +131,7 @@ void csvio_cell(csvio_writer *w, const char *text)
     /* A spreadsheet would run this as a formula: make it text. */
     size_t len = strlen(text);
     char small[256];
-    char *safe = len + 2 <= sizeof small ? small : malloc(len + 2);
+    char *safe = len + 2 <= sizeof small ? small : fd_malloc(len + 2);
     if (safe == NULL) {
         errno = ENOMEM;
         note_error(w);
@@ -271,7 +273,7 @@ static void on_field(void *field, size_t len, void *data)
         return;
     if (st->nfields == st->fcap) {
         size_t cap = st->fcap == 0 ? 16 : 2 * st->fcap;
-        size_t *p = realloc(st->starts, cap * sizeof *p);
+        size_t *p = fd_realloc(st->starts, cap * sizeof *p);
         if (p == NULL) {
             st->stop = FD_ENOMEM;
             return;
@@ -283,7 +285,7 @@ static void on_field(void *field, size_t len, void *data)
         size_t cap = st->cap == 0 ? 256 : st->cap;
         while (cap - st->used < len + 1)
             cap *= 2;
-        char *p = realloc(st->bytes, cap);
+        char *p = fd_realloc(st->bytes, cap);
         if (p == NULL) {
             st->stop = FD_ENOMEM;
             return;
@@ -305,7 +307,7 @@ static void on_record(int term, void *data)
     if (st->stop != 0)
         return;
     if (st->pcap < st->nfields) {
-        char **p = realloc(st->ptrs, st->nfields * sizeof *p);
+        char **p = fd_realloc(st->ptrs, st->nfields * sizeof *p);
         if (p == NULL) {
             st->stop = FD_ENOMEM;
             return;
@@ -361,6 +363,8 @@ static int parse_source(source *src, const char *name, csvio_row_fn fn, void *us
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         return diag_set(d, FD_ENOMEM, "out of memory reading %s", name);
+    csv_set_realloc_func(&p, fd_realloc); /* libcsv's buffer through the hook too */
+    csv_set_free_func(&p, free);
     parse_state st = {.fn = fn, .user = user};
     int rc = 0;
     const char *at;
@@ -416,7 +420,7 @@ int csvio_parse(const char *buf, size_t len, const char *name,
 int csvio_parse_file(const char *path, unsigned long long len, csvio_row_fn fn, void *user,
                      diag *d)
 {
-    source *src = calloc(1, sizeof *src);
+    source *src = fd_calloc(1, sizeof *src);
     if (src == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory reading %s", path);
     if ((src->f = fopen(path, "rb")) == NULL) {
@@ -440,14 +444,14 @@ int csvio_slurp(const char *path, size_t max_bytes, char **buf, size_t *len, dia
         return diag_set(d, FD_EIO, "cannot open %s: %s", path, strerror(errno));
     int rc = FD_OK;
     size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
+    char *b = fd_malloc(cap);
     if (b == NULL) {
         rc = diag_set(d, FD_ENOMEM, "out of memory reading %s", path);
         goto done;
     }
     for (;;) {
         if (cap - n < 2) {
-            char *nb = realloc(b, cap * 2);
+            char *nb = fd_realloc(b, cap * 2);
             if (nb == NULL) {
                 rc = diag_set(d, FD_ENOMEM, "out of memory reading %s", path);
                 goto done;
@@ -487,7 +491,7 @@ done:
 char *csvio_path_join(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
+    char *p = fd_malloc(n);
     if (p != NULL)
         snprintf(p, n, "%s/%s", dir, name);
     return p;

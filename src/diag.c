@@ -3,6 +3,8 @@
  */
 #include "diag.h"
 
+#include "alloc.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +19,7 @@ char *diag_vformat(char *buf, size_t size, const char *fmt, va_list ap)
         va_end(again);
         return buf;
     }
-    char *whole = malloc((size_t)n + 1);
+    char *whole = fd_malloc((size_t)n + 1);
     if (whole == NULL) { /* say it is cut, at least */
         va_end(again);
         memcpy(buf + size - 16, " [... cut ...]", 15);

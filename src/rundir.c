@@ -11,6 +11,7 @@
  */
 #include "rundir.h"
 
+#include "alloc.h"
 #include "csvio.h"
 #include "fault.h"
 #include "inputs.h"
@@ -260,23 +261,26 @@ static int state_read(const char *src, state *st, diag *d)
     char *path = csvio_path_join(src, "resume/state.ini");
     if (path == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory");
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        int rc = diag_set(d, FD_EIO, "cannot resume from %s: cannot open %s: %s", src, path,
-                          strerror(errno));
+    char *text = NULL;
+    size_t tlen = 0;
+    diag local;
+    diag_clear(&local);
+    if (csvio_slurp(path, (size_t)1 << 30, &text, &tlen, &local) != FD_OK) {
+        int rc = diag_set(d, local.code == FD_ENOMEM ? FD_ENOMEM : FD_EIO,
+                          "cannot resume from %s: %s", src, local.msg);
         free(path);
         return rc;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
     int rc = FD_OK, lineno = 0;
     unsigned long long v, format = 0;
     char *total = NULL, *partial = NULL;
     bool have[6] = { false };
-    while (rc == FD_OK && (len = getline(&line, &cap, f)) >= 0) {
+    for (char *line = text, *next; rc == FD_OK && line && *line; line = next) {
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        if ((next = strchr(line, '\n')) != NULL)
+            *next++ = '\0';
+        size_t len = strlen(line);
+        while (len > 0 && line[len - 1] == '\r')
             line[--len] = '\0';
         if (line[0] == ';' || line[0] == '\0')
             continue;
@@ -293,7 +297,7 @@ static int state_read(const char *src, state *st, diag *d)
                     : !strcmp(key, "source") ? &st->source : NULL;
         if (keep) {
             free(*keep);
-            if ((*keep = strdup(val)) == NULL)
+            if ((*keep = fd_strdup(val)) == NULL)
                 rc = FD_ENOMEM;
             continue;
         }
@@ -316,14 +320,13 @@ static int state_read(const char *src, state *st, diag *d)
         default: st->cells = (size_t)v; have[5] = true; break;
         }
     }
-    free(line);
-    fclose(f);
+    free(text);
     bool complete = format == STATE_FORMAT && st->rfile && total && !strchr(st->rfile, '/');
     for (int i = 0; i < 6; i++)
         complete = complete && have[i];
     if (rc == FD_OK && complete && st->cells > 0 && st->cells < ((size_t)1 << 40)) {
-        st->total = malloc(st->cells * sizeof *st->total);
-        st->partial = partial ? malloc(st->cells * sizeof *st->partial) : NULL;
+        st->total = fd_malloc(st->cells * sizeof *st->total);
+        st->partial = partial ? fd_malloc(st->cells * sizeof *st->partial) : NULL;
         if (!st->total || (partial && !st->partial))
             rc = FD_ENOMEM;
         else if (get_sums(total, st->total, st->cells) < 0 ||
@@ -423,7 +426,7 @@ int rundir_find(const char *dir, char **src, diag *d)
         rc = diag_set(d, FD_EINVAL, "--resume %s: nothing to resume: no partial results "
                       "there (DIR/resume/) and no state left by a killed run into it "
                       "(%s.tmp-PID); run it anew with fdsim run SCENARIO -o %s", dir, dir, dir);
-    else if ((*src = strdup(pick)) == NULL)
+    else if ((*src = fd_strdup(pick)) == NULL)
         rc = diag_set(d, FD_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
         free(left[i]);
@@ -533,8 +536,8 @@ static int replay_state(rundir *rd, const char *src, diag *d)
     char *rpath = csvio_path_join(src, st.rfile), *mpath = csvio_path_join(src,
                                                                        "resume/months.bin");
     replay r = { .rd = rd, .name = rpath, .want = st.done, .d = d };
-    r.stats = calloc(BATCH_BLOCK * rd->ng, sizeof *r.stats);
-    r.md = calloc(BATCH_BLOCK * rd->ng * (size_t)rd->nm, sizeof *r.md);
+    r.stats = fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.stats);
+    r.md = fd_calloc(BATCH_BLOCK * rd->ng * (size_t)rd->nm, sizeof *r.md);
     if (!rpath || !mpath || !r.stats || !r.md)
         rc = diag_set(d, FD_ENOMEM, "out of memory");
     else if ((r.months = fopen(mpath, "rb")) == NULL)
@@ -606,7 +609,7 @@ int rundir_create(rundir **out, scenario *s, size_t baseline, const char *dir,
                   const char *cmdline, const rundir_opts *opts, diag *d)
 {
     *out = NULL;
-    rundir *rd = calloc(1, sizeof *rd);
+    rundir *rd = fd_calloc(1, sizeof *rd);
     if (rd == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory");
     rd->s = s;
@@ -618,10 +621,10 @@ int rundir_create(rundir **out, scenario *s, size_t baseline, const char *dir,
     rd->every = interval(opts);
     const char *resume = opts ? opts->resume : NULL;
     int rc = FD_OK;
-    rd->total = calloc(rd->cells, sizeof *rd->total);
-    rd->partial = calloc(rd->cells, sizeof *rd->partial);
-    if (!rd->total || !rd->partial || (cmdline && !(rd->cmdline = strdup(cmdline))) ||
-        (resume && strcmp(resume, dir) != 0 && !(rd->leftover = strdup(resume)))) {
+    rd->total = fd_calloc(rd->cells, sizeof *rd->total);
+    rd->partial = fd_calloc(rd->cells, sizeof *rd->partial);
+    if (!rd->total || !rd->partial || (cmdline && !(rd->cmdline = fd_strdup(cmdline))) ||
+        (resume && strcmp(resume, dir) != 0 && !(rd->leftover = fd_strdup(resume)))) {
         rc = diag_set(d, FD_ENOMEM, "out of memory");
         goto fail;
     }

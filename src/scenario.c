@@ -16,6 +16,7 @@
  */
 #include "scenario.h"
 
+#include "alloc.h"
 #include "catalog.h"
 #include "csvio.h"
 #include "dur.h"
@@ -222,6 +223,7 @@ typedef struct loader {
     FILE *errs;             /* where messages go, or NULL */
     diag *d;                /* first message */
     int nerr;               /* messages so far */
+    bool nomem;             /* one of them was memory running out: FD_ENOMEM */
 } loader;
 
 /* Report one problem at origin `line` (a file line, FROM_DEFAULT or FROM_SET) about
@@ -247,7 +249,7 @@ static void report(loader *L, int line, const char *section, const char *key,
         snprintf(sk, sizeof sk, "[%s]: ", section);
     const char *set = line < 0 ? L->sets[-1 - line] : "";
     size_t n = strlen(set) + strlen(L->name) + strlen(sk) + strlen(what) + 64;
-    char *where = malloc(n);
+    char *where = fd_malloc(n);
     if (where == NULL) {
         L->nerr++;
         diag_set(L->d, FD_ENOMEM, "%s: out of memory reporting a problem", L->name);
@@ -261,7 +263,9 @@ static void report(loader *L, int line, const char *section, const char *key,
         snprintf(where, n, "%s: %s%s", L->name, sk, what);
 
     L->nerr++;
-    diag_set(L->d, FD_EINVAL, "%s", where);
+    /* memory that ran out is no mistake of the scenario's (exit 1, not 2) */
+    L->nomem |= strstr(what, "out of memory") != NULL;
+    diag_set(L->d, L->nomem ? FD_ENOMEM : FD_EINVAL, "%s", where);
     if (L->errs && L->nerr <= MAX_ERRORS)
         fprintf(L->errs, "%s\n", where);
     else if (L->errs && L->nerr == MAX_ERRORS + 1)
@@ -362,7 +366,7 @@ static int parse_zones(const char *v, unsigned *out, char *why, size_t wl)
         return 0;
     }
     unsigned set = 0;
-    char *buf = strdup(v);
+    char *buf = fd_strdup(v);
     if (buf == NULL)
         return diag_why(why, wl, "out of memory");
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
@@ -401,8 +405,8 @@ static int parse_pins(const char *v, int **pins, int *npins, char *why, size_t w
         snprintf(why, wl, "%zu entries; at most %d (one per VM)", cap, SCEN_MAX_PINS);
         return -1;
     }
-    int *arr = malloc(cap * sizeof *arr);
-    char *buf = strdup(v);
+    int *arr = fd_malloc(cap * sizeof *arr);
+    char *buf = fd_strdup(v);
     if (!arr || !buf) {
         free(arr);
         free(buf);
@@ -594,6 +598,10 @@ static void apply_defaults(loader *L, sect s, void *base)
         if (keys[k].section != s || !keys[k].def)
             continue;
         if (parse_value(L, &keys[k], base, keys[k].def, why, sizeof why) < 0) {
+            if (strstr(why, "out of memory")) {
+                report(L, 0, sect_names[s], keys[k].name, "%s", why);
+                continue;
+            }
             fprintf(stderr, "fdsim: bad built-in default %s.%s = %s: %s\n",
                     sect_names[s], keys[k].name, keys[k].def, why);
             abort();
@@ -910,7 +918,11 @@ static void validate_region(loader *L)
     bool max_set = L->origin[kmax] != FROM_DEFAULT && !L->sauto[kmax];
     if (!max_set) {
         s->max_fd = catalog_region_max_fd(s->region);
-        if (s->max_fd == 0) {
+        if (s->max_fd == CATALOG_ENOMEM) {
+            report(L, L->origin[kname], "region", "name", "out of memory reading the region "
+                   "table");
+            s->max_fd = 3;
+        } else if (s->max_fd == 0) {
             char near[64], hint[128] = "";
             catalog_region_suggest(s->region, near, sizeof near);
             if (near[0])
@@ -983,7 +995,10 @@ static void resolve_group(loader *L, int g)
     if (!gexplicit(L, g, "memoryPreservingMaintenance")) {
         char fam[16], list[256];
         int mp = catalog_sku_memory_preserving(gr->vm_size, fam, sizeof fam);
-        if (mp < 0) {
+        if (mp == CATALOG_ENOMEM) {
+            GREPORT(L, g, "vmSize", "out of memory reading the VM size table");
+            mp = 1;
+        } else if (mp < 0) {
             catalog_sku_families(list, sizeof list);
             GREPORT(L, g, "vmSize", "unknown VM size \"%s\"; write Standard_<family><size>... "
                     "with a family of data/skus.csv (%s), or set "
@@ -1340,10 +1355,10 @@ int scenario_load_text(scenario **out, const char *text, size_t len,
         text += 3;
         len -= 3;
     }
-    loader *L = calloc(1, sizeof *L);
-    scenario *s = calloc(1, sizeof *s);
-    scen_group *groups = calloc(SCEN_MAX_GROUPS, sizeof *groups);
-    int (*gorigin)[NKEYS] = calloc(SCEN_MAX_GROUPS, sizeof *gorigin);
+    loader *L = fd_calloc(1, sizeof *L);
+    scenario *s = fd_calloc(1, sizeof *s);
+    scen_group *groups = fd_calloc(SCEN_MAX_GROUPS, sizeof *groups);
+    int (*gorigin)[NKEYS] = fd_calloc(SCEN_MAX_GROUPS, sizeof *gorigin);
     if (!L || !s || !groups || !gorigin) {
         free(L);
         free(s);
@@ -1380,7 +1395,7 @@ int scenario_load_text(scenario **out, const char *text, size_t len,
 
     int rc = FD_OK;
     if (L->nerr > 0) {
-        rc = FD_EINVAL;
+        rc = L->nomem ? FD_ENOMEM : FD_EINVAL;
         scenario_destroy(s);
     } else {
         *out = s;

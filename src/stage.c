@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* renameat2 and RENAME_EXCHANGE (glibc 2.28+) */
 #include "stage.h"
 
+#include "alloc.h"
 #include "csvio.h"
 #include "fault.h"
 
@@ -63,7 +64,7 @@ stage_target stage_check(const char *dir)
 /* A copy of `dir` without trailing slashes ("/" stays), or NULL. */
 static char *strip(const char *dir)
 {
-    char *s = strdup(dir);
+    char *s = fd_strdup(dir);
     for (size_t n = s ? strlen(s) : 0; n > 1 && s[n - 1] == '/'; n--)
         s[n - 1] = '\0';
     return s;
@@ -73,13 +74,14 @@ static char *strip(const char *dir)
 static int split(const char *dir, char **parent, char **base)
 {
     const char *slash = strrchr(dir, '/');
-    *parent = slash == NULL ? strdup(".") : slash == dir ? strdup("/")
-                                                          : strndup(dir, (size_t)(slash - dir));
-    *base = strdup(slash ? slash + 1 : dir);
+    *parent = slash == NULL ? fd_strdup(".") : slash == dir ? fd_strdup("/")
+                                                          : fd_strndup(dir, (size_t)(slash - dir));
+    *base = fd_strdup(slash ? slash + 1 : dir);
     if (*parent && *base)
         return FD_OK;
     free(*parent);
     free(*base);
+    *parent = *base = NULL; /* the caller may free them: nothing twice */
     return FD_ENOMEM;
 }
 
@@ -254,11 +256,11 @@ typedef struct list_ctx {
 static int list_one(const char *path, void *user)
 {
     list_ctx *c = user;
-    char **grown = realloc(c->paths, (c->n + 1) * sizeof *grown);
+    char **grown = fd_realloc(c->paths, (c->n + 1) * sizeof *grown);
     if (grown == NULL)
         return FD_ENOMEM;
     c->paths = grown;
-    if ((c->paths[c->n] = strdup(path)) == NULL)
+    if ((c->paths[c->n] = fd_strdup(path)) == NULL)
         return FD_ENOMEM;
     c->n++;
     return FD_OK;
@@ -283,7 +285,7 @@ int stage_leftovers(const char *dir, char ***paths, size_t *n)
 int stage_create(stage **out, const char *dir, const char *keep, bool force, diag *d)
 {
     *out = NULL;
-    stage *st = calloc(1, sizeof *st);
+    stage *st = fd_calloc(1, sizeof *st);
     if (st != NULL && (st->dir = strip(dir)) != NULL)
         st->tmp = csvio_temp_path(st->dir); /* "DIR/" is DIR: the stage goes beside it */
     if (st == NULL || st->dir == NULL || st->tmp == NULL) {
@@ -368,7 +370,7 @@ static void remove_old(const char *path)
  * removed.  FD_OK or FD_EIO with DIR as it was. */
 static int swap_two_renames(stage *st, diag *d)
 {
-    char *old = strdup(st->tmp);
+    char *old = fd_strdup(st->tmp);
     if (old == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory");
     memcpy(strstr(old + strlen(st->dir), ".tmp-"), ".old-", 5);

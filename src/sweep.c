@@ -3,6 +3,7 @@
  */
 #include "sweep.h"
 
+#include "alloc.h"
 #include "csvio.h"
 #include "inputs.h"
 #include "runner.h"
@@ -22,7 +23,7 @@ struct sweep {
 
 sweep *sweep_create(void)
 {
-    return calloc(1, sizeof(sweep));
+    return fd_calloc(1, sizeof(sweep));
 }
 
 static void axis_fini(sweep_axis *a)
@@ -46,7 +47,7 @@ void sweep_destroy(sweep *sw)
 
 static char *dup_n(const char *s, size_t n)
 {
-    char *p = malloc(n + 1);
+    char *p = fd_malloc(n + 1);
     if (p != NULL) {
         memcpy(p, s, n);
         p[n] = '\0';
@@ -74,7 +75,7 @@ static int split_number(const char *s, double *x, const char **unit)
 
 static int add_value(sweep_axis *a, const char *text, size_t len)
 {
-    char **grown = realloc(a->values, (a->nvalues + 1) * sizeof *grown);
+    char **grown = fd_realloc(a->values, (a->nvalues + 1) * sizeof *grown);
     if (grown == NULL)
         return FD_ENOMEM;
     a->values = grown;
@@ -162,7 +163,7 @@ static int parse_list(sweep_axis *a, const char *arg, const char *spec, diag *d)
 /* Whether every value is a number with one common unit; fill a->x. */
 static int classify(sweep_axis *a)
 {
-    a->x = malloc(a->nvalues * sizeof *a->x);
+    a->x = fd_malloc(a->nvalues * sizeof *a->x);
     if (a->x == NULL)
         return FD_ENOMEM;
     a->numeric = true;
@@ -250,7 +251,7 @@ int sweep_point_sets(const sweep *sw, size_t p, char **sets)
     for (size_t i = 0; i < sw->naxes; i++) {
         const char *k = sw->axes[i].key, *v = sw->axes[i].values[idx[i]];
         size_t n = strlen(k) + strlen(v) + 2;
-        if ((sets[i] = malloc(n)) == NULL) {
+        if ((sets[i] = fd_malloc(n)) == NULL) {
             while (i-- > 0)
                 free(sets[i]);
             return FD_ENOMEM;
@@ -315,16 +316,16 @@ static int load_with(const sweep_source *src, char *const *extra, size_t nextra,
                      scenario **s, char **msgs)
 {
     size_t n = src->nsets + nextra;
-    const char **sets = malloc((n + 1) * sizeof *sets);
+    const char **sets = fd_malloc((n + 1) * sizeof *sets);
     size_t len = 0;
     *msgs = NULL;
-    FILE *errs = open_memstream(msgs, &len);
+    FILE *errs = fd_alloc_ok() ? open_memstream(msgs, &len) : NULL; /* it allocates */
     if (!sets || !errs) {
         free(sets);
         if (errs)
             fclose(errs);
         free(*msgs);
-        *msgs = strdup("out of memory\n");
+        *msgs = fd_strdup("out of memory\n");
         return FD_ENOMEM;
     }
     for (size_t i = 0; i < src->nsets; i++)
@@ -358,7 +359,7 @@ static void say_lines(sweep_say_fn say, void *ctx, const char *prefix, const cha
             ln -= 6 + sl + 2;
         }
         size_t ml = strlen(prefix) + ln + 4;
-        char *msg = malloc(ml); /* the line whole, however long */
+        char *msg = fd_malloc(ml); /* the line whole, however long */
         if (msg != NULL) {
             snprintf(msg, ml, "%s: %.*s", prefix, (int)ln, l);
             if (say)
@@ -389,7 +390,7 @@ int sweep_load_points(const sweep *sw, const sweep_source *src, sweep_say_fn say
         const sweep_axis *ax = &sw->axes[a];
         for (size_t i = 0; i < ax->nvalues; i++) {
             size_t sl = strlen(ax->key) + strlen(ax->values[i]) + 2;
-            char *set = malloc(sl), *prefix = malloc(sl + 8);
+            char *set = fd_malloc(sl), *prefix = fd_malloc(sl + 8);
             if (set == NULL || prefix == NULL) {
                 free(set);
                 free(prefix);
@@ -415,7 +416,7 @@ int sweep_load_points(const sweep *sw, const sweep_source *src, sweep_say_fn say
     }
     if (status != FD_OK)
         return diag_set(d, status, "%s", "");
-    scenario **pts = calloc(npoints, sizeof *pts);
+    scenario **pts = fd_calloc(npoints, sizeof *pts);
     if (pts == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory");
     int bad = 0;
@@ -473,7 +474,7 @@ static int run_point(const sweep *sw, size_t pt, scenario *s, const char *staged
     int rc = FD_OK;
     if (cmdline) {
         size_t pl = strlen(cmdline) + strlen(label) + 64;
-        if ((pcmd = malloc(pl)) != NULL)
+        if ((pcmd = fd_malloc(pl)) != NULL)
             snprintf(pcmd, pl, "%s  # %s: %s", cmdline, point, label);
     }
     if (pdir == NULL || (cmdline && pcmd == NULL)) {
