@@ -407,9 +407,11 @@ static const char run_usage[] =
     "  -h, --help                    show this help\n"
     "\n"
     "Ctrl-C stops at the next replica and writes the replicas that finished,\n"
-    "marked partial.  Exit status: 0 done, 1 I/O error, 2 bad input (nothing\n"
-    "run), 3 interrupted (partial results written), 4 some VMs could not be\n"
-    "allocated (results written; the table marks the groups and says why).\n";
+    "marked partial; fdsim run --resume DIR finishes such a run, or one that\n"
+    "was killed.  Exit status: 0 done, 1 I/O error or out of memory, 2 bad\n"
+    "input (nothing run: also an output that cannot be written, or a run over\n"
+    "the memory limit), 3 interrupted (partial results written), 4 some VMs\n"
+    "could not be allocated (results written; the table marks the groups).\n";
 
 /* The long options of batch_opts, for run's and sweep's option tables. */
 #define BATCH_LONGOPTS                                                         \
