@@ -14,6 +14,7 @@
 #include "csvio.h"
 
 #include "alloc.h"
+#include "stage.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -56,6 +57,7 @@ int csvio_writer_create(csvio_writer **out, const char *path, diag *d)
         rc = diag_set(d, FD_ENOMEM, "out of memory opening %s", path);
         goto fail;
     }
+    stage_clean(path, NULL); /* "PATH.tmp-PID" left by a killed writer of the same path */
     w->f = fopen(w->tmp, "wb");
     if (w->f == NULL) {
         rc = diag_set(d, FD_EIO, "cannot create %s (for %s): %s", w->tmp, path,

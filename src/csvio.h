@@ -4,7 +4,8 @@
  * Writing: a csvio_writer writes rows to a temporary file beside its final
  * path ("PATH.tmp-PID") and only csvio_writer_commit() renames it into place,
  * so a reader never sees a half-written file; destroying an uncommitted
- * writer removes the temporary file.  Several writers can be finished first
+ * writer removes the temporary file, and creating one removes what a killed
+ * process left under the same path's temporary name (stage_clean).  Several writers can be finished first
  * and committed together at the end of a run.  Text cells that a spreadsheet
  * would read as a formula (first character = + - @, tab or carriage return)
  * are made safe by a leading apostrophe; numeric cells are written as is.

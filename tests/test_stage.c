@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "stage.h"
@@ -178,5 +179,46 @@ Test(stage, a_trailing_slash_names_the_same_directory)
     char cmd[400];
     snprintf(cmd, sizeof cmd, "test \"$(ls -A '%s')\" = \"$(printf 'out0\\nout1')\"", tmp);
     cr_assert_eq(system(cmd), 0, "nothing else beside them");
+    rm_rf(tmp);
+}
+
+/* A PID that no process has: a child's, once it was waited for. */
+static long dead_pid(void)
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    waitpid(pid, NULL, 0);
+    return (long)pid;
+}
+
+Test(stage, leftovers_of_dead_runs_go_live_ones_stay_an_old_tree_comes_back)
+{
+    char *tmp = temp_dir(), dir[300], dead[340], live[340], old[340], keep[340];
+    snprintf(dir, sizeof dir, "%s/out", tmp);
+    long d1 = dead_pid(), d2 = dead_pid(), d3 = dead_pid();
+    snprintf(dead, sizeof dead, "%s.tmp-%ld", dir, d1);
+    snprintf(keep, sizeof keep, "%s.tmp-%ld", dir, d2);
+    snprintf(live, sizeof live, "%s.tmp-1", dir); /* init: alive */
+    snprintf(old, sizeof old, "%s.old-%ld", dir, d3);
+    cr_assert_eq(mkdir(dead, 0777), 0);
+    touch(dead, "replicas.csv.tmp-7");
+    cr_assert_eq(mkdir(keep, 0777), 0);
+    cr_assert_eq(mkdir(live, 0777), 0);
+    cr_assert_eq(mkdir(old, 0777), 0);
+    touch(old, "summary.csv");
+    char **found = NULL;
+    size_t n = 0;
+    cr_assert_eq(stage_leftovers(dir, &found, &n), FD_OK);
+    cr_expect_eq(n, 2, "the dead runs' stages, not the live one's");
+    for (size_t i = 0; i < n; i++)
+        free(found[i]);
+    free(found);
+    cr_expect_eq(stage_clean(dir, keep), 2);
+    cr_expect(!exists(dead, NULL), "a dead run's stage is removed");
+    cr_expect(exists(keep, NULL), "the one asked for is kept");
+    cr_expect(exists(live, NULL), "a live run's is left alone");
+    cr_expect(exists(dir, "summary.csv"), "DIR was missing: the old tree is back");
+    cr_expect(!exists(old, NULL));
     rm_rf(tmp);
 }
