@@ -82,12 +82,15 @@ csvio_writer *csvio_writer_stream(FILE *f)
 }
 
 /* Whether libcsv's reader would not give `s` back unquoted: a separator, a
- * quote, a line break, or a blank it would trim. */
+ * quote, a line break, a blank it would trim, or a leading byte-order mark
+ * (csvio_parse skips one at the start of the input). */
 static int needs_quotes(const char *s, size_t len)
 {
     if (len == 0)
         return 0;
     if (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')
+        return 1;
+    if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) /* at a file's start, read as a BOM */
         return 1;
     return strpbrk(s, ",\"\r\n") != NULL;
 }

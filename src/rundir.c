@@ -490,13 +490,28 @@ static int replay_row(void *user, char **f, size_t nf, size_t row)
         return diag_set(r->d, FD_EINVAL, "cannot resume: %s row %zu is not replica %llu of "
                         "group %s", r->name, row, (unsigned long long)k,
                         rd->s->groups[r->g].name);
+    /* every figure of a replica is a finite number in its range (what fdsim
+     * writes); anything else is a file changed since, refused whole */
+    const double count = rd->s->groups[r->g].count;
+    static const char *const names[REPLICA_FIELDS - 2] = {
+        "vm_availability", "service_availability", "vm_unavailability",
+        "service_unavailability", "downtime_min_per_year", "outages", "outage_mean_min",
+        "worst_loss", "deficit_vm_hours", "months_met", "months", "alloc_failures",
+    };
+    const double hi[REPLICA_FIELDS - 2] = { 1, 1, 1, 1, 525600, 1e15, 1e15 * 525600, count,
+                                            1e15, rd->nm, rd->nm, count };
+    const bool whole[REPLICA_FIELDS - 2] = { [5] = true, [7] = true, [9] = true, [10] = true,
+                                             [11] = true };
     double v[REPLICA_FIELDS - 2];
     for (size_t i = 0; i < REPLICA_FIELDS - 2; i++) {
         char *end;
-        v[i] = f[i + 2][0] ? strtod(f[i + 2], &end) : NAN;
-        if (f[i + 2][0] && *end != '\0')
-            return diag_set(r->d, FD_EINVAL, "cannot resume: %s row %zu: \"%s\" is not a "
-                            "number", r->name, row, f[i + 2]);
+        errno = 0;
+        v[i] = strtod(f[i + 2], &end);
+        if (!f[i + 2][0] || *end != '\0' || errno == ERANGE || !(v[i] >= 0 && v[i] <= hi[i]) ||
+            (whole[i] && v[i] != floor(v[i])))
+            return diag_set(r->d, FD_EINVAL, "cannot resume: %s row %zu: %s = \"%s\" is not "
+                            "what fdsim writes there (a number from 0 to %g%s)", r->name, row,
+                            names[i], f[i + 2], hi[i], whole[i] ? ", whole" : "");
     }
     stats_replica *p = &r->stats[r->n * rd->ng + r->g];
     *p = (stats_replica){
@@ -505,9 +520,9 @@ static int replay_row(void *user, char **f, size_t nf, size_t row)
         .outage_mean_min = v[6], .worst_loss = v[7], .deficit_vm_hours = v[8],
         .months_met = v[9], .months = v[10], .alloc_failures = v[11],
     };
-    if (p->months != rd->nm || !(p->months_met >= 0 && p->months_met <= p->months))
-        return diag_set(r->d, FD_EINVAL, "cannot resume: %s row %zu: months do not match "
-                        "the scenario", r->name, row);
+    if (p->months != rd->nm)
+        return diag_set(r->d, FD_EINVAL, "cannot resume: %s row %zu: %g months, the scenario "
+                        "has %d", r->name, row, p->months, rd->nm);
     if (++r->g < rd->ng)
         return 0;
     r->g = 0;
