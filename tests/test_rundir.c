@@ -15,6 +15,7 @@
 #include "support.h"
 #include "csvio.h"
 #include "fault.h"
+#include "inputs.h"
 #include "stage.h"
 
 #include <dirent.h>
@@ -435,5 +436,52 @@ Test(rundir, resume_refuses_what_it_cannot_continue, .init = cr_redirect_stderr)
     cr_expect_eq(rc, 2, "a finished run");
     QUIET(rc, "run", "--resume", dir, "-n", "40");
     cr_expect_eq(rc, 2, "the run goes on as it was started");
+    rm_rf(base);
+}
+
+Test(rundir, inputs_are_copied_once_named_apart_and_a_vanished_one_is_named)
+{
+    char base[] = "/tmp/fdsim-copy-XXXXXX";
+    cr_assert_not_null(mkdtemp(base));
+    char a[700], b[700], sub[600], out[600], text[2400];
+    snprintf(sub, sizeof sub, "%s/other", base);
+    mkdir(sub, 0777);
+    snprintf(a, sizeof a, "%s/r.csv", base);
+    snprintf(b, sizeof b, "%s/r.csv", sub);
+    snprintf(out, sizeof out, "%s/out", base);
+    mkdir(out, 0777);
+    FILE *f = fopen(a, "w");
+    fputs("1\n2\n", f);
+    fclose(f);
+    f = fopen(b, "w");
+    fputs("3\n4\n", f);
+    fclose(f);
+    snprintf(text, sizeof text, "[host]\nrepairTime = empirical(r.csv)\n[rack]\n"
+             "outage = empirical(other/r.csv, unit=m)\n[zone]\noutage = empirical(r.csv)\n"
+             "[group.a]\ncount = 3\n");
+    scenario *s = NULL;
+    diag d;
+    diag_clear(&d);
+    cr_assert_eq(scenario_load_text(&s, text, strlen(text), "t.ini", base, NULL, 0, NULL, &d),
+                 FD_OK, "%s", d.msg);
+    cr_expect_eq(inputs_count(s), 2, "two files, one of them read twice");
+    cr_assert_eq(inputs_copy(s, out, &d), FD_OK, "%s", d.msg);
+    char buf[256];
+    cr_expect_str_eq(dist_format(&s->host.outage, buf, sizeof buf), "empirical(inputs/r.csv)");
+    cr_expect_str_eq(dist_format(&s->rack.outage, buf, sizeof buf),
+                     "empirical(inputs/r-2.csv, unit=m)", "the same name apart");
+    cr_expect_str_eq(dist_format(&s->zone.outage, buf, sizeof buf), "empirical(inputs/r.csv)");
+    char path[700];
+    snprintf(path, sizeof path, "%s/inputs/r-2.csv", out);
+    cr_expect_eq(access(path, R_OK), 0);
+    scenario_destroy(s);
+    /* loaded, then gone before the copy: the key is named */
+    cr_assert_eq(scenario_load_text(&s, text, strlen(text), "t.ini", base, NULL, 0, NULL, &d),
+                 FD_OK, "%s", d.msg);
+    unlink(b);
+    diag_clear(&d);
+    cr_expect_eq(inputs_copy(s, out, &d), FD_EIO);
+    cr_expect_not_null(strstr(d.msg, "rack.outage: cannot open"), "%s", d.msg);
+    scenario_destroy(s);
     rm_rf(base);
 }
