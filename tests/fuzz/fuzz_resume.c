@@ -26,11 +26,18 @@
 
 static char root[96], src[160], out[160];
 
+/* Remove the harness's directory when the process ends. */
+static void cleanup(void)
+{
+    stage_remove_tree(root);
+}
+
 /* Make the fixed parts of the state once. */
 static void setup(void)
 {
     if (root[0])
         return;
+    atexit(cleanup);
     snprintf(root, sizeof root, "/tmp/fdsim-fuzz-resume-%ld", (long)getpid());
     snprintf(src, sizeof src, "%s/src", root);
     snprintf(out, sizeof out, "%s/out", root);
