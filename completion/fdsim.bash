@@ -29,10 +29,10 @@ _fdsim()
         import) opts="--parameters -p --location --to -o --help" ;;
         check) opts="--set --help" ;;
         place) opts="--csv --format --set --help" ;;
-        run) opts="--replicas -n --seed --threads -j --results-dir -o --format --baseline
-                   --trace --trace-replica --set --help" ;;
+        run) opts="--replicas -n --seed --threads -j --results-dir -o --format --force
+                   --resume --memory-limit --baseline --trace --trace-replica --set --help" ;;
         sweep) opts="--vary --goal --replicas -n --seed --threads -j --results-dir -o --format
-                     --set --help" ;;
+                     --memory-limit --set --help" ;;
         plot) opts="--format --replica --size --help" ;;
         analytic) opts="--format --set --help" ;;
         *) return ;;
@@ -54,7 +54,7 @@ _fdsim()
             COMPREPLY=($(compgen -W "service_availability>= downtime<= month_meets_target>=
                                      nines>= worst_loss<= capacity_deficit<= outages<=" -- "$cur"))
             return ;;
-        --results-dir | -o)
+        --results-dir | -o | --resume)
             if [[ $cmd == import ]]; then
                 COMPREPLY=($(compgen -f -- "$cur"))
             else
@@ -68,7 +68,7 @@ _fdsim()
             COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
         --replicas | -n | --seed | --threads | -j | --baseline | --trace-replica | --replica | \
-        -k | --size | --location)
+        -k | --size | --location | --memory-limit)
             return ;;
     esac
     if [[ $cur == -* ]]; then

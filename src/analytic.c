@@ -17,6 +17,7 @@
  */
 #include "analytic.h"
 
+#include "alloc.h"
 #include "world.h"
 
 #include <gsl/gsl_cdf.h>
@@ -432,10 +433,10 @@ static int prepare(gdata *g, const scenario *s, const place_group *pg, int rpz)
     memset(g, 0, sizeof *g);
     g->count = pg->count;
     g->q = sp->quorum;
-    g->v = malloc(((size_t)pg->count + 1) * sizeof *g->v);
-    g->racks = malloc(((size_t)pg->count + 1) * sizeof *g->racks);
-    g->steps = malloc(((size_t)pg->count + 1) * sizeof *g->steps);
-    g->buf = malloc(5 * ((size_t)g->q + 1) * sizeof *g->buf);
+    g->v = fd_malloc(((size_t)pg->count + 1) * sizeof *g->v);
+    g->racks = fd_malloc(((size_t)pg->count + 1) * sizeof *g->racks);
+    g->steps = fd_malloc(((size_t)pg->count + 1) * sizeof *g->steps);
+    g->buf = fd_malloc(5 * ((size_t)g->q + 1) * sizeof *g->buf);
     if (!g->v || !g->racks || !g->steps || !g->buf)
         return FD_ENOMEM;
     int U = sp->mode == MODE_FLEXIBLE ? 0 : sp->ud_count;
@@ -870,11 +871,11 @@ int analytic_compute_placed(const scenario *s, const place_result *pr,
 {
     *out = NULL;
     int racks = (s->zones ? s->zones : 1) * s->racks_per_zone;
-    analytic_result *r = calloc(1, sizeof *r);
-    int *rack_vms = calloc((size_t)racks, sizeof *rack_vms);
-    bool *reboots = calloc((size_t)racks, sizeof *reboots);
+    analytic_result *r = fd_calloc(1, sizeof *r);
+    int *rack_vms = fd_calloc((size_t)racks, sizeof *rack_vms);
+    bool *reboots = fd_calloc((size_t)racks, sizeof *reboots);
     if (r)
-        r->groups = calloc(s->ngroups ? s->ngroups : 1, sizeof *r->groups);
+        r->groups = fd_calloc(s->ngroups ? s->ngroups : 1, sizeof *r->groups);
     if (!r || !r->groups || !rack_vms || !reboots)
         goto fail;
     r->ngroups = s->ngroups;

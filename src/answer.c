@@ -8,6 +8,7 @@
  * memory; nothing is written before it is whole.
  */
 #include "answer.h"
+#include "alloc.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -398,7 +399,7 @@ int answer_sweep_create(answer_sweep **out, answer_format fmt, const sweep *sw,
                         const scenario *s, const goal *goals, size_t ngoals, FILE *f)
 {
     *out = NULL;
-    answer_sweep *a = calloc(1, sizeof *a);
+    answer_sweep *a = fd_calloc(1, sizeof *a);
     if (a == NULL)
         return FD_ENOMEM;
     *a = (answer_sweep){ .fmt = fmt, .sw = sw, .goals = goals, .ngoals = ngoals, .f = f };

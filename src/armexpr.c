@@ -9,6 +9,7 @@
  * variables is bounded (a cycle is an error, not a stack overflow).
  */
 #include "armexpr.h"
+#include "alloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -52,8 +53,8 @@ struct arm_scope {
 
 arm_scope *arm_scope_create(json_t *tmpl)
 {
-    arm_scope *s = calloc(1, sizeof *s);
-    shared *sh = calloc(1, sizeof *sh);
+    arm_scope *s = fd_calloc(1, sizeof *s);
+    shared *sh = fd_calloc(1, sizeof *sh);
     if (s == NULL || sh == NULL || (sh->used = json_array()) == NULL ||
         (sh->seen = json_object()) == NULL) {
         if (sh) {
@@ -73,7 +74,7 @@ arm_scope *arm_scope_create(json_t *tmpl)
 
 arm_scope *arm_scope_copy(const arm_scope *parent, const char *loop, long index)
 {
-    arm_scope *s = malloc(sizeof *s);
+    arm_scope *s = fd_malloc(sizeof *s);
     if (s == NULL)
         return NULL;
     *s = *parent;
@@ -112,12 +113,12 @@ static given *find_given(const arm_scope *s, const char *name)
 static given *add_given(arm_scope *s, const char *name, const char *origin)
 {
     shared *sh = s->sh;
-    given *g = realloc(sh->given, (sh->ngiven + 1) * sizeof *g);
+    given *g = fd_realloc(sh->given, (sh->ngiven + 1) * sizeof *g);
     if (g == NULL)
         return NULL;
     sh->given = g;
     given *n = &g[sh->ngiven];
-    *n = (given){ .name = strdup(name), .origin = strdup(origin) };
+    *n = (given){ .name = fd_strdup(name), .origin = fd_strdup(origin) };
     if (!n->name || !n->origin) {
         free(n->name);
         free(n->origin);
@@ -298,13 +299,13 @@ static bool truth(json_t *v)
 static char *to_text(json_t *v)
 {
     if (json_is_string(v))
-        return strdup(json_string_value(v));
+        return fd_strdup(json_string_value(v));
     if (json_is_true(v))
-        return strdup("True");
+        return fd_strdup("True");
     if (json_is_false(v))
-        return strdup("False");
+        return fd_strdup("False");
     if (json_is_null(v))
-        return strdup("");
+        return fd_strdup("");
     return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 }
 
@@ -442,10 +443,10 @@ static json_t *call(ev *e, const char *name, json_t **a, size_t n)
             return r;
         }
         size_t len = 0;
-        char *out = calloc(1, 1);
+        char *out = fd_calloc(1, 1);
         for (size_t i = 0; i < n && out; i++) {
             char *t = to_text(a[i]);
-            char *grown = t ? realloc(out, len + strlen(t) + 1) : NULL;
+            char *grown = t ? fd_realloc(out, len + strlen(t) + 1) : NULL;
             if (grown == NULL) {
                 free(t);
                 free(out);
@@ -525,7 +526,7 @@ static json_t *call(ev *e, const char *name, json_t **a, size_t n)
         ARITY(1, 1);
         if (!json_is_string(a[0]))
             return fail(e, "%s() takes a string", name);
-        char *t = strdup(json_string_value(a[0]));
+        char *t = fd_strdup(json_string_value(a[0]));
         if (t == NULL)
             return fail(e, "out of memory");
         char *b = t;
@@ -964,7 +965,7 @@ static json_t *eval_in(const arm_scope *s, json_t *raw, char *why, size_t whylen
         return json_incref(raw);
     if (t[1] == '[')
         return json_string(t + 1); /* "[[x]" is the literal "[x]" */
-    char *body = strndup(t + 1, len - 2);
+    char *body = fd_strndup(t + 1, len - 2);
     if (body == NULL) {
         snprintf(why, whylen, "out of memory");
         return NULL;

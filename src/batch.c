@@ -21,6 +21,8 @@
  */
 #include "batch.h"
 
+#include "alloc.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
@@ -37,6 +39,9 @@ enum { FREE, RUNNING, ENDED };
 typedef struct slot {
     int state;               /* FREE, RUNNING or ENDED (under lock) */
     uint64_t block;          /* the block it holds, when not FREE */
+    uint64_t first;          /* RUNNING, ENDED: the first replica it runs (the block's
+                                start, or a resumed run's first replica) */
+    size_t want;             /* RUNNING, ENDED: replicas it runs, first .. first+want-1 */
     size_t done;             /* ENDED: replicas of the block completed, a prefix */
     uint64_t events;         /* ENDED: events those replicas reported */
     stats_replica *stats;    /* [i * ngroups + g] for the block's replica i (owned) */
@@ -50,6 +55,8 @@ typedef struct shared {
     size_t cells;            /* sum over groups of counts[g] + 1 */
     size_t *off;             /* off[g]: first cell of group g in a cell vector */
     uint64_t nblocks;        /* ceil(replicas / BATCH_BLOCK) */
+    uint64_t first_block;    /* the block of the first replica to run (spec->start) */
+    bool start_sum_added;    /* spec->start->block_sum is in the totals */
     size_t nslots;           /* W: slots in the window */
     slot *slots;             /* [nslots] */
     pthread_mutex_t lock;    /* guards the fields below and the slots' state */
@@ -130,6 +137,13 @@ static void run_block(shared *sh, slot *sl, void *w, double *scratch, double **d
     size_t done = 0;
     uint64_t events = 0;
     memset(sl->sum, 0, sh->cells * sizeof *sl->sum);
+    if (spec->start && sl->block == sh->first_block) { /* resumed: go on from there */
+        first = spec->start->first;
+        if (spec->start->block_sum)
+            memcpy(sl->sum, spec->start->block_sum, sh->cells * sizeof *sl->sum);
+    }
+    sl->first = first;
+    sl->want = (size_t)(last - first);
     for (uint64_t r = first; r < last && !stop_asked(spec); r++, done++) {
         stats_replica *rec = sl->stats + done * ng;
         double *months = sl->month_down + done * ng * nm;
@@ -162,9 +176,9 @@ static void *work(void *arg)
     shared *sh = arg;
     const batch_spec *spec = sh->spec;
     size_t ng = spec->ngroups;
-    double *scratch = malloc(sh->cells * sizeof *scratch);
-    double **dc = malloc(ng * sizeof *dc);
-    double **md = malloc(ng * sizeof *md);
+    double *scratch = fd_malloc(sh->cells * sizeof *scratch);
+    double **dc = fd_malloc(ng * sizeof *dc);
+    double **md = fd_malloc(ng * sizeof *md);
     void *w = scratch && dc && md ? spec->worker_create(spec->user) : NULL;
     if (w == NULL) {
         set_failed(sh, 1);
@@ -209,8 +223,10 @@ static void draw(const shared *sh, double t0)
 static int consume(shared *sh, const slot *sl, batch_result *res, diag *d)
 {
     const batch_spec *spec = sh->spec;
-    if (sl->done == 0)
+    bool start_block = spec->start && spec->start->block_sum && sl->block == sh->first_block;
+    if (sl->done == 0 && !start_block)
         return FD_OK;
+    sh->start_sum_added |= start_block; /* the block's sum holds it */
     for (size_t g = 0; g < res->ngroups; g++) {
         const double *sum = sl->sum + sh->off[g];
         for (int k = 0; k <= res->counts[g]; k++)
@@ -218,11 +234,12 @@ static int consume(shared *sh, const slot *sl, batch_result *res, diag *d)
     }
     res->events += sl->events;
     res->replicas += sl->done;
-    if (spec->consume == NULL)
+    if (spec->consume == NULL || sl->done == 0)
         return FD_OK;
     batch_block blk = {
-        .first = sl->block * BATCH_BLOCK, .n = sl->done, .ngroups = spec->ngroups,
+        .first = sl->first, .n = sl->done, .ngroups = spec->ngroups,
         .nmonths = spec->nmonths, .stats = sl->stats, .month_down = sl->month_down,
+        .downcount_sum = sl->sum, .events = sl->events,
     };
     return spec->consume(spec->sink, &blk, d);
 }
@@ -239,8 +256,7 @@ static int consume_all(shared *sh, batch_result *res, bool bar, double t0, diag 
         if (!sh->failed && !sh->halt && sh->consumed < sh->nblocks && sl->state == ENDED &&
             sl->block == sh->consumed) {
             pthread_mutex_unlock(&sh->lock);
-            uint64_t size = sh->spec->replicas - sl->block * BATCH_BLOCK;
-            bool whole = sl->done == (size < BATCH_BLOCK ? size : BATCH_BLOCK);
+            bool whole = sl->done == sl->want;
             int crc = consume(sh, sl, res, d);
             pthread_mutex_lock(&sh->lock);
             if (crc != FD_OK && !sh->failed) {
@@ -311,16 +327,16 @@ static void slots_free(shared *sh)
 static int setup(const batch_spec *spec, uint64_t nthreads, batch_result **resp, shared *sh)
 {
     size_t ng = spec->ngroups, nm = (size_t)spec->nmonths;
-    batch_result *res = calloc(1, sizeof *res);
+    batch_result *res = fd_calloc(1, sizeof *res);
     if (res == NULL)
         return FD_ENOMEM;
     *resp = res;
     res->ngroups = ng;
     res->nmonths = spec->nmonths;
     res->requested = spec->replicas;
-    res->counts = malloc(ng * sizeof *res->counts);
-    res->downcount = calloc(ng, sizeof *res->downcount);
-    sh->off = malloc(ng * sizeof *sh->off);
+    res->counts = fd_malloc(ng * sizeof *res->counts);
+    res->downcount = fd_calloc(ng, sizeof *res->downcount);
+    sh->off = fd_malloc(ng * sizeof *sh->off);
     if (!res->counts || !res->downcount || !sh->off)
         return FD_ENOMEM;
     for (size_t g = 0; g < ng; g++) {
@@ -328,22 +344,36 @@ static int setup(const batch_spec *spec, uint64_t nthreads, batch_result **resp,
         res->counts[g] = spec->counts[g];
         sh->off[g] = sh->cells;
         sh->cells += (size_t)spec->counts[g] + 1;
-        res->downcount[g] = calloc((size_t)spec->counts[g] + 1, sizeof *res->downcount[g]);
+        res->downcount[g] = fd_calloc((size_t)spec->counts[g] + 1, sizeof *res->downcount[g]);
         if (res->downcount[g] == NULL)
             return FD_ENOMEM;
     }
     sh->nblocks = (spec->replicas + BATCH_BLOCK - 1) / BATCH_BLOCK;
+    if (spec->start) {
+        const batch_start *st = spec->start;
+        assert(st->first <= spec->replicas);
+        assert(st->block_sum ? st->first % BATCH_BLOCK != 0
+                             : st->first % BATCH_BLOCK == 0 || st->first == spec->replicas);
+        sh->first_block = st->first / BATCH_BLOCK;
+        sh->next_block = sh->consumed = sh->first_block;
+        res->replicas = st->first;
+        res->events = st->events;
+        for (size_t g = 0; g < ng; g++)
+            memcpy(res->downcount[g], st->downcount + sh->off[g],
+                   ((size_t)spec->counts[g] + 1) * sizeof *res->downcount[g]);
+    }
+    uint64_t left = sh->nblocks - sh->first_block;
     size_t w = batch_window((int)nthreads);
-    sh->nslots = w < sh->nblocks ? w : (size_t)sh->nblocks;
+    sh->nslots = w < left ? w : (size_t)left;
     res->window = sh->nslots;
-    sh->slots = calloc(sh->nslots, sizeof *sh->slots);
+    sh->slots = fd_calloc(sh->nslots ? sh->nslots : 1, sizeof *sh->slots);
     if (sh->slots == NULL)
         return FD_ENOMEM;
     for (size_t i = 0; i < sh->nslots; i++) {
         slot *sl = &sh->slots[i];
-        sl->stats = malloc(BATCH_BLOCK * ng * sizeof *sl->stats);
-        sl->month_down = malloc(BATCH_BLOCK * ng * nm * sizeof *sl->month_down);
-        sl->sum = malloc(sh->cells * sizeof *sl->sum);
+        sl->stats = fd_malloc(BATCH_BLOCK * ng * sizeof *sl->stats);
+        sl->month_down = fd_malloc(BATCH_BLOCK * ng * nm * sizeof *sl->month_down);
+        sl->sum = fd_malloc(sh->cells * sizeof *sl->sum);
         if (!sl->stats || !sl->month_down || !sl->sum)
             return FD_ENOMEM;
     }
@@ -363,6 +393,8 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
     batch_result *res = NULL;
     pthread_t *tids = NULL;
     uint64_t nblocks = (spec->replicas + BATCH_BLOCK - 1) / BATCH_BLOCK;
+    if (spec->start)
+        nblocks -= spec->start->first / BATCH_BLOCK;
     uint64_t nthreads = (uint64_t)spec->threads < nblocks ? (uint64_t)spec->threads : nblocks;
     int rc = setup(spec, nthreads, &res, &sh);
     if (rc != FD_OK) {
@@ -370,7 +402,9 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
                       (unsigned long long)spec->replicas);
         goto done;
     }
-    tids = malloc(nthreads * sizeof *tids);
+    if (nthreads == 0) /* resumed with every replica done: nothing to run */
+        goto finish;
+    tids = fd_malloc(nthreads * sizeof *tids);
     if (tids == NULL) {
         rc = diag_set(d, FD_ENOMEM, "out of memory for %llu threads",
                       (unsigned long long)nthreads);
@@ -415,6 +449,13 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
                       "worker" : "out of memory growing a replica's event queue");
         goto done;
     }
+    if (spec->start && spec->start->block_sum && !sh.start_sum_added) {
+        /* stopped before the resumed block ran: its earlier replicas count */
+        for (size_t g = 0; g < res->ngroups; g++)
+            for (int k = 0; k <= res->counts[g]; k++)
+                res->downcount[g][k] += spec->start->block_sum[sh.off[g] + (size_t)k];
+    }
+finish:
     res->partial = res->replicas < res->requested;
     res->window_peak = sh.peak;
     res->wall = now_s() - t0;

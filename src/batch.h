@@ -19,6 +19,11 @@
  * bytes whatever the thread count, and the same as a run of exactly P
  * replicas.
  *
+ * Resuming: with spec->start, replicas before start->first are taken as
+ * done (their sums given), the first block runs from start->first with its
+ * running sum, and everything else is as above, so the result and what
+ * the consumer sees of replicas start->first.. are the bytes of one run.
+ *
  * Stopping: when *stop becomes non-zero (a signal handler sets it), every
  * worker finishes the replica it is running and takes no other.  The result
  * then covers the longest prefix 0..P-1 of completed replicas (later ones
@@ -49,6 +54,12 @@ typedef struct batch_block {
     const stats_replica *stats;  /* [i * ngroups + g]: group g in replica first+i */
     const double *month_down;    /* [(i * ngroups + g) * nmonths + m]: service downtime
                                     of group g in month m of replica first+i, s */
+    const double *downcount_sum; /* [cells, the groups' counts[g] + 1 one after the other]:
+                                    the down-count seconds summed in replica order from
+                                    the start of the block's BATCH_BLOCK-aligned block up
+                                    to replica first+n-1 (a resumed block: from its
+                                    batch_start.block_sum on) */
+    uint64_t events;             /* events the block's replicas ran */
 } batch_block;
 
 /* Takes the blocks of a run in replica order, on the thread that called
@@ -59,6 +70,21 @@ typedef int (*batch_consume_fn)(void *sink, const batch_block *blk, diag *d);
 /* Window slots batch_run uses with `threads` worker threads (before the
  * cap at the number of blocks): BATCH_WINDOW_PER_THREAD x threads. */
 size_t batch_window(int threads);
+
+/* Where a batch starts when it continues an earlier one (a resumed run,
+ * ckpt in rundir.h): replicas 0..first-1 are done and are not run again.
+ * With the sums given, the result is the same bytes as one batch over
+ * every replica.  Every pointer is borrowed. */
+typedef struct batch_start {
+    uint64_t first;          /* the first replica to run, <= replicas */
+    const double *downcount; /* [cells]: the down-count sums of the whole blocks before
+                                first's block, added block by block from zero in block
+                                order (as batch_result.downcount holds them) */
+    const double *block_sum; /* [cells]: the sum of replicas from first's block's start
+                                to first-1, in replica order; NULL when first is a
+                                multiple of BATCH_BLOCK */
+    uint64_t events;         /* events the done replicas ran */
+} batch_start;
 
 /* What to run.  Every pointer is borrowed for the duration of batch_run. */
 typedef struct batch_spec {
@@ -91,6 +117,7 @@ typedef struct batch_spec {
     uint64_t progress_total;      /* replicas of the whole job; 0: spec.replicas */
     const char *progress_label;   /* shown first on the bar, or NULL */
     volatile sig_atomic_t *stop;  /* non-zero: stop at the next replica boundary; may be NULL */
+    const batch_start *start;     /* continue from here; NULL: from replica 0 */
 } batch_spec;
 
 /* The results of a batch: a plain record owned by the caller, freed with

@@ -57,8 +57,9 @@ static int region_row(void *user, char **f, size_t n, size_t row)
 int catalog_region_max_fd(const char *region)
 {
     scan s = { .key = region };
-    csvio_parse(embed_regions_csv, embed_regions_csv_len, "regions.csv",
-                region_row, &s, NULL);
+    if (csvio_parse(embed_regions_csv, embed_regions_csv_len, "regions.csv", region_row, &s,
+                    NULL) != 0)
+        return CATALOG_ENOMEM; /* the table is ours and valid: only memory can fail */
     return s.result;
 }
 
@@ -106,7 +107,8 @@ int catalog_sku_memory_preserving(const char *vm_size, char *family, size_t len)
         return -1;
     scan s = { .key = vm_size + 9, .result = -1, .best = 0,
                .buf = family, .len = len };
-    csvio_parse(embed_skus_csv, embed_skus_csv_len, "skus.csv", sku_row, &s, NULL);
+    if (csvio_parse(embed_skus_csv, embed_skus_csv_len, "skus.csv", sku_row, &s, NULL) != 0)
+        return CATALOG_ENOMEM;
     return s.result;
 }
 

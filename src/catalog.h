@@ -11,8 +11,10 @@
 
 #include <stddef.h>
 
-/* The maximum fault-domain count of `region` (case-insensitive), or 0 when
- * the table has no value for it.  O(rows). */
+#define CATALOG_ENOMEM (-2) /* a lookup ran out of memory reading its table */
+
+/* The maximum fault-domain count of `region` (case-insensitive), 0 when
+ * the table has no value for it, or CATALOG_ENOMEM.  O(rows). */
 int catalog_region_max_fd(const char *region);
 
 /* The region in the table closest to `region` by edit distance, copied into
@@ -20,7 +22,8 @@ int catalog_region_max_fd(const char *region);
 void catalog_region_suggest(const char *region, char *buf, size_t len);
 
 /* Memory-preserving support of a VM size ("Standard_D4s_v5"): 1 yes, 0 no,
- * -1 when no family of the table prefixes the name after "Standard_".
+ * -1 when no family of the table prefixes the name after "Standard_",
+ * CATALOG_ENOMEM when reading the table ran out of memory.
  * The family is the longest table entry that prefixes it (DC4s -> DC,
  * D4s -> D, NC24ads -> N).  `family` (may be NULL) receives
  * the matched family.  O(rows). */

@@ -15,6 +15,7 @@
  */
 #include "cli.h"
 
+#include "alloc.h"
 #include "analytic.h"
 #include "answer.h"
 #include "batch.h"
@@ -24,11 +25,14 @@
 #include "goal.h"
 #include "import.h"
 #include "interrupt.h"
+#include "memest.h"
 #include "place.h"
 #include "plot.h"
 #include "report.h"
+#include "rundir.h"
 #include "runner.h"
 #include "scenario.h"
+#include "stage.h"
 #include "sweep.h"
 #include "verdict.h"
 #include "world.h"
@@ -128,7 +132,7 @@ static int add_set(cmd_env *e, const char *value)
     if (!strchr(value, '='))
         return diag_set(&e->d, FD_EINVAL, "--set %s: expected section.key=value, as "
                         "simulation.replicas=100", value), -1;
-    const char **grown = realloc(e->o.sets, (e->o.nsets + 1) * sizeof *grown);
+    const char **grown = fd_realloc(e->o.sets, (e->o.nsets + 1) * sizeof *grown);
     if (!grown)
         return diag_set(&e->d, FD_ENOMEM, "out of memory"), -1;
     e->o.sets = grown;
@@ -169,8 +173,8 @@ static int parse_args(const cmd_spec *c, void *opts, cmd_env *e)
                          "--help", arg, c->name);
         }
         rc = c->scenario && ch == 's' ? add_set(e, optarg) : c->option(opts, e, ch, optarg);
-        if (rc < 0)
-            return fail(e, FD_EXIT_INPUT);
+        if (rc < 0) /* bad input, or memory that ran out */
+            return fail(e, e->d.code == FD_ENOMEM ? FD_EXIT_FAIL : FD_EXIT_INPUT);
     }
     e->optind = optind;
     if (!c->scenario)
@@ -338,6 +342,8 @@ static int place_own(void *opts, cmd_env *e, int c, const char *arg)
         return -1;
     if (!*arg)
         return diag_set(&e->d, FD_EINVAL, "--csv needs a file name (or - for stdout)"), -1;
+    if (strcmp(arg, "-") != 0 && stage_file_ok(arg, "--csv", &e->d) != FD_OK)
+        return -1;
     p->csv = arg;
     return 0;
 }
@@ -400,9 +406,10 @@ static int place_main(int argc, char **argv)
 
 static const char run_usage[] =
     "usage: fdsim run [SCENARIO] [-n REPLICAS] [--seed S] [-j THREADS] [-o DIR]\n"
-    "                 [--format table|json|tsv] [--baseline NAME]\n"
+    "                 [--format table|json|tsv] [--force] [--baseline NAME]\n"
     "                 [--trace FILE [--trace-replica K]]\n"
     "                 [--set section.key=value]...\n"
+    "       fdsim run --resume DIR [-j THREADS]\n"
     "\n"
     "Run the Monte Carlo replicas of SCENARIO (default: the built-in default\n"
     "scenario), show the groups side by side and write the results directory.\n"
@@ -415,19 +422,31 @@ static const char run_usage[] =
     "  -o, --results-dir DIR         results directory (default: results):\n"
     "                                summary.csv, replicas.csv, downcount.csv,\n"
     "                                months.csv and run.ini, which reproduces\n"
-    "                                the run (fdsim run DIR/run.ini)\n"
+    "                                the run (fdsim run DIR/run.ini), and inputs/\n"
+    "                                with every file the scenario reads; DIR is\n"
+    "                                built beside the old one and swapped in whole\n"
     FORMAT_USAGE
+    "      --force                   replace DIR even if it holds files that are\n"
+    "                                not fdsim results (they are deleted)\n"
+    "      --resume DIR              continue the run that was interrupted or\n"
+    "                                killed into DIR from where it was; the end\n"
+    "                                result is the bytes of an uninterrupted run\n"
     "      --baseline NAME           group the paired differences are taken\n"
     "                                against (default: the first)\n"
+    "      --memory-limit SIZE       refuse, before simulating, a run estimated to\n"
+    "                                need more (8G, 500M; 0: no limit; default:\n"
+    "                                half the physical memory)\n"
     "      --trace FILE              also write every event of one replica to FILE\n"
     "      --trace-replica K         the replica to trace (default 0)\n"
     "  -s, --set section.key=value   override one key (repeatable; last wins)\n"
     "  -h, --help                    show this help\n"
     "\n"
     "Ctrl-C stops at the next replica and writes the replicas that finished,\n"
-    "marked partial.  Exit status: 0 done, 1 I/O error, 2 bad input (nothing\n"
-    "run), 3 interrupted (partial results written), 4 some VMs could not be\n"
-    "allocated (results written; the table marks the groups and says why).\n";
+    "marked partial; fdsim run --resume DIR finishes such a run, or one that\n"
+    "was killed.  Exit status: 0 done, 1 I/O error or out of memory, 2 bad\n"
+    "input (nothing run: also an output that cannot be written, or a run over\n"
+    "the memory limit), 3 interrupted (partial results written), 4 some VMs\n"
+    "could not be allocated (results written; the table marks the groups).\n";
 
 /* The long options of batch_opts, for run's and sweep's option tables. */
 #define BATCH_LONGOPTS                                                         \
@@ -435,7 +454,8 @@ static const char run_usage[] =
     { "seed", required_argument, NULL, 'S' },                                 \
     { "threads", required_argument, NULL, 'j' },                              \
     { "results-dir", required_argument, NULL, 'o' },                          \
-    { "output", required_argument, NULL, 'O' }
+    { "output", required_argument, NULL, 'O' },                               \
+    { "memory-limit", required_argument, NULL, 'M' }
 
 /* The options run and sweep share: -n, --seed and -j become --set
  * overrides (so validation and messages are the scenario's), -o a path. */
@@ -444,7 +464,46 @@ typedef struct batch_opts {
     char seed[64];           /* "simulation.seed=S" for --seed */
     char threads[64];        /* "simulation.threads=T" for -j */
     const char *out;         /* -o DIR */
+    bool out_given;          /* -o was given */
+    uint64_t memory_limit;   /* --memory-limit in bytes; 0: none */
+    bool memory_limit_given; /* else memest_default_limit() */
 } batch_opts;
+
+/* --memory-limit SIZE: "8G", "500M", "2.5GB", a number of bytes, or 0 for
+ * none.  0 or -1. */
+static int parse_size(const char *arg, uint64_t *v)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(arg, &end);
+    if (end == arg || errno != 0 || !(x >= 0) || arg[0] == '-')
+        return -1;
+    double unit = 1;
+    switch (*end) {
+    case 'K': case 'k': unit = 1e3; end++; break;
+    case 'M': case 'm': unit = 1e6; end++; break;
+    case 'G': case 'g': unit = 1e9; end++; break;
+    case 'T': case 't': unit = 1e12; end++; break;
+    default: break;
+    }
+    if ((*end == 'B' || *end == 'b') && unit > 1)
+        end++;
+    if (*end != '\0' || x * unit > 1.8e19)
+        return -1;
+    *v = (uint64_t)(x * unit);
+    return 0;
+}
+
+/* The memory check of a run of `s` before anything is allocated: 0, or -1
+ * with e->d (the estimate and what to change). */
+static int memory_ok(const batch_opts *b, const scenario *s, cmd_env *e)
+{
+    uint64_t limit = b->memory_limit_given ? b->memory_limit : memest_default_limit();
+    const char *what = b->memory_limit_given ? "--memory-limit"
+                                             : "half the physical memory; --memory-limit "
+                                               "sets another, 0 none";
+    return memest_check(s, runner_threads(s), limit, what, &e->d) == FD_OK ? 0 : -1;
+}
 
 typedef struct run_opts {
     batch_opts b;            /* -n, --seed, -j, -o */
@@ -453,6 +512,8 @@ typedef struct run_opts {
     const char *trace;       /* --trace FILE, or NULL */
     uint64_t trace_replica;  /* --trace-replica K */
     bool trace_replica_set;  /* --trace-replica was given */
+    bool force;              /* --force: DIR may hold other files */
+    const char *resume;      /* --resume DIR, or NULL */
 } run_opts;
 
 /* Handle -n, --seed, -j or -o: 0 done, -1 bad value (in e->d), 1 when `c`
@@ -484,6 +545,13 @@ static int batch_own(batch_opts *p, cmd_env *e, int c, const char *arg)
         if (!*arg)
             return diag_set(&e->d, FD_EINVAL, "-o needs a directory name"), -1;
         p->out = arg;
+        p->out_given = true;
+        return 0;
+    case 'M':
+        if (parse_size(arg, &p->memory_limit) < 0)
+            return diag_set(&e->d, FD_EINVAL, "--memory-limit %s: expected a size such as "
+                            "8G, 500M or 2.5GB (powers of 1000), or 0 for no limit", arg), -1;
+        p->memory_limit_given = true;
         return 0;
     case 'O': /* az's --output is a format; here it would have been a directory */
         return diag_set(&e->d, FD_EINVAL, "--output %s: no such option; the results "
@@ -519,6 +587,15 @@ static int run_own(void *opts, cmd_env *e, int c, const char *arg)
         p->trace_replica = v;
         p->trace_replica_set = true;
         return 0;
+    case 'f':
+        p->force = true;
+        return 0;
+    case 'R':
+        if (!*arg)
+            return diag_set(&e->d, FD_EINVAL, "--resume needs the results directory of "
+                            "the run to continue"), -1;
+        p->resume = arg;
+        return 0;
     default:
         return -1;
     }
@@ -548,29 +625,41 @@ static int run_checks(const run_opts *p, cmd_env *e, size_t *baseline)
     if (p->trace && p->trace_replica >= (uint64_t)s->replicas)
         return diag_set(&e->d, FD_EINVAL, "--trace-replica %" PRIu64 ": the run has "
                         "replicas 0 to %ld", p->trace_replica, s->replicas - 1), -1;
-    struct stat st;
-    if (stat(p->b.out, &st) == 0 && !S_ISDIR(st.st_mode))
-        return diag_set(&e->d, FD_EINVAL, "-o %s: exists and is not a directory; give a "
-                        "directory for the results", p->b.out), -1;
-    if (stat(p->b.out, &st) != 0) { /* it will be made: its parent must take it */
-        char *parent = strdup(p->b.out);
-        if (!parent)
-            return diag_set(&e->d, FD_ENOMEM, "out of memory"), -1;
-        const char *dir = dirname(parent); /* "a/b/" -> "a", "b" -> "." */
-        bool ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK | X_OK) == 0;
-        if (!ok)
-            diag_set(&e->d, FD_EINVAL, "-o %s: cannot be created: %s is not a writable "
-                     "directory", p->b.out, dir);
-        free(parent);
-        if (!ok)
-            return -1;
-    }
+    if (stage_target_ok(p->b.out, p->force, p->resume ? "--resume" : "-o", &e->d) != FD_OK)
+        return -1;
+    if (p->trace && stage_file_ok(p->trace, "--trace", &e->d) != FD_OK)
+        return -1;
+    if (memory_ok(&p->b, s, e) < 0)
+        return -1;
+    return 0;
+}
+
+/* --resume DIR: take the interrupted run's scenario, baseline and command
+ * line in place of e's (only -j may be given besides).  0, or -1 with
+ * e->d. */
+static int run_resume(run_opts *p, cmd_env *e, size_t *baseline, char **cmdline, char **src)
+{
+    size_t own = p->b.threads[0] != '\0'; /* -j is a --set of its own */
+    if (e->o.scenario || e->o.nsets != own || p->b.out_given || p->baseline || p->trace ||
+        p->force)
+        return diag_set(&e->d, FD_EINVAL, "--resume %s: the run goes on as it was started; "
+                        "give no SCENARIO, --set, -n, --seed, -o, --force, --baseline or "
+                        "--trace with it (-j may be given)", p->resume), -1;
+    scenario *s = NULL;
+    if (rundir_find(p->resume, src, &e->d) != FD_OK ||
+        rundir_load(*src, &s, baseline, cmdline, stderr, &e->d) != FD_OK)
+        return -1;
+    if (own)
+        s->threads = atoi(strchr(p->b.threads, '=') + 1);
+    scenario_destroy(e->s);
+    e->s = s;
+    p->b.out = p->resume;
     return 0;
 }
 
 /* Print the table, commit the results directory (streamed into `sink`)
  * and say what was written. */
-static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_run *rr)
+static int run_report(const run_opts *p, cmd_env *e, rundir *sink, report_run *rr)
 {
     const batch_result *res = rr->r;
     int status = FD_EXIT_OK;
@@ -580,15 +669,17 @@ static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_r
     if (verdict_create(&v, rr) != FD_OK)
         return failf(e, FD_ENOMEM, "out of memory");
     bool table = p->fmt == ANSWER_TABLE;
+    errno = 0;
     if (table ? report_print_table(rr, stdout) < 0 || verdict_print(v, rr, stdout) < 0
-              : answer_run(rr, v, p->fmt, stdout) < 0)
-        status = failf(e, FD_EIO, "cannot write to standard output (or out of memory)");
+              : answer_run(rr, v, p->fmt, stdout) < 0) /* the results are still written */
+        status = errno == ENOMEM ? failf(e, FD_ENOMEM, "out of memory printing the table")
+                                 : failf(e, FD_EIO, "cannot write to standard output");
     verdict_destroy(v);
     analytic_result_destroy((analytic_result *)rr->analytic);
     rr->analytic = NULL;
     diag w;
     diag_clear(&w);
-    if (report_sink_commit(sink, rr, &w) != FD_OK)
+    if (rundir_commit(sink, rr, &w) != FD_OK)
         return complain(e->name, &w, FD_EXIT_FAIL);
     int threads = runner_threads(e->s);
     if (table) { /* json and tsv: the answer alone on standard output */
@@ -615,17 +706,31 @@ static int run_report(const run_opts *p, cmd_env *e, report_sink *sink, report_r
 
 static int run_work(void *opts, cmd_env *e)
 {
-    const run_opts *p = opts;
-    size_t baseline;
-    if (run_checks(p, e, &baseline) < 0)
-        return fail(e, FD_EXIT_INPUT);
-    char *cmdline = cmdline_quote("fdsim", e->argc, e->argv);
-    if (!cmdline)
+    run_opts *p = opts;
+    size_t baseline = 0;
+    char *cmdline = NULL, *src = NULL;
+    if (p->resume && run_resume(p, e, &baseline, &cmdline, &src) < 0) {
+        free(cmdline);
+        free(src);
+        return fail(e, diag_exit_status(e->d.code));
+    }
+    size_t resumed_baseline = baseline;
+    if (run_checks(p, e, &baseline) < 0) {
+        free(cmdline);
+        free(src);
+        return fail(e, diag_exit_status(e->d.code)); /* 2, or 1 when memory ran out */
+    }
+    if (p->resume)
+        baseline = resumed_baseline;
+    if (!cmdline && !(cmdline = cmdline_quote("fdsim", e->argc, e->argv))) {
+        free(src);
         return failf(e, FD_ENOMEM, "out of memory");
+    }
     batch_result *res = NULL;
     place_result *placed = NULL;
     analytic_result *an = NULL;
-    report_sink *sink = NULL;
+    rundir *sink = NULL;
+    rundir_opts ro = { .force = p->force, .resume = src, .checkpoint = -1 };
     int status;
     interrupt_catcher sig;
     volatile sig_atomic_t *stop = interrupt_catch(&sig);
@@ -635,26 +740,27 @@ static int run_work(void *opts, cmd_env *e)
         status = fail(e, FD_EXIT_FAIL);
     } else if (p->trace && runner_trace(e->s, placed, p->trace, p->trace_replica, &t) != FD_OK) {
         status = failf(e, FD_EIO, "--trace: %s", t.msg);
-    } else if (report_sink_create(&sink, e->s, baseline, p->b.out, 0, &e->d) != FD_OK) {
-        /* replicas.csv is streamed into DIR as the replicas come */
+    } else if (rundir_create(&sink, e->s, baseline, p->b.out, cmdline, &ro, &e->d) != FD_OK) {
+        /* built beside DIR; replicas.csv streamed into it as the replicas come */
         status = fail(e, FD_EXIT_FAIL);
-    } else if (runner_run(e->s, placed, NULL, stop, report_sink_consume, sink, &res,
-                          &e->d) != FD_OK) {
+    } else if (runner_run_from(e->s, placed, NULL, stop, rundir_consume, sink,
+                               rundir_start(sink), &res, &e->d) != FD_OK) {
         status = fail(e, FD_EXIT_FAIL);
     } else {
         /* best effort: without it the table has no check */
         if (analytic_compute_placed(e->s, placed, &an, NULL) != FD_OK)
             an = NULL;
-        report_run rr = { .s = e->s, .r = res, .digest = report_sink_digest(sink),
+        report_run rr = { .s = e->s, .r = res, .digest = rundir_digest(sink),
                           .baseline = baseline, .cmdline = cmdline, .analytic = an,
                           .placement = placed };
         status = run_report(p, e, sink, &rr);
     }
     interrupt_release(&sig);
-    report_sink_destroy(sink); /* uncommitted: removes what it wrote */
+    rundir_destroy(sink); /* uncommitted: removes what it wrote, DIR as it was */
     place_result_destroy(placed);
     batch_result_destroy(res);
     free(cmdline);
+    free(src);
     return status;
 }
 
@@ -666,6 +772,8 @@ static int run_main(int argc, char **argv)
         { "trace", required_argument, NULL, 't' },
         { "trace-replica", required_argument, NULL, 'k' },
         FORMAT_LONGOPT,
+        { "force", no_argument, NULL, 'f' },
+        { "resume", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 },
     };
     static const cmd_spec spec = {
@@ -802,8 +910,11 @@ static const char sweep_usage[] =
     "  -n, --replicas N              replicas per point (simulation.replicas)\n"
     "      --seed S                  master seed, the same for every point\n"
     "  -j, --threads T               worker threads; 0 = one per core\n"
-    "  -o, --results-dir DIR         a new or empty directory (default: sweep)\n"
+    "  -o, --results-dir DIR         a new or empty directory, or an earlier\n"
+    "                                sweep's (replaced whole; default: sweep)\n"
     FORMAT_USAGE
+    "      --memory-limit SIZE       refuse a point estimated to need more\n"
+    "                                (8G, 500M; 0: none; default: half the memory)\n"
     "  -s, --set section.key=value   override one key for every point (repeatable)\n"
     "  -h, --help                    show this help\n"
     "\n"
@@ -991,11 +1102,21 @@ static int sweep_work(void *opts, cmd_env *e)
     int rc = sweep_load_points(p->sw, &src, sweep_say, NULL, &pts, &e->d);
     if (rc != FD_OK)
         return fail(e, diag_exit_status(rc));
+    for (size_t pt = 0; pt < npoints; pt++) /* one point at a time: each must fit */
+        if (memory_ok(&p->b, pts[pt], e) < 0) {
+            char name[32];
+            sweep_point_name(p->sw, pt, name);
+            diag w = e->d;
+            diag_clear(&e->d);
+            diag_set(&e->d, FD_EINVAL, "%s: %s", name, w.msg);
+            sweep_points_destroy(pts, npoints);
+            return fail(e, FD_EXIT_INPUT);
+        }
     char *cmdline = cmdline_quote("fdsim", e->argc, e->argv);
     size_t ng = e->s->ngroups;
     p->base = e->s;
-    p->tracks = calloc(p->ngoals * ng + 1, sizeof *p->tracks);
-    p->varied = calloc(ng, sizeof *p->varied);
+    p->tracks = fd_calloc(p->ngoals * ng + 1, sizeof *p->tracks);
+    p->varied = fd_calloc(ng, sizeof *p->varied);
     if (!cmdline || !p->tracks || !p->varied ||
         (p->fmt != ANSWER_TABLE && answer_sweep_create(&p->ans, p->fmt, p->sw, e->s, p->goals,
                                                        p->ngoals, stdout) != FD_OK)) {

@@ -3,6 +3,8 @@
  */
 #include "cmdline.h"
 
+#include "alloc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,7 @@ char *cmdline_quote(const char *prog, int argc, char *const *argv)
     size_t n = strlen(prog) + 1;
     for (int i = 0; i < argc; i++)
         n += 4 * strlen(argv[i]) + 3;
-    char *s = malloc(n), *p = s;
+    char *s = fd_malloc(n), *p = s;
     if (s == NULL)
         return NULL;
     p += sprintf(p, "%s", prog);

@@ -13,9 +13,13 @@
  */
 #include "csvio.h"
 
+#include "alloc.h"
+#include "stage.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,7 +38,7 @@ struct csvio_writer {
 char *csvio_temp_path(const char *path)
 {
     size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
+    char *tmp = fd_malloc(n);
     if (tmp != NULL)
         snprintf(tmp, n, "%s.tmp-%ld", path, (long)getpid());
     return tmp;
@@ -44,15 +48,16 @@ int csvio_writer_create(csvio_writer **out, const char *path, diag *d)
 {
     *out = NULL;
     int rc;
-    csvio_writer *w = calloc(1, sizeof *w);
+    csvio_writer *w = fd_calloc(1, sizeof *w);
     if (w == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory opening %s", path);
-    w->path = strdup(path);
+    w->path = fd_strdup(path);
     w->tmp = csvio_temp_path(path);
     if (w->path == NULL || w->tmp == NULL) {
         rc = diag_set(d, FD_ENOMEM, "out of memory opening %s", path);
         goto fail;
     }
+    stage_clean(path, NULL); /* "PATH.tmp-PID" left by a killed writer of the same path */
     w->f = fopen(w->tmp, "wb");
     if (w->f == NULL) {
         rc = diag_set(d, FD_EIO, "cannot create %s (for %s): %s", w->tmp, path,
@@ -70,19 +75,22 @@ fail:
 
 csvio_writer *csvio_writer_stream(FILE *f)
 {
-    csvio_writer *w = calloc(1, sizeof *w);
+    csvio_writer *w = fd_calloc(1, sizeof *w);
     if (w != NULL)
         w->f = f;
     return w;
 }
 
 /* Whether libcsv's reader would not give `s` back unquoted: a separator, a
- * quote, a line break, or a blank it would trim. */
+ * quote, a line break, a blank it would trim, or a leading byte-order mark
+ * (csvio_parse skips one at the start of the input). */
 static int needs_quotes(const char *s, size_t len)
 {
     if (len == 0)
         return 0;
     if (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')
+        return 1;
+    if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) /* at a file's start, read as a BOM */
         return 1;
     return strpbrk(s, ",\"\r\n") != NULL;
 }
@@ -128,7 +136,7 @@ void csvio_cell(csvio_writer *w, const char *text)
     /* A spreadsheet would run this as a formula: make it text. */
     size_t len = strlen(text);
     char small[256];
-    char *safe = len + 2 <= sizeof small ? small : malloc(len + 2);
+    char *safe = len + 2 <= sizeof small ? small : fd_malloc(len + 2);
     if (safe == NULL) {
         errno = ENOMEM;
         note_error(w);
@@ -197,6 +205,27 @@ int csvio_writer_finish(csvio_writer *w, diag *d)
     return FD_OK;
 }
 
+int csvio_writer_flush(csvio_writer *w, unsigned long long *bytes, diag *d)
+{
+    const char *name = w->path != NULL ? w->path : "output stream";
+    errno = 0;
+    if (!w->finished && (fflush(w->f) != 0 || ferror(w->f)))
+        note_error(w);
+    if (w->err != 0 || w->finished)
+        return diag_set(d, FD_EIO, "cannot write %s: %s", name,
+                        strerror(w->err ? w->err : EBADF));
+    long at = ftell(w->f);
+    if (at < 0)
+        return diag_set(d, FD_EIO, "cannot write %s: %s", name, strerror(errno));
+    *bytes = (unsigned long long)at;
+    return FD_OK;
+}
+
+const char *csvio_writer_file(const csvio_writer *w)
+{
+    return w->committed ? w->path : w->tmp;
+}
+
 int csvio_writer_commit(csvio_writer *w, diag *d)
 {
     /* Committing unfinished output finishes it first; a failed write is
@@ -249,7 +278,7 @@ static void on_field(void *field, size_t len, void *data)
         return;
     if (st->nfields == st->fcap) {
         size_t cap = st->fcap == 0 ? 16 : 2 * st->fcap;
-        size_t *p = realloc(st->starts, cap * sizeof *p);
+        size_t *p = fd_realloc(st->starts, cap * sizeof *p);
         if (p == NULL) {
             st->stop = FD_ENOMEM;
             return;
@@ -261,7 +290,7 @@ static void on_field(void *field, size_t len, void *data)
         size_t cap = st->cap == 0 ? 256 : st->cap;
         while (cap - st->used < len + 1)
             cap *= 2;
-        char *p = realloc(st->bytes, cap);
+        char *p = fd_realloc(st->bytes, cap);
         if (p == NULL) {
             st->stop = FD_ENOMEM;
             return;
@@ -283,7 +312,7 @@ static void on_record(int term, void *data)
     if (st->stop != 0)
         return;
     if (st->pcap < st->nfields) {
-        char **p = realloc(st->ptrs, st->nfields * sizeof *p);
+        char **p = fd_realloc(st->ptrs, st->nfields * sizeof *p);
         if (p == NULL) {
             st->stop = FD_ENOMEM;
             return;
@@ -299,21 +328,69 @@ static void on_record(int term, void *data)
     st->used = 0;
 }
 
-int csvio_parse(const char *buf, size_t len, const char *name,
-                csvio_row_fn fn, void *user, diag *d)
+enum { CHUNK = 64 * 1024 }; /* bytes fed per csv_parse, to stop early */
+
+/* Where the bytes come from: a buffer, or a file read chunk by chunk. */
+typedef struct source {
+    const char *buf;   /* the buffer, or NULL */
+    FILE *f;           /* or the file */
+    size_t left;       /* bytes still to hand out */
+    char chunk[CHUNK]; /* the file's current chunk */
+    int err;           /* errno of a failed read; -1: the file ended early */
+} source;
+
+/* The next up to CHUNK bytes in *at, their count (0: done or failed). */
+static size_t next_chunk(source *src, const char **at)
 {
-    enum { CHUNK = 64 * 1024 }; /* bytes fed per csv_parse, to stop early */
+    size_t n = src->left < CHUNK ? src->left : CHUNK;
+    if (n == 0)
+        return 0;
+    if (src->buf) {
+        *at = src->buf;
+        src->buf += n;
+    } else {
+        size_t got = fread(src->chunk, 1, n, src->f);
+        if (got < n) {
+            src->err = ferror(src->f) ? (errno ? errno : EIO) : -1;
+            if (got == 0)
+                return 0;
+            n = got;
+        }
+        *at = src->chunk;
+    }
+    src->left -= n;
+    return n;
+}
+
+/* csvio_parse over a source. */
+static int parse_source(source *src, const char *name, csvio_row_fn fn, void *user, diag *d)
+{
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         return diag_set(d, FD_ENOMEM, "out of memory reading %s", name);
+    csv_set_realloc_func(&p, fd_realloc); /* libcsv's buffer through the hook too */
+    csv_set_free_func(&p, free);
     parse_state st = {.fn = fn, .user = user};
     int rc = 0;
-    size_t off = 0;
-    while (off < len && st.stop == 0) {
-        size_t n = len - off < CHUNK ? len - off : CHUNK;
-        if (csv_parse(&p, buf + off, n, on_field, on_record, &st) != n)
+    const char *at;
+    size_t n;
+    bool first = true;
+    while (st.stop == 0 && (n = next_chunk(src, &at)) > 0) {
+        if (first && n >= 3 && !memcmp(at, "\xEF\xBB\xBF", 3)) { /* a UTF-8 BOM */
+            at += 3;
+            n -= 3;
+        }
+        first = false;
+        if (csv_parse(&p, at, n, on_field, on_record, &st) != n)
             break;
-        off += n;
+    }
+    if (src->err != 0) {
+        csv_free(&p);
+        free(st.bytes);
+        free(st.starts);
+        free(st.ptrs);
+        return src->err > 0 ? diag_set(d, FD_EIO, "cannot read %s: %s", name, strerror(src->err))
+                            : diag_set(d, FD_EIO, "%s is shorter than expected", name);
     }
     if (st.stop == 0 && csv_error(&p) == CSV_SUCCESS)
         csv_fini(&p, on_field, on_record, &st);
@@ -338,6 +415,31 @@ int csvio_parse(const char *buf, size_t len, const char *name,
     return rc;
 }
 
+int csvio_parse(const char *buf, size_t len, const char *name,
+                csvio_row_fn fn, void *user, diag *d)
+{
+    source src = { .buf = buf, .left = len };
+    return parse_source(&src, name, fn, user, d);
+}
+
+int csvio_parse_file(const char *path, unsigned long long len, csvio_row_fn fn, void *user,
+                     diag *d)
+{
+    source *src = fd_calloc(1, sizeof *src);
+    if (src == NULL)
+        return diag_set(d, FD_ENOMEM, "out of memory reading %s", path);
+    if ((src->f = fopen(path, "rb")) == NULL) {
+        int rc = diag_set(d, FD_EIO, "cannot open %s: %s", path, strerror(errno));
+        free(src);
+        return rc;
+    }
+    src->left = (size_t)len;
+    int rc = parse_source(src, path, fn, user, d);
+    fclose(src->f);
+    free(src);
+    return rc;
+}
+
 int csvio_slurp(const char *path, size_t max_bytes, char **buf, size_t *len, diag *d)
 {
     *buf = NULL;
@@ -347,14 +449,14 @@ int csvio_slurp(const char *path, size_t max_bytes, char **buf, size_t *len, dia
         return diag_set(d, FD_EIO, "cannot open %s: %s", path, strerror(errno));
     int rc = FD_OK;
     size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
+    char *b = fd_malloc(cap);
     if (b == NULL) {
         rc = diag_set(d, FD_ENOMEM, "out of memory reading %s", path);
         goto done;
     }
     for (;;) {
         if (cap - n < 2) {
-            char *nb = realloc(b, cap * 2);
+            char *nb = fd_realloc(b, cap * 2);
             if (nb == NULL) {
                 rc = diag_set(d, FD_ENOMEM, "out of memory reading %s", path);
                 goto done;
@@ -394,7 +496,7 @@ done:
 char *csvio_path_join(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
+    char *p = fd_malloc(n);
     if (p != NULL)
         snprintf(p, n, "%s/%s", dir, name);
     return p;

@@ -4,7 +4,8 @@
  * Writing: a csvio_writer writes rows to a temporary file beside its final
  * path ("PATH.tmp-PID") and only csvio_writer_commit() renames it into place,
  * so a reader never sees a half-written file; destroying an uncommitted
- * writer removes the temporary file.  Several writers can be finished first
+ * writer removes the temporary file, and creating one removes what a killed
+ * process left under the same path's temporary name (stage_clean).  Several writers can be finished first
  * and committed together at the end of a run.  Text cells that a spreadsheet
  * would read as a formula (first character = + - @, tab or carriage return)
  * are made safe by a leading apostrophe; numeric cells are written as is.
@@ -57,6 +58,15 @@ void csvio_end_row(csvio_writer *w);
  * finish only commit or destroy may be called. */
 int csvio_writer_finish(csvio_writer *w, diag *d);
 
+/* Flush what was written so far to the file (a checkpoint: a process
+ * killed after it leaves those bytes in the file) and give their count in
+ * *bytes.  FD_OK or FD_EIO (a write failed).  Not after finish. */
+int csvio_writer_flush(csvio_writer *w, unsigned long long *bytes, diag *d);
+
+/* The temporary file a file writer writes to ("PATH.tmp-PID"), or the
+ * final path once committed; NULL for a stream writer.  Owned by `w`. */
+const char *csvio_writer_file(const csvio_writer *w);
+
 /* Rename the finished temporary file to its final path.  FD_OK or FD_EIO. */
 int csvio_writer_commit(csvio_writer *w, diag *d);
 
@@ -75,6 +85,13 @@ typedef int (*csvio_row_fn)(void *user, char **fields, size_t nfields, size_t ro
  * file name to show) and the record. */
 int csvio_parse(const char *buf, size_t len, const char *name,
                 csvio_row_fn fn, void *user, diag *d);
+
+/* As csvio_parse, on the first `len` bytes of the file at `path`, read in
+ * chunks (memory O(one record), whatever the file's size).  A file shorter
+ * than `len` is FD_EIO ("PATH is shorter than expected").  Returns 0, the
+ * callback's value, FD_EIO, FD_EINVAL or FD_ENOMEM with the message. */
+int csvio_parse_file(const char *path, unsigned long long len, csvio_row_fn fn, void *user,
+                     diag *d);
 
 /* Read a whole file into a NUL-terminated heap buffer (caller frees).
  * Refuses files larger than `max_bytes`.  FD_OK, FD_EIO or FD_EINVAL. */

@@ -33,7 +33,13 @@ enum {
     FD_EXIT_ALLOC = 4,   /* placement could not allocate every VM */
 };
 
-#define DIAG_MSG_MAX 1024
+#define DIAG_MSG_MAX 4096
+
+/* No message is ever cut silently: one that does not fit its buffer (a
+ * diag's msg, a parser's `why`) keeps its start (where: file, line, key)
+ * and its end (what is wrong and what is valid) around a marker
+ * " [... N bytes cut ...] " in place of the middle, which is where an
+ * over-long echoed input sits. */
 
 /* An error record filled by the callee; the caller owns it (usually on the
  * stack).  `msg` is empty while code is FD_OK. */
@@ -61,6 +67,11 @@ int diag_vset(diag *d, int code, const char *fmt, va_list ap)
  * "return -1 with a reason in why". */
 int diag_why(char *why, size_t whylen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* vsnprintf into buf (size >= 64), keeping start and end around the
+ * marker above when the text does not fit.  Returns buf. */
+char *diag_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* A short static description of a status code ("bad input", ...). */
 const char *diag_strerror(int code);

@@ -12,6 +12,7 @@
  */
 #include "digest.h"
 
+#include "alloc.h"
 #include "diag.h"
 #include "sample.h"
 
@@ -102,9 +103,9 @@ static int group_init(digest *dg, size_t i)
             return FD_ENOMEM;
     }
     size_t nm = (size_t)dg->nmonths;
-    gr->month = calloc(nm, sizeof *gr->month);
-    gr->month_met = calloc(nm, sizeof *gr->month_met);
-    gr->met_hist = calloc(nm + 1, sizeof *gr->met_hist);
+    gr->month = fd_calloc(nm, sizeof *gr->month);
+    gr->month_met = fd_calloc(nm, sizeof *gr->month_met);
+    gr->met_hist = fd_calloc(nm + 1, sizeof *gr->met_hist);
     if (!gr->month || !gr->month_met || !gr->met_hist)
         return FD_ENOMEM;
     for (size_t k = 0; k < nm; k++)
@@ -117,7 +118,7 @@ int digest_create(digest **out, const scenario *s, size_t baseline, uint64_t cap
 {
     assert(s->ngroups >= 1 && baseline < s->ngroups);
     *out = NULL;
-    digest *dg = calloc(1, sizeof *dg);
+    digest *dg = fd_calloc(1, sizeof *dg);
     if (dg == NULL)
         return FD_ENOMEM;
     dg->s = s;
@@ -128,10 +129,10 @@ int digest_create(digest **out, const scenario *s, size_t baseline, uint64_t cap
     if (dg->cap < SAMPLE_MIN_CAP)
         dg->cap = SAMPLE_MIN_CAP;
     dg->per_year = YEAR_S / s->horizon;
-    dg->g = calloc(dg->ngroups, sizeof *dg->g);
+    dg->g = fd_calloc(dg->ngroups, sizeof *dg->g);
     size_t npairs = dg->ngroups * (dg->ngroups - 1) / 2;
-    dg->pair_mean = calloc(npairs ? npairs : 1, sizeof *dg->pair_mean);
-    dg->pair_m2 = calloc(npairs ? npairs : 1, sizeof *dg->pair_m2);
+    dg->pair_mean = fd_calloc(npairs ? npairs : 1, sizeof *dg->pair_mean);
+    dg->pair_m2 = fd_calloc(npairs ? npairs : 1, sizeof *dg->pair_m2);
     if (dg->g == NULL || dg->pair_mean == NULL || dg->pair_m2 == NULL) {
         digest_destroy(dg);
         return FD_ENOMEM;
@@ -193,7 +194,7 @@ static int group_add(digest *dg, size_t g, const stats_replica *rec, const doubl
     gr->met += met;
     gr->met_hist[met]++;
     if (dg->n < dg->cap) {
-        if (gr->met_seq == NULL && (gr->met_seq = malloc(dg->cap * sizeof *gr->met_seq)) == NULL)
+        if (gr->met_seq == NULL && (gr->met_seq = fd_malloc(dg->cap * sizeof *gr->met_seq)) == NULL)
             return FD_ENOMEM;
         gr->met_seq[dg->n] = met;
     } else {

@@ -12,6 +12,7 @@
  */
 #include "dist.h"
 
+#include "alloc.h"
 #include "csvio.h"
 #include "diag.h"
 #include "dur.h"
@@ -22,6 +23,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,7 +263,7 @@ static int emp_row(void *user, char **fields, size_t nfields, size_t row)
     }
     if (st->n == st->cap) {
         size_t cap = st->cap == 0 ? 64 : 2 * st->cap;
-        double *p = realloc(st->v, cap * sizeof *p);
+        double *p = fd_realloc(st->v, cap * sizeof *p);
         if (p == NULL) {
             diag_why(st->why, st->whylen, "empirical: out of memory reading %s", st->path);
             return 1;
@@ -290,10 +292,10 @@ static int load_empirical(char *const *args, const char *source, const char *bas
 
     char *path;
     if (file[0] == '/' || basedir == NULL || basedir[0] == '\0') {
-        path = strdup(file);
+        path = fd_strdup(file);
     } else {
         size_t n = strlen(basedir) + strlen(file) + 2;
-        path = malloc(n);
+        path = fd_malloc(n);
         if (path != NULL)
             snprintf(path, n, "%s/%s", basedir, file);
     }
@@ -324,11 +326,13 @@ static int load_empirical(char *const *args, const char *source, const char *bas
              column != NULL ? "that column" : "the first column");
         goto done;
     }
-    out->source = strdup(source);
+    out->source = fd_strdup(source);
     if (out->source == NULL) {
         diag_why(why, whylen, "out of memory");
         goto done;
     }
+    out->path = path;
+    path = NULL;
     out->kind = DIST_EMPIRICAL;
     out->a = out->b = 0.0;
     out->samples = st.v;
@@ -419,7 +423,7 @@ static int parse_args(const form *f, char *inner, const char *basedir,
                       const char *text, dist *out, char *why, size_t whylen)
 {
     char *args[MAX_PARAMS] = {NULL};
-    char *source = strdup(inner); /* empirical keeps its arguments as written */
+    char *source = fd_strdup(inner); /* empirical keeps its arguments as written */
     if (source == NULL)
         return diag_why(why, whylen, "out of memory");
     int rc = -1, pos = 0, seen_keyword = 0;
@@ -503,7 +507,7 @@ int dist_parse(const char *text, const char *basedir, dist *out,
 {
     if (text == NULL)
         text = "";
-    char *copy = strdup(text);
+    char *copy = fd_strdup(text);
     if (copy == NULL)
         return diag_why(why, whylen, "out of memory");
     int rc = -1;
@@ -656,13 +660,51 @@ int dist_copy(dist *dst, const dist *src)
     *dst = *src;
     if (src->kind != DIST_EMPIRICAL)
         return FD_OK;
-    dst->samples = malloc(src->n * sizeof *dst->samples);
-    dst->source = strdup(src->source != NULL ? src->source : "");
-    if (dst->samples == NULL || dst->source == NULL) {
+    dst->samples = fd_malloc(src->n * sizeof *dst->samples);
+    dst->source = fd_strdup(src->source != NULL ? src->source : "");
+    dst->path = src->path != NULL ? fd_strdup(src->path) : NULL;
+    if (dst->samples == NULL || dst->source == NULL || (src->path && !dst->path)) {
         dist_fini(dst);
         return FD_ENOMEM;
     }
     memcpy(dst->samples, src->samples, src->n * sizeof *dst->samples);
+    return FD_OK;
+}
+
+int dist_relocate(dist *d, const char *file)
+{
+    if (d->kind != DIST_EMPIRICAL || d->source == NULL)
+        return FD_OK;
+    /* the source was parsed once: its arguments split on commas, the file
+     * first by position or as file= */
+    size_t cap = strlen(d->source) + strlen(file) + 16;
+    char *out = fd_malloc(cap), *copy = fd_strdup(d->source);
+    if (out == NULL || copy == NULL) {
+        free(out);
+        free(copy);
+        return FD_ENOMEM;
+    }
+    out[0] = '\0';
+    size_t used = 0;
+    int pos = 0;
+    for (char *s = copy, *comma; s != NULL; s = comma ? comma + 1 : NULL, pos++) {
+        if ((comma = strchr(s, ',')) != NULL)
+            *comma = '\0';
+        char *arg = trim(s), *eq = strchr(arg, '=');
+        const char *k = arg + 4;
+        while (eq && is_blank(*k))
+            k++;
+        bool is_file = eq ? strncmp(arg, "file", 4) == 0 && k == eq : pos == 0;
+        const char *sep = used ? ", " : "";
+        if (is_file)
+            used += (size_t)snprintf(out + used, cap - used, "%s%s%s", sep, eq ? "file=" : "",
+                                     file);
+        else
+            used += (size_t)snprintf(out + used, cap - used, "%s%s", sep, arg);
+    }
+    free(copy);
+    free(d->source);
+    d->source = out;
     return FD_OK;
 }
 
@@ -672,6 +714,7 @@ void dist_fini(dist *d)
         return;
     free(d->samples);
     free(d->source);
+    free(d->path);
     *d = dist_fixed(0.0);
 }
 

@@ -43,6 +43,8 @@ typedef struct dist {
     double *samples; /* empirical: owned array of n values in seconds, else NULL */
     size_t n;        /* empirical: number of samples (>= 1) */
     char *source;    /* empirical: the argument text as written (owned), for printing */
+    char *path;      /* empirical: the file read, resolved against the scenario's
+                        folder (owned), for copying it beside the results */
 } dist;
 
 /* Parse `text` into `out` (which needs no prior init).  `basedir` is the
@@ -52,6 +54,13 @@ typedef struct dist {
  * On failure `out` holds nothing to free. */
 int dist_parse(const char *text, const char *basedir, dist *out,
                char *why, size_t whylen);
+
+/* Point an empirical `d` at `file` instead of the file it names: its
+ * source text keeps every other argument as written, so dist_format then
+ * writes "empirical(FILE[, column=...][, unit=...])"; the samples and
+ * `path` are unchanged.  FD_OK, or FD_ENOMEM with `d` as it was.
+ * O(length of the source). */
+int dist_relocate(dist *d, const char *file);
 
 /* Write `d` back in scenario syntax ("exp(mean=12.5y)"); dist_parse of the
  * result gives an equal distribution.  Returns `buf`. */

@@ -14,6 +14,7 @@
  */
 #include "evq.h"
 
+#include "alloc.h"
 #include "diag.h"
 
 #include <assert.h>
@@ -133,11 +134,11 @@ static int grow(evq *q, size_t cap)
 {
     if (cap > MAX_CAPACITY || cap > SIZE_MAX / sizeof(node))
         return FD_ENOMEM;
-    node *heap = realloc(q->heap, cap * sizeof *heap);
+    node *heap = fd_realloc(q->heap, cap * sizeof *heap);
     if (heap == NULL)
         return FD_ENOMEM;
     q->heap = heap;
-    slot *slots = realloc(q->slots, cap * sizeof *slots);
+    slot *slots = fd_realloc(q->slots, cap * sizeof *slots);
     if (slots == NULL)
         return FD_ENOMEM;
     memset(slots + q->cap, 0, (cap - q->cap) * sizeof *slots);
@@ -161,7 +162,7 @@ int evq_create(evq **q, size_t capacity_hint)
 {
     assert(q != NULL);
     *q = NULL;
-    evq *e = calloc(1, sizeof *e);
+    evq *e = fd_calloc(1, sizeof *e);
     if (e == NULL)
         return FD_ENOMEM;
     e->free_head = NO_SLOT;

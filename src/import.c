@@ -14,6 +14,7 @@
  * the lists live in jansson arrays (json_t), which also own them.
  */
 #include "import.h"
+#include "alloc.h"
 
 #include "armexpr.h"
 #include "catalog.h"
@@ -211,14 +212,14 @@ static void res_fini(res *r)
 
 static void mark(res *r, json_t *obj, const char *key, json_t *child)
 {
-    seen *s = realloc(r->seen, (r->nseen + 1) * sizeof *s);
+    seen *s = fd_realloc(r->seen, (r->nseen + 1) * sizeof *s);
     if (s == NULL) {
         r->c->oom = true;
         return;
     }
     r->seen = s;
     s[r->nseen].obj = obj;
-    s[r->nseen].key = strdup(key);
+    s[r->nseen].key = fd_strdup(key);
     s[r->nseen].child = child ? json_incref(child) : NULL;
     if (s[r->nseen].key == NULL)
         r->c->oom = true;
@@ -543,7 +544,7 @@ static void normalise_location(const char *in, char *out, size_t size)
 
 static group *new_group(ctx *c, group_kind kind)
 {
-    group *g = realloc(c->groups, (c->ngroups + 1) * sizeof *g);
+    group *g = fd_realloc(c->groups, (c->ngroups + 1) * sizeof *g);
     if (g == NULL) {
         c->oom = true;
         return NULL;
@@ -796,7 +797,7 @@ static void take_avset(res *r)
 static void take_vm(res *r, long copies)
 {
     ctx *c = r->c;
-    vmref *v = realloc(c->vms, (c->nvms + 1) * sizeof *v);
+    vmref *v = fd_realloc(c->vms, (c->nvms + 1) * sizeof *v);
     if (v == NULL) {
         c->oom = true;
         return;
@@ -1503,7 +1504,7 @@ int import_scenario(const import_spec *spec, char **text, size_t *len, FILE *err
     *text = NULL;
     *len = 0;
     ctx c = { .spec = spec, .errs = errs, .d = d };
-    c.files = calloc(spec->nfiles ? spec->nfiles : 1, sizeof *c.files);
+    c.files = fd_calloc(spec->nfiles ? spec->nfiles : 1, sizeof *c.files);
     c.given = json_array();
     c.notes = json_array();
     c.others = json_array();

@@ -13,6 +13,7 @@
  */
 #include "inject_impl.h"
 
+#include "alloc.h"
 #include "dur.h"
 #include "place.h"
 #include "rng.h"
@@ -63,8 +64,8 @@ static int pool_init(pool *p, bool on, bool thin, int units, double mean, uint32
     p->mean = mean;
     p->type = type;
     p->id = id;
-    p->up = malloc((size_t)units * sizeof(int) + 1);
-    p->pos = malloc((size_t)units * sizeof(int) + 1);
+    p->up = fd_malloc((size_t)units * sizeof(int) + 1);
+    p->pos = fd_malloc((size_t)units * sizeof(int) + 1);
     return p->up && p->pos ? FD_OK : FD_ENOMEM;
 }
 
@@ -566,9 +567,9 @@ static int group_init(inject *in, size_t g)
     st->nzs = sp->zones ? SCEN_MAX_ZONES : 1;
     st->U = sp->mode == MODE_FLEXIBLE ? 0 : sp->ud_count;
     int cells = st->nzs * st->U;
-    st->ud_first = calloc((size_t)cells + 1, sizeof(int));
-    st->ud_fill = malloc((size_t)cells * sizeof(int) + 1);
-    st->ud_vms = malloc((size_t)n * sizeof(int) + 1);
+    st->ud_first = fd_calloc((size_t)cells + 1, sizeof(int));
+    st->ud_fill = fd_malloc((size_t)cells * sizeof(int) + 1);
+    st->ud_vms = fd_malloc((size_t)n * sizeof(int) + 1);
     if (!st->ud_first || !st->ud_fill || !st->ud_vms)
         return FD_ENOMEM;
     index_uds(st, pg);
@@ -576,8 +577,8 @@ static int group_init(inject *in, size_t g)
     if (pool_init(&st->spot, rate > 0, false, n, rate > 0 ? DUR_HOUR / rate : 0, EV_SPOT_EVICT,
                   (uint32_t)g) != FD_OK)
         return FD_ENOMEM;
-    st->queue = malloc((size_t)n * sizeof(int));
-    st->queued = calloc((size_t)n, sizeof(bool));
+    st->queue = fd_malloc((size_t)n * sizeof(int));
+    st->queued = fd_calloc((size_t)n, sizeof(bool));
     if (!st->queue || !st->queued)
         return FD_ENOMEM;
     st->cap = n < 20 ? 1 : (n / 20 > 1 ? n / 20 : 1); /* 5 %, one under 20 */
@@ -605,7 +606,7 @@ int inject_create(inject **out, const scenario *s, diag *d)
 int inject_create_placed(inject **out, const scenario *s, const place_result *plan, diag *d)
 {
     *out = NULL;
-    inject *in = calloc(1, sizeof *in);
+    inject *in = fd_calloc(1, sizeof *in);
     if (!in)
         return diag_set(d, FD_ENOMEM, "out of memory");
     in->s = s;
@@ -637,7 +638,7 @@ int inject_create_placed(inject **out, const scenario *s, const place_result *pl
     vmstate_shape shape = { in->zb, in->rpz, in->hpr };
     if (!(in->vs = vmstate_create(shape, in->ng, counts)))
         goto fail;
-    in->g = calloc(in->ng ? in->ng : 1, sizeof *in->g);
+    in->g = fd_calloc(in->ng ? in->ng : 1, sizeof *in->g);
     if (!in->g)
         goto fail;
     int most = s->vms_per_host;
@@ -652,16 +653,16 @@ int inject_create_placed(inject **out, const scenario *s, const place_result *pl
     vmstate_snapshot(in->vs);
 
     size_t nh = (size_t)in->hosts, nodes = (size_t)(in->zb + in->racks + in->hosts);
-    in->hfail = calloc(nh, sizeof(int));
-    in->block = calloc(nh, sizeof(int));
-    in->episode = calloc(nodes, sizeof(unsigned));
+    in->hfail = fd_calloc(nh, sizeof(int));
+    in->block = fd_calloc(nh, sizeof(int));
+    in->episode = fd_calloc(nodes, sizeof(unsigned));
     in->nscratch_max = most * (int)(in->ng ? in->ng : 1) + s->vms_per_host;
-    in->scratch = malloc((size_t)in->nscratch_max * sizeof(int));
-    in->scratch_g = malloc((size_t)in->nscratch_max * sizeof(size_t));
-    in->hbuf = malloc(2 * (size_t)in->hpr * sizeof(int));
+    in->scratch = fd_malloc((size_t)in->nscratch_max * sizeof(int));
+    in->scratch_g = fd_malloc((size_t)in->nscratch_max * sizeof(size_t));
+    in->hbuf = fd_malloc(2 * (size_t)in->hpr * sizeof(int));
     in->moved_max = most * (int)(in->ng ? in->ng : 1);
-    in->moved_g = malloc((size_t)in->moved_max * sizeof(int) + 1);
-    in->moved_vm = malloc((size_t)in->moved_max * sizeof(int) + 1);
+    in->moved_g = fd_malloc((size_t)in->moved_max * sizeof(int) + 1);
+    in->moved_vm = fd_malloc((size_t)in->moved_max * sizeof(int) + 1);
     if (pool_init(&in->host_pool, s->host.enabled && s->host.ttf.kind == DIST_EXP, true, in->hosts,
                   s->host.ttf.a, EV_HOST_FAIL, 0) != FD_OK
         || pool_init(&in->rack_pool, s->rack.enabled && s->rack.ttf.kind == DIST_EXP, true,

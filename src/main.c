@@ -1,16 +1,20 @@
 /*
  * fdsim: command-line entry point.  Thin: find the subcommand, run it.
  */
+#include "alloc.h"
 #include "cli.h"
 #include "diag.h"
 
 #include <gsl/gsl_errno.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL's default handler aborts */
+    json_set_alloc_funcs(fd_malloc, free); /* jansson allocates through the hook too */
     if (argc < 2) {
         cli_usage(stderr);
         return FD_EXIT_INPUT;

@@ -26,6 +26,7 @@
  */
 #include "inject_impl.h"
 
+#include "alloc.h"
 #include "dur.h"
 #include "rng.h"
 
@@ -65,7 +66,7 @@ static bool folding(const inject *in)
 
 static int walk_init(mwalk *w, int steps)
 {
-    w->steps = malloc((size_t)steps * sizeof(int) + 1);
+    w->steps = fd_malloc((size_t)steps * sizeof(int) + 1);
     w->dur = rng_create();
     w->ord = rng_create();
     return w->steps && w->dur && w->ord ? FD_OK : FD_ENOMEM;
@@ -87,9 +88,9 @@ int maint_init(inject *in)
         rack_profile *p = &st->prof;
         if (walk_init(&st->rf, st->U ? st->nzs * st->U : in->racks) != FD_OK)
             return FD_ENOMEM;
-        p->v = malloc((size_t)in->racks * sizeof(int));
-        p->n = malloc((size_t)in->racks * sizeof(int));
-        p->hist = calloc((size_t)st->spec->count + 1, sizeof(int));
+        p->v = fd_malloc((size_t)in->racks * sizeof(int));
+        p->n = fd_malloc((size_t)in->racks * sizeof(int));
+        p->hist = fd_calloc((size_t)st->spec->count + 1, sizeof(int));
         if (!p->v || !p->n || !p->hist)
             return FD_ENOMEM;
         in->any_mp |= st->mp;

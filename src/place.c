@@ -12,6 +12,7 @@
  */
 #include "place.h"
 
+#include "alloc.h"
 #include "rng.h"
 
 #include <assert.h>
@@ -351,11 +352,11 @@ static int group_alloc(gstate *st, const scen_group *g)
     st->F = g->fd_count;
     st->nzslots = g->zones ? SCEN_MAX_ZONES : 1;
     st->nunits = st->nzslots * pg->npg;
-    pg->vms = calloc((size_t)g->count, sizeof *pg->vms);
-    st->start = calloc((size_t)st->nunits, sizeof *st->start);
-    st->cursor = calloc((size_t)st->nunits, sizeof *st->cursor);
-    st->racks = malloc((size_t)st->nunits * (size_t)st->F * sizeof *st->racks);
-    st->pop = calloc((size_t)st->nunits * (size_t)st->F, sizeof *st->pop);
+    pg->vms = fd_calloc((size_t)g->count, sizeof *pg->vms);
+    st->start = fd_calloc((size_t)st->nunits, sizeof *st->start);
+    st->cursor = fd_calloc((size_t)st->nunits, sizeof *st->cursor);
+    st->racks = fd_malloc((size_t)st->nunits * (size_t)st->F * sizeof *st->racks);
+    st->pop = fd_calloc((size_t)st->nunits * (size_t)st->F, sizeof *st->pop);
     return pg->vms && st->start && st->cursor && st->racks && st->pop ? FD_OK : FD_ENOMEM;
 }
 
@@ -384,14 +385,14 @@ static void gstate_fini(gstate *st)
  * FD_OK or FD_ENOMEM (*out then holds what was made, for destroying). */
 static int result_alloc(place_result **out, const world *w, const scen_group *specs, size_t n)
 {
-    place_result *r = calloc(1, sizeof *r);
+    place_result *r = fd_calloc(1, sizeof *r);
     *out = r;
     if (!r || !(r->rng = rng_create()))
         return FD_ENOMEM;
     r->zones = world_zones(w);
     r->racks_per_zone = world_racks_per_zone(w);
-    r->groups = calloc(n ? n : 1, sizeof *r->groups);
-    r->hostcount = calloc((size_t)world_hosts(w), sizeof *r->hostcount);
+    r->groups = fd_calloc(n ? n : 1, sizeof *r->groups);
+    r->hostcount = fd_calloc((size_t)world_hosts(w), sizeof *r->hostcount);
     if (!r->groups || !r->hostcount)
         return FD_ENOMEM;
     r->ngroups = n;
@@ -593,8 +594,8 @@ void place_summarize(const place_result *r, size_t g, place_summary *out)
     out->nfd = st->F;
     out->nud = spec->mode == MODE_FLEXIBLE ? 0 : spec->ud_count;
     assert(out->nfd <= PLACE_MAX_FD && out->nud <= PLACE_MAX_UD);
-    int *racks = malloc((size_t)pg->count * sizeof *racks + 1);
-    int *hosts = malloc((size_t)pg->count * sizeof *hosts + 1);
+    int *racks = fd_malloc((size_t)pg->count * sizeof *racks + 1);
+    int *hosts = fd_malloc((size_t)pg->count * sizeof *hosts + 1);
     for (int i = 0; i < pg->count; i++) {
         const place_vm *v = &pg->vms[i];
         out->spot += v->spot;

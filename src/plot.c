@@ -4,6 +4,7 @@
  */
 #include "plot.h"
 
+#include "alloc.h"
 #include "csvio.h"
 #include "embed.h"
 #include "inject.h"
@@ -94,23 +95,23 @@ static int table_row(void *user, char **f, size_t n, size_t row)
     table *t = user;
     if (t->nrows == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 256;
-        char ***rows = realloc(t->rows, cap * sizeof *rows);
+        char ***rows = fd_realloc(t->rows, cap * sizeof *rows);
         if (rows)
             t->rows = rows;
-        size_t *nc = realloc(t->ncols, cap * sizeof *nc);
+        size_t *nc = fd_realloc(t->ncols, cap * sizeof *nc);
         if (nc)
             t->ncols = nc;
         if (!rows || !nc)
             return FD_ENOMEM;
         t->cap = cap;
     }
-    char **cells = calloc(n ? n : 1, sizeof *cells);
+    char **cells = fd_calloc(n ? n : 1, sizeof *cells);
     if (cells == NULL)
         return FD_ENOMEM;
     for (size_t c = 0; c < n; c++) {
         /* Undo csvio's formula guard: no value fdsim writes starts with '. */
         const char *v = f[c][0] == '\'' ? f[c] + 1 : f[c];
-        if ((cells[c] = strdup(v)) == NULL) {
+        if ((cells[c] = fd_strdup(v)) == NULL) {
             while (c-- > 0)
                 free(cells[c]);
             free(cells);
@@ -510,7 +511,7 @@ static int prep_downtime_cdf(const plot_opts *o, const char *work, vars *v, diag
     const char *names[64];
     size_t cg = col(&t, "group"), cd = col(&t, "downtime_min_per_year");
     size_t ng = distinct(&t, cg, names, 64);
-    double *x = malloc(t.nrows * sizeof *x);
+    double *x = fd_malloc(t.nrows * sizeof *x);
     dat f = { 0 };
     if (x == NULL)
         rc = diag_set(d, FD_ENOMEM, "out of memory");
@@ -836,7 +837,7 @@ static int prep_sweep(const plot_opts *o, const char *work, vars *v, diag *d)
             i++;
         if (i < nl || nl == MAXL)
             continue;
-        if ((lines[nl++] = strdup(key)) == NULL) {
+        if ((lines[nl++] = fd_strdup(key)) == NULL) {
             nl--;
             rc = diag_set(d, FD_ENOMEM, "out of memory");
             break;
@@ -982,9 +983,9 @@ static int tl_map(tl *x, const place_result *pr, diag *d)
         const scen_group *sg = &x->s->groups[g];
         int n = pg->count;
         bool uds = sg->ud_count > 0;
-        x->dom[g] = malloc(((size_t)n + 1) * sizeof(int));
-        int *keys = malloc(((size_t)n + 1) * sizeof(int));
-        int *fds = malloc(((size_t)n + 1) * sizeof(int));
+        x->dom[g] = fd_malloc(((size_t)n + 1) * sizeof(int));
+        int *keys = fd_malloc(((size_t)n + 1) * sizeof(int));
+        int *fds = fd_malloc(((size_t)n + 1) * sizeof(int));
         if (!x->dom[g] || !keys || !fds) {
             free(keys);
             free(fds);
@@ -1019,7 +1020,7 @@ static int tl_map(tl *x, const place_result *pr, diag *d)
                     x->dom[g][i] = j;
         }
         x->ndom[g] = nk;
-        x->up[g] = calloc((size_t)nk + 1, sizeof(int));
+        x->up[g] = fd_calloc((size_t)nk + 1, sizeof(int));
         if (!x->up[g]) {
             free(keys);
             free(fds);
@@ -1069,7 +1070,7 @@ static int tl_open(const plot_opts *o, const char *ini, scenario **s, stats_repl
     if (rc == FD_OK && o->replica >= (uint64_t)(*s)->replicas)
         rc = diag_set(d, FD_EINVAL, "--replica %llu: %s covers replicas 0 to %ld",
                       (unsigned long long)o->replica, ini, (*s)->replicas - 1);
-    if (rc == FD_OK && (*out = calloc((*s)->ngroups, sizeof **out)) == NULL)
+    if (rc == FD_OK && (*out = fd_calloc((*s)->ngroups, sizeof **out)) == NULL)
         rc = diag_set(d, FD_ENOMEM, "out of memory");
     if (rc == FD_OK)
         rc = inject_create(in, *s, d);
@@ -1096,12 +1097,12 @@ static int tl_alloc(tl *x, const char *work, diag *d)
     const scenario *s = x->s;
     int rc = FD_OK;
     x->ng = s->ngroups < TIMELINE_GROUPS ? s->ngroups : TIMELINE_GROUPS;
-    x->dom = calloc(x->ng, sizeof *x->dom);
-    x->up = calloc(x->ng, sizeof *x->up);
-    x->ndom = calloc(x->ng, sizeof *x->ndom);
-    x->total = calloc(x->ng, sizeof *x->total);
-    x->f = calloc(x->ng, sizeof *x->f);
-    x->dn = calloc(x->ng, sizeof *x->dn);
+    x->dom = fd_calloc(x->ng, sizeof *x->dom);
+    x->up = fd_calloc(x->ng, sizeof *x->up);
+    x->ndom = fd_calloc(x->ng, sizeof *x->ndom);
+    x->total = fd_calloc(x->ng, sizeof *x->total);
+    x->f = fd_calloc(x->ng, sizeof *x->f);
+    x->dn = fd_calloc(x->ng, sizeof *x->dn);
     if (!x->dom || !x->up || !x->ndom || !x->total || !x->f || !x->dn)
         return diag_set(d, FD_ENOMEM, "out of memory");
     for (size_t g = 0; g < x->ng && rc == FD_OK; g++) {

@@ -8,6 +8,7 @@
  */
 #include "report.h"
 
+#include "alloc.h"
 #include "place.h"
 #include "stats.h"
 
@@ -472,7 +473,7 @@ void report_sink_destroy(report_sink *k)
  * temporary file in it.  FD_OK, FD_EIO or FD_ENOMEM with the message. */
 static int open_dir(report_sink *k, const char *dir, diag *d)
 {
-    if ((k->dir = strdup(dir)) == NULL)
+    if ((k->dir = fd_strdup(dir)) == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory writing %s", dir);
     struct stat st;
     if (stat(dir, &st) == 0) {
@@ -499,7 +500,7 @@ int report_sink_create(report_sink **out, const scenario *s, size_t baseline,
                        const char *dir, uint64_t cap, diag *d)
 {
     *out = NULL;
-    report_sink *k = calloc(1, sizeof *k);
+    report_sink *k = fd_calloc(1, sizeof *k);
     if (k == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory");
     k->s = s;
@@ -529,6 +530,11 @@ int report_sink_consume(void *sink, const batch_block *blk, diag *d)
     if (k->replicas != NULL)
         report_write_replica_rows(k->s, blk, k->replicas);
     return FD_OK;
+}
+
+csvio_writer *report_sink_replicas(report_sink *k)
+{
+    return k->replicas;
 }
 
 const digest *report_sink_digest(report_sink *k)
@@ -968,8 +974,8 @@ int report_print_table(const report_run *run, FILE *f)
     const scenario *s = run->s;
     const batch_result *r = run->r;
     size_t ng = s->ngroups;
-    char (*cells)[R_COUNT][CELL] = calloc(ng, sizeof *cells);
-    int *width = calloc(ng, sizeof *width);
+    char (*cells)[R_COUNT][CELL] = fd_calloc(ng, sizeof *cells);
+    int *width = fd_calloc(ng, sizeof *width);
     if (!cells || !width) {
         free(cells);
         free(width);

@@ -157,6 +157,11 @@ int report_sink_create(report_sink **out, const scenario *s, size_t baseline,
  * groups x (metrics + months)). */
 int report_sink_consume(void *sink, const batch_block *blk, diag *d);
 
+/* The writer streaming replicas.csv (for a checkpoint to flush and
+ * measure it: csvio_writer_flush), or NULL without a directory.  Owned
+ * by the sink. */
+csvio_writer *report_sink_replicas(report_sink *sink);
+
 /* The digest of every replica consumed, finished (digest_finish): no
  * block may be consumed after it.  Owned by the sink. */
 const digest *report_sink_digest(report_sink *sink);

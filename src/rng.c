@@ -8,6 +8,8 @@
  */
 #include "rng.h"
 
+#include "alloc.h"
+
 #include <assert.h>
 #include <stdlib.h>
 
@@ -97,11 +99,11 @@ gsl_rng *rng_create(void)
      * through GSL's error handler (which aborts by default).  The layout is
      * the one gsl_rng_free expects: the struct and its state, each from
      * malloc. */
-    gsl_rng *r = malloc(sizeof *r);
+    gsl_rng *r = fd_malloc(sizeof *r);
     if (r == NULL)
         return NULL;
     r->type = &xoshiro_type;
-    r->state = malloc(sizeof(xoshiro_state));
+    r->state = fd_malloc(sizeof(xoshiro_state));
     if (r->state == NULL)
         goto fail;
     rng_derive(r, 0, 0, 0);

@@ -3,6 +3,7 @@
  */
 #include "runner.h"
 
+#include "alloc.h"
 #include "csvio.h"
 #include "inject.h"
 #include "stats.h"
@@ -29,7 +30,7 @@ typedef struct worker {
 
 static void *worker_create(void *user)
 {
-    worker *w = calloc(1, sizeof *w);
+    worker *w = fd_calloc(1, sizeof *w);
     if (w == NULL)
         return NULL;
     w->c = user;
@@ -67,7 +68,15 @@ int runner_run(const scenario *s, const place_result *plan, const runner_progres
                volatile sig_atomic_t *stop, batch_consume_fn consume, void *sink,
                batch_result **res, diag *d)
 {
-    int *counts = malloc(s->ngroups * sizeof *counts + 1);
+    return runner_run_from(s, plan, progress, stop, consume, sink, NULL, res, d);
+}
+
+int runner_run_from(const scenario *s, const place_result *plan,
+                    const runner_progress *progress, volatile sig_atomic_t *stop,
+                    batch_consume_fn consume, void *sink, const batch_start *start,
+                    batch_result **res, diag *d)
+{
+    int *counts = fd_malloc(s->ngroups * sizeof *counts + 1);
     if (!counts)
         return diag_set(d, FD_ENOMEM, "out of memory");
     for (size_t g = 0; g < s->ngroups; g++)
@@ -93,6 +102,7 @@ int runner_run(const scenario *s, const place_result *plan, const runner_progres
         .progress_total = progress->total,
         .progress_label = progress->label,
         .stop = stop,
+        .start = start,
     };
     int rc = batch_run(&spec, res, d);
     free(counts);
@@ -104,7 +114,7 @@ int runner_trace(const scenario *s, const place_result *plan, const char *path, 
 {
     inject *in = NULL;
     csvio_writer *w = NULL;
-    stats_replica *out = calloc(s->ngroups, sizeof *out);
+    stats_replica *out = fd_calloc(s->ngroups, sizeof *out);
     int rc = out ? inject_create_placed(&in, s, plan, d)
                  : diag_set(d, FD_ENOMEM, "out of memory");
     if (rc == FD_OK)

@@ -38,6 +38,13 @@ int runner_run(const scenario *s, const place_result *plan, const runner_progres
                volatile sig_atomic_t *stop, batch_consume_fn consume, void *sink,
                batch_result **res, diag *d);
 
+/* As runner_run, continuing from `start` (batch.h; NULL: from replica 0):
+ * a resumed run, the same bytes as one that was never stopped. */
+int runner_run_from(const scenario *s, const place_result *plan,
+                    const runner_progress *progress, volatile sig_atomic_t *stop,
+                    batch_consume_fn consume, void *sink, const batch_start *start,
+                    batch_result **res, diag *d);
+
 /* Run replica `k` of `s` from `plan` alone, writing every event to the CSV
  * file `path` (committed atomically).  FD_OK, FD_EIO or FD_ENOMEM with a
  * message. */

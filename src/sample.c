@@ -14,6 +14,8 @@
  */
 #include "sample.h"
 
+#include "alloc.h"
+
 #include <assert.h>
 #include <gsl/gsl_sort.h>
 #include <math.h>
@@ -53,7 +55,7 @@ struct sample {
 sample *sample_create(uint64_t cap, double unit, unsigned pct)
 {
     assert(cap >= SAMPLE_MIN_CAP && unit >= 0);
-    sample *sm = calloc(1, sizeof *sm);
+    sample *sm = fd_calloc(1, sizeof *sm);
     if (sm == NULL)
         return NULL;
     sm->cap = cap;
@@ -179,7 +181,7 @@ static int hist_add(sample *sm, double x)
             nb *= 2;
         if (nb > SAMPLE_HIST_MAX)
             nb = SAMPLE_HIST_MAX;
-        uint64_t *h = realloc(sm->hist, nb * sizeof *h);
+        uint64_t *h = fd_realloc(sm->hist, nb * sizeof *h);
         if (h == NULL)
             return FD_ENOMEM;
         memset(h + sm->nbins, 0, (nb - sm->nbins) * sizeof *h);
@@ -245,7 +247,7 @@ int sample_add(sample *sm, double x)
             uint64_t nc = sm->xcap ? 2 * sm->xcap : 64;
             if (nc > sm->cap)
                 nc = sm->cap;
-            double *nx = realloc(sm->x, nc * sizeof *nx);
+            double *nx = fd_realloc(sm->x, nc * sizeof *nx);
             if (nx == NULL)
                 return FD_ENOMEM;
             sm->x = nx;

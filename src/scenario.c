@@ -16,6 +16,7 @@
  */
 #include "scenario.h"
 
+#include "alloc.h"
 #include "catalog.h"
 #include "csvio.h"
 #include "dur.h"
@@ -36,6 +37,7 @@
 #define MAX_LINE 190              /* inih's line buffer is 200 bytes */
 #define MAX_ERRORS 25             /* stop reporting after this many */
 #define MAX_WORLD_SLOTS 100000000L
+#define MAX_WORLD_HOSTS 4000000L  /* every host costs ~100 B per thread and group (memest.h) */
 
 /* ---------------------------------------------------------------- keys -- */
 
@@ -221,6 +223,7 @@ typedef struct loader {
     FILE *errs;             /* where messages go, or NULL */
     diag *d;                /* first message */
     int nerr;               /* messages so far */
+    bool nomem;             /* one of them was memory running out: FD_ENOMEM */
 } loader;
 
 /* Report one problem at origin `line` (a file line, FROM_DEFAULT or FROM_SET) about
@@ -231,10 +234,12 @@ static void report(loader *L, int line, const char *section, const char *key,
 static void report(loader *L, int line, const char *section, const char *key,
                    const char *fmt, ...)
 {
-    char where[1400], what[1024];
+    /* whole on `errs`, however long (an echoed --set value may be); the
+     * copy in L->d keeps its start and end (diag.h) */
+    char what[SCEN_MAX_SET + 2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    diag_vformat(what, sizeof what, fmt, ap);
     va_end(ap);
 
     char sk[300] = "";
@@ -242,19 +247,30 @@ static void report(loader *L, int line, const char *section, const char *key,
         snprintf(sk, sizeof sk, "%s.%s: ", section, key);
     else if (section)
         snprintf(sk, sizeof sk, "[%s]: ", section);
+    const char *set = line < 0 ? L->sets[-1 - line] : "";
+    size_t n = strlen(set) + strlen(L->name) + strlen(sk) + strlen(what) + 64;
+    char *where = fd_malloc(n);
+    if (where == NULL) {
+        L->nerr++;
+        diag_set(L->d, FD_ENOMEM, "%s: out of memory reporting a problem", L->name);
+        return;
+    }
     if (line < 0)
-        snprintf(where, sizeof where, "--set %s: %s%s", L->sets[-1 - line], sk, what);
+        snprintf(where, n, "--set %s: %s%s", set, sk, what);
     else if (line > 0)
-        snprintf(where, sizeof where, "%s:%d: %s%s", L->name, line, sk, what);
+        snprintf(where, n, "%s:%d: %s%s", L->name, line, sk, what);
     else
-        snprintf(where, sizeof where, "%s: %s%s", L->name, sk, what);
+        snprintf(where, n, "%s: %s%s", L->name, sk, what);
 
     L->nerr++;
-    diag_set(L->d, FD_EINVAL, "%s", where);
+    /* memory that ran out is no mistake of the scenario's (exit 1, not 2) */
+    L->nomem |= strstr(what, "out of memory") != NULL;
+    diag_set(L->d, L->nomem ? FD_ENOMEM : FD_EINVAL, "%s", where);
     if (L->errs && L->nerr <= MAX_ERRORS)
         fprintf(L->errs, "%s\n", where);
     else if (L->errs && L->nerr == MAX_ERRORS + 1)
         fprintf(L->errs, "%s: too many errors; stopping the list here\n", L->name);
+    free(where);
 }
 
 /* The closest of `n` candidate words to `word`, or NULL when none is close. */
@@ -350,23 +366,27 @@ static int parse_zones(const char *v, unsigned *out, char *why, size_t wl)
         return 0;
     }
     unsigned set = 0;
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", v);
+    char *buf = fd_strdup(v);
+    if (buf == NULL)
+        return diag_why(why, wl, "out of memory");
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         tok = trim(tok);
         if (strlen(tok) != 1 || tok[0] < '1' || tok[0] > '0' + SCEN_MAX_ZONES) {
-            snprintf(why, wl, "\"%s\" is not a zone; write a list of zones 1, 2, 3 "
+            diag_why(why, wl, "\"%s\" is not a zone; write a list of zones 1, 2, 3 "
                      "(e.g. 1,2,3) or none for a regional deployment", tok);
+            free(buf);
             return -1;
         }
         unsigned bit = 1u << (tok[0] - '1');
         if (set & bit) {
-            snprintf(why, wl, "zone %s is listed twice", tok);
+            diag_why(why, wl, "zone %s is listed twice", tok);
+            free(buf);
             return -1;
         }
         set |= bit;
     }
+    free(buf);
     *out = set;
     return 0;
 }
@@ -385,8 +405,8 @@ static int parse_pins(const char *v, int **pins, int *npins, char *why, size_t w
         snprintf(why, wl, "%zu entries; at most %d (one per VM)", cap, SCEN_MAX_PINS);
         return -1;
     }
-    int *arr = malloc(cap * sizeof *arr);
-    char *buf = strdup(v);
+    int *arr = fd_malloc(cap * sizeof *arr);
+    char *buf = fd_strdup(v);
     if (!arr || !buf) {
         free(arr);
         free(buf);
@@ -578,6 +598,10 @@ static void apply_defaults(loader *L, sect s, void *base)
         if (keys[k].section != s || !keys[k].def)
             continue;
         if (parse_value(L, &keys[k], base, keys[k].def, why, sizeof why) < 0) {
+            if (strstr(why, "out of memory")) {
+                report(L, 0, sect_names[s], keys[k].name, "%s", why);
+                continue;
+            }
             fprintf(stderr, "fdsim: bad built-in default %s.%s = %s: %s\n",
                     sect_names[s], keys[k].name, keys[k].def, why);
             abort();
@@ -702,7 +726,7 @@ static int set_key(loader *L, sect sc, int g, const char *secname,
         return 1;
     }
     void *base = sc == S_GROUP ? (void *)&L->s->groups[g] : (void *)L->s;
-    char why[768];
+    char why[SCEN_MAX_SET + 1024]; /* room for the value echoed whole */
     int rc = parse_value(L, &keys[k], base, value, why, sizeof why);
     if (rc < 0) {
         report(L, line, secname, name, "%s", why);
@@ -819,8 +843,14 @@ static int check_text(loader *L, const char *text, size_t len)
 static void apply_set(loader *L, size_t i)
 {
     int origin = FROM_SET(i);
-    char buf[2048];
-    snprintf(buf, sizeof buf, "%s", L->sets[i]);
+    size_t len = strlen(L->sets[i]);
+    if (len > SCEN_MAX_SET) {
+        report(L, origin, NULL, NULL, "%zu bytes; a --set is at most %d bytes "
+               "(section.key=value)", len, SCEN_MAX_SET);
+        return;
+    }
+    char buf[SCEN_MAX_SET + 1];
+    memcpy(buf, L->sets[i], len + 1);
     char *eq = strchr(buf, '=');
     char *dot = NULL;
     for (char *c = buf; eq && c < eq; c++)
@@ -888,7 +918,11 @@ static void validate_region(loader *L)
     bool max_set = L->origin[kmax] != FROM_DEFAULT && !L->sauto[kmax];
     if (!max_set) {
         s->max_fd = catalog_region_max_fd(s->region);
-        if (s->max_fd == 0) {
+        if (s->max_fd == CATALOG_ENOMEM) {
+            report(L, L->origin[kname], "region", "name", "out of memory reading the region "
+                   "table");
+            s->max_fd = 3;
+        } else if (s->max_fd == 0) {
             char near[64], hint[128] = "";
             catalog_region_suggest(s->region, near, sizeof near);
             if (near[0])
@@ -904,6 +938,12 @@ static void validate_region(loader *L)
         report(L, L->origin[key_index(S_REGION, "racksPerZone")], "region", "racksPerZone",
                "the world has %ld VM slots (zones x racksPerZone x hostsPerRack x "
                "vmsPerHost); at most %ld", slots, MAX_WORLD_SLOTS);
+    long hosts = (long)(s->zones ? s->zones : 1) * s->racks_per_zone * s->hosts_per_rack;
+    if (hosts > MAX_WORLD_HOSTS)
+        report(L, L->origin[key_index(S_REGION, "racksPerZone")], "region", "racksPerZone",
+               "the world has %ld hosts (zones x racksPerZone x hostsPerRack); at most %ld "
+               "(each worker thread holds its own copy of the world)", hosts,
+               MAX_WORLD_HOSTS);
     if (s->burst_enabled && s->burst_hosts > s->hosts_per_rack)
         report(L, L->origin[key_index(S_BURST, "hosts")], "burst", "hosts",
                "%d hosts per burst but racks hold %d hosts; valid: 2 to %d",
@@ -955,7 +995,10 @@ static void resolve_group(loader *L, int g)
     if (!gexplicit(L, g, "memoryPreservingMaintenance")) {
         char fam[16], list[256];
         int mp = catalog_sku_memory_preserving(gr->vm_size, fam, sizeof fam);
-        if (mp < 0) {
+        if (mp == CATALOG_ENOMEM) {
+            GREPORT(L, g, "vmSize", "out of memory reading the VM size table");
+            mp = 1;
+        } else if (mp < 0) {
             catalog_sku_families(list, sizeof list);
             GREPORT(L, g, "vmSize", "unknown VM size \"%s\"; write Standard_<family><size>... "
                     "with a family of data/skus.csv (%s), or set "
@@ -1253,6 +1296,20 @@ static void validate(loader *L)
 
 /* -------------------------------------------------------------- public -- */
 
+dist *scenario_dist(scenario *s, size_t i, const char **section, const char **key)
+{
+    for (int k = 0; k < NKEYS; k++) {
+        if (keys[k].type != K_DIST || keys[k].section == S_GROUP || i-- > 0)
+            continue;
+        if (section)
+            *section = sect_names[keys[k].section];
+        if (key)
+            *key = keys[k].name;
+        return (dist *)((char *)s + keys[k].off);
+    }
+    return NULL;
+}
+
 long scenario_world_slots(const scenario *s)
 {
     double n = (double)(s->zones ? s->zones : 1) * s->racks_per_zone
@@ -1290,10 +1347,18 @@ int scenario_load_text(scenario **out, const char *text, size_t len,
                        FILE *errs, diag *d)
 {
     *out = NULL;
-    loader *L = calloc(1, sizeof *L);
-    scenario *s = calloc(1, sizeof *s);
-    scen_group *groups = calloc(SCEN_MAX_GROUPS, sizeof *groups);
-    int (*gorigin)[NKEYS] = calloc(SCEN_MAX_GROUPS, sizeof *gorigin);
+    if (strlen(name) >= SCEN_PATH_MAX)
+        return diag_set(d, FD_EINVAL, "%.200s...: the scenario's path is %zu bytes; at most "
+                        "%d", name, strlen(name), SCEN_PATH_MAX - 1);
+    /* a UTF-8 byte-order mark (Windows editors write one) is no content */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        text += 3;
+        len -= 3;
+    }
+    loader *L = fd_calloc(1, sizeof *L);
+    scenario *s = fd_calloc(1, sizeof *s);
+    scen_group *groups = fd_calloc(SCEN_MAX_GROUPS, sizeof *groups);
+    int (*gorigin)[NKEYS] = fd_calloc(SCEN_MAX_GROUPS, sizeof *gorigin);
     if (!L || !s || !groups || !gorigin) {
         free(L);
         free(s);
@@ -1330,7 +1395,7 @@ int scenario_load_text(scenario **out, const char *text, size_t len,
 
     int rc = FD_OK;
     if (L->nerr > 0) {
-        rc = FD_EINVAL;
+        rc = L->nomem ? FD_ENOMEM : FD_EINVAL;
         scenario_destroy(s);
     } else {
         *out = s;
@@ -1349,6 +1414,13 @@ int scenario_load_file(scenario **out, const char *path,
     size_t len;
     diag local;
     diag_clear(&local);
+    if (strlen(path) >= SCEN_PATH_MAX) {
+        diag_set(d, FD_EINVAL, "%.200s...: the scenario's path is %zu bytes; at most %d",
+                 path, strlen(path), SCEN_PATH_MAX - 1);
+        if (errs)
+            fprintf(errs, "%s\n", d ? d->msg : "scenario path too long");
+        return FD_EINVAL;
+    }
     int rc = csvio_slurp(path, MAX_FILE_BYTES, &buf, &len, &local);
     if (rc == FD_EINVAL) {
         /* too large, or not text: a problem of the scenario, listed like one */

@@ -27,6 +27,8 @@
 #define SCEN_MAX_GROUPS 64
 #define SCEN_MAX_REPLICAS 1000000000000000LL /* 10^15: memory does not grow with replicas */
 #define SCEN_MAX_PINS 1000 /* platformFaultDomain list entries per group */
+#define SCEN_MAX_SET 4096  /* longest --set section.key=value, bytes: longer is refused */
+#define SCEN_PATH_MAX 1024 /* longest scenario path, with NUL: longer is refused */
 
 /* orchestrationMode of a group. */
 typedef enum scen_mode {
@@ -81,7 +83,7 @@ typedef struct scen_group {
 
 /* A whole scenario.  Times are seconds. */
 typedef struct scenario {
-    char source[1024];          /* file path, or "<default>" for the built-in */
+    char source[SCEN_PATH_MAX]; /* file path, or "<default>" for the built-in */
 
     /* [simulation] */
     double horizon;             /* simulated time per replica */
@@ -178,6 +180,12 @@ const scen_group *scenario_group(const scenario *s, const char *name);
 
 /* Names of modes, as written in scenarios ("Flexible", ...). */
 const char *scenario_mode_name(scen_mode m);
+
+/* The i-th distribution-valued key of `s` (every one is global), its
+ * section and key names (static text) in *section and *key when not NULL;
+ * NULL once i is past the last.  For walking every input a scenario
+ * reads.  O(keys). */
+dist *scenario_dist(scenario *s, size_t i, const char **section, const char **key);
 
 /* Total VM slots of the world: zones (or 1) x racks x hosts x slots. */
 long scenario_world_slots(const scenario *s);

@@ -3,6 +3,7 @@
  */
 #include "sim.h"
 
+#include "alloc.h"
 #include "diag.h"
 #include "rng.h"
 
@@ -36,7 +37,7 @@ static uint64_t world_id(sim_stream w)
 int sim_create(sim **out, uint64_t seed, const uint64_t *group_ids, size_t ngroups)
 {
     *out = NULL;
-    sim *s = calloc(1, sizeof *s);
+    sim *s = fd_calloc(1, sizeof *s);
     if (!s)
         return FD_ENOMEM;
     s->seed = seed;
@@ -46,8 +47,8 @@ int sim_create(sim **out, uint64_t seed, const uint64_t *group_ids, size_t ngrou
     for (int w = 0; w < SIM_NWORLD_STREAMS; w++)
         if (!(s->world[w] = rng_create()))
             goto fail;
-    s->group = calloc(ngroups ? ngroups : 1, sizeof *s->group);
-    s->group_ids = calloc(ngroups ? ngroups : 1, sizeof *s->group_ids);
+    s->group = fd_calloc(ngroups ? ngroups : 1, sizeof *s->group);
+    s->group_ids = fd_calloc(ngroups ? ngroups : 1, sizeof *s->group_ids);
     if (!s->group || !s->group_ids)
         goto fail;
     for (size_t g = 0; g < ngroups; g++) {

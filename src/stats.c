@@ -3,6 +3,8 @@
  */
 #include "stats.h"
 
+#include "alloc.h"
+
 #include <assert.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
@@ -30,8 +32,8 @@ int stats_tally_init(stats_tally *t, int count, int quorum, double sla, double h
     t->sla = sla;
     t->horizon = horizon;
     t->nmonths = stats_months(horizon);
-    t->at = calloc((size_t)count + 1, sizeof *t->at);
-    t->month_down = calloc((size_t)t->nmonths, sizeof *t->month_down);
+    t->at = fd_calloc((size_t)count + 1, sizeof *t->at);
+    t->month_down = fd_calloc((size_t)t->nmonths, sizeof *t->month_down);
     if (!t->at || !t->month_down) {
         stats_tally_fini(t);
         return -1;

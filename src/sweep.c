@@ -3,7 +3,9 @@
  */
 #include "sweep.h"
 
+#include "alloc.h"
 #include "csvio.h"
+#include "inputs.h"
 #include "runner.h"
 #include "stage.h"
 
@@ -21,7 +23,7 @@ struct sweep {
 
 sweep *sweep_create(void)
 {
-    return calloc(1, sizeof(sweep));
+    return fd_calloc(1, sizeof(sweep));
 }
 
 static void axis_fini(sweep_axis *a)
@@ -45,7 +47,7 @@ void sweep_destroy(sweep *sw)
 
 static char *dup_n(const char *s, size_t n)
 {
-    char *p = malloc(n + 1);
+    char *p = fd_malloc(n + 1);
     if (p != NULL) {
         memcpy(p, s, n);
         p[n] = '\0';
@@ -73,7 +75,7 @@ static int split_number(const char *s, double *x, const char **unit)
 
 static int add_value(sweep_axis *a, const char *text, size_t len)
 {
-    char **grown = realloc(a->values, (a->nvalues + 1) * sizeof *grown);
+    char **grown = fd_realloc(a->values, (a->nvalues + 1) * sizeof *grown);
     if (grown == NULL)
         return FD_ENOMEM;
     a->values = grown;
@@ -161,7 +163,7 @@ static int parse_list(sweep_axis *a, const char *arg, const char *spec, diag *d)
 /* Whether every value is a number with one common unit; fill a->x. */
 static int classify(sweep_axis *a)
 {
-    a->x = malloc(a->nvalues * sizeof *a->x);
+    a->x = fd_malloc(a->nvalues * sizeof *a->x);
     if (a->x == NULL)
         return FD_ENOMEM;
     a->numeric = true;
@@ -249,7 +251,7 @@ int sweep_point_sets(const sweep *sw, size_t p, char **sets)
     for (size_t i = 0; i < sw->naxes; i++) {
         const char *k = sw->axes[i].key, *v = sw->axes[i].values[idx[i]];
         size_t n = strlen(k) + strlen(v) + 2;
-        if ((sets[i] = malloc(n)) == NULL) {
+        if ((sets[i] = fd_malloc(n)) == NULL) {
             while (i-- > 0)
                 free(sets[i]);
             return FD_ENOMEM;
@@ -314,16 +316,16 @@ static int load_with(const sweep_source *src, char *const *extra, size_t nextra,
                      scenario **s, char **msgs)
 {
     size_t n = src->nsets + nextra;
-    const char **sets = malloc((n + 1) * sizeof *sets);
+    const char **sets = fd_malloc((n + 1) * sizeof *sets);
     size_t len = 0;
     *msgs = NULL;
-    FILE *errs = open_memstream(msgs, &len);
+    FILE *errs = fd_alloc_ok() ? open_memstream(msgs, &len) : NULL; /* it allocates */
     if (!sets || !errs) {
         free(sets);
         if (errs)
             fclose(errs);
         free(*msgs);
-        *msgs = strdup("out of memory\n");
+        *msgs = fd_strdup("out of memory\n");
         return FD_ENOMEM;
     }
     for (size_t i = 0; i < src->nsets; i++)
@@ -356,10 +358,16 @@ static void say_lines(sweep_say_fn say, void *ctx, const char *prefix, const cha
             l += 6 + sl + 2;
             ln -= 6 + sl + 2;
         }
-        char msg[DIAG_MSG_MAX + 4400];
-        snprintf(msg, sizeof msg, "%s: %.*s", prefix, (int)ln, l);
-        if (say)
-            say(ctx, msg);
+        size_t ml = strlen(prefix) + ln + 4;
+        char *msg = fd_malloc(ml); /* the line whole, however long */
+        if (msg != NULL) {
+            snprintf(msg, ml, "%s: %.*s", prefix, (int)ln, l);
+            if (say)
+                say(ctx, msg);
+        } else if (say) {
+            say(ctx, "out of memory");
+        }
+        free(msg);
         line += n + (line[n] == '\n');
     }
 }
@@ -381,18 +389,25 @@ int sweep_load_points(const sweep *sw, const sweep_source *src, sweep_say_fn say
     for (size_t a = 0; a < naxes; a++) {
         const sweep_axis *ax = &sw->axes[a];
         for (size_t i = 0; i < ax->nvalues; i++) {
-            char set[4096];
-            snprintf(set, sizeof set, "%s=%s", ax->key, ax->values[i]);
+            size_t sl = strlen(ax->key) + strlen(ax->values[i]) + 2;
+            char *set = fd_malloc(sl), *prefix = fd_malloc(sl + 8);
+            if (set == NULL || prefix == NULL) {
+                free(set);
+                free(prefix);
+                return diag_set(d, FD_ENOMEM, "out of memory");
+            }
+            snprintf(set, sl, "%s=%s", ax->key, ax->values[i]);
             char *one = set;
             scenario *s = NULL;
             int rc = load_with(src, &one, 1, &s, &msgs);
             scenario_destroy(s);
             if (rc != FD_OK) {
-                char prefix[4200];
-                snprintf(prefix, sizeof prefix, "--vary %s", set);
+                snprintf(prefix, sl + 8, "--vary %s", set);
                 say_lines(say, ctx, prefix, msgs, set);
                 status = worse(status, rc);
             }
+            free(set);
+            free(prefix);
             free(msgs);
             msgs = NULL;
             if (rc != FD_OK)
@@ -401,7 +416,7 @@ int sweep_load_points(const sweep *sw, const sweep_source *src, sweep_say_fn say
     }
     if (status != FD_OK)
         return diag_set(d, status, "%s", "");
-    scenario **pts = calloc(npoints, sizeof *pts);
+    scenario **pts = fd_calloc(npoints, sizeof *pts);
     if (pts == NULL)
         return diag_set(d, FD_ENOMEM, "out of memory");
     int bad = 0;
@@ -442,7 +457,7 @@ void sweep_points_destroy(scenario **points, size_t npoints)
 }
 
 /* Run point `pt` into the stage and its rows into sweep.csv (`w`). */
-static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *stagedir,
+static int run_point(const sweep *sw, size_t pt, scenario *s, const char *stagedir,
                      const char *cmdline, volatile sig_atomic_t *stop,
                      const runner_progress *prog, const sweep_hooks *hooks, csvio_writer *w,
                      sweep_outcome *out, uint64_t *done_reps, diag *d)
@@ -459,7 +474,7 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
     int rc = FD_OK;
     if (cmdline) {
         size_t pl = strlen(cmdline) + strlen(label) + 64;
-        if ((pcmd = malloc(pl)) != NULL)
+        if ((pcmd = fd_malloc(pl)) != NULL)
             snprintf(pcmd, pl, "%s  # %s: %s", cmdline, point, label);
     }
     if (pdir == NULL || (cmdline && pcmd == NULL)) {
@@ -473,6 +488,8 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
         goto done;
     }
     if ((rc = report_sink_create(&sink, s, 0, pdir, 0, d)) != FD_OK)
+        goto done;
+    if ((rc = inputs_copy(s, pdir, d)) != FD_OK) /* run.ini then names the copies */
         goto done;
     if ((rc = runner_run(s, placed, &pr, stop, report_sink_consume, sink, &res, &e)) != FD_OK) {
         diag_set(d, rc, "%s: %s", point, e.msg);
@@ -523,17 +540,9 @@ int sweep_run(const sweep *sw, scenario *const *points, const char *outdir,
 {
     size_t npoints = sweep_npoints(sw);
     *out = (sweep_outcome){ 0 };
-    switch (stage_check(outdir)) {
-    case STAGE_NOT_DIR:
-        return diag_set(d, FD_EINVAL, "-o %s: exists and is not a directory; give a new "
-                        "directory for the sweep", outdir);
-    case STAGE_NOT_EMPTY:
-        return diag_set(d, FD_EINVAL, "-o %s: exists and is not empty; give a new or empty "
-                        "directory (a sweep never mixes its points with older files)",
-                        outdir);
-    default:
-        break;
-    }
+    int rc = stage_target_ok(outdir, false, "-o", d);
+    if (rc != FD_OK)
+        return rc;
     stage *st = NULL;
     csvio_writer *w = NULL;
     char *csv = NULL;
@@ -541,7 +550,7 @@ int sweep_run(const sweep *sw, scenario *const *points, const char *outdir,
     for (size_t pt = 0; pt < npoints; pt++) /* for the bar: saturates, never wraps */
         total = (uint64_t)points[pt]->replicas > UINT64_MAX - total
                     ? UINT64_MAX : total + (uint64_t)points[pt]->replicas;
-    int rc = stage_create(&st, outdir, d);
+    rc = stage_create(&st, outdir, NULL, false, d);
     if (rc != FD_OK)
         return rc;
     if ((csv = csvio_path_join(stage_dir(st), "sweep.csv")) == NULL) {

@@ -21,7 +21,8 @@
  *                    results (report_write_summary_rows), numbers as text
  *                    cells as it always has been
  *  DIR/point-NN/     each point's results directory (report_sink),
- *                    its run.ini's command line "CMDLINE  # point-NN: LABEL"
+ *                    its run.ini's command line "CMDLINE  # point-NN: LABEL",
+ *                    with inputs/ holding the files the point reads
  *
  * Points are named point-01.. with as many digits as the last needs (two
  * at least).  An interrupted sweep writes nothing.
@@ -151,8 +152,10 @@ typedef struct sweep_outcome {
 
 /* Run every point of `points` (sweep_npoints(sw) scenarios, as
  * sweep_load_points gives them) and write the sweep directory `outdir`,
- * which must be new or an empty directory (then replaced), through a
- * staging directory committed when everything is written.  `cmdline` is
+ * which must be new, an empty directory or one fdsim wrote (stage_target_ok;
+ * replaced whole), through a staging directory swapped in when everything
+ * is written (stage.h); each point's input files are copied into its
+ * directory (inputs.h), and its scenario pointed at the copies.  `cmdline` is
  * recorded in each point's run.ini (NULL: none); the replicas stop at the
  * next one once *stop is set (`stop` may be NULL).  Returns FD_OK, or with
  * the message in `d` and nothing written: FD_EINVAL ("-o DIR: exists and

@@ -3,6 +3,7 @@
  * their statistical ties (see verdict.h).
  */
 #include "verdict.h"
+#include "alloc.h"
 
 #include "digest.h"
 
@@ -143,14 +144,14 @@ int verdict_create(verdict **out, const report_run *run)
     assert(run->r->replicas > 0 && run->digest != NULL);
     size_t n = run->s->ngroups;
     *out = NULL;
-    verdict *v = calloc(1, sizeof *v);
-    ranked *rk = calloc(n, sizeof *rk);
+    verdict *v = fd_calloc(1, sizeof *v);
+    ranked *rk = fd_calloc(n, sizeof *rk);
     if (v == NULL || rk == NULL)
         goto fail;
     v->ngroups = n;
-    v->groups = calloc(n, sizeof *v->groups);
-    v->order = calloc(n, sizeof *v->order);
-    v->pairs = calloc(n * n, sizeof *v->pairs);
+    v->groups = fd_calloc(n, sizeof *v->groups);
+    v->order = fd_calloc(n, sizeof *v->order);
+    v->pairs = fd_calloc(n * n, sizeof *v->pairs);
     if (!v->groups || !v->order || !v->pairs)
         goto fail;
     for (size_t g = 0; g < n; g++) {

@@ -8,6 +8,8 @@
  */
 #include "vmstate.h"
 
+#include "alloc.h"
+
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +64,7 @@ vmstate_node vmstate_host_node(const vmstate *v, int host)
 
 vmstate *vmstate_create(vmstate_shape shape, size_t ngroups, const int *counts)
 {
-    vmstate *v = calloc(1, sizeof *v);
+    vmstate *v = fd_calloc(1, sizeof *v);
     if (!v)
         return NULL;
     v->shape = shape;
@@ -81,7 +83,7 @@ vmstate *vmstate_create(vmstate_shape shape, size_t ngroups, const int *counts)
     size_t sizes[] = { nn, nn, gn, gn, gn, ng, ng, ng, nv, nv, nv, nv, nv, nh, gn, gn,
                        ng, nv, nv, nv, nh };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
-        if (!(*arrays[i] = calloc(sizes[i] ? sizes[i] : 1, sizeof(int)))) {
+        if (!(*arrays[i] = fd_calloc(sizes[i] ? sizes[i] : 1, sizeof(int)))) {
             vmstate_destroy(v);
             return NULL;
         }

@@ -7,6 +7,8 @@
  */
 #include "world.h"
 
+#include "alloc.h"
+
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +29,7 @@ struct world {
 int world_create(world **out, const scenario *s, diag *d)
 {
     *out = NULL;
-    world *w = calloc(1, sizeof *w);
+    world *w = fd_calloc(1, sizeof *w);
     if (!w)
         goto fail;
     w->zones = s->zones;
@@ -37,9 +39,9 @@ int world_create(world **out, const scenario *s, diag *d)
     w->slots = s->vms_per_host;
     w->nracks = w->blocks * w->racks_per_zone;
     w->nhosts = w->nracks * w->hosts_per_rack;
-    w->host_free = malloc((size_t)w->nhosts * sizeof *w->host_free);
-    w->host_up = malloc((size_t)w->nhosts * sizeof *w->host_up);
-    w->rack_free = malloc((size_t)w->nracks * sizeof *w->rack_free);
+    w->host_free = fd_malloc((size_t)w->nhosts * sizeof *w->host_free);
+    w->host_up = fd_malloc((size_t)w->nhosts * sizeof *w->host_up);
+    w->rack_free = fd_malloc((size_t)w->nracks * sizeof *w->rack_free);
     if (!w->host_free || !w->host_up || !w->rack_free)
         goto fail;
     world_reset(w);

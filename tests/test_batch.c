@@ -413,3 +413,135 @@ Test(batch, a_failing_consumer_fails_the_batch)
     cr_assert_str_eq(d.msg, "the sink is full");
     cr_assert_eq(calls, 3, "no block after the failure");
 }
+
+/* A consumer that keeps, as a checkpoint does (rundir.c), the replicas
+ * seen, the sums of the whole blocks and the running sum of a short last
+ * block. */
+typedef struct resumable {
+    collect c;                 /* the replicas, from `from` on */
+    uint64_t from;             /* the first replica expected */
+    size_t cells;
+    uint64_t replicas;         /* of the whole run */
+    double total[32], partial[32];
+    bool has_partial;
+    uint64_t events;
+} resumable;
+
+static int resumable_block(void *sink, const batch_block *blk, diag *d)
+{
+    (void)d;
+    resumable *k = sink;
+    cr_assert_eq(blk->first, k->from + k->c.n, "blocks come in replica order from the start");
+    size_t per = k->c.ngroups, mper = per * (size_t)k->c.nmonths;
+    k->c.stats = realloc(k->c.stats, (k->c.n + blk->n) * per * sizeof *k->c.stats);
+    k->c.month_down = realloc(k->c.month_down,
+                              (k->c.n + blk->n) * mper * sizeof *k->c.month_down);
+    memcpy(k->c.stats + k->c.n * per, blk->stats, blk->n * per * sizeof *k->c.stats);
+    memcpy(k->c.month_down + k->c.n * mper, blk->month_down,
+           blk->n * mper * sizeof *k->c.month_down);
+    k->c.n += blk->n;
+    uint64_t end = blk->first + blk->n;
+    if (end % BATCH_BLOCK == 0 || end == k->replicas) {
+        for (size_t i = 0; i < k->cells; i++)
+            k->total[i] += blk->downcount_sum[i];
+        k->has_partial = false;
+    } else {
+        memcpy(k->partial, blk->downcount_sum, k->cells * sizeof *k->partial);
+        k->has_partial = true;
+    }
+    k->events += blk->events;
+    return FD_OK;
+}
+
+static batch_result *run_from(synth *sy, uint64_t replicas, int threads, resumable *k,
+                              const batch_start *start, volatile sig_atomic_t *stop)
+{
+    batch_spec spec = {
+        .ngroups = sy->ngroups, .counts = sy->counts, .nmonths = sy->nmonths,
+        .replicas = replicas, .threads = threads, .worker_create = synth_create,
+        .worker_destroy = synth_destroy, .replica = synth_replica, .user = sy,
+        .consume = resumable_block, .sink = k, .stop = stop, .start = start,
+    };
+    batch_result *r = NULL;
+    diag d;
+    diag_clear(&d);
+    cr_assert_eq(batch_run(&spec, &r, &d), FD_OK, "%s", d.msg);
+    return r;
+}
+
+Test(batch, a_resumed_batch_gives_the_bytes_of_one_run)
+{
+    const uint64_t R = 203;
+    size_t cells = 0;
+    for (int g = 0; g < 3; g++)
+        cells += (size_t)counts3[g] + 1;
+    synth whole = { .ngroups = 3, .counts = counts3, .nmonths = 12 };
+    run_out ref = run(&whole, R, 2, NULL);
+    /* stopped inside a block (after 37: 38 done), at a block's end (47),
+     * and in the last, short block (199) */
+    uint64_t stops[] = { 37, 47, 199 };
+    for (size_t t = 0; t < 3; t++) {
+        volatile sig_atomic_t stop = 0;
+        synth sy = whole;
+        sy.stop = &stop;
+        sy.stop_after = stops[t];
+        resumable a = { .c = { .ngroups = 3, .nmonths = 12 }, .cells = cells, .replicas = R };
+        batch_result *ra = run_from(&sy, R, 1, &a, NULL, &stop);
+        uint64_t P = ra->replicas;
+        cr_assert_eq(P, stops[t] + 1);
+        cr_assert_eq(a.has_partial, P % BATCH_BLOCK != 0);
+        batch_start st = { .first = P, .downcount = a.total,
+                           .block_sum = a.has_partial ? a.partial : NULL, .events = a.events };
+        /* resumed, then stopped at once: the same as a run of P replicas */
+        volatile sig_atomic_t at_once = 1;
+        resumable none = { .c = { .ngroups = 3, .nmonths = 12 }, .from = P, .cells = cells,
+                           .replicas = R };
+        batch_result *rn = run_from(&whole, R, 3, &none, &st, &at_once);
+        cr_assert_eq(rn->replicas, P);
+        cr_assert(rn->partial);
+        for (size_t g = 0; g < 3; g++)
+            cr_assert_eq(memcmp(rn->downcount[g], ra->downcount[g],
+                                ((size_t)counts3[g] + 1) * sizeof(double)), 0);
+        /* resumed to the end on 3 threads */
+        resumable b = { .c = { .ngroups = 3, .nmonths = 12 }, .from = P, .cells = cells,
+                        .replicas = R };
+        batch_result *rb = run_from(&whole, R, 3, &b, &st, NULL);
+        cr_assert_eq(rb->replicas, R);
+        cr_assert_not(rb->partial);
+        cr_assert_eq(rb->events, ref.r->events);
+        for (size_t g = 0; g < 3; g++)
+            cr_assert_eq(memcmp(rb->downcount[g], ref.r->downcount[g],
+                                ((size_t)counts3[g] + 1) * sizeof(double)), 0,
+                         "stopped after %llu: downcount of group %zu",
+                         (unsigned long long)stops[t], g);
+        size_t per = 3;
+        cr_assert_eq(memcmp(a.c.stats, ref.c.stats, P * per * sizeof *a.c.stats), 0);
+        cr_assert_eq(memcmp(b.c.stats, ref.c.stats + P * per,
+                            (R - P) * per * sizeof *b.c.stats), 0);
+        batch_result_destroy(ra);
+        batch_result_destroy(rn);
+        batch_result_destroy(rb);
+        free(a.c.stats);
+        free(a.c.month_down);
+        free(b.c.stats);
+        free(b.c.month_down);
+        free(none.c.stats);
+        free(none.c.month_down);
+    }
+    /* every replica done already: nothing runs, the totals are given back */
+    batch_start all = { .first = R, .downcount = NULL };
+    double sums[32] = { 0 };
+    for (size_t g = 0, off = 0; g < 3; off += (size_t)counts3[g] + 1, g++)
+        memcpy(sums + off, ref.r->downcount[g], ((size_t)counts3[g] + 1) * sizeof(double));
+    all.downcount = sums;
+    all.events = ref.r->events;
+    resumable z = { .c = { .ngroups = 3, .nmonths = 12 }, .from = R, .cells = cells,
+                    .replicas = R };
+    batch_result *rz = run_from(&whole, R, 2, &z, &all, NULL);
+    cr_assert_eq(rz->replicas, R);
+    cr_assert_not(rz->partial);
+    cr_assert_eq(z.c.n, 0);
+    cr_assert_eq(memcmp(rz->downcount[2], ref.r->downcount[2], 8 * sizeof(double)), 0);
+    batch_result_destroy(rz);
+    run_out_free(&ref);
+}

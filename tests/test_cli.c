@@ -93,7 +93,8 @@ Test(cli, place_bad_arguments, .init = cr_redirect_stdout)
 {
     cr_assert_eq(RUN("place", "--csv"), 2);
     cr_assert_eq(RUN("place", "--csv", ""), 2);
-    cr_assert_eq(RUN("place", "--csv", "/nonexistent-dir/x.csv"), 1);
+    /* an output that cannot be written is bad input, found before placing */
+    cr_assert_eq(RUN("place", "--csv", "/nonexistent-dir/x.csv"), 2);
     cr_assert_eq(RUN("place", "-x"), 2);
 }
 
@@ -242,8 +243,8 @@ Test(cli, every_message_is_one_line_after_the_command, .init = cr_redirect_stder
         "fdsim plot: --format gif: expected png, svg or both\n"
         "fdsim plot: give one results directory, e.g. fdsim plot results\n"
         "fdsim sweep: give at least one --vary KEY=SPEC, e.g. --vary group.db.count=3:15:2\n"
-        "fdsim sweep: -o meson.build: exists and is not a directory; give a new directory "
-        "for the sweep\n"
+        "fdsim sweep: -o meson.build: exists and is not a directory; give a directory for "
+        "the results\n"
         "fdsim analytic: unknown or incomplete option '--bogus'; see fdsim analytic --help\n");
 }
 
@@ -343,3 +344,45 @@ Test(cli, the_man_page_has_every_command_and_option)
         cr_expect_not_null(strstr(man, sections[i]), "the man page has no %s", sections[i]);
     free(man);
 }
+
+/* Nothing is cut silently: an over-long --set is read whole (and refused
+ * past SCEN_MAX_SET), a long message keeps its reason, a UTF-8 BOM is no
+ * content, and an output path is checked before anything runs. */
+Test(cli, no_input_or_message_is_cut_silently, .init = cr_redirect_stderr)
+{
+    char set[3200];
+    int n = snprintf(set, sizeof set, "simulation.replicas=7");
+    memset(set + n, ' ', 3000);
+    snprintf(set + n + 3000, sizeof set - (size_t)n - 3000, "junk");
+    scenario *s = NULL;
+    diag d;
+    diag_clear(&d);
+    const char *sets[] = { set };
+    cr_expect_eq(scenario_load_default(&s, sets, 1, NULL, &d), FD_EINVAL,
+                 "the junk after 3000 blanks is seen");
+    cr_expect_not_null(strstr(d.msg, "not a whole number"), "the reason survives: %s", d.msg);
+    cr_expect_not_null(strstr(d.msg, "bytes cut"), "and the cut is said: %s", d.msg);
+    char big[SCEN_MAX_SET + 100];
+    n = snprintf(big, sizeof big, "group.web.vmSize=");
+    memset(big + n, 'x', sizeof big - (size_t)n - 1);
+    big[sizeof big - 1] = '\0';
+    sets[0] = big;
+    diag_clear(&d);
+    cr_expect_eq(scenario_load_default(&s, sets, 1, NULL, &d), FD_EINVAL);
+    cr_expect_not_null(strstr(d.msg, "a --set is at most 4096 bytes"), "%s", d.msg);
+    /* a BOM at the top of a scenario */
+    const char bom[] = "\xEF\xBB\xBF[simulation]\nreplicas = 5\n[group.a]\ncount = 3\n";
+    diag_clear(&d);
+    cr_expect_eq(scenario_load_text(&s, bom, sizeof bom - 1, "bom.ini", ".", NULL, 0, NULL, &d),
+                 FD_OK, "%s", d.msg);
+    cr_expect_eq(s->replicas, 5);
+    scenario_destroy(s);
+    /* --trace into a directory: refused before the run, nothing written */
+    char base[] = "/tmp/fdsim-trace-dir-XXXXXX", out[600];
+    cr_assert_not_null(mkdtemp(base));
+    snprintf(out, sizeof out, "%s/out", base);
+    cr_expect_eq(RUN("run", "-n", "5", "--trace", base, "-o", out), 2);
+    cr_expect_neq(access(out, F_OK), 0, "nothing was run or written");
+    rmdir(base);
+}
+

@@ -327,3 +327,42 @@ Test(csvio, slurp_errors)
     remove(path);
     rmdir(dir);
 }
+
+static int stop_never(void *user, char **fields, size_t nfields, size_t row)
+{
+    (void)fields;
+    (void)nfields;
+    size_t *count = user;
+    cr_assert_eq(row, ++count[0]);
+    return 0;
+}
+
+Test(csvio, a_bom_is_no_content_and_a_file_prefix_parses_in_chunks)
+{
+    const char *in = "\xEF\xBB\xBFh1,h2\r\n1,2\r\n";
+    rows r = {.text = ""};
+    diag d;
+    diag_clear(&d);
+    cr_assert_eq(csvio_parse(in, strlen(in), "mem", collect, &r, &d), 0, "%s", d.msg);
+    cr_assert_str_eq(r.text, "h1|h2\n1|2\n");
+    /* a file's first bytes only, read in 64 KiB chunks across records */
+    char path[] = "/tmp/fdsim-csvio-prefix-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    for (int i = 0; i < 20000; i++)
+        fprintf(f, "%d,row %d\r\n", i, i);
+    long keep = ftell(f);
+    fputs("20000,cut here", f);
+    fclose(f);
+    size_t count[2] = { 0, 0 };
+    cr_assert_eq(csvio_parse_file(path, (unsigned long long)keep, stop_never, count, &d), 0,
+                 "%s", d.msg);
+    cr_expect_eq(count[0], 20000);
+    count[0] = 0;
+    diag_clear(&d);
+    cr_expect_eq(csvio_parse_file(path, (unsigned long long)keep + 1000, stop_never, count, &d),
+                 FD_EIO, "a file shorter than said");
+    cr_expect_not_null(strstr(d.msg, "shorter than expected"), "%s", d.msg);
+    unlink(path);
+}

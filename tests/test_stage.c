@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "stage.h"
@@ -72,7 +73,7 @@ Test(stage, commit_makes_the_whole_directory_appear)
     diag d;
     diag_clear(&d);
     stage *st;
-    cr_assert_eq(stage_create(&st, dir, &d), FD_OK, "%s", d.msg);
+    cr_assert_eq(stage_create(&st, dir, NULL, false, &d), FD_OK, "%s", d.msg);
     char want[320];
     snprintf(want, sizeof want, "%s.tmp-%ld", dir, (long)getpid());
     cr_assert_str_eq(stage_dir(st), want);
@@ -96,7 +97,7 @@ Test(stage, an_empty_target_is_replaced)
     snprintf(dir, sizeof dir, "%s/out", tmp);
     cr_assert_eq(mkdir(dir, 0777), 0);
     stage *st;
-    cr_assert_eq(stage_create(&st, dir, NULL), FD_OK);
+    cr_assert_eq(stage_create(&st, dir, NULL, false, NULL), FD_OK);
     touch(stage_dir(st), "a");
     cr_assert_eq(stage_commit(st, NULL), FD_OK);
     stage_destroy(st);
@@ -109,7 +110,7 @@ Test(stage, uncommitted_leaves_nothing_behind)
     char *tmp = temp_dir(), dir[300];
     snprintf(dir, sizeof dir, "%s/out", tmp);
     stage *st;
-    cr_assert_eq(stage_create(&st, dir, NULL), FD_OK);
+    cr_assert_eq(stage_create(&st, dir, NULL, false, NULL), FD_OK);
     char sub[400];
     snprintf(sub, sizeof sub, "%s/deep", stage_dir(st));
     cr_assert_eq(mkdir(sub, 0777), 0);
@@ -135,18 +136,18 @@ Test(stage, errors_name_the_directory)
     diag d;
     diag_clear(&d);
     stage *st;
-    cr_assert_eq(stage_create(&st, "/nonexistent-dir/out", &d), FD_EIO);
+    cr_assert_eq(stage_create(&st, "/nonexistent-dir/out", NULL, false, &d), FD_EIO);
     cr_assert_null(st);
     cr_expect_not_null(strstr(d.msg, "cannot create /nonexistent-dir/out.tmp-"), "%s", d.msg);
     /* A target filled after the check: the commit fails, the stage stays removable. */
     char *tmp = temp_dir(), dir[300];
     snprintf(dir, sizeof dir, "%s/out", tmp);
-    cr_assert_eq(stage_create(&st, dir, NULL), FD_OK);
+    cr_assert_eq(stage_create(&st, dir, NULL, false, NULL), FD_OK);
     cr_assert_eq(mkdir(dir, 0777), 0);
     touch(dir, "other");
     diag_clear(&d);
     cr_expect_eq(stage_commit(st, &d), FD_EIO);
-    cr_expect_not_null(strstr(d.msg, "cannot rename"), "%s", d.msg);
+    cr_expect_not_null(strstr(d.msg, "cannot replace"), "%s", d.msg);
     stage_destroy(st);
     cr_expect(exists(dir, "other"), "DIR as it was");
     char staging[320];
@@ -168,7 +169,7 @@ Test(stage, a_trailing_slash_names_the_same_directory)
             strcat(dir, "//");
         }
         stage *st;
-        cr_assert_eq(stage_create(&st, dir, NULL), FD_OK, "%s", dir);
+        cr_assert_eq(stage_create(&st, dir, NULL, false, NULL), FD_OK, "%s", dir);
         cr_assert_null(strstr(stage_dir(st), "//"), "%s", stage_dir(st));
         touch(stage_dir(st), "a");
         cr_assert_eq(stage_commit(st, NULL), FD_OK, "%s", dir);
@@ -178,5 +179,46 @@ Test(stage, a_trailing_slash_names_the_same_directory)
     char cmd[400];
     snprintf(cmd, sizeof cmd, "test \"$(ls -A '%s')\" = \"$(printf 'out0\\nout1')\"", tmp);
     cr_assert_eq(system(cmd), 0, "nothing else beside them");
+    rm_rf(tmp);
+}
+
+/* A PID that no process has: a child's, once it was waited for. */
+static long dead_pid(void)
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    waitpid(pid, NULL, 0);
+    return (long)pid;
+}
+
+Test(stage, leftovers_of_dead_runs_go_live_ones_stay_an_old_tree_comes_back)
+{
+    char *tmp = temp_dir(), dir[300], dead[340], live[340], old[340], keep[340];
+    snprintf(dir, sizeof dir, "%s/out", tmp);
+    long d1 = dead_pid(), d2 = dead_pid(), d3 = dead_pid();
+    snprintf(dead, sizeof dead, "%s.tmp-%ld", dir, d1);
+    snprintf(keep, sizeof keep, "%s.tmp-%ld", dir, d2);
+    snprintf(live, sizeof live, "%s.tmp-1", dir); /* init: alive */
+    snprintf(old, sizeof old, "%s.old-%ld", dir, d3);
+    cr_assert_eq(mkdir(dead, 0777), 0);
+    touch(dead, "replicas.csv.tmp-7");
+    cr_assert_eq(mkdir(keep, 0777), 0);
+    cr_assert_eq(mkdir(live, 0777), 0);
+    cr_assert_eq(mkdir(old, 0777), 0);
+    touch(old, "summary.csv");
+    char **found = NULL;
+    size_t n = 0;
+    cr_assert_eq(stage_leftovers(dir, &found, &n), FD_OK);
+    cr_expect_eq(n, 2, "the dead runs' stages, not the live one's");
+    for (size_t i = 0; i < n; i++)
+        free(found[i]);
+    free(found);
+    cr_expect_eq(stage_clean(dir, keep), 2);
+    cr_expect(!exists(dead, NULL), "a dead run's stage is removed");
+    cr_expect(exists(keep, NULL), "the one asked for is kept");
+    cr_expect(exists(live, NULL), "a live run's is left alone");
+    cr_expect(exists(dir, "summary.csv"), "DIR was missing: the old tree is back");
+    cr_expect(!exists(old, NULL));
     rm_rf(tmp);
 }

@@ -172,8 +172,18 @@ Test(sweep, writes_one_tidy_row_per_point_group_and_metric)
     struct stat st;
     snprintf(path, sizeof path, "%s/sweep.png", dir);
     cr_expect(stat(path, &st) == 0 && st.st_size > 1000);
-    /* A second sweep into the same, now non-empty, directory: refused. */
+    /* A second sweep into the same directory replaces it whole: charts too. */
     QUIET(rc, "sweep", "--vary", "group.avset.count=3,5", "-n", "2", "-o", dir);
+    cr_expect_eq(rc, 0);
+    cr_expect(stat(path, &st) != 0, "the old chart went with the old sweep");
+    snprintf(path, sizeof path, "%s/sweep.csv", dir);
+    cr_expect(stat(path, &st) == 0);
+    /* A directory of other files: refused. */
+    snprintf(path, sizeof path, "%s/notes.txt", tmp);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    QUIET(rc, "sweep", "--vary", "group.avset.count=3,5", "-n", "2", "-o", tmp);
     cr_expect_eq(rc, 2);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
@@ -371,11 +381,17 @@ Test(sweep, run_writes_the_directory_whole_and_calls_the_hooks)
     cr_assert_eq(csvio_slurp(path, 1 << 20, &buf, &len, NULL), FD_OK);
     cr_expect_not_null(strstr(buf, "; command: fdsim sweep x  # point-02: count=5"), "%s", buf);
     free(buf);
-    /* Now it is not empty: refused before anything runs. */
+    /* Holding other files too, it is refused before anything runs. */
+    snprintf(path, sizeof path, "%s/notes.txt", tmp);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/sweep.csv", tmp);
+    cr_assert_eq(unlink(path), 0);
     s.points = 0;
     diag_clear(&d);
     cr_expect_eq(sweep_run(sw, pts, tmp, NULL, NULL, &hooks, &out, &d), FD_EINVAL);
-    cr_expect_not_null(strstr(d.msg, "exists and is not empty"), "%s", d.msg);
+    cr_expect_not_null(strstr(d.msg, "is not empty"), "%s", d.msg);
     cr_expect_eq(s.points, 0);
     sweep_points_destroy(pts, 2);
     sweep_destroy(sw);
