@@ -100,7 +100,7 @@ static int time_run(const scenario *s, const place_result *plan, phases_times *t
 {
     batch_result *res = NULL;
     double t0 = phases_now();
-    int rc = runner_run(s, plan, NULL, NULL, NULL, NULL, &res, d);
+    int rc = runner_run(s, plan, NULL, NULL, NULL, NULL, &res, NULL, d);
     keep(&t->run, t0);
     if (rc == FD_OK) {
         t->replicas = res->replicas;
@@ -191,7 +191,7 @@ static int time_output(const scenario *s, const place_result *plan, const analyt
     rc = report_sink_create(&sink, s, 0, dir, 0, d);
     timed_sink ts = { sink, phases_now() - t0 };
     if (rc == FD_OK)
-        rc = runner_run(s, plan, NULL, NULL, timed_consume, &ts, &res, d);
+        rc = runner_run(s, plan, NULL, NULL, timed_consume, &ts, &res, NULL, d);
     report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = "bench_run", .analytic = an,
                       .placement = plan };
     if (rc == FD_OK) {

@@ -486,7 +486,8 @@ int report_sink_consume(void *sink, const batch_block *blk, diag *d)
     assert(blk->first == digest_replicas(k->dg)); /* in replica order, none missed */
     size_t per = blk->ngroups * (size_t)blk->nmonths;
     for (size_t i = 0; i < blk->n; i++)
-        if (digest_add(k->dg, blk->stats + i * blk->ngroups, blk->month_down + i * per) != FD_OK)
+        if (digest_add(k->dg, blk->stats + i * blk->ngroups, blk->month_down + i * per) != FD_OK
+            || (blk->rare && digest_add_rare(k->dg, blk->rare + i * blk->ngroups) != FD_OK))
             return diag_set(d, FD_ENOMEM, "out of memory reducing replica %llu",
                             (unsigned long long)(blk->first + i));
     if (k->replicas != NULL)

@@ -60,6 +60,7 @@
 #include "diag.h"
 #include "digest.h"
 #include "place.h"
+#include "runner.h"
 #include "scenario.h"
 
 #include <stdbool.h>
@@ -79,6 +80,9 @@ typedef struct report_run {
     const place_result *placement;   /* the replicas' starting placement, to name the
                                         groups with VMs it could not allocate
                                         (report_print_table); NULL: not checked */
+    const runner_outcome *outcome;   /* how the run estimated and why it ended (the
+                                        table's header and trust lines, run.ini);
+                                        NULL: plain, run to simulation.replicas */
 } report_run;
 
 /* Group g's VMs that could not be allocated, as one line into `buf`: from

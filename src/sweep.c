@@ -474,7 +474,7 @@ static int run_point(const sweep *sw, size_t pt, const scenario *s, const char *
     }
     if ((rc = report_sink_create(&sink, s, 0, pdir, 0, d)) != FD_OK)
         goto done;
-    if ((rc = runner_run(s, placed, &pr, stop, report_sink_consume, sink, &res, &e)) != FD_OK) {
+    if ((rc = runner_run(s, placed, &pr, stop, report_sink_consume, sink, &res, NULL, &e)) != FD_OK) {
         diag_set(d, rc, "%s: %s", point, e.msg);
         goto done;
     }

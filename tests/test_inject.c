@@ -665,7 +665,7 @@ static stats_out out_of(whole *w)
         dc[g] = w->dc[g];
         md[g] = w->md[g];
     }
-    return (stats_out){ w->rec, dc, md };
+    return (stats_out){ w->rec, dc, md, NULL };
 }
 
 /* Open a trace into memory; close it and return its bytes. */
