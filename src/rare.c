@@ -350,7 +350,7 @@ static int run_split(rare *r, size_t g, double hold)
             return FD_ENOMEM;
         sums_read(&t->end, r, g, end);
         double lr = inject_bias_lr(in, end);
-        stretch(t, lr / t->rbar, &t->end, &t->split);
+        stretch(t, lr / (r->pilot ? 1 : t->rbar), &t->end, &t->split);
         uint64_t ev = inject_events(in) - ev0;
         double work = (double)ev + RARE_RESTORE_EVENTS;
         r->extra += ev;
@@ -366,14 +366,20 @@ static int run_split(rare *r, size_t g, double hold)
 }
 
 /* The mean number of retrials of a crossing of level l by `kind`: the
- * plan's R (0: no split), or the pilot's 1 for its first few. */
+ * plan's R (0: no split). */
 static double retrials_for(rare *r, size_t g, int l, uint32_t kind)
 {
     double n = rare_plan_retrials(r->plan, g, l, kind);
     if (n > 0 && r->obs.crossing)
         r->obs.crossing(r->obs.user, g, l, kind);
-    if (!r->pilot || n == 0)
-        return n;
+    return n;
+}
+
+/* The pilot's count for a split of (level, kind): one retrial for its first
+ * per_kind in a root replica, none after (the split still mutes the root
+ * path, so the levels it reaches are the run's). */
+static uint32_t pilot_draw(rare *r, size_t g, int l, uint32_t kind)
+{
     const rare_group_plan *gp = &r->plan->g[g];
     uint32_t *seen = &r->t[g].pilot_count[(size_t)(l - gp->lo) * r->plan->kinds + kind];
     if (*seen >= r->per_kind)
@@ -422,6 +428,8 @@ static int root_change(rare *r, size_t g, const inject_halt *h, bool *due)
         uint64_t key = mix(retrial_key(r->replica, g, t->crossings, UINT32_MAX));
         double u = (double)(key >> 11) * 0x1p-53; /* uniform on [0, 1) */
         t->r += u < n - floor(n);
+        if (r->pilot)
+            t->r = pilot_draw(r, g, l, h->kind);
         t->t0 = h->t;
         if (t->r > 0 && inject_snapshot(t->snap, r->in, NULL) != FD_OK)
             return FD_ENOMEM;

@@ -13,7 +13,15 @@
  *  replicas.csv   one row per replica x group: replica,group, then every
  *                 field of stats_replica (stats.h) by its name; streamed to
  *                 its temporary file as the replicas come (report_sink), in
- *                 replica order, and committed with the rest
+ *                 replica order, and committed with the rest.  With the
+ *                 restart estimator a row is one root replica: its values
+ *                 are the weighted estimate of its tree (rare.h), rows are
+ *                 independent and identically distributed, each of weight
+ *                 1 (the `weight` column), so means and t-intervals over
+ *                 rows are right; then weight, retrials, outages_seen (in
+ *                 its tree, unweighted), plain_service_unavailability and
+ *                 plain_outages (the root path's own: the plain replica's);
+ *                 worst_loss and months_met are the root path's own
  *  downcount.csv  group,vms_down,fraction_of_time,hours_per_year
  *  months.csv     group,month,sla_target_pct,uptime_mean_pct,uptime_p5_pct,
  *                 uptime_p50_pct,share_met,replicas
@@ -154,7 +162,7 @@ int report_write_months(const report_run *run, csvio_writer *w);
 /* replicas.csv's header row, and the rows of one block of replicas of `s`
  * (blk->ngroups == s->ngroups).  Write errors stay in `w`.  O(block x
  * groups). */
-void report_write_replicas_header(csvio_writer *w);
+void report_write_replicas_header(const scenario *s, csvio_writer *w);
 void report_write_replica_rows(const scenario *s, const batch_block *blk, csvio_writer *w);
 
 /* Leading columns put before summary.csv's on every row (sweep.csv's

@@ -402,7 +402,7 @@ static int replicas_of_known(const report_run *run, csvio_writer *w)
     batch_block blk = { .first = 0, .n = 4, .ngroups = 2, .nmonths = 12,
                         .stats = known_for_replicas->rec,
                         .month_down = known_for_replicas->md };
-    report_write_replicas_header(w);
+    report_write_replicas_header(run->s, w);
     report_write_replica_rows(run->s, &blk, w);
     return FD_OK;
 }
