@@ -997,11 +997,11 @@ static bool run_watched(inject *in, double end)
 {
     evq_event ev;
     while (sim_peek(in->sim, &ev) && ev.time <= end) {
-        if (touches_vms(in, &ev)) {
-            maint_sync(in, ev.time);
-            if (in->halt)
-                return true;
-        }
+        /* the walks up to every event, not only those touching VMs, so that
+         * a change they make is seen before anything later happens */
+        maint_sync(in, ev.time);
+        if (in->halt)
+            return true;
         sim_next(in->sim, end, &ev);
         sim_dispatch(in->sim, &ev);
         inject_observe(in, &ev);
@@ -1026,6 +1026,7 @@ bool inject_run(inject *in, double until, inject_halt *h)
         return false;
     if (in->halt_t > sim_now(in->sim)) /* a walk's step, between queued events */
         sim_set_now(in->sim, in->halt_t);
+    assert(sim_now(in->sim) == in->halt_t);
     h->t = in->halt_t;
     h->kind = in->halt_kind;
     return true;

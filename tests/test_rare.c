@@ -483,3 +483,44 @@ Test(rare, restart_agrees_with_plain_where_plain_sees_outages)
     }
     scenario_destroy(s);
 }
+
+/* A plan that never splits makes the estimator the plain replica, bit for
+ * bit: no watch, no fold cap, the same arithmetic. */
+Test(rare, a_plan_that_never_splits_is_the_plain_replica)
+{
+    scenario *s = NULL;
+    cr_assert_eq(scenario_load_default(&s, NULL, 0, NULL, NULL), FD_OK);
+    inject *in = NULL, *plain = NULL;
+    rare_plan *p = NULL;
+    rare *r = NULL;
+    cr_assert_eq(inject_create(&in, s, NULL), FD_OK);
+    cr_assert_eq(inject_create(&plain, s, NULL), FD_OK);
+    cr_assert_eq(rare_plan_create(&p, s), FD_OK);
+    cr_assert_eq(rare_create(&r, in, p, NULL), FD_OK);
+    stats_replica a[4], b[4];
+    double dca[4][6], dcb[4][6], mda[4][12], mdb[4][12];
+    double *pa[4], *pb[4], *qa[4], *qb[4];
+    for (int g = 0; g < 4; g++)
+        pa[g] = dca[g], pb[g] = dcb[g], qa[g] = mda[g], qb[g] = mdb[g];
+    for (uint64_t rep = 0; rep < 50; rep++) {
+        uint64_t ev;
+        cr_assert_eq(rare_replica(r, rep, &(stats_out){ a, pa, qa, NULL }, &ev), FD_OK);
+        cr_assert_eq(inject_replica(plain, rep, &(stats_out){ b, pb, qb, NULL }, NULL), FD_OK);
+        cr_assert_eq(ev, inject_events(plain));
+        for (int g = 0; g < 4; g++) {
+            cr_assert(a[g].service_unavailability == b[g].service_unavailability
+                      && a[g].vm_unavailability == b[g].vm_unavailability
+                      && a[g].outages == b[g].outages && a[g].worst_loss == b[g].worst_loss
+                      && a[g].months_met == b[g].months_met
+                      && a[g].deficit_vm_hours == b[g].deficit_vm_hours,
+                      "replica %llu group %d", (unsigned long long)rep, g);
+            cr_assert(memcmp(dca[g], dcb[g], sizeof dca[g]) == 0);
+            cr_assert(memcmp(mda[g], mdb[g], sizeof mda[g]) == 0);
+        }
+    }
+    rare_destroy(r);
+    rare_plan_destroy(p);
+    inject_destroy(in);
+    inject_destroy(plain);
+    scenario_destroy(s);
+}
