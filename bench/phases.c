@@ -43,7 +43,14 @@ int phases_load(const phases_world *w, const char *const *sets, size_t nsets, sc
     if (w->text)
         return scenario_load_text(s, w->text, strlen(w->text), w->name, ".", sets, nsets,
                                   stderr, d);
-    return scenario_load_default(s, sets, nsets, stderr, d);
+    /* the default scenario as a plain run of a fixed count (it asks for the
+     * restart estimator and a precision): the phases time plain replicas */
+    const char *all[16] = { "simulation.estimator=plain", "simulation.precision=0",
+                            "simulation.timeLimit=0s" };
+    size_t n = 3;
+    for (size_t i = 0; i < nsets && n < 16; i++)
+        all[n++] = sets[i];
+    return scenario_load_default(s, all, n, stderr, d);
 }
 
 /* Start-up: load the scenario; the last load stays in *s. */

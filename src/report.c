@@ -346,7 +346,10 @@ void report_write_replica_rows(const scenario *s, const batch_block *blk, csvio_
                                  p->months, p->alloc_failures };
             for (size_t k = 0; k < sizeof v / sizeof *v; k++)
                 num_cell(w, v[k]);
-            if (s->estimator == ESTIMATOR_RESTART) {
+            if (s->estimator == ESTIMATOR_RESTART && !blk->rare) { /* no account given */
+                for (int k = 0; k < 5; k++)
+                    csvio_cell_digits(w, "");
+            } else if (s->estimator == ESTIMATOR_RESTART) {
                 const stats_rare *ra = &blk->rare[i * blk->ngroups + g];
                 const double x[] = { 1, ra->retrials, ra->outages_seen,
                                      ra->plain_down / s->horizon, ra->plain_outages };
