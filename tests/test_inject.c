@@ -792,7 +792,7 @@ static void folded_case(const char *text, int replicas)
             cr_assert_eq(x->worst_loss, y->worst_loss, "replica %llu: worst", (unsigned long long)rep);
             cr_assert_eq(x->months_met, y->months_met);
             for (int k = 0; k <= s->groups[g].count && k < 16; k++) {
-                char what[32];
+                char what[64];
                 snprintf(what, sizeof what, "group %zu downcount %d", g, k);
                 near(a.dc[g][k], b.dc[g][k], what, rep);
             }
