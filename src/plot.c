@@ -415,6 +415,15 @@ static int prep_downtime_cdf(const plot_opts *o, const char *work, vars *v, diag
         return rc;
     const char *names[64];
     size_t cg = col(&t, "group"), cd = col(&t, "downtime_min_per_year");
+    /* A restart run's rows are estimates, weighted sums over a tree of
+     * retrials, not downtimes: the distribution across replicas is the
+     * root paths' own (plain) downtime, a fraction of the horizon. */
+    size_t cp = col(&t, "plain_service_unavailability");
+    double scale = 1;
+    if (cp != (size_t)-1) {
+        cd = cp;
+        scale = 365 * 1440.0;
+    }
     size_t ng = distinct(&t, cg, names, 64);
     double *x = malloc(t.nrows * sizeof *x);
     dat f = { 0 };
@@ -425,13 +434,13 @@ static int prep_downtime_cdf(const plot_opts *o, const char *work, vars *v, diag
     size_t replicas = 0;
     double xmax = 0;
     for (size_t r = 1; r < t.nrows; r++)
-        if (isfinite(num(&t, r, cd)) && num(&t, r, cd) > xmax)
-            xmax = num(&t, r, cd);
+        if (isfinite(num(&t, r, cd)) && scale * num(&t, r, cd) > xmax)
+            xmax = scale * num(&t, r, cd);
     for (size_t g = 0; g < ng && rc == FD_OK; g++) {
         size_t n = 0;
         for (size_t r = 1; r < t.nrows; r++)
             if (!strcmp(cell(&t, r, cg), names[g]) && isfinite(num(&t, r, cd)))
-                x[n++] = num(&t, r, cd);
+                x[n++] = scale * num(&t, r, cd);
         qsort(x, n, sizeof *x, cmp_double);
         replicas = n;
         dat_block(&f, names[g], "downtime_min_per_year fraction");

@@ -60,14 +60,21 @@
  *    the outages of groups whose outages need a walk and two failures;
  * *  - additive figures (VM and service unavailability, downtime, outages,
  *    capacity deficit, the VMs-down distribution) are these weighted sums;
- *    non-additive ones (worst concurrent loss, months meeting the target)
- *    are the root path's own, that is the plain replica's: unbiased, at
- *    plain precision;
+ *    non-additive ones (worst concurrent loss, months meeting the target,
+ *    monthly uptime) are the root path's own, that is the plain replica's:
+ *    unbiased, at plain precision; the mean outage length of a root
+ *    replica is its tree's weighted downtime over its weighted outages (a
+ *    ratio, consistent but not unbiased), and percentiles over root
+ *    replicas are those of the estimates, not of downtimes;
  *  - root replicas are independent and identically distributed, so a
  *    95 % t-interval over them is as valid as for plain replicas, paired
  *    differences between groups stay paired (the same root path), and each
  *    root's whole tree runs inside one worker: the bytes do not depend on
  *    the thread count.
+ * A sweep runs a pilot per point, so across points the root paths are the
+ * same (common random numbers) but the retrials per split may differ: the
+ * points' estimates are paired through their root paths, not bit for bit.
+ *
  * Every level crossing that could split must be seen at its instant, so a
  * maintenance step that would cross one is played, not folded
  * (inject_set_fold_cap): the plan's fold caps.
