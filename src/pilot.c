@@ -19,6 +19,7 @@ typedef struct cell {
     double n;        /* retrials run */
     double z, z2;    /* their accrual of service downtime, and its square */
     double work;     /* their cost */
+    double nat_n, nat_nz, nat_z2; /* splits' natural continuations: count, nonzero, squares */
 } cell;
 
 /* One block's sums. */
@@ -70,6 +71,15 @@ static void on_retrial(void *user, size_t g, int l, uint32_t c, double z, double
     w->retrial_events += work - RARE_RESTORE_EVENTS;
 }
 
+static void on_natural(void *user, size_t g, int l, uint32_t c, double z)
+{
+    worker *w = user;
+    cell *k = cell_at(w->sh, w->b, g, l, c);
+    k->nat_n++;
+    k->nat_nz += z > 0;
+    k->nat_z2 += z * z;
+}
+
 static void *work_fn(void *arg)
 {
     shared *sh = arg;
@@ -91,7 +101,7 @@ static void *work_fn(void *arg)
     for (size_t g = 0; g < ng; g++)
         md[g] = months + g * (size_t)nm;
     rare_set_pilot(r, true, PILOT_PER_KIND);
-    rare_set_observer(r, &(rare_observer){ on_crossing, on_retrial, &w });
+    rare_set_observer(r, &(rare_observer){ on_crossing, on_retrial, on_natural, &w });
     for (;;) {
         uint64_t b = atomic_fetch_add(&sh->next, 1);
         if (b >= sh->nblocks || atomic_load(&sh->failed))
@@ -152,6 +162,12 @@ static void choose(const shared *sh, block *t, rare_plan *p, pilot_result *res)
                     double V = k->z2 / k->n, C = k->work / k->n;
                     R = V > 0 ? sqrt(V / C * c0 / sb2) : PILOT_R_MIN;
                     R = fmin(PILOT_R_MAX, fmax(PILOT_R_MIN, R));
+                    /* an outage most holds of this kind reach anyway (a rack
+                     * holding more VMs than the slack): the root path's own
+                     * continuation is as good as a retrial, and free */
+                    if (k->nat_n >= PILOT_NATURAL_MIN && k->nat_nz >= 0.5 * k->nat_n
+                        && k->nat_z2 / k->nat_n <= V)
+                        R = 0;
                 }
                 if (rare_plan_retrials(p, g, l, c) > 0)
                     rare_plan_set(p, g, l, c, R);
@@ -229,6 +245,9 @@ int pilot_run(const scenario *s, const place_result *plan, int threads, uint64_t
             total.c[i].z += x->c[i].z;
             total.c[i].z2 += x->c[i].z2;
             total.c[i].work += x->c[i].work;
+            total.c[i].nat_n += x->c[i].nat_n;
+            total.c[i].nat_nz += x->c[i].nat_nz;
+            total.c[i].nat_z2 += x->c[i].nat_z2;
         }
         total.root_work += x->root_work;
         for (size_t g = 0; g < ng; g++)

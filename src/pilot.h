@@ -19,9 +19,14 @@
  * replicas, taken as sum n mu^2 (splits arriving as a Poisson stream: a
  * lower bound, which errs towards more retrials).  R is kept within
  * [PILOT_R_MIN, PILOT_R_MAX]; a kind the pilot never saw split gets 1, one
- * it saw often but never lead to an outage PILOT_R_MIN (never 0: a split
- * not taken would leave the root path's own, natural, outages in the
- * estimate at weight 1, the heavy tail this estimator is there to avoid).
+ * it saw often but never lead to an outage PILOT_R_MIN (not 0: a split not
+ * taken would leave the root path's own, natural, outages in the estimate
+ * at weight 1, the heavy tail this estimator is there to avoid).  The one
+ * kind that gets 0 is one whose holds mostly end in an outage anyway (at
+ * least half of PILOT_NATURAL_MIN or more, on the root paths: a rack
+ * holding more of the group's VMs than its slack) and whose root paths'
+ * own accrual has a second moment no larger than a retrial's: there the
+ * root path is as good an estimate as a retrial, at no cost.
  * A group whose pilot saw no outage at all keeps R = 1 everywhere.
  *
  * Deterministic: the pilot's root replicas run in fixed blocks on the
@@ -44,6 +49,7 @@
 #define PILOT_PER_KIND 4           /* splits of a (level, kind) per root replica with a retrial */
 #define PILOT_R_MIN (1.0 / 16)
 #define PILOT_R_MAX 256.0
+#define PILOT_NATURAL_MIN 30        /* natural holds a kind needs to be left unsplit */
 
 /* What the pilot measured for one group, for the report. */
 typedef struct pilot_group {

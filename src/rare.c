@@ -333,10 +333,14 @@ static int run_split(rare *r, size_t g, double hold)
     inject *in = r->in;
     tree *t = &r->t[g];
     const rare_group_plan *gp = &r->plan->g[g];
+    if (r->obs.natural) /* the root's own stretch: base was read at the hold's end */
+        r->obs.natural(r->obs.user, g, t->level, t->kind, t->base.svc - t->split.svc);
     /* theta: the failures still needed for an outage, from the split's state
      * (a walk's step takes at least one VM) */
     int need = gp->outage - t->down0 - (t->walk >= 0);
-    inject_bias b = { hold > 0 ? hold : 1e-9, need > 1 ? need : 1, RARE_WAVE_SHARE };
+    inject_bias b = { hold > 0 ? hold : 1e-9, need, RARE_WAVE_SHARE };
+    if (need <= 0) /* in an outage already: nothing to make likely, no weights to pay */
+        b.theta = b.wave_share = 0;
     for (size_t k = 0; k < r->ng; k++)
         inject_watch(in, k, k == g);
     for (uint32_t i = 0; i < t->r; i++) {
@@ -406,35 +410,38 @@ static int root_change(rare *r, size_t g, const inject_halt *h, bool *due)
         }
         return FD_OK;
     }
-    int walk = inject_walk_of(h->kind), lo = prev + 1 > gp->lo ? prev + 1 : gp->lo, hi = d;
-    if (walk >= 0) /* a walk starts: as if one more VM were down */
-        lo = hi = d + 1;
-    for (int l = lo; l <= hi && l < gp->outage; l++) {
-        double n = retrials_for(r, g, l, h->kind);
-        if (n == 0)
-            continue;
-        sums_read(&t->split, r, g, h->t);
-        stretch(t, 1, &t->split, &t->base);
-        t->pending = true; /* muted until the root falls below l */
-        t->level = l;
-        t->down0 = d;
-        t->walk = walk;
-        t->kind = h->kind;
-        /* R retrials on average: floor(R), plus one with probability
-         * frac(R), from a draw of the split's own (so E[count] = R and each
-         * counts 1 / R: unbiased) */
-        t->rbar = n;
-        t->r = (uint32_t)n;
-        uint64_t key = mix(retrial_key(r->replica, g, t->crossings, UINT32_MAX));
-        double u = (double)(key >> 11) * 0x1p-53; /* uniform on [0, 1) */
-        t->r += u < n - floor(n);
-        if (r->pilot)
-            t->r = pilot_draw(r, g, l, h->kind);
-        t->t0 = h->t;
-        if (t->r > 0 && inject_snapshot(t->snap, r->in, NULL) != FD_OK)
-            return FD_ENOMEM;
+    /* the level crossed: a walk's start counts as one more VM down; an
+     * event that crosses several levels at once is split, or not, at the
+     * lowest split level it crosses, in the pilot as in the run (so the
+     * pilot measures the splits the run makes) */
+    int walk = inject_walk_of(h->kind), l = walk >= 0 ? d + 1 : prev + 1, top = walk >= 0 ? d + 1 : d;
+    if (l < gp->lo)
+        l = gp->lo;
+    if (l > top || l >= gp->outage)
         return FD_OK;
-    }
+    double n = retrials_for(r, g, l, h->kind);
+    if (n == 0)
+        return FD_OK;
+    sums_read(&t->split, r, g, h->t);
+    stretch(t, 1, &t->split, &t->base);
+    t->pending = true; /* muted until over on the root path */
+    t->level = l;
+    t->down0 = d;
+    t->walk = walk;
+    t->kind = h->kind;
+    /* R retrials on average: floor(R), plus one with probability frac(R),
+     * from a draw of the split's own (so E[count] = R and each counts
+     * 1 / R: unbiased) */
+    t->rbar = n;
+    t->r = (uint32_t)n;
+    uint64_t key = mix(retrial_key(r->replica, g, t->crossings, UINT32_MAX));
+    double u = (double)(key >> 11) * 0x1p-53; /* uniform on [0, 1) */
+    t->r += u < n - floor(n);
+    if (r->pilot)
+        t->r = pilot_draw(r, g, l, h->kind);
+    t->t0 = h->t;
+    if (t->r > 0 && inject_snapshot(t->snap, r->in, NULL) != FD_OK)
+        return FD_ENOMEM;
     return FD_OK;
 }
 
@@ -495,6 +502,8 @@ int rare_replica(rare *r, uint64_t replica, const stats_out *out, uint64_t *even
         if (!t->pending) {
             sums_read(&t->end, r, g, horizon);
             stretch(t, 1, &t->end, &t->base);
+        } else {
+            sums_read(&t->base, r, g, horizon); /* the root's own, for the observer */
         }
     }
     if (any && run_due(r, due, horizon) != FD_OK)

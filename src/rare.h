@@ -147,11 +147,15 @@ void rare_destroy(rare *r);
 /* Observations for the pilot: `crossing` for every crossing of a split
  * level the plan would split on the root path (before the pilot's caps),
  * `retrial` for every retrial with its weighted accrual of service
- * downtime `z` (s) and its cost `work` (events plus RARE_RESTORE_EVENTS).
- * NULL members: not wanted. */
+ * downtime `z` (s) and its cost `work` (events plus RARE_RESTORE_EVENTS),
+ * `natural` for every split with the root path's own accrual over the
+ * hold.  NULL members: not wanted. */
 typedef struct rare_observer {
     void (*crossing)(void *user, size_t g, int l, uint32_t c);
     void (*retrial)(void *user, size_t g, int l, uint32_t c, double z, double work);
+    /* for every split, the root path's own accrual of service downtime over
+     * the hold (what the retrials stand for): the natural continuation */
+    void (*natural)(void *user, size_t g, int l, uint32_t c, double z);
     void *user;
 } rare_observer;
 void rare_set_observer(rare *r, const rare_observer *o);
