@@ -10,11 +10,12 @@
  * by the likelihood ratio L (natural law over the biased one):
  *
  *  - failures: each exponential class that runs pooled (hosts, racks,
- *    zones: a thinned superposed process, inject.c) gets an extra Poisson
- *    process of rate (beta - 1) / mean per unit of the set (the units that
- *    held an up VM of g at the start), hitting a unit of the set uniformly
- *    and dropped when it is down (thinning, as the pool's own hits), for
- *    `window` seconds.  A unit of the set then fails at beta / mean while
+ *    zones: a thinned superposed process, inject.c; the group's Spot VMs,
+ *    evicted as a pool) gets an extra Poisson process of rate (beta - 1) /
+ *    mean per unit of the set (the units that held an up VM of g at the
+ *    start, the Spot VMs of g running then), hitting a unit of the set
+ *    uniformly and dropped when it is down (thinning, as the pools' own
+ *    hits), for `window` seconds.  A unit of the set then fails at beta / mean while
  *    up, any other unit at 1 / mean, so L gains 1 / beta per failure of a
  *    set unit in the window and exp((beta - 1) / mean x its up-time in the
  *    window) for surviving: log_lr sums those terms as they happen
@@ -29,7 +30,7 @@
  * L is a martingale of mean 1 under the biased law, so a retrial's accrual
  * weighted by L at its end is an unbiased estimate of the natural accrual,
  * whatever happens after the window (natural rates again) and whatever the
- * other mechanisms (non-exponential clocks, bursts, Spot, repairs are
+ * other mechanisms (non-exponential clocks, bursts, repairs, restores are
  * simulated as they are; only their efficiency is not helped).  L is
  * bounded above on paths with no biased failure (by exp(theta) times
  * 1 / (1 - share) per wave), so the weights cannot blow up.
@@ -52,12 +53,21 @@
 
 static pool *class_pool(inject *in, int c)
 {
-    return c == BIAS_HOST ? &in->host_pool : c == BIAS_RACK ? &in->rack_pool : &in->zone_pool;
+    switch (c) {
+    case BIAS_HOST: return &in->host_pool;
+    case BIAS_RACK: return &in->rack_pool;
+    case BIAS_ZONE: return &in->zone_pool;
+    default: return &in->g[in->bias.g].spot;
+    }
 }
 
+/* Units a class can hold: the Spot class, the largest group's VMs. */
 static int class_units(const inject *in, int c)
 {
-    return c == BIAS_HOST ? in->hosts : c == BIAS_RACK ? in->racks : in->zb;
+    int most = 0;
+    for (size_t g = 0; c == BIAS_SPOT && g < in->ng; g++)
+        most = in->g[g].spec->count > most ? in->g[g].spec->count : most;
+    return c == BIAS_HOST ? in->hosts : c == BIAS_RACK ? in->racks : c == BIAS_ZONE ? in->zb : most;
 }
 
 int bias_init(inject *in)
@@ -105,6 +115,7 @@ void bias_copy(inject *dst, const inject *src)
     const bias_state *s = &src->bias;
     clear(d);
     d->on = s->on;
+    d->g = s->g;
     d->until = s->until;
     d->t = s->t;
     d->log_beta = s->log_beta;
@@ -132,6 +143,12 @@ static void sync(bias_state *b, double t)
     for (int c = 0; c < BIAS_CLASSES; c++)
         b->log_lr += b->c[c].rate * b->c[c].up * (e - b->t);
     b->t = e;
+}
+
+void bias_spot(inject *in, size_t g, int vm, int delta, bool failed)
+{
+    if (in->bias.on && in->bias.g == g)
+        bias_unit(in, BIAS_SPOT, vm, delta, failed);
 }
 
 void bias_unit(inject *in, int cls, int u, int delta, bool failed)
@@ -169,6 +186,8 @@ void bias_on_event(sim *sm, const evq_event *ev, void *ctx)
     k->ev = EVQ_NONE;
     if (c == BIAS_HOST)
         inject_fail_host(in, u);
+    else if (c == BIAS_SPOT)
+        inject_evict_spot(in, in->bias.g, u);
     else
         inject_fail_unit(in, c, u);
     schedule(in, c);
@@ -231,7 +250,10 @@ void inject_bias_start(inject *in, size_t g, const inject_bias *bs)
     double t0 = sim_now(in->sim);
     assert(!b->on && bs->window > 0);
     const scen_group *sp = in->g[g].spec;
+    b->g = g;
     for (int i = 0; i < sp->count; i++) {
+        if (in->g[g].spot.on && pool_is_up(&in->g[g].spot, i))
+            add(in, BIAS_SPOT, i); /* a running Spot VM */
         if (!vmstate_vm_is_up(in->vs, g, i))
             continue;
         int h = vmstate_vm_host(in->vs, g, i), rack = h / in->hpr;

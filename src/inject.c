@@ -400,15 +400,14 @@ static void on_burst(sim *sm, const evq_event *ev, void *ctx)
 /* ------------------------------------------------------------- spot -- */
 
 /* A group's running Spot VMs are a pool (spot.evictionRate per VM-hour). */
-static void on_spot_evict(sim *sm, const evq_event *ev, void *ctx)
+/* Spot VM `vm` of group g (running) is evicted; the pool's next eviction
+ * is drawn afresh (fewer run). */
+static void evict(inject *in, size_t g, int vm)
 {
-    inject *in = ctx;
-    size_t g = ev->id;
     pool *p = &in->g[g].spot;
-    (void)sm;
     gsl_rng *r = sim_group_rng(in->sim, g);
-    int vm = pool_pick(in, p, r);
     pool_down(p, vm);
+    bias_spot(in, g, vm, -1, true);
     vmstate_vm_cause(in->vs, g, vm, +1);
     if (in->s->spot_policy == EVICT_DELETE) { /* its slot is free until it returns */
         place_release_vm(in->pr, in->w, g, vm);
@@ -418,6 +417,22 @@ static void on_spot_evict(sim *sm, const evq_event *ev, void *ctx)
     sim_at(in->sim, now(in) + draw(&in->s->spot_restore, r), EV_SPOT_RESTORE, (uint32_t)g,
            (uint64_t)vm);
     pool_schedule(in, p, r);
+}
+
+static void on_spot_evict(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    size_t g = ev->id;
+    (void)sm;
+    evict(in, g, pool_pick(in, &in->g[g].spot, sim_group_rng(in->sim, g)));
+}
+
+void inject_evict_spot(inject *in, size_t g, int vm)
+{
+    if (pool_is_up(&in->g[g].spot, vm))
+        evict(in, g, vm);
+    else
+        in->idle = true; /* thinned: a VM evicted already is not evicted again */
 }
 
 static void on_spot_restore(sim *sm, const evq_event *ev, void *ctx)
@@ -440,6 +455,7 @@ static void on_spot_restore(sim *sm, const evq_event *ev, void *ctx)
     }
     vmstate_vm_cause(in->vs, g, vm, -1);
     pool_up(&in->g[g].spot, vm);
+    bias_spot(in, g, vm, +1, false);
     pool_schedule(in, &in->g[g].spot, r);
 }
 

@@ -94,12 +94,13 @@ typedef struct rack_profile {
 } rack_profile;
 
 /* Importance sampling for one group's retrial (bias.c): the exponential
- * failure classes (hosts, racks, zones, when pooled) fail faster, by a
- * factor beta, in the units that held an up VM of the group when the bias
- * started (the set), until `until`; the walks' pending waves were drawn
- * from a density leaning towards the window.  `log_lr` is the log of the
- * likelihood ratio (natural over biased) of the path since the start. */
-enum { BIAS_HOST, BIAS_RACK, BIAS_ZONE, BIAS_CLASSES };
+ * failure classes (hosts, racks, zones, when pooled, and the group's own
+ * Spot VMs) fail faster, by a factor beta, in the units that held an up VM
+ * of the group when the bias started (the set), until `until`; the walks'
+ * pending waves were drawn from a density leaning towards the window.
+ * `log_lr` is the log of the likelihood ratio (natural over biased) of the
+ * path since the start. */
+enum { BIAS_HOST, BIAS_RACK, BIAS_ZONE, BIAS_SPOT, BIAS_CLASSES };
 
 typedef struct bias_class {
     int n;              /* units in the set */
@@ -112,6 +113,7 @@ typedef struct bias_class {
 
 typedef struct bias_state {
     bool on;            /* a bias is active (since inject_bias_start) */
+    size_t g;           /* for this group (its Spot VMs are BIAS_SPOT's units) */
     double until;       /* the window's end: the classes fail at their natural rates after */
     double t;           /* the survival terms of log_lr are integrated up to here */
     double log_beta;    /* log of beta, the same for every class */
@@ -206,6 +208,7 @@ int bias_init(inject *in);
 void bias_fini(inject *in);
 void bias_copy(inject *dst, const inject *src);
 void bias_unit(inject *in, int cls, int u, int delta, bool failed);
+void bias_spot(inject *in, size_t g, int vm, int delta, bool failed);
 
 /* The handler of EV_BIAS (registered by inject.c), and the failure of a
  * pooled unit it causes (inject.c): host h, rack or zone u. */
@@ -225,6 +228,7 @@ static inline bool pool_is_up(const pool *p, int u)
 }
 void inject_fail_host(inject *in, int h);
 void inject_fail_unit(inject *in, int cls, int u);
+void inject_evict_spot(inject *in, size_t g, int vm);
 
 /* maint.c.  Allocate the walks' state (FD_OK or FD_ENOMEM), free it. */
 int maint_init(inject *in);

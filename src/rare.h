@@ -50,7 +50,7 @@
  *    given the state at the split (the tower property over the splits'
  *    stopping times), so the estimate is unbiased for any distributions:
  *    whatever the retrials cannot bias (non-exponential clocks, bursts,
- *    Spot, repair queues) they simulate as it is.  R depends on the kind of
+ *    repairs, repair queues) they simulate as it is.  R depends on the kind of
  *    split, known at the split: maintenance steps make many short level-1
  *    crossings (seconds), failures few long ones (hours), walks one a
  *    period; the pilot (pilot.h) gives each what it is worth.  Walks are
