@@ -963,9 +963,10 @@ Test(inject, a_watched_advance_halts_at_every_change_of_the_group)
 
 /* Importance sampling for a retrial: the likelihood ratio has mean 1 under
  * the biased law, and weighting by it gives back the natural law's means
- * (of the VMs down an hour later, the pooled hosts and zones failing faster
- * and the waves drawn towards the window). */
-Test(inject, the_likelihood_ratio_has_mean_one_and_gives_back_the_natural_law)
+ * (of the VMs down some hours later, the pooled hosts and zones and the
+ * group's Spot VMs failing faster and the waves drawn towards the window):
+ * for group flex (zonal, half Spot) and avset. */
+static void lr_case(size_t g)
 {
     scenario *s = load_quiet(BUSY, 17);
     inject *in = make(s), *snap = NULL;
@@ -979,24 +980,31 @@ Test(inject, the_likelihood_ratio_has_mean_one_and_gives_back_the_natural_law)
     for (int i = 0; i < N; i++) {
         cr_assert_eq(inject_restore(in, snap, NULL), FD_OK);
         inject_reseed(in, (1ull << 63) | (uint64_t)i);
-        inject_bias_start(in, 2, &(inject_bias){ 3 * 3600.0, 3, 0.5 });
+        inject_bias_start(in, g, &(inject_bias){ 3 * 3600.0, 3, 0.5 });
         inject_advance(in, t1, NULL);
-        double l = inject_bias_lr(in, t1), x = l * inject_down(in, 2);
+        double l = inject_bias_lr(in, t1), x = l * inject_down(in, g);
         sl += l, sl2 += l * l, sw += x, sw2 += x * x;
         cr_assert_eq(inject_restore(in, snap, NULL), FD_OK);
         inject_reseed(in, (1ull << 62) | (uint64_t)i);
         inject_advance(in, t1, NULL);
-        double y = inject_down(in, 2);
+        double y = inject_down(in, g);
         sn += y, sn2 += y * y;
     }
     double ml = sl / N, el = 3 * sqrt((sl2 / N - ml * ml) / N);
     double mw = sw / N, mn = sn / N;
     double e = 3 * sqrt((sw2 / N - mw * mw) / N + (sn2 / N - mn * mn) / N);
-    cr_log_info("mean L %.4f +- %.4f; down %.4f weighted, %.4f natural", ml, el, mw, mn);
+    cr_log_info("group %zu: mean L %.4f +- %.4f; down %.4f weighted, %.4f natural", g, ml, el,
+                mw, mn);
     cr_assert(fabs(ml - 1) <= el, "mean likelihood ratio %.4f, not 1 (+- %.4f)", ml, el);
     cr_assert(fabs(mw - mn) <= e, "weighted %.4f, natural %.4f (+- %.4f)", mw, mn, e);
     cr_assert_gt(el, 0, "the bias changed something");
     inject_destroy(snap);
     inject_destroy(in);
     scenario_destroy(s);
+}
+
+Test(inject, the_likelihood_ratio_has_mean_one_and_gives_back_the_natural_law)
+{
+    lr_case(0);
+    lr_case(2);
 }
