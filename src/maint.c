@@ -18,11 +18,20 @@
  *    played when due, exactly as queued events were.
  * So a walk costs queue events only through the failures it overlaps.
  * Traces and observers see every step: with either, nothing is folded.
+ * Nor is a step that a group's fold cap forbids (inject_set_fold_cap: one
+ * that would take it across a level where the rare-event estimator may
+ * split), whole walks included: it is applied and told like any change,
+ * at its instant.  For a watched advance (inject_run) maint_sync returns
+ * right after a change of a watched group, and a walk's start and end halt
+ * it too (walk_halt), so that the estimator sees them where they happen.
  *
  * Random numbers: each walk draws from two streams of its own, derived from
- * (seed, replica, walk, wave): one for its order (drawn when first needed),
- * one for its step durations (drawn step by step, in step order).  So what
- * a walk draws never depends on when it is played, or whether it is folded.
+ * (seed, key, walk, wave), the key the replica (a retrial's own: sim_key):
+ * one for its order (drawn when first needed), one for its step durations
+ * (drawn step by step, in step order).  So what a walk draws never depends
+ * on when it is played, or whether it is folded.  A retrial rederives the
+ * durations of the walks in progress from its key (maint_reseed); their
+ * order, already drawn, stays.
  */
 #include "inject_impl.h"
 

@@ -200,7 +200,15 @@ int report_write_ini(const report_run *run, FILE *f);
  * trust (REPORT_MIN_OUTAGES, REPORT_MAX_RELERR); and, when run->analytic is
  * set, the exact service availability beside the simulated one: "agrees"
  * when it lies in the simulated 95 % interval, "DISAGREES" when not, the
- * reason when no closed form applies.  0, or -1 on a write error or
+ * reason when no closed form applies.  With the restart estimator (or a
+ * precision) the header says the estimator and why the run stopped, each
+ * column its method and relative precision; the trust lines say how many
+ * independent root replicas the estimate rests on, how many saw an outage
+ * in their tree (the count the interval rule uses instead of outages), the
+ * outages the retrials simulated, the count of outages that would be as
+ * precise ((1.96 / relative)^2), the precision reached or what reaching it
+ * would take, and that worst loss and the monthly figures are the root
+ * paths' own (plain).  0, or -1 on a write error or
  * without memory.  Cost: O(groups). */
 int report_print_table(const report_run *run, FILE *f);
 
