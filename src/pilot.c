@@ -138,6 +138,23 @@ void pilot_result_destroy(pilot_result *r)
     free(r);
 }
 
+/* R for (group g, level l, kind c) from its measurements (pilot.h), with
+ * sigma_b^2 = sb2 and the root path's cost c0. */
+static double r_of(const cell *k, double sb2, double c0)
+{
+    if (!(k->n > 0) || !(sb2 > 0))
+        return 1; /* never split in the pilot, or no outage to weigh: one retrial */
+    double V = k->z2 / k->n, C = k->work / k->n;
+    double R = V > 0 ? sqrt(V / C * c0 / sb2) : PILOT_R_MIN;
+    R = fmin(PILOT_R_MAX, fmax(PILOT_R_MIN, R));
+    /* an outage most holds of this kind reach anyway (a rack holding more
+     * VMs than the slack): the root path's own continuation is as good as a
+     * retrial, and free */
+    if (k->nat_n >= PILOT_NATURAL_MIN && k->nat_nz >= 0.5 * k->nat_n && k->nat_z2 / k->nat_n <= V)
+        R = 0;
+    return R;
+}
+
 /* The plan from the summed measurements `t` (pilot.h). */
 static void choose(const shared *sh, block *t, rare_plan *p, pilot_result *res)
 {
@@ -145,6 +162,9 @@ static void choose(const shared *sh, block *t, rare_plan *p, pilot_result *res)
     res->root_work = c0;
     for (size_t g = 0; g < p->ngroups; g++) {
         const rare_group_plan *gp = &p->g[g];
+        pilot_group *pg = &res->g[g];
+        pg->outages = t->outages[g];
+        pg->scale = 1;
         double sb2 = 0;
         for (int l = gp->lo; l < gp->outage; l++)
             for (uint32_t c = 0; c < p->kinds; c++) {
@@ -152,31 +172,27 @@ static void choose(const shared *sh, block *t, rare_plan *p, pilot_result *res)
                 if (k->n > 0)
                     sb2 += k->splits / P * (k->z / k->n) * (k->z / k->n);
             }
-        pilot_group *pg = &res->g[g];
-        pg->outages = t->outages[g];
-        for (int l = gp->lo; l < gp->outage; l++)
-            for (uint32_t c = 0; c < p->kinds; c++) {
-                const cell *k = cell_at(sh, t, g, l, c);
-                double R = 1;
-                if (k->n > 0 && sb2 > 0) {
-                    double V = k->z2 / k->n, C = k->work / k->n;
-                    R = V > 0 ? sqrt(V / C * c0 / sb2) : PILOT_R_MIN;
-                    R = fmin(PILOT_R_MAX, fmax(PILOT_R_MIN, R));
-                    /* an outage most holds of this kind reach anyway (a rack
-                     * holding more VMs than the slack): the root path's own
-                     * continuation is as good as a retrial, and free */
-                    if (k->nat_n >= PILOT_NATURAL_MIN && k->nat_nz >= 0.5 * k->nat_n
-                        && k->nat_z2 / k->nat_n <= V)
-                        R = 0;
+        for (int pass = 0; pass < 2; pass++) { /* the plan, then within the work cap */
+            pg->splits = pg->retrials = pg->work = 0;
+            for (int l = gp->lo; l < gp->outage; l++)
+                for (uint32_t c = 0; c < p->kinds; c++) {
+                    const cell *k = cell_at(sh, t, g, l, c);
+                    double R = r_of(k, sb2, c0);
+                    if (R > PILOT_R_MIN) /* the cap: fewer, never none */
+                        R = fmax(PILOT_R_MIN, R * pg->scale);
+                    if (rare_plan_retrials(p, g, l, c) > 0)
+                        rare_plan_set(p, g, l, c, R);
+                    if (k->n > 0) {
+                        pg->splits += k->splits / P;
+                        pg->retrials += k->splits / P * R;
+                        pg->work += k->splits / P * R * k->work / k->n;
+                    }
                 }
-                if (rare_plan_retrials(p, g, l, c) > 0)
-                    rare_plan_set(p, g, l, c, R);
-                if (k->n > 0) {
-                    pg->splits += k->splits / P;
-                    pg->retrials += k->splits / P * R;
-                    pg->work += k->splits / P * R * k->work / k->n;
-                }
-            }
+            if (pass > 0 || pg->work <= PILOT_WORK_MAX * c0)
+                break;
+            pg->capped = true;
+            pg->scale = PILOT_WORK_MAX * c0 / pg->work;
+        }
     }
     rare_plan_update(p);
 }

@@ -27,7 +27,10 @@
  * holding more of the group's VMs than its slack) and whose root paths'
  * own accrual has a second moment no larger than a retrial's: there the
  * root path is as good an estimate as a retrial, at no cost.
- * A group whose pilot saw no outage at all keeps R = 1 everywhere.
+ * A group whose pilot saw no outage at all keeps R = 1 everywhere.  A
+ * group's retrials may cost at most PILOT_WORK_MAX times the root path per
+ * root replica: past that every R of the group is scaled down to fit (not
+ * below PILOT_R_MIN), and the result says so (pilot_group.capped).
  *
  * Deterministic: the pilot's root replicas run in fixed blocks on the
  * threads and their measurements are summed within blocks and then over
@@ -50,6 +53,7 @@
 #define PILOT_R_MIN (1.0 / 16)
 #define PILOT_R_MAX 256.0
 #define PILOT_NATURAL_MIN 30        /* natural holds a kind needs to be left unsplit */
+#define PILOT_WORK_MAX 200.0        /* a group's retrials may cost this many root paths */
 
 /* What the pilot measured for one group, for the report. */
 typedef struct pilot_group {
@@ -57,6 +61,8 @@ typedef struct pilot_group {
     double retrials;   /* retrials per root replica the plan expects */
     double work;       /* and their cost per root replica, events */
     double outages;    /* outages its retrials saw, unweighted */
+    bool capped;       /* its retrials were scaled down to the work cap */
+    double scale;      /* by this factor */
 } pilot_group;
 
 typedef struct pilot_result {

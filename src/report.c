@@ -1057,6 +1057,11 @@ static void print_method(const report_run *run, FILE *f)
             fprintf(f, "; retrials per split set by a pilot of %llu root\nreplicas (%.2g s)",
                     (unsigned long long)oc->pilot->roots, oc->pilot_seconds);
         fputs("\n", f);
+        for (size_t g = 0; oc && oc->pilot && g < oc->pilot->ngroups; g++)
+            if (oc->pilot->g[g].capped)
+                fprintf(f, "%s: retrials capped at %.0f root paths' work per root replica "
+                        "(x %.2g): less precise per replica than the pilot's plan\n",
+                        s->groups[g].name, PILOT_WORK_MAX, oc->pilot->g[g].scale);
     }
     if (!oc || (!(s->precision > 0) && !(s->time_limit > 0)))
         return;
