@@ -13,7 +13,10 @@
  *           1792s, tolerance 0s; rebootful every 1y, reboot fixed(25m),
  *           settle 30m.
  *  default  the built-in default scenario (scenarios/default.ini), loaded
- *           with scenario_load_default as `fdsim run` without SCENARIO.
+ *           with scenario_load_default as `fdsim run` without SCENARIO, as
+ *           a plain run (simulation.estimator = plain, no precision): these
+ *           are plain Monte Carlo's figures; bench_rare times the restart
+ *           estimator.
  *
  * Figures, per world:
  *  - events per replica-year: exact, the sum of inject_events over the

@@ -43,7 +43,14 @@ int phases_load(const phases_world *w, const char *const *sets, size_t nsets, sc
     if (w->text)
         return scenario_load_text(s, w->text, strlen(w->text), w->name, ".", sets, nsets,
                                   stderr, d);
-    return scenario_load_default(s, sets, nsets, stderr, d);
+    /* the default scenario as a plain run of a fixed count (it asks for the
+     * restart estimator and a precision): the phases time plain replicas */
+    const char *all[16] = { "simulation.estimator=plain", "simulation.precision=0",
+                            "simulation.timeLimit=0s" };
+    size_t n = 3;
+    for (size_t i = 0; i < nsets && n < 16; i++)
+        all[n++] = sets[i];
+    return scenario_load_default(s, all, n, stderr, d);
 }
 
 /* Start-up: load the scenario; the last load stays in *s. */
@@ -100,7 +107,7 @@ static int time_run(const scenario *s, const place_result *plan, phases_times *t
 {
     batch_result *res = NULL;
     double t0 = phases_now();
-    int rc = runner_run(s, plan, NULL, NULL, NULL, NULL, &res, d);
+    int rc = runner_run(s, plan, NULL, NULL, NULL, NULL, &res, NULL, d);
     keep(&t->run, t0);
     if (rc == FD_OK) {
         t->replicas = res->replicas;
@@ -191,7 +198,7 @@ static int time_output(const scenario *s, const place_result *plan, const analyt
     rc = report_sink_create(&sink, s, 0, dir, 0, d);
     timed_sink ts = { sink, phases_now() - t0 };
     if (rc == FD_OK)
-        rc = runner_run(s, plan, NULL, NULL, timed_consume, &ts, &res, d);
+        rc = runner_run(s, plan, NULL, NULL, timed_consume, &ts, &res, NULL, d);
     report_run rr = { .s = s, .r = res, .baseline = 0, .cmdline = "bench_run", .analytic = an,
                       .placement = plan };
     if (rc == FD_OK) {

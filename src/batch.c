@@ -46,6 +46,7 @@ typedef struct slot {
     uint64_t events;         /* ENDED: events those replicas reported */
     stats_replica *stats;    /* [i * ngroups + g] for the block's replica i (owned) */
     double *month_down;      /* [(i * ngroups + g) * nmonths + m] (owned) */
+    stats_rare *rare;        /* [i * ngroups + g]: the estimator's account (owned) */
     double *sum;             /* [cells]: down-count sum of the done replicas (owned) */
 } slot;
 
@@ -146,13 +147,15 @@ static void run_block(shared *sh, slot *sl, void *w, double *scratch, double **d
     sl->want = (size_t)(last - first);
     for (uint64_t r = first; r < last && !stop_asked(spec); r++, done++) {
         stats_replica *rec = sl->stats + done * ng;
+        stats_rare *rare = sl->rare + done * ng;
         double *months = sl->month_down + done * ng * nm;
         memset(scratch, 0, sh->cells * sizeof *scratch);
         memset(rec, 0, ng * sizeof *rec);
+        memset(rare, 0, ng * sizeof *rare);
         memset(months, 0, ng * nm * sizeof *months);
         for (size_t g = 0; g < ng; g++)
             md[g] = months + g * nm;
-        stats_out out = { rec, dc, md };
+        stats_out out = { rec, dc, md, rare };
         uint64_t ev = 0;
         if (spec->replica(w, r, &out, &ev) != FD_OK) {
             set_failed(sh, 2);
@@ -239,7 +242,7 @@ static int consume(shared *sh, const slot *sl, batch_result *res, diag *d)
     batch_block blk = {
         .first = sl->first, .n = sl->done, .ngroups = spec->ngroups,
         .nmonths = spec->nmonths, .stats = sl->stats, .month_down = sl->month_down,
-        .downcount_sum = sl->sum, .events = sl->events,
+        .downcount_sum = sl->sum, .events = sl->events, .rare = sl->rare,
     };
     return spec->consume(spec->sink, &blk, d);
 }
@@ -259,6 +262,11 @@ static int consume_all(shared *sh, batch_result *res, bool bar, double t0, diag 
             bool whole = sl->done == sl->want;
             int crc = consume(sh, sl, res, d);
             pthread_mutex_lock(&sh->lock);
+            if (crc == BATCH_HALT) { /* the consumer has what it needs */
+                crc = FD_OK;
+                sh->halt = true;
+                res->halted = true;
+            }
             if (crc != FD_OK && !sh->failed) {
                 rc = crc;
                 sh->failed = 3;
@@ -316,6 +324,7 @@ static void slots_free(shared *sh)
     for (size_t i = 0; sh->slots && i < sh->nslots; i++) {
         free(sh->slots[i].stats);
         free(sh->slots[i].month_down);
+        free(sh->slots[i].rare);
         free(sh->slots[i].sum);
     }
     free(sh->slots);
@@ -373,8 +382,9 @@ static int setup(const batch_spec *spec, uint64_t nthreads, batch_result **resp,
         slot *sl = &sh->slots[i];
         sl->stats = fd_malloc(BATCH_BLOCK * ng * sizeof *sl->stats);
         sl->month_down = fd_malloc(BATCH_BLOCK * ng * nm * sizeof *sl->month_down);
+        sl->rare = fd_malloc(BATCH_BLOCK * ng * sizeof *sl->rare);
         sl->sum = fd_malloc(sh->cells * sizeof *sl->sum);
-        if (!sl->stats || !sl->month_down || !sl->sum)
+        if (!sl->stats || !sl->month_down || !sl->rare || !sl->sum)
             return FD_ENOMEM;
     }
     return FD_OK;
@@ -456,7 +466,7 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
                 res->downcount[g][k] += spec->start->block_sum[sh.off[g] + (size_t)k];
     }
 finish:
-    res->partial = res->replicas < res->requested;
+    res->partial = res->replicas < res->requested && !res->halted;
     res->window_peak = sh.peak;
     res->wall = now_s() - t0;
     *out = res;

@@ -60,11 +60,16 @@ typedef struct batch_block {
                                     to replica first+n-1 (a resumed block: from its
                                     batch_start.block_sum on) */
     uint64_t events;             /* events the block's replicas ran */
+    const stats_rare *rare;      /* [i * ngroups + g]: the rare-event estimator's account
+                                    of group g in replica first+i (zeros for plain ones) */
 } batch_block;
 
 /* Takes the blocks of a run in replica order, on the thread that called
- * batch_run.  FD_OK to go on; any other code, with a message in `d`, stops
- * the batch, which then fails with that code. */
+ * batch_run.  FD_OK to go on; BATCH_HALT to end the batch there, complete
+ * (a precision reached, a time limit): the result covers the blocks
+ * consumed, this one included, and is not partial; any other code, with a
+ * message in `d`, stops the batch, which then fails with that code. */
+#define BATCH_HALT 1
 typedef int (*batch_consume_fn)(void *sink, const batch_block *blk, diag *d);
 
 /* Window slots batch_run uses with `threads` worker threads (before the
@@ -100,9 +105,10 @@ typedef struct batch_spec {
     void (*worker_destroy)(void *worker);
     /* Run replica `replica` on `worker` and write its results to `out`:
      * for each group g, out->rec[g], out->downcount[g][k] (the seconds with
-     * k VMs down, k = 0..counts[g]) and out->month_down[g][m] (service
-     * downtime in month m, seconds), and the number of events it ran to
-     * *events.  Returns FD_OK, or FD_ENOMEM (the batch then fails).  Must
+     * k VMs down, k = 0..counts[g]), out->month_down[g][m] (service
+     * downtime in month m, seconds) and, if it has one, the rare-event
+     * estimator's account out->rare[g] (zeroed before), and the number of
+     * events it ran to *events.  Returns FD_OK, or FD_ENOMEM (the batch then fails).  Must
      * depend only on `replica` and the worker's construction, never on
      * which worker or thread runs it. */
     int (*replica)(void *worker, uint64_t replica, const stats_out *out, uint64_t *events);
@@ -129,7 +135,8 @@ typedef struct batch_result {
     int nmonths;             /* months per replica */
     uint64_t requested;      /* replicas asked for */
     uint64_t replicas;       /* replicas completed: the prefix 0..replicas-1 */
-    bool partial;            /* stopped early: replicas < requested */
+    bool partial;            /* stopped early: replicas < requested, not by the consumer */
+    bool halted;             /* the consumer ended it (BATCH_HALT) */
     double **downcount;      /* downcount[g][k]: seconds at k down, summed over
                                 the replicas, k = 0..counts[g] (owned) */
     uint64_t events;         /* events run by the replicas, as reported */

@@ -24,6 +24,7 @@
 #include "diag.h"
 #include "goal.h"
 #include "import.h"
+#include "dur.h"
 #include "interrupt.h"
 #include "memest.h"
 #include "place.h"
@@ -407,6 +408,7 @@ static int place_main(int argc, char **argv)
 static const char run_usage[] =
     "usage: fdsim run [SCENARIO] [-n REPLICAS] [--seed S] [-j THREADS] [-o DIR]\n"
     "                 [--format table|json|tsv] [--force] [--baseline NAME]\n"
+    "                 [--estimator restart|plain] [--precision P] [--time-limit T]\n"
     "                 [--trace FILE [--trace-replica K]]\n"
     "                 [--set section.key=value]...\n"
     "       fdsim run --resume DIR [-j THREADS]\n"
@@ -415,8 +417,21 @@ static const char run_usage[] =
     "scenario), show the groups side by side and write the results directory.\n"
     "The results are the same bytes for any number of threads.\n"
     "\n"
-    "  -n, --replicas N              replicas to run (simulation.replicas)\n"
+    "  -n, --replicas N              replicas to run (simulation.replicas); with a\n"
+    "                                precision, the most to run\n"
     "      --seed S                  master seed (simulation.seed)\n"
+    "      --estimator E             restart: rare-event splitting, one replica a\n"
+    "                                root path and its importance-sampled retrials\n"
+    "                                (for outages too rare to count); plain: plain\n"
+    "                                Monte Carlo (simulation.estimator)\n"
+    "      --precision P             stop once every group's service unavailability\n"
+    "                                has a 95 %% interval of +-P relative (0.1 or 10%%),\n"
+    "                                looked at after 512, 724, 1024, ... replicas,\n"
+    "                                so the same bytes for any -j\n"
+    "                                (simulation.precision)\n"
+    "      --time-limit T            stop after T of wall time (30s, 2m): where it\n"
+    "                                stops depends on the machine, and the run says\n"
+    "                                so (simulation.timeLimit)\n"
     "  -j, --threads T               worker threads; 0 = one per core\n"
     "                                (default: simulation.threads)\n"
     "  -o, --results-dir DIR         results directory (default: results):\n"
@@ -455,7 +470,10 @@ static const char run_usage[] =
     { "threads", required_argument, NULL, 'j' },                              \
     { "results-dir", required_argument, NULL, 'o' },                          \
     { "output", required_argument, NULL, 'O' },                               \
-    { "memory-limit", required_argument, NULL, 'M' }
+    { "memory-limit", required_argument, NULL, 'M' },                         \
+    { "estimator", required_argument, NULL, 'E' },                            \
+    { "precision", required_argument, NULL, 'P' },                            \
+    { "time-limit", required_argument, NULL, 'T' }
 
 /* The options run and sweep share: -n, --seed and -j become --set
  * overrides (so validation and messages are the scenario's), -o a path. */
@@ -463,6 +481,9 @@ typedef struct batch_opts {
     char replicas[64];       /* "simulation.replicas=N" for -n */
     char seed[64];           /* "simulation.seed=S" for --seed */
     char threads[64];        /* "simulation.threads=T" for -j */
+    char estimator[64];      /* "simulation.estimator=E" for --estimator */
+    char precision[64];      /* "simulation.precision=P" for --precision */
+    char time_limit[96];     /* "simulation.timeLimit=T" for --time-limit */
     const char *out;         /* -o DIR */
     bool out_given;          /* -o was given */
     uint64_t memory_limit;   /* --memory-limit in bytes; 0: none */
@@ -557,6 +578,35 @@ static int batch_own(batch_opts *p, cmd_env *e, int c, const char *arg)
         return diag_set(&e->d, FD_EINVAL, "--output %s: no such option; the results "
                         "directory is -o DIR (--results-dir DIR), and the printed answer's "
                         "form is --format json|tsv|table", arg), -1;
+    case 'E':
+        if (strcmp(arg, "plain") && strcmp(arg, "restart"))
+            return diag_set(&e->d, FD_EINVAL, "--estimator %s: expected restart (splitting "
+                            "with importance-sampled retrials, for rare outages) or plain "
+                            "(plain Monte Carlo)", arg), -1;
+        snprintf(p->estimator, sizeof p->estimator, "simulation.estimator=%s", arg);
+        return add_set(e, p->estimator);
+    case 'P': {
+        char *end;
+        double x = strtod(arg, &end);
+        bool pct = end != arg && strcmp(end, "%") == 0;
+        if (pct)
+            x /= 100;
+        if (end == arg || (*end && !pct) || !(x > 0 && x < 1))
+            return diag_set(&e->d, FD_EINVAL, "--precision %s: expected the relative "
+                            "half-width of each group's 95 %% interval, above 0 and below "
+                            "1, e.g. --precision 0.1 (or 10%%)", arg), -1;
+        snprintf(p->precision, sizeof p->precision, "simulation.precision=%.17g", x);
+        return add_set(e, p->precision);
+    }
+    case 'T': {
+        double t;
+        char why[128];
+        if (dur_parse(arg, &t, why, sizeof why) < 0 || !(t > 0))
+            return diag_set(&e->d, FD_EINVAL, "--time-limit %s: expected a wall-clock "
+                            "duration above 0, e.g. --time-limit 30s or 2m", arg), -1;
+        snprintf(p->time_limit, sizeof p->time_limit, "simulation.timeLimit=%s", arg);
+        return add_set(e, p->time_limit);
+    }
     default:
         return 1;
     }
@@ -649,6 +699,13 @@ static int run_resume(run_opts *p, cmd_env *e, size_t *baseline, char **cmdline,
     if (rundir_find(p->resume, src, &e->d) != FD_OK ||
         rundir_load(*src, &s, baseline, cmdline, stderr, &e->d) != FD_OK)
         return -1;
+    if (s->estimator == ESTIMATOR_RESTART || s->precision > 0 || s->time_limit > 0) {
+        scenario_destroy(s);
+        return diag_set(&e->d, FD_EINVAL, "--resume %s: the run used the restart estimator "
+                        "or a precision or time limit (simulation.estimator, precision, "
+                        "timeLimit), which --resume cannot continue yet; run it again",
+                        p->resume), -1;
+    }
     if (own)
         s->threads = atoi(strchr(p->b.threads, '=') + 1);
     scenario_destroy(e->s);
@@ -731,6 +788,7 @@ static int run_work(void *opts, cmd_env *e)
     analytic_result *an = NULL;
     rundir *sink = NULL;
     rundir_opts ro = { .force = p->force, .resume = src, .checkpoint = -1 };
+    runner_outcome oc = { 0 };
     int status;
     interrupt_catcher sig;
     volatile sig_atomic_t *stop = interrupt_catch(&sig);
@@ -744,7 +802,7 @@ static int run_work(void *opts, cmd_env *e)
         /* built beside DIR; replicas.csv streamed into it as the replicas come */
         status = fail(e, FD_EXIT_FAIL);
     } else if (runner_run_from(e->s, placed, NULL, stop, rundir_consume, sink,
-                               rundir_start(sink), &res, &e->d) != FD_OK) {
+                               rundir_start(sink), &res, &oc, &e->d) != FD_OK) {
         status = fail(e, FD_EXIT_FAIL);
     } else {
         /* best effort: without it the table has no check */
@@ -752,10 +810,11 @@ static int run_work(void *opts, cmd_env *e)
             an = NULL;
         report_run rr = { .s = e->s, .r = res, .digest = rundir_digest(sink),
                           .baseline = baseline, .cmdline = cmdline, .analytic = an,
-                          .placement = placed };
+                          .placement = placed, .outcome = &oc };
         status = run_report(p, e, sink, &rr);
     }
     interrupt_release(&sig);
+    runner_outcome_fini(&oc);
     rundir_destroy(sink); /* uncommitted: removes what it wrote, DIR as it was */
     place_result_destroy(placed);
     batch_result_destroy(res);
@@ -909,6 +968,9 @@ static const char sweep_usage[] =
     "                                (repeatable)\n"
     "  -n, --replicas N              replicas per point (simulation.replicas)\n"
     "      --seed S                  master seed, the same for every point\n"
+    "      --estimator E             restart or plain, as fdsim run --help says\n"
+    "      --precision P             per point, as fdsim run --help says\n"
+    "      --time-limit T            per point, as fdsim run --help says\n"
     "  -j, --threads T               worker threads; 0 = one per core\n"
     "  -o, --results-dir DIR         a new or empty directory, or an earlier\n"
     "                                sweep's (replaced whole; default: sweep)\n"

@@ -29,6 +29,8 @@ typedef struct group {
     sample **month;          /* [nmonths]: uptime % of each month */
     uint64_t *month_met;     /* [nmonths]: replicas whose month met the target */
     double outages;          /* service outages, summed (whole numbers: exact) */
+    uint64_t with_outage;    /* replicas with outages > 0 */
+    stats_rare rare;         /* the rare-event estimator's accounts, summed */
     uint64_t met;            /* months met, over every replica */
     uint32_t *met_seq;       /* [cap]: months met by each replica, while n <= cap */
     uint64_t *met_hist;      /* [nmonths + 1]: replicas by months met */
@@ -190,6 +192,7 @@ static int group_add(digest *dg, size_t g, const stats_replica *rec, const doubl
             return FD_ENOMEM;
     }
     gr->outages += p->outages;
+    gr->with_outage += p->outages > 0;
     uint32_t met = (uint32_t)p->months_met;
     gr->met += met;
     gr->met_hist[met]++;
@@ -204,6 +207,32 @@ static int group_add(digest *dg, size_t g, const stats_replica *rec, const doubl
     gr->alloc_most = (int)fmax(gr->alloc_most, p->alloc_failures);
     gr->alloc_reps += p->alloc_failures > 0;
     return FD_OK;
+}
+
+int digest_add_rare(digest *dg, const stats_rare *rare)
+{
+    assert(!dg->finished && dg->n > 0);
+    for (size_t g = 0; g < dg->ngroups; g++) {
+        stats_rare *t = &dg->g[g].rare;
+        const stats_rare *x = &rare[g];
+        t->outages_seen += x->outages_seen;
+        t->outages_w2 += x->outages_w2;
+        t->retrials += x->retrials;
+        t->work += x->work;
+        t->plain_down += x->plain_down;
+        t->plain_outages += x->plain_outages;
+    }
+    return FD_OK;
+}
+
+stats_rare digest_rare(const digest *dg, size_t g)
+{
+    return dg->g[g].rare;
+}
+
+uint64_t digest_with_outage(const digest *dg, size_t g)
+{
+    return dg->g[g].with_outage;
 }
 
 int digest_add(digest *dg, const stats_replica *rec, const double *month_down)

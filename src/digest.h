@@ -74,6 +74,17 @@ void digest_destroy(digest *dg);
  * unusable).  O(groups x (metrics + months)) amortised. */
 int digest_add(digest *dg, const stats_replica *rec, const double *month_down);
 
+/* The rare-event estimator's accounts of the replica just added, rare[g]
+ * for every group (rare.h): summed, in replica order.  FD_OK. */
+int digest_add_rare(digest *dg, const stats_rare *rare);
+
+/* Their sums over the replicas, for group g. */
+stats_rare digest_rare(const digest *dg, size_t g);
+
+/* Replicas whose group g had outages > 0 (for the rare-event estimator, a
+ * root replica whose tree saw an outage that counts). */
+uint64_t digest_with_outage(const digest *dg, size_t g);
+
 /* Done adding: compute every summary (sorting the kept values); only the
  * readers below may be called after it.  O(groups x (metrics + months) x
  * cap log cap). */

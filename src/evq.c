@@ -8,7 +8,8 @@
  *     and every heap entry names a live slot: n live slots in all;
  *   - a free slot has an even generation; free slots below `used` form a
  *     singly linked list through `pos` from `free_head`; slots at or above
- *     `used` have never been handed out since creation or the last clear;
+ *     `used` have never been handed out since creation or the last clear,
+ *     and those at or above `touched` never since creation (all zeros);
  *   - a handle is (generation << 32 | slot) with an odd generation, so it
  *     is never EVQ_NONE and is valid exactly while the generations agree.
  */
@@ -52,6 +53,8 @@ struct evq {
     slot *slots;        /* slots[0..cap): payloads, indexed by node.slot */
     size_t size;        /* events queued */
     size_t used;        /* slots[0..used) have been handed out at least once */
+    size_t touched;     /* slots[0..touched) have been handed out since creation
+                           (a clear keeps it): every slot above is all zeros */
     size_t cap;         /* length of both arrays */
     uint32_t free_head; /* first free slot below `used`, or NO_SLOT */
     uint64_t seq;       /* the next insertion number */
@@ -180,8 +183,14 @@ int evq_copy(evq *dst, const evq *src)
     if (dst->cap < src->cap && grow(dst, src->cap) != FD_OK)
         return FD_ENOMEM;
     memcpy(dst->heap, src->heap, src->size * sizeof *src->heap);
-    memcpy(dst->slots, src->slots, src->cap * sizeof *src->slots);
-    memset(dst->slots + src->cap, 0, (dst->cap - src->cap) * sizeof *dst->slots);
+    /* Slots above `touched` are zeros in either queue: copy src's touched
+     * ones and zero what dst touched beyond them, not the whole capacity
+     * (a replica's queue holds a few dozen events in 1024 slots). */
+    memcpy(dst->slots, src->slots, src->touched * sizeof *src->slots);
+    if (dst->touched > src->touched)
+        memset(dst->slots + src->touched, 0,
+               (dst->touched - src->touched) * sizeof *dst->slots);
+    dst->touched = src->touched;
     dst->size = src->size;
     dst->used = src->used;
     dst->free_head = src->free_head;
@@ -216,6 +225,8 @@ evq_handle evq_push(evq *q, double time, uint32_t type, uint32_t id,
                 return EVQ_NONE;
         }
         s = (uint32_t)q->used++;
+        if (q->used > q->touched)
+            q->touched = q->used;
     }
 
     slot *sl = &q->slots[s];

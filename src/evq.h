@@ -55,7 +55,7 @@ int evq_create(evq **q, size_t capacity_hint);
 /* Make `dst` an exact copy of `src`: the same events, order, insertion
  * counter and handles (a handle of src names the same event in dst).
  * FD_OK, or FD_ENOMEM when dst could not grow (dst is then unchanged but
- * for spare capacity).  O(capacity of src). */
+ * for spare capacity).  O(slots either queue has ever used). */
 int evq_copy(evq *dst, const evq *src);
 
 /* Free the queue and everything it holds.  NULL is a no-op.  O(1). */

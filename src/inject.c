@@ -28,7 +28,7 @@ static const char *const ev_names[EV_COUNT] = {
     "host_fail", "host_repair", "heal", "rack_fail", "rack_repair", "zone_fail",
     "zone_repair", "burst", "rebootless_wave", "rebootless_step", "rebootless_end",
     "rebootful_wave", "rebootful_step", "rebootful_end", "spot_evict", "spot_restore",
-    "repair_check", "repair_done",
+    "repair_check", "repair_done", "biased_failure",
 };
 
 /* Which process a failure came from. */
@@ -137,10 +137,6 @@ static int pool_pick(inject *in, pool *p, gsl_rng *r)
     return p->last;
 }
 
-static bool pool_is_up(const pool *p, int u)
-{
-    return p->pos[u] >= 0;
-}
 
 /* Groups with automatic repairs and VMs under `node` get a check after
  * their grace period, tied to the node's current outage episode. */
@@ -166,8 +162,10 @@ static void host_fail(inject *in, int h, uint64_t origin)
     in->episode[node]++;
     vmstate_world_cause(in->vs, node, +1);
     set_block(in, h, +1);
-    if (in->host_pool.on)
+    if (in->host_pool.on) {
         pool_down(&in->host_pool, h);
+        bias_unit(in, BIAS_HOST, h, -1, origin == ORIGIN_POOL);
+    }
     size_t g;
     int vm;
     if (s->healing_enabled && vmstate_host_first(in->vs, h, &g, &vm)) {
@@ -202,8 +200,10 @@ static void on_host_repair(sim *sm, const evq_event *ev, void *ctx)
     if (--in->hfail[h] == 0) {
         vmstate_world_cause(in->vs, vmstate_host_node(in->vs, h), -1);
         set_block(in, h, -1);
-        if (in->host_pool.on)
+        if (in->host_pool.on) {
             pool_up(&in->host_pool, h);
+            bias_unit(in, BIAS_HOST, h, +1, false);
+        }
     }
     if (ev->data == ORIGIN_OWN) {
         double t = draw(&in->s->host.ttf, sim_world_rng(in->sim, SIM_STREAM_HOST));
@@ -269,18 +269,19 @@ typedef struct unitclass {
     uint32_t fail, repair; /* its event types */
     bool zone;             /* zone blocks, else racks */
     int hosts;             /* hosts under one unit */
+    int bias;              /* its class for importance sampling (BIAS_RACK, BIAS_ZONE) */
 } unitclass;
 
 static unitclass rack_class(inject *in)
 {
     return (unitclass){ &in->rack_pool, &in->s->rack, SIM_STREAM_RACK, EV_RACK_FAIL,
-                        EV_RACK_REPAIR, false, in->hpr };
+                        EV_RACK_REPAIR, false, in->hpr, BIAS_RACK };
 }
 
 static unitclass zone_class(inject *in)
 {
     return (unitclass){ &in->zone_pool, &in->s->zone, SIM_STREAM_ZONE, EV_ZONE_FAIL,
-                        EV_ZONE_REPAIR, true, in->rpz * in->hpr };
+                        EV_ZONE_REPAIR, true, in->rpz * in->hpr, BIAS_ZONE };
 }
 
 /* Unit u's outage starts (+1) or ends (-1): its subtree goes down or up and
@@ -298,21 +299,29 @@ static void outage(inject *in, const unitclass *c, int u, int delta)
         schedule_checks(in, node);
 }
 
-/* A unit of class c fails (the pool picks which, or the event names it);
- * its repair is queued. */
-static void unit_fail(inject *in, const unitclass *c, const evq_event *ev)
+/* Unit u of class c fails (when pooled, only if it is up: thinning); its
+ * repair is queued. */
+static void fail_unit(inject *in, const unitclass *c, int u)
 {
     gsl_rng *r = sim_world_rng(in->sim, c->stream);
-    int u = ev->data == ORIGIN_POOL ? pool_pick(in, c->p, r) : (int)ev->id;
     if (c->p->on) {
         if (!pool_is_up(c->p, u)) {
             in->idle = true; /* thinned: a unit that is out does not fail */
             return;
         }
         pool_down(c->p, u);
+        bias_unit(in, c->bias, u, -1, true);
     }
     sim_at(in->sim, now(in) + draw(&c->f->outage, r), c->repair, (uint32_t)u, 0);
     outage(in, c, u, +1);
+}
+
+/* A unit of class c fails: the pool picks which, or the event names it. */
+static void unit_fail(inject *in, const unitclass *c, const evq_event *ev)
+{
+    int u = ev->data == ORIGIN_POOL ? pool_pick(in, c->p, sim_world_rng(in->sim, c->stream))
+                                    : (int)ev->id;
+    fail_unit(in, c, u);
 }
 
 /* Unit u of class c is repaired: its next failure follows. */
@@ -322,6 +331,7 @@ static void unit_repair(inject *in, const unitclass *c, int u)
     gsl_rng *r = sim_world_rng(in->sim, c->stream);
     if (c->p->on) {
         pool_up(c->p, u);
+        bias_unit(in, c->bias, u, +1, false);
     } else {
         sim_at(in->sim, now(in) + draw(&c->f->ttf, r), c->fail, (uint32_t)u, ORIGIN_OWN);
     }
@@ -355,6 +365,20 @@ static void on_zone_repair(sim *sm, const evq_event *ev, void *ctx)
     unit_repair(ctx, &c, (int)ev->id);
 }
 
+void inject_fail_host(inject *in, int h)
+{
+    if (pool_is_up(&in->host_pool, h))
+        host_fail(in, h, ORIGIN_POOL);
+    else
+        in->idle = true; /* thinned, as the pool's own hits */
+}
+
+void inject_fail_unit(inject *in, int cls, int u)
+{
+    unitclass c = cls == BIAS_RACK ? rack_class(in) : zone_class(in);
+    fail_unit(in, &c, u);
+}
+
 /* A correlated burst: `hosts` distinct hosts of the rack fail, each at a
  * uniform time within the window, each repaired like any host failure. */
 static void on_burst(sim *sm, const evq_event *ev, void *ctx)
@@ -377,15 +401,14 @@ static void on_burst(sim *sm, const evq_event *ev, void *ctx)
 /* ------------------------------------------------------------- spot -- */
 
 /* A group's running Spot VMs are a pool (spot.evictionRate per VM-hour). */
-static void on_spot_evict(sim *sm, const evq_event *ev, void *ctx)
+/* Spot VM `vm` of group g (running) is evicted; the pool's next eviction
+ * is drawn afresh (fewer run). */
+static void evict(inject *in, size_t g, int vm)
 {
-    inject *in = ctx;
-    size_t g = ev->id;
     pool *p = &in->g[g].spot;
-    (void)sm;
     gsl_rng *r = sim_group_rng(in->sim, g);
-    int vm = pool_pick(in, p, r);
     pool_down(p, vm);
+    bias_spot(in, g, vm, -1, true);
     vmstate_vm_cause(in->vs, g, vm, +1);
     if (in->s->spot_policy == EVICT_DELETE) { /* its slot is free until it returns */
         place_release_vm(in->pr, in->w, g, vm);
@@ -395,6 +418,22 @@ static void on_spot_evict(sim *sm, const evq_event *ev, void *ctx)
     sim_at(in->sim, now(in) + draw(&in->s->spot_restore, r), EV_SPOT_RESTORE, (uint32_t)g,
            (uint64_t)vm);
     pool_schedule(in, p, r);
+}
+
+static void on_spot_evict(sim *sm, const evq_event *ev, void *ctx)
+{
+    inject *in = ctx;
+    size_t g = ev->id;
+    (void)sm;
+    evict(in, g, pool_pick(in, &in->g[g].spot, sim_group_rng(in->sim, g)));
+}
+
+void inject_evict_spot(inject *in, size_t g, int vm)
+{
+    if (pool_is_up(&in->g[g].spot, vm))
+        evict(in, g, vm);
+    else
+        in->idle = true; /* thinned: a VM evicted already is not evicted again */
 }
 
 static void on_spot_restore(sim *sm, const evq_event *ev, void *ctx)
@@ -417,6 +456,7 @@ static void on_spot_restore(sim *sm, const evq_event *ev, void *ctx)
     }
     vmstate_vm_cause(in->vs, g, vm, -1);
     pool_up(&in->g[g].spot, vm);
+    bias_spot(in, g, vm, +1, false);
     pool_schedule(in, &in->g[g].spot, r);
 }
 
@@ -531,7 +571,7 @@ static void on_repair_done(sim *sm, const evq_event *ev, void *ctx)
 static const sim_handler handlers[EV_COUNT] = {
     on_host_fail, on_host_repair, on_heal, on_rack_fail, on_rack_repair, on_zone_fail,
     on_zone_repair, on_burst, maint_on_rl_wave, NULL, NULL, maint_on_rf_wave, NULL,
-    NULL, on_spot_evict, on_spot_restore, on_repair_check, on_repair_done,
+    NULL, on_spot_evict, on_spot_restore, on_repair_check, on_repair_done, bias_on_event,
 };
 
 /* Index group g's VMs by (zone slot, update domain) for UD walks (again
@@ -671,7 +711,7 @@ int inject_create_placed(inject **out, const scenario *s, const place_result *pl
         || pool_init(&in->zone_pool, s->zone.enabled && s->zone.ttf.kind == DIST_EXP, true, in->zb,
                      s->zone.ttf.a, EV_ZONE_FAIL, 0) != FD_OK)
         goto fail;
-    if (maint_init(in) != FD_OK || !in->hbuf || !in->moved_g || !in->moved_vm || !in->hfail || !in->block
+    if (maint_init(in) != FD_OK || bias_init(in) != FD_OK || !in->hbuf || !in->moved_g || !in->moved_vm || !in->hfail || !in->block
         || !in->episode || !in->scratch || !in->scratch_g)
         goto fail;
     *out = in;
@@ -688,6 +728,7 @@ void inject_destroy(inject *in)
     if (!in)
         return;
     maint_fini(in);
+    bias_fini(in);
     for (size_t g = 0; in->g && g < in->ng; g++) {
         gstate *st = &in->g[g];
         free(st->ud_first);
@@ -778,6 +819,7 @@ static void start(inject *in, uint64_t replica)
         for (int k = 0; k < in->racks; k++)
             sim_at(in->sim, draw(&s->burst_interval, r), EV_BURST, (uint32_t)k, 0);
     }
+    bias_clear(in);
     maint_start(in);
     for (size_t g = 0; g < in->ng; g++) {
         gstate *st = &in->g[g];
@@ -850,6 +892,10 @@ static const char *describe(const inject *in, const evq_event *ev, char *buf, si
     case EV_REPAIR_CHECK:
         snprintf(buf, len, "%s node %llu", gname, (unsigned long long)(ev->data >> 32));
         break;
+    case EV_BIAS:
+        snprintf(buf, len, "%s", ev->id == BIAS_HOST ? "a host" : ev->id == BIAS_RACK
+                                                                   ? "a rack" : "a zone");
+        break;
     default:
         snprintf(buf, len, "%u", ev->id);
     }
@@ -869,6 +915,12 @@ void inject_observe(inject *in, const evq_event *ev)
         if (down != in->g[g].last_down) {
             in->g[g].last_down = down;
             stats_tally_observe(&in->g[g].tally, t, down);
+            if (in->g[g].watch) {
+                in->g[g].halted = true;
+                in->halt = true;
+                in->halt_t = t;
+                in->halt_kind = ev->type;
+            }
         }
     }
     if (in->trace) {
@@ -953,6 +1005,139 @@ void inject_advance(inject *in, double until, csvio_writer *trace)
     in->trace = NULL;
 }
 
+/* The watched advance: as inject_advance, but looking at the next event
+ * before taking it, so that it can stop after any change of a watched
+ * group at a consistent instant (after the event, or after the walk step,
+ * that made it), with the clock at the change and the event that follows
+ * still queued.  Returns true when it stopped so. */
+static bool run_watched(inject *in, double end)
+{
+    evq_event ev;
+    while (sim_peek(in->sim, &ev) && ev.time <= end) {
+        /* the walks up to every event, not only those touching VMs, so that
+         * a change they make is seen before anything later happens */
+        maint_sync(in, ev.time);
+        if (in->halt)
+            return true;
+        sim_next(in->sim, end, &ev);
+        sim_dispatch(in->sim, &ev);
+        inject_observe(in, &ev);
+        if (in->halt)
+            return true;
+    }
+    maint_sync(in, end);
+    return in->halt;
+}
+
+bool inject_run(inject *in, double until, inject_halt *h)
+{
+    double end = fmin(until, in->s->horizon);
+    in->halt = false;
+    for (size_t g = 0; g < in->ng; g++)
+        in->g[g].halted = false;
+    if (!in->watching) {
+        inject_advance(in, end, NULL);
+        return false;
+    }
+    if (!run_watched(in, end))
+        return false;
+    if (in->halt_t > sim_now(in->sim)) /* a walk's step, between queued events */
+        sim_set_now(in->sim, in->halt_t);
+    assert(sim_now(in->sim) == in->halt_t);
+    h->t = in->halt_t;
+    h->kind = in->halt_kind;
+    return true;
+}
+
+void inject_watch(inject *in, size_t g, bool on)
+{
+    in->g[g].watch = on;
+    in->watching = false;
+    for (size_t k = 0; k < in->ng; k++)
+        in->watching |= in->g[k].watch;
+}
+
+bool inject_halted(const inject *in, size_t g)
+{
+    return in->g[g].halted;
+}
+
+const char *inject_kind_name(uint32_t kind)
+{
+    if (kind == HALT_WALK_DONE || kind == HALT_WALK_DONE + 1)
+        return kind == HALT_WALK_DONE ? "rebootless_walk_done" : "rebootful_walk_done";
+    return kind < EV_COUNT ? ev_names[kind] : "?";
+}
+
+uint32_t inject_kinds(void)
+{
+    return HALT_WALK_DONE + 2;
+}
+
+int inject_walk_of(uint32_t kind)
+{
+    return kind == EV_RL_WAVE ? 0 : kind == EV_RF_WAVE ? 1 : -1;
+}
+
+bool inject_walk_busy(const inject *in, size_t g, int cls)
+{
+    return cls == 0 ? in->rl.busy : in->g[g].rf.busy;
+}
+
+uint32_t inject_step_kind(int cls)
+{
+    return cls == 0 ? EV_RL_STEP : EV_RF_STEP;
+}
+
+int inject_status(const inject *in)
+{
+    return sim_status(in->sim);
+}
+
+int inject_down(const inject *in, size_t g)
+{
+    return in->g[g].last_down;
+}
+
+const stats_tally *inject_tally(inject *in, size_t g, double t)
+{
+    stats_tally *ty = &in->g[g].tally;
+    if (t > ty->t)
+        stats_tally_observe(ty, t, ty->down); /* integrate up to t, no change */
+    return ty;
+}
+
+/* Redraw pooled class p's pending failure from now (memoryless). */
+static void redraw(inject *in, pool *p, gsl_rng *r)
+{
+    if (!p->on || !sim_pending(in->sim, p->ev))
+        return;
+    if (!p->thin) {
+        pool_schedule(in, p, r);
+        return;
+    }
+    double gap = -(p->mean / p->units) * log(1.0 - gsl_rng_uniform(r));
+    sim_reschedule(in->sim, p->ev, now(in) + gap);
+}
+
+void inject_reseed(inject *in, uint64_t key)
+{
+    sim_reseed(in->sim, key);
+    bias_stop(in);
+    bias_reseed(in, key);
+    maint_reseed(in, key);
+    redraw(in, &in->host_pool, sim_world_rng(in->sim, SIM_STREAM_HOST));
+    redraw(in, &in->rack_pool, sim_world_rng(in->sim, SIM_STREAM_RACK));
+    redraw(in, &in->zone_pool, sim_world_rng(in->sim, SIM_STREAM_ZONE));
+    for (size_t g = 0; g < in->ng; g++)
+        redraw(in, &in->g[g].spot, sim_group_rng(in->sim, g));
+}
+
+void inject_set_fold_cap(inject *in, size_t g, int cls, const int *cap)
+{
+    in->g[g].fold_cap[cls] = cap;
+}
+
 int inject_end(inject *in, const stats_out *out, csvio_writer *trace)
 {
     inject_advance(in, in->s->horizon, trace);
@@ -970,6 +1155,11 @@ int inject_replica(inject *in, uint64_t replica, const stats_out *out, csvio_wri
 double inject_now(const inject *in)
 {
     return now(in);
+}
+
+double inject_horizon(const inject *in)
+{
+    return in->s->horizon;
 }
 
 /* ---------------------------------------------- snapshot and restore -- */
@@ -1024,6 +1214,9 @@ static int copy_state(inject *dst, const inject *src)
     copy_pool(&dst->rack_pool, &src->rack_pool, src->racks);
     copy_pool(&dst->zone_pool, &src->zone_pool, src->zb);
     maint_copy(dst, src);
+    bias_copy(dst, src);
+    memcpy(dst->wave_ev, src->wave_ev, sizeof dst->wave_ev);
+    memcpy(dst->wave_k, src->wave_k, sizeof dst->wave_k);
     dst->replaced = src->replaced;
     dst->nmoved = src->nmoved;
     memcpy(dst->moved_g, src->moved_g, (size_t)src->nmoved * sizeof *dst->moved_g);

@@ -91,8 +91,10 @@ void inject_begin(inject *in, uint64_t replica);
 void inject_advance(inject *in, double until, csvio_writer *trace);
 int inject_end(inject *in, const stats_out *out, csvio_writer *trace);
 
-/* The simulated time of the replica in progress, seconds.  O(1). */
+/* The simulated time of the replica in progress, seconds, and the
+ * horizon the replicas run to.  O(1). */
 double inject_now(const inject *in);
+double inject_horizon(const inject *in);
 
 /* Snapshots, to clone a replica mid-run (the rare-event estimator splits
  * replicas at level crossings).  A snapshot is an inject of the same
@@ -112,6 +114,111 @@ double inject_now(const inject *in);
 int inject_snapshot_create(inject **snap, const inject *in, diag *d);
 int inject_snapshot(inject *snap, const inject *in, diag *d);
 int inject_restore(inject *in, const inject *snap, diag *d);
+
+/* ------------------------------------------------ splitting support --
+ * What the rare-event estimator (rare.h) needs to split a replica at the
+ * instants a group's count of VMs down changes, and to run retrials of it.
+ *
+ * A watched advance (inject_run) stops right after any change of a watched
+ * group's VMs down, at a consistent instant: the event (or the maintenance
+ * step) that made it has been applied and told to the tallies, nothing
+ * after it has; the clock is at the change, so a snapshot taken then and
+ * restored later continues from there.  Maintenance steps that a fold cap
+ * forbids folding (inject_set_fold_cap) are played as changes, so every
+ * change that could split is seen at its instant. */
+
+/* Where and why a watched advance stopped. */
+typedef struct inject_halt {
+    double t;        /* the instant of the change, s */
+    uint32_t kind;   /* the event type that made it (inject_kind_name) */
+} inject_halt;
+
+/* Halt watched advances after any change of group g's VMs down (on), or
+ * not.  Not part of the replica state (snapshots leave it alone).  O(groups). */
+void inject_watch(inject *in, size_t g, bool on);
+
+/* Run the replica in progress up to `until` (capped at the horizon), as
+ * inject_advance without a trace; when some group is watched, stop after
+ * the first change of a watched group, fill *h and return true (then
+ * inject_halted says which groups changed).  False: `until` was reached.
+ * Cost: inject_advance's, plus one look at the next event per event. */
+bool inject_run(inject *in, double until, inject_halt *h);
+
+/* Whether group g changed in the change the last inject_run stopped at. */
+bool inject_halted(const inject *in, size_t g);
+
+/* The kinds of change (the event types and the walks' ends): their number
+ * and their names, as a trace shows them ("rack_fail", "rebootful_step").
+ * O(1). */
+uint32_t inject_kinds(void);
+const char *inject_kind_name(uint32_t kind);
+
+/* A watched advance also halts, for the groups a walk may take down, when
+ * the walk starts (kind: its wave, rebootless_wave or rebootful_wave) and
+ * when it is done (rebootless_walk_done, rebootful_walk_done): a walk in
+ * progress is a degraded state of its own.  inject_walk_of: the class of
+ * walk a wave kind starts (0 rebootless, 1 rebootful), -1 for any other
+ * kind; inject_walk_busy: whether that walk, for group g, is in progress. */
+int inject_walk_of(uint32_t kind);
+bool inject_walk_busy(const inject *in, size_t g, int cls);
+
+/* The kind of a rebootless (cls 0) or rebootful (1) maintenance step. */
+uint32_t inject_step_kind(int cls);
+
+/* FD_OK, or FD_ENOMEM once the replica in progress could not queue an
+ * event (it is then incomplete).  O(1). */
+int inject_status(const inject *in);
+
+/* Group g's VMs down now (as its tally was last told).  O(1). */
+int inject_down(const inject *in, size_t g);
+
+/* Group g's tally, integrated up to time t (>= its last change, no later
+ * than the next change: the current instant, or the horizon once the
+ * replica has been run to it), without closing it: its sums are exact up
+ * to t.  The pointer is valid until the inject changes.  O(1). */
+const stats_tally *inject_tally(inject *in, size_t g, double t);
+
+/* Forbid folding maintenance steps of class `cls` (0 rebootless, 1
+ * rebootful) for group g that would take it from d VMs down to cap[d] or
+ * more (cap has count + 1 entries, borrowed until replaced; NULL: fold as
+ * before).  A folded step is not seen as a change; a played one is.
+ * O(1). */
+void inject_set_fold_cap(inject *in, size_t g, int cls, const int *cap);
+
+/* Make the replica in progress a retrial of itself: every random stream
+ * (the world's, the groups', the bias's, those of the walks in progress)
+ * is rederived from (seed, key) instead of (seed, replica), and the clocks
+ * that are memoryless, the pending failures of the exponential classes
+ * (pooled hosts, racks, zones, Spot VMs), are redrawn from now from the
+ * new streams; other pending events (repairs in progress, their drawn
+ * residuals; waves) are kept, which leaves the retrial a sample of the
+ * future given the present.  An active bias ends.  O(streams + walks). */
+void inject_reseed(inject *in, uint64_t key);
+
+/* Importance sampling for a retrial of group g, from now (bias.c):
+ *  - each exponential failure class that runs pooled fails faster by a
+ *    factor beta in the units holding an up VM of g now, for `window`
+ *    seconds, with beta chosen so that those units fail `theta` times in
+ *    the window on average (no faster than naturally);
+ *  - the pending rebootless and rebootful waves (uniform in their period)
+ *    are redrawn, with probability `wave_share` uniformly within the window
+ *    (where it meets their period), else uniformly over what is left of the
+ *    period.
+ * The path's likelihood ratio (natural over biased: each biased failure
+ * 1/beta, the survival exp((beta - 1) x exposure), each wave its density
+ * ratio) is inject_bias_lr.  Call after inject_reseed.  O(VMs of g). */
+typedef struct inject_bias {
+    double window;     /* s, > 0 */
+    double theta;      /* failures of the group's units expected in the window, >= 0 */
+    double wave_share; /* 0..1 */
+} inject_bias;
+void inject_bias_start(inject *in, size_t g, const inject_bias *b);
+
+/* The likelihood ratio of the path from the bias's start up to time t
+ * (>= now, no later than the next event: the instant a retrial ends), 1
+ * with no bias.  Its mean under the biased law is 1 at any t, so weighting
+ * what a retrial accrues up to t by it is unbiased.  O(classes). */
+double inject_bias_lr(inject *in, double t);
 
 /* Called after every event of a replica, once the VMs' states reflect it:
  * `t` is the simulated time in seconds, `event` and `target` the names a

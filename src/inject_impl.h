@@ -1,7 +1,8 @@
 /*
  * inject_impl: the state of an inject, shared by the modules that make it
- * up: inject.c (failures, recovery, the replica's life cycle) and maint.c
- * (planned maintenance).  Private to them: nothing else includes it.
+ * up: inject.c (failures, recovery, the replica's life cycle), maint.c
+ * (planned maintenance) and bias.c (retrials: new streams, importance
+ * sampling).  Private to them: nothing else includes it.
  */
 #ifndef FDSIM_INJECT_IMPL_H
 #define FDSIM_INJECT_IMPL_H
@@ -35,8 +36,13 @@ enum {
     EV_SPOT_RESTORE, /* id group, data VM */
     EV_REPAIR_CHECK, /* id group, data node << 32 | episode */
     EV_REPAIR_DONE,  /* id group, data VM (or a retry when VM >= count) */
+    EV_BIAS,         /* id failure class (BIAS_HOST..): an extra, biased failure (bias.c) */
     EV_COUNT
 };
+
+/* Kinds of halt beyond the event types: a rebootless (+0) or rebootful (+1)
+ * walk is done (a watched advance halts then; inject_kinds counts them). */
+#define HALT_WALK_DONE EV_COUNT
 
 /* Units (hosts, racks, zones, a group's Spot VMs) that fail independently
  * after exponential times while up, run as one superposed process, exact
@@ -87,6 +93,35 @@ typedef struct rack_profile {
     int *hist;          /* scratch: count + 1 */
 } rack_profile;
 
+/* Importance sampling for one group's retrial (bias.c): the exponential
+ * failure classes (hosts, racks, zones, when pooled, and the group's own
+ * Spot VMs) fail faster, by a factor beta, in the units that held an up VM
+ * of the group when the bias started (the set), until `until`; the walks'
+ * pending waves were drawn from a density leaning towards the window.
+ * `log_lr` is the log of the likelihood ratio (natural over biased) of the
+ * path since the start. */
+enum { BIAS_HOST, BIAS_RACK, BIAS_ZONE, BIAS_SPOT, BIAS_CLASSES };
+
+typedef struct bias_class {
+    int n;              /* units in the set */
+    int *units;         /* the set, n of them (capacity: the class's units) */
+    bool *member;       /* per unit of the class: in the set */
+    int up;             /* units of the set up now (pool_is_up) */
+    double rate;        /* extra failure rate of a set unit while up, 1/s: (beta - 1) / mean */
+    evq_handle ev;      /* the pending extra failure, or EVQ_NONE */
+} bias_class;
+
+typedef struct bias_state {
+    bool on;            /* a bias is active (since inject_bias_start) */
+    size_t g;           /* for this group (its Spot VMs are BIAS_SPOT's units) */
+    double until;       /* the window's end: the classes fail at their natural rates after */
+    double t;           /* the survival terms of log_lr are integrated up to here */
+    double log_beta;    /* log of beta, the same for every class */
+    double log_lr;      /* log likelihood ratio of the path so far (up to t) */
+    bias_class c[BIAS_CLASSES];
+    gsl_rng *rng;       /* the bias's own stream: the extra failures, the waves */
+} bias_state;
+
 /* Per-group state that lives across events. */
 typedef struct gstate {
     const scen_group *spec; /* the group */
@@ -109,6 +144,11 @@ typedef struct gstate {
     bool *queued;       /* VM queued or in repair */
     stats_tally tally;  /* the replica's results */
     int last_down;      /* down count last told to the tally */
+    const int *fold_cap[2]; /* NULL, or per down count d: a rebootless [0] or rebootful
+                               [1] step from d reaching this many VMs down is played,
+                               not folded (inject_set_fold_cap; borrowed) */
+    bool watch;         /* a watched advance halts after a change of this group */
+    bool halted;        /* it changed in the event the advance halted after */
 } gstate;
 
 struct inject {
@@ -144,6 +184,14 @@ struct inject {
     int moved_max;
     int *hbuf;          /* 2 x hosts per rack: a burst's choice */
     bool idle;          /* the event just run changed nothing (a dropped failure) */
+    evq_handle wave_ev[2]; /* the pending rebootless [0] and rebootful [1] wave events */
+    uint64_t wave_k[2]; /* their period indices */
+    bias_state bias;    /* importance sampling of a retrial (bias.c) */
+    bool watching;      /* some group is watched (inject_watch) */
+    bool halt;          /* a watched group changed: the advance stops at the next
+                           consistent instant */
+    double halt_t;      /* when */
+    uint32_t halt_kind; /* the event type that changed it */
     csvio_writer *trace;
     inject_observe_fn obs; /* called after each event, or NULL */
     void *obs_user;     /* passed to obs */
@@ -152,6 +200,35 @@ struct inject {
 /* After the event `ev` (at ev->time), queued or played by a walk: tell the
  * tallies what changed and write its trace row (inject.c). */
 void inject_observe(inject *in, const evq_event *ev);
+
+/* bias.c.  Allocate (FD_OK or FD_ENOMEM) and free the bias state; copy it
+ * (copy_state); the pooled unit u of class `cls` goes down (-1, `failed`:
+ * by a failure of its class) or up (+1): the likelihood ratio's terms. */
+int bias_init(inject *in);
+void bias_fini(inject *in);
+void bias_copy(inject *dst, const inject *src);
+void bias_unit(inject *in, int cls, int u, int delta, bool failed);
+void bias_spot(inject *in, size_t g, int vm, int delta, bool failed);
+
+/* The handler of EV_BIAS (registered by inject.c), and the failure of a
+ * pooled unit it causes (inject.c): host h, rack or zone u. */
+void bias_on_event(sim *sm, const evq_event *ev, void *ctx);
+
+/* End an active bias, cancelling its extra failures (bias_stop), or forget
+ * it after the queue was emptied (bias_clear, a new replica); derive its
+ * stream from (seed, key) (bias_reseed). */
+void bias_stop(inject *in);
+void bias_clear(inject *in);
+void bias_reseed(inject *in, uint64_t key);
+
+/* Whether pooled unit u is up. */
+static inline bool pool_is_up(const pool *p, int u)
+{
+    return p->pos[u] >= 0;
+}
+void inject_fail_host(inject *in, int h);
+void inject_fail_unit(inject *in, int cls, int u);
+void inject_evict_spot(inject *in, size_t g, int vm);
 
 /* maint.c.  Allocate the walks' state (FD_OK or FD_ENOMEM), free it. */
 int maint_init(inject *in);
@@ -167,6 +244,10 @@ void maint_start(inject *in);
  * else; a whole walk that overlaps nothing, O(groups x distinct VMs per
  * rack) when its durations are fixed. */
 void maint_sync(inject *in, double until);
+
+/* Rederive the step-duration streams of the walks in progress from (seed,
+ * key) (inject_reseed). */
+void maint_reseed(inject *in, uint64_t key);
 
 /* Copy the walks' state from src to dst (copy_state). */
 void maint_copy(inject *dst, const inject *src);

@@ -18,11 +18,20 @@
  *    played when due, exactly as queued events were.
  * So a walk costs queue events only through the failures it overlaps.
  * Traces and observers see every step: with either, nothing is folded.
+ * Nor is a step that a group's fold cap forbids (inject_set_fold_cap: one
+ * that would take it across a level where the rare-event estimator may
+ * split), whole walks included: it is applied and told like any change,
+ * at its instant.  For a watched advance (inject_run) maint_sync returns
+ * right after a change of a watched group, and a walk's start and end halt
+ * it too (walk_halt), so that the estimator sees them where they happen.
  *
  * Random numbers: each walk draws from two streams of its own, derived from
- * (seed, replica, walk, wave): one for its order (drawn when first needed),
- * one for its step durations (drawn step by step, in step order).  So what
- * a walk draws never depends on when it is played, or whether it is folded.
+ * (seed, key, walk, wave), the key the replica (a retrial's own: sim_key):
+ * one for its order (drawn when first needed), one for its step durations
+ * (drawn step by step, in step order).  So what a walk draws never depends
+ * on when it is played, or whether it is folded.  A retrial rederives the
+ * durations of the walks in progress from its key (maint_reseed); their
+ * order, already drawn, stays.
  */
 #include "inject_impl.h"
 
@@ -60,6 +69,15 @@ static mwalk *walk_at(inject *in, size_t k)
 static bool folding(const inject *in)
 {
     return in->trace == NULL && in->obs == NULL;
+}
+
+/* Whether group g may fold a step of walk k that takes `extra` more of its
+ * VMs down: below its fold cap (inject_set_fold_cap), if it has one. */
+static bool may_fold(const inject *in, size_t k, size_t g, int extra)
+{
+    const int *cap = in->g[g].fold_cap[k < in->ng];
+    int down = in->g[g].tally.down;
+    return cap == NULL || extra <= 0 || down + extra < cap[down];
 }
 
 /* ----------------------------------------------------------- setup -- */
@@ -125,12 +143,16 @@ void maint_start(inject *in)
         in->g[g].rf.busy = false;
         in->g[g].rf.pending = 0;
     }
+    in->wave_ev[0] = in->wave_ev[1] = EVQ_NONE;
+    in->wave_k[0] = in->wave_k[1] = 0;
     if (s->rl_enabled)
-        sim_at(in->sim, wave_time(s->rl_period, 0, sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS)),
-               EV_RL_WAVE, 0, 0);
+        in->wave_ev[0] = sim_at(in->sim, wave_time(s->rl_period, 0,
+                                                   sim_world_rng(in->sim, SIM_STREAM_REBOOTLESS)),
+                                EV_RL_WAVE, 0, 0);
     if (s->rf_enabled)
-        sim_at(in->sim, wave_time(s->rf_period, 0, sim_world_rng(in->sim, SIM_STREAM_REBOOTFUL)),
-               EV_RF_WAVE, 0, 0);
+        in->wave_ev[1] = sim_at(in->sim, wave_time(s->rf_period, 0,
+                                                   sim_world_rng(in->sim, SIM_STREAM_REBOOTFUL)),
+                                EV_RF_WAVE, 0, 0);
 }
 
 /* ----------------------------------------------------------- waves -- */
@@ -139,6 +161,22 @@ static uint64_t stream_of(const inject *in, size_t k, uint64_t wave)
 {
     uint64_t base = k < in->ng ? (rng_stream_id(in->s->groups[k].name) ^ RF_STREAM) : RL_STREAM;
     return base + 2 * wave;
+}
+
+/* A watched advance halts when walk k starts or ends at t (kind: the
+ * wave's event type, or HALT_WALK_DONE + class), for the groups it walks:
+ * the rare-event estimator splits on it (inject.h). */
+static void walk_halt(inject *in, size_t k, uint32_t kind, double t)
+{
+    if (!in->watching)
+        return;
+    for (size_t g = 0; g < in->ng; g++)
+        if (in->g[g].watch && (k == in->ng || k == g)) {
+            in->g[g].halted = true;
+            in->halt = true;
+            in->halt_t = t;
+            in->halt_kind = kind;
+        }
 }
 
 /* Walk k of wave `wave` starts at time t: its first step is due then. */
@@ -153,7 +191,8 @@ static void walk_start(inject *in, size_t k, uint64_t wave, double t)
     w->open = false;
     w->end[END_PAUSE] = w->end[END_REBOOT] = NEVER;
     w->drawn = false;
-    rng_derive(w->dur, in->s->seed, sim_replica(in->sim), stream_of(in, k, wave));
+    rng_derive(w->dur, in->s->seed, sim_key(in->sim), stream_of(in, k, wave));
+    walk_halt(in, k, k == in->ng ? EV_RL_WAVE : EV_RF_WAVE, t);
 }
 
 static void wave_arrives(inject *in, size_t k, uint64_t wave)
@@ -169,7 +208,9 @@ void maint_on_rl_wave(sim *sm, const evq_event *ev, void *ctx)
 {
     inject *in = ctx;
     gsl_rng *r = sim_world_rng(sm, SIM_STREAM_REBOOTLESS);
-    sim_at(sm, wave_time(in->s->rl_period, ev->data + 1, r), EV_RL_WAVE, 0, ev->data + 1);
+    in->wave_k[0] = ev->data + 1;
+    in->wave_ev[0] = sim_at(sm, wave_time(in->s->rl_period, ev->data + 1, r), EV_RL_WAVE, 0,
+                            ev->data + 1);
     wave_arrives(in, in->ng, ev->data);
 }
 
@@ -177,7 +218,9 @@ void maint_on_rf_wave(sim *sm, const evq_event *ev, void *ctx)
 {
     inject *in = ctx;
     gsl_rng *r = sim_world_rng(sm, SIM_STREAM_REBOOTFUL);
-    sim_at(sm, wave_time(in->s->rf_period, ev->data + 1, r), EV_RF_WAVE, 0, ev->data + 1);
+    in->wave_k[1] = ev->data + 1;
+    in->wave_ev[1] = sim_at(sm, wave_time(in->s->rf_period, ev->data + 1, r), EV_RF_WAVE, 0,
+                            ev->data + 1);
     for (size_t g = 0; g < in->ng; g++)
         wave_arrives(in, g, ev->data);
 }
@@ -205,7 +248,7 @@ static void walk_order(inject *in, size_t k)
 {
     mwalk *w = walk_at(in, k);
     gsl_rng *r = w->ord;
-    rng_derive(r, in->s->seed, sim_replica(in->sim), stream_of(in, k, w->wave) + 1);
+    rng_derive(r, in->s->seed, sim_key(in->sim), stream_of(in, k, w->wave) + 1);
     const gstate *st = k < in->ng ? &in->g[k] : NULL;
     bool uds = st && st->U > 0;
     int zones[SCEN_MAX_ZONES], nz = uds ? st->nzs : in->zb;
@@ -375,6 +418,9 @@ static void rl_pause_steps(inject *in, double quiet)
         if (len > 0) {
             vmstate_node node = vmstate_rack_node(in->vs, w->steps[w->i]);
             for (size_t g = 0; g < in->ng; g++)
+                if (!may_fold(in, in->ng, g, vmstate_up_under(in->vs, g, node)))
+                    return; /* a change that may split: step() plays it */
+            for (size_t g = 0; g < in->ng; g++)
                 stats_tally_excursion(&in->g[g].tally, w->next, vmstate_up_under(in->vs, g, node),
                                       len);
         }
@@ -403,9 +449,14 @@ static void step(inject *in, size_t k, double quiet)
         double t = w->next;
         impact im = step_impact(in, k);
         double last = t;
-        for (size_t g = g0; g < g1; g++)
-            last = fmax(last, t + touches(in, k, g, &im));
-        if (!fold || last > quiet) {
+        bool may = fold;
+        for (size_t g = g0; g < g1; g++) {
+            double len = touches(in, k, g, &im);
+            last = fmax(last, t + len);
+            if (len > 0 && may)
+                may = may_fold(in, k, g, up_in_step(in, k, g, im.where));
+        }
+        if (!may || last > quiet) {
             open_step(in, k, &im, t);
         } else {
             for (size_t g = g0; g < g1; g++) {
@@ -448,6 +499,7 @@ static void walk_done(inject *in, size_t k)
     w->busy = false;
     if (k == in->ng && !folding(in))
         tell(in, t, EV_RL_STEP, (uint32_t)in->racks, 0);
+    walk_halt(in, k, HALT_WALK_DONE + (k < in->ng), t);
     if (w->pending > 0) {
         w->pending--;
         walk_start(in, k, w->wave + 1, t);
@@ -487,11 +539,11 @@ static void profiles(inject *in)
 /* Group g can take the whole walk as a sum: none of its placed VMs is down
  * (so each step takes down all of its VMs there), and a step with `most`
  * of them leaves its service state as it is. */
-static bool whole(const inject *in, size_t g, int most, bool uds)
+static bool whole(const inject *in, size_t k, size_t g, int most, bool uds)
 {
     int up = vmstate_up(in->vs, g);
     int all = uds ? in->g[g].spec->count : vmstate_placed(in->vs, g);
-    return up == all && stats_tally_folds(&in->g[g].tally, most);
+    return up == all && stats_tally_folds(&in->g[g].tally, most) && may_fold(in, k, g, most);
 }
 
 /* Add group g's excursions of a whole walk that keeps each of its racks
@@ -524,7 +576,7 @@ static bool fold_rl(inject *in, double t, double quiet)
         return false;
     impact im = { .pause = p, .reboot = r, .pause_counts = p > s->rl_tolerance, .reboots = true };
     for (size_t g = 0; g < in->ng; g++)
-        if (touches(in, in->ng, g, &im) > 0 && !whole(in, g, in->g[g].prof.max, false))
+        if (touches(in, in->ng, g, &im) > 0 && !whole(in, in->ng, g, in->g[g].prof.max, false))
             return false;
     for (size_t g = 0; g < in->ng; g++) {
         double len = touches(in, in->ng, g, &im);
@@ -556,7 +608,7 @@ static bool fold_rf(inject *in, size_t g, double t, double quiet)
         most = st->prof.max;
     }
     double span = steps > 0 ? steps * s->rf_reboot.a + (steps - 1) * s->rf_settle : 0;
-    if (!(t + span <= quiet) || !whole(in, g, most, st->U > 0))
+    if (!(t + span <= quiet) || !whole(in, g, g, most, st->U > 0))
         return false;
     add_whole(in, g, g, s->rf_reboot.a);
     st->rf.next = t + span;
@@ -622,6 +674,17 @@ void maint_sync(inject *in, double until)
             if (k != best && interact(in, best, k))
                 quiet = fmin(quiet, due(walk_at(in, k)));
         advance(in, best, quiet);
+        if (in->halt) /* a watched group changed: stop here, consistent */
+            return;
+    }
+}
+
+void maint_reseed(inject *in, uint64_t key)
+{
+    for (size_t k = 0; k <= in->ng; k++) {
+        mwalk *w = walk_at(in, k);
+        if (w->busy)
+            rng_derive(w->dur, in->s->seed, key, stream_of(in, k, w->wave));
     }
 }
 

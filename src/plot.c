@@ -510,6 +510,15 @@ static int prep_downtime_cdf(const plot_opts *o, const char *work, vars *v, diag
         return rc;
     const char *names[64];
     size_t cg = col(&t, "group"), cd = col(&t, "downtime_min_per_year");
+    /* A restart run's rows are estimates, weighted sums over a tree of
+     * retrials, not downtimes: the distribution across replicas is the
+     * root paths' own (plain) downtime, a fraction of the horizon. */
+    size_t cp = col(&t, "plain_service_unavailability");
+    double scale = 1;
+    if (cp != (size_t)-1) {
+        cd = cp;
+        scale = 365 * 1440.0;
+    }
     size_t ng = distinct(&t, cg, names, 64);
     double *x = fd_malloc(t.nrows * sizeof *x);
     dat f = { 0 };
@@ -520,7 +529,7 @@ static int prep_downtime_cdf(const plot_opts *o, const char *work, vars *v, diag
     size_t replicas = 0;
     double xmin = INFINITY, xmax = 0;
     for (size_t r = 1; r < t.nrows; r++) {
-        double y = num(&t, r, cd);
+        double y = scale * num(&t, r, cd);
         if (isfinite(y) && y > 0) {
             xmin = fmin(xmin, y);
             xmax = fmax(xmax, y);
@@ -533,7 +542,7 @@ static int prep_downtime_cdf(const plot_opts *o, const char *work, vars *v, diag
         size_t n = 0;
         for (size_t r = 1; r < t.nrows; r++)
             if (!strcmp(cell(&t, r, cg), names[g]) && isfinite(num(&t, r, cd)))
-                x[n++] = num(&t, r, cd);
+                x[n++] = scale * num(&t, r, cd);
         qsort(x, n, sizeof *x, cmp_double);
         replicas = n > replicas ? n : replicas;
         size_t first = 0;

@@ -14,7 +14,8 @@
  *
  * Charts, each drawn when its input is in the directory:
  *   availability   summary.csv   service availability per group, 95 % interval
- *   downtime_cdf   replicas.csv  downtime per year across replicas (CDF)
+ *   downtime_cdf   replicas.csv  downtime per year across replicas (CDF; for a restart
+ *                                run, the root paths' own: a tree's estimate is no downtime)
  *   downcount      downcount.csv time-weighted distribution of VMs down at once
  *   months         months.csv    monthly uptime against the SLA target
  *   timeline       run.ini       replica K replayed through its first

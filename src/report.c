@@ -147,14 +147,30 @@ static double replica_years(const report_run *run)
     return (double)run->r->replicas * run->s->horizon / YEAR_S;
 }
 
+/* Whether the run used the rare-event estimator: a replica is then a root
+ * replica, its figures the weighted estimate of its tree (rare.h). */
+static bool restart(const report_run *run)
+{
+    return run->s->estimator == ESTIMATOR_RESTART;
+}
+
+/* What group g's service figures rest on: its outages (plain), or the root
+ * replicas whose tree saw an outage that counts (restart: their weighted
+ * outages are no count). */
+static double evidence(const report_run *run, size_t g)
+{
+    return restart(run) ? (double)digest_with_outage(run->digest, g) : total_outages(run, g);
+}
+
 /* Whether group g's service figures rest on too few outages for an
- * interval: some, but fewer than REPORT_MIN_OUTAGES.  Below that the
- * per-replica downtime is so skewed (mostly zeros, a few outages) that a
- * t-interval covers far less than 95 % (about 50 % with under 10 outages,
- * measured against k-of-n closed forms), so none is given. */
+ * interval: some, but fewer than REPORT_MIN_OUTAGES (for restart, root
+ * replicas with an outage).  Below that the per-replica downtime is so
+ * skewed (mostly zeros, a few outages) that a t-interval covers far less
+ * than 95 % (about 50 % with under 10 outages, measured against k-of-n
+ * closed forms), so none is given. */
 static bool few_outages(const report_run *run, size_t g)
 {
-    double k = total_outages(run, g);
+    double k = evidence(run, g);
     return k > 0 && k < REPORT_MIN_OUTAGES;
 }
 
@@ -208,7 +224,9 @@ static stats_summary summarise(const report_run *run, size_t g, int m)
         s.ci_high = stats_zero_events_upper(replica_years(run));
     } else if (m == M_OUTAGES || outage_driven) { /* one scan of the outages */
         bool few = few_outages(run, g);
-        if (m == M_OUTAGES && few) /* a count: its exact interval */
+        if (m == M_OUTAGES && few && restart(run)) /* weighted: no count to count on */
+            s.ci_low = s.ci_high = NAN;
+        else if (m == M_OUTAGES && few) /* a count: its exact interval */
             stats_poisson_rate(total_outages(run, g), replica_years(run), &s.ci_low,
                                &s.ci_high);
         else if (outage_driven && (few || (m == M_DIFF && few_outages(run, run->baseline))))
@@ -333,15 +351,21 @@ int report_write_summary_rows(const report_run *run, csvio_writer *w,
     return FD_OK;
 }
 
-void report_write_replicas_header(csvio_writer *w)
+void report_write_replicas_header(const scenario *s, csvio_writer *w)
 {
     static const char *const head[] = {
         "replica", "group", "vm_availability", "service_availability",
         "vm_unavailability", "service_unavailability", "downtime_min_per_year", "outages", "outage_mean_min", "worst_loss",
         "deficit_vm_hours", "months_met", "months", "alloc_failures",
     };
+    /* restart: a row is a root replica's estimate; its account after */
+    static const char *const rare[] = {
+        "weight", "retrials", "outages_seen", "plain_service_unavailability", "plain_outages",
+    };
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
         csvio_cell(w, head[i]);
+    for (size_t i = 0; s->estimator == ESTIMATOR_RESTART && i < sizeof rare / sizeof *rare; i++)
+        csvio_cell(w, rare[i]);
     csvio_end_row(w);
 }
 
@@ -360,6 +384,16 @@ void report_write_replica_rows(const scenario *s, const batch_block *blk, csvio_
                                  p->months, p->alloc_failures };
             for (size_t k = 0; k < sizeof v / sizeof *v; k++)
                 num_cell(w, v[k]);
+            if (s->estimator == ESTIMATOR_RESTART && !blk->rare) { /* no account given */
+                for (int k = 0; k < 5; k++)
+                    csvio_cell_digits(w, "");
+            } else if (s->estimator == ESTIMATOR_RESTART) {
+                const stats_rare *ra = &blk->rare[i * blk->ngroups + g];
+                const double x[] = { 1, ra->retrials, ra->outages_seen,
+                                     ra->plain_down / s->horizon, ra->plain_outages };
+                for (size_t k = 0; k < sizeof x / sizeof *x; k++)
+                    num_cell(w, x[k]);
+            }
             csvio_end_row(w);
         }
 }
@@ -423,6 +457,10 @@ int report_write_ini(const report_run *run, FILE *f)
      * replicas 0..P-1 of a longer run are the same as a run of P. */
     scenario rec = *run->s;
     rec.replicas = (long)r->replicas;
+    if (r->halted) { /* stopped at a precision or a time: these replicas, no rule */
+        rec.precision = 0;
+        rec.time_limit = 0;
+    }
     fprintf(f, "; fdsim %s run record: load this file to reproduce the results\n",
             FDSIM_VERSION);
     fprintf(f, "; (fdsim run run.ini writes the same CSV bytes, with any -j)\n");
@@ -434,6 +472,12 @@ int report_write_ini(const report_run *run, FILE *f)
                    "run them all)\n", (unsigned long long)r->requested);
     else
         fprintf(f, "; partial: no\n");
+    if (r->halted)
+        fprintf(f, "; stopped by %s (precision %.17g, time limit %.17g s): the replicas it "
+                "ran are recorded, without the rule\n",
+                run->outcome && run->outcome->stop == PRECISION_TIME ? "the time limit"
+                                                                      : "the precision",
+                run->s->precision, run->s->time_limit);
     if (run->cmdline) {
         fputs("; command: ", f);
         for (const char *c = run->cmdline; *c; c++)
@@ -492,7 +536,7 @@ static int open_dir(report_sink *k, const char *dir, diag *d)
     int rc = csvio_writer_create(&k->replicas, path, d);
     free(path);
     if (rc == FD_OK)
-        report_write_replicas_header(k->replicas);
+        report_write_replicas_header(k->s, k->replicas);
     return rc;
 }
 
@@ -524,7 +568,8 @@ int report_sink_consume(void *sink, const batch_block *blk, diag *d)
     assert(blk->first == digest_replicas(k->dg)); /* in replica order, none missed */
     size_t per = blk->ngroups * (size_t)blk->nmonths;
     for (size_t i = 0; i < blk->n; i++)
-        if (digest_add(k->dg, blk->stats + i * blk->ngroups, blk->month_down + i * per) != FD_OK)
+        if (digest_add(k->dg, blk->stats + i * blk->ngroups, blk->month_down + i * per) != FD_OK
+            || (blk->rare && digest_add_rare(k->dg, blk->rare + i * blk->ngroups) != FD_OK))
             return diag_set(d, FD_ENOMEM, "out of memory reducing replica %llu",
                             (unsigned long long)(blk->first + i));
     if (k->replicas != NULL)
@@ -629,6 +674,7 @@ enum {
     R_VMS,
     R_AVAIL,
     R_AVAIL_CI,
+    R_METHOD,
     R_NINES,
     R_DOWN,
     R_TARGET,
@@ -646,6 +692,7 @@ static const char *const row_labels[R_COUNT] = {
     [R_VMS] = "VMs (quorum)",
     [R_AVAIL] = "service availability",
     [R_AVAIL_CI] = "  95 % interval",
+    [R_METHOD] = "  method, precision",
     [R_NINES] = "  nines [95 %]",
     [R_DOWN] = "downtime min/yr [95 %]",
     [R_TARGET] = "monthly SLA target",
@@ -771,8 +818,18 @@ static void column(const report_run *run, size_t g, char cell[R_COUNT][CELL])
                 snprintf(cell[i], CELL, "-");
         return;
     }
-    double years = replica_years(run), events = total_outages(run, g);
+    double years = replica_years(run), events = evidence(run, g);
     stats_summary a = summarise(run, g, M_SVC_AVAIL);
+    {
+        stats_summary uu = summarise(run, g, M_SVC_UNAVAIL);
+        double rel = uu.mean > 0 && isfinite(uu.ci_high) && isfinite(uu.ci_low)
+                         ? (uu.ci_high - uu.ci_low) / 2 / uu.mean : INFINITY;
+        if (isfinite(rel))
+            snprintf(cell[R_METHOD], CELL, "%s, +-%.2g %%", restart(run) ? "restart" : "plain",
+                     100 * rel);
+        else
+            snprintf(cell[R_METHOD], CELL, "%s, none", restart(run) ? "restart" : "plain");
+    }
     stats_summary u = summarise(run, g, M_SVC_UNAVAIL);
     stats_summary dn = summarise(run, g, M_DOWNTIME);
     if (events == 0) {
@@ -785,8 +842,12 @@ static void column(const report_run *run, size_t g, char cell[R_COUNT][CELL])
     } else if (few_outages(run, g)) {
         /* an estimate, but no interval it could keep */
         snprintf(cell[R_AVAIL], CELL, "%.10g %%", 100 * a.mean);
-        snprintf(cell[R_AVAIL_CI], CELL, "none: %.0f outage%s", events,
-                 events == 1 ? "" : "s");
+        if (restart(run))
+            snprintf(cell[R_AVAIL_CI], CELL, "none: %.0f root%s with outages", events,
+                     events == 1 ? "" : "s");
+        else
+            snprintf(cell[R_AVAIL_CI], CELL, "none: %.0f outage%s", events,
+                     events == 1 ? "" : "s");
         snprintf(cell[R_NINES], CELL, "%.1f (no interval)", nines(u.mean));
         snprintf(cell[R_DOWN], CELL, "%.2g (no interval)", dn.mean);
     } else if (isnan(a.ci_low) || isnan(a.ci_high)) {
@@ -819,7 +880,7 @@ static void column(const report_run *run, size_t g, char cell[R_COUNT][CELL])
     snprintf(cell[R_WORST], CELL, "mean %.3g, p99 %.3g", wl.mean, wl.p99);
     if (g == run->baseline) {
         snprintf(cell[R_DIFF], CELL, "(baseline)");
-    } else if (events == 0 && total_outages(run, run->baseline) == 0) {
+    } else if (events == 0 && evidence(run, run->baseline) == 0) {
         snprintf(cell[R_DIFF], CELL, "no outage in either");
     } else {
         stats_summary df = summarise(run, g, M_DIFF);
@@ -839,14 +900,15 @@ int report_format_availability(const report_run *run, size_t g, char *buf, size_
 {
     if (run->r->replicas == 0) {
         snprintf(buf, size, "-");
-    } else if (total_outages(run, g) == 0) {
+    } else if (evidence(run, g) == 0) {
         snprintf(buf, size, "100 %% (no outage in %.6g replica-yr)", replica_years(run));
     } else {
         stats_summary a = summarise(run, g, M_SVC_AVAIL);
         if (few_outages(run, g)) {
-            double k = total_outages(run, g);
-            snprintf(buf, size, "%.10g %% (no interval: %.0f outage%s)", 100 * a.mean, k,
-                     k == 1 ? "" : "s");
+            double k = evidence(run, g);
+            snprintf(buf, size, "%.10g %% (no interval: %.0f %s%s)", 100 * a.mean, k,
+                     restart(run) ? "root with outages" : "outage",
+                     k == 1 || restart(run) ? "" : "s");
         } else if (isnan(a.ci_low) || isnan(a.ci_high)) {
             snprintf(buf, size, "%.6g %% (same in every replica)", 100 * a.mean);
         } else {
@@ -881,6 +943,57 @@ static void print_wrapped(FILE *f, const char *text)
     fputc('\n', f);
 }
 
+/* What group g's restart estimate rests on: its root replicas (and those
+ * whose tree saw an outage that counts), the outages its trees simulated
+ * (raw, and the counted outages as precise as it: (1.96 / relative)^2),
+ * the retrials, and its relative error. */
+static void restart_line(const report_run *run, size_t g, double rel, char *buf, size_t len)
+{
+    stats_rare ra = digest_rare(run->digest, g);
+    uint64_t n = run->r->replicas, with = digest_with_outage(run->digest, g);
+    if (with == 0) {
+        snprintf(buf, len, "restart: no outage in %llu root replicas, retrials included "
+                 "(%.0f retrials): the run cannot say how rare they are - add root replicas",
+                 (unsigned long long)n, ra.retrials);
+        return;
+    }
+    int k = snprintf(buf, len, "restart estimate from %llu independent root replicas (%llu with "
+                     "an outage in their tree), %.0f outages simulated in %.0f retrials",
+                     (unsigned long long)n, (unsigned long long)with, ra.outages_seen,
+                     ra.retrials);
+    if (isfinite(rel) && rel > 0)
+        snprintf(buf + k, len - (size_t)k, ", as precise as %.0f counted outages; relative "
+                 "error %.2g%s", (1.96 / rel) * (1.96 / rel), rel,
+                 with < REPORT_MIN_OUTAGES ? ": too few root replicas with an outage for an "
+                 "interval - add root replicas" : rel > REPORT_MAX_RELERR ? ": too imprecise "
+                 "to trust - add root replicas" : "");
+}
+
+/* Whether the run asked for a precision: then what it reached for group g
+ * (or how many replicas, and about how long, it would need). */
+static bool precision_line(const report_run *run, size_t g, double rel, char *buf, size_t len)
+{
+    const runner_outcome *oc = run->outcome;
+    double want = run->s->precision;
+    if (!(want > 0) || !oc || !oc->relative)
+        return false;
+    if (rel <= want) {
+        snprintf(buf, len, "precision +-%.3g %% reached (%.2g)", 100 * want, rel);
+        return true;
+    }
+    double need = oc->needed[g], n = (double)run->r->replicas;
+    if (!isfinite(need)) {
+        snprintf(buf, len, "precision +-%.3g %% not reached, and no outage to say how far it "
+                 "is", 100 * want);
+        return true;
+    }
+    double secs = n > 0 ? oc->seconds * need / n : NAN;
+    snprintf(buf, len, "precision +-%.3g %% not reached: it would need about %.0f %sreplicas "
+             "(about %.2g s at this run's pace)", 100 * want, need,
+             restart(run) ? "root " : "", secs);
+    return true;
+}
+
 /* How much to trust group g's downtime estimate, the VMs placement could
  * not allocate, and the analytic value beside the simulated one. */
 static void print_checks(const report_run *run, size_t g, FILE *f)
@@ -890,13 +1003,15 @@ static void print_checks(const report_run *run, size_t g, FILE *f)
     char line[2 * ANALYTIC_NOTE_MAX + PLACE_REASON_MAX + 256];
     if (report_unplaced_line(run, g, line, sizeof line))
         print_wrapped(f, line);
-    double events = total_outages(run, g), years = replica_years(run);
+    double events = evidence(run, g), years = replica_years(run);
     stats_summary dn = summarise(run, g, M_DOWNTIME);
     double rel = dn.mean > 0 && isfinite(dn.ci_high) ? (dn.ci_high - dn.ci_low) / 2 / dn.mean
                                                       : INFINITY;
     bool weak = events < REPORT_MIN_OUTAGES || rel > REPORT_MAX_RELERR;
     int n = snprintf(line, sizeof line, "%s: ", name);
-    if (events == 0)
+    if (restart(run))
+        restart_line(run, g, rel, line + n, sizeof line - (size_t)n);
+    else if (events == 0)
         snprintf(line + n, sizeof line - (size_t)n, "no outage in %.6g replica-years: fewer "
                  "than %.2g outages a year (95 %%, rule of three); how long they last the "
                  "run cannot say, so it bounds neither downtime nor availability - add "
@@ -923,6 +1038,15 @@ static void print_checks(const report_run *run, size_t g, FILE *f)
         snprintf(line + n, sizeof line - (size_t)n, "the downtime estimate rests on %.0f "
                  "outages; relative error %.2g", events, rel);
     print_wrapped(f, line);
+    if (precision_line(run, g, rel, line + n, sizeof line - (size_t)n))
+        print_wrapped(f, line);
+    if (restart(run)) {
+        stats_rare ra = digest_rare(run->digest, g);
+        snprintf(line + n, sizeof line - (size_t)n, "worst concurrent loss and P(month meets "
+                 "target) are the root paths' own: plain Monte Carlo (%.0f outage%s in %.6g "
+                 "replica-years)", ra.plain_outages, ra.plain_outages == 1 ? "" : "s", years);
+        print_wrapped(f, line);
+    }
     if (!run->analytic || g >= run->analytic->ngroups)
         return;
     const analytic_group *ag = &run->analytic->groups[g];
@@ -969,6 +1093,48 @@ static void print_checks(const report_run *run, size_t g, FILE *f)
     print_wrapped(f, line);
 }
 
+/* The estimator and why the run ended, when either is not the plain
+ * default. */
+static void print_method(const report_run *run, FILE *f)
+{
+    const scenario *s = run->s;
+    const runner_outcome *oc = run->outcome;
+    if (restart(run)) {
+        fprintf(f, "estimator: restart (rare events): each root replica is a plain path and "
+                "its importance-sampled\nretrials, one unbiased estimate per group");
+        if (oc && oc->pilot)
+            fprintf(f, "; retrials per split set by a pilot of %llu root\nreplicas (%.2g s)",
+                    (unsigned long long)oc->pilot->roots, oc->pilot_seconds);
+        fputs("\n", f);
+        for (size_t g = 0; oc && oc->pilot && g < oc->pilot->ngroups; g++)
+            if (oc->pilot->g[g].capped)
+                fprintf(f, "%s: retrials capped at %.0f root paths' work per root replica "
+                        "(x %.2g): less precise per replica than the pilot's plan\n",
+                        s->groups[g].name, PILOT_WORK_MAX, oc->pilot->g[g].scale);
+    }
+    if (!oc || (!(s->precision > 0) && !(s->time_limit > 0)))
+        return;
+    switch (oc->stop) {
+    case PRECISION_REACHED:
+        fprintf(f, "stopped: every group to +-%.3g %% (95 %%), after %llu %sreplicas, %.2g s "
+                "(the same for any -j)\n", 100 * s->precision,
+                (unsigned long long)run->r->replicas, restart(run) ? "root " : "", oc->seconds);
+        break;
+    case PRECISION_TIME:
+        fprintf(f, "stopped: the time limit of %.3g s, after %llu %sreplicas (where a time "
+                "limit stops depends on the\nmachine; run.ini records the count, which "
+                "reproduces these bytes)%s\n", s->time_limit,
+                (unsigned long long)run->r->replicas, restart(run) ? "root " : "",
+                s->precision > 0 ? "; the precision was not reached for every group" : "");
+        break;
+    default:
+        fprintf(f, "stopped: the %llu %sreplicas asked for (simulation.replicas)%s\n",
+                (unsigned long long)run->r->replicas, restart(run) ? "root " : "",
+                s->precision > 0 ? ", before every group reached its precision" : "");
+        break;
+    }
+}
+
 int report_print_table(const report_run *run, FILE *f)
 {
     const scenario *s = run->s;
@@ -990,13 +1156,15 @@ int report_print_table(const report_run *run, FILE *f)
                 width[g] = len;
         }
     }
-    fprintf(f, "%llu replica%s of %.6g year%s, seed %llu", (unsigned long long)r->replicas,
-            r->replicas == 1 ? "" : "s", s->horizon / YEAR_S,
+    fprintf(f, "%llu %sreplica%s of %.6g year%s, seed %llu", (unsigned long long)r->replicas,
+            restart(run) ? "root " : "", r->replicas == 1 ? "" : "s", s->horizon / YEAR_S,
             s->horizon == YEAR_S ? "" : "s", (unsigned long long)s->seed);
     if (r->partial)
         fprintf(f, "  -- PARTIAL: interrupted after %llu of %llu replicas",
                 (unsigned long long)r->replicas, (unsigned long long)r->requested);
-    fprintf(f, "\npaired differences (common random numbers) against %s\n",
+    fputc('\n', f);
+    print_method(run, f);
+    fprintf(f, "paired differences (common random numbers) against %s\n",
             s->groups[run->baseline].name);
     if (s->placement == PLACEMENT_ONCE)
         fprintf(f, "one placement for every replica, from the seed: results are conditional on "
@@ -1014,6 +1182,8 @@ int report_print_table(const report_run *run, FILE *f)
         } while (last < ng && used + 2 + width[last] <= WIDTH);
         fputc('\n', f);
         for (int i = 0; i < R_COUNT; i++) {
+            if (i == R_METHOD && !restart(run) && !(s->precision > 0))
+                continue;
             fprintf(f, "%-*s", LABEL, row_labels[i]);
             for (size_t g = first; g < last; g++)
                 fprintf(f, "  %*s", width[g], cells[g][i]);

@@ -13,7 +13,15 @@
  *  replicas.csv   one row per replica x group: replica,group, then every
  *                 field of stats_replica (stats.h) by its name; streamed to
  *                 its temporary file as the replicas come (report_sink), in
- *                 replica order, and committed with the rest
+ *                 replica order, and committed with the rest.  With the
+ *                 restart estimator a row is one root replica: its values
+ *                 are the weighted estimate of its tree (rare.h), rows are
+ *                 independent and identically distributed, each of weight
+ *                 1 (the `weight` column), so means and t-intervals over
+ *                 rows are right; then weight, retrials, outages_seen (in
+ *                 its tree, unweighted), plain_service_unavailability and
+ *                 plain_outages (the root path's own: the plain replica's);
+ *                 worst_loss and months_met are the root path's own
  *  downcount.csv  group,vms_down,fraction_of_time,hours_per_year
  *  months.csv     group,month,sla_target_pct,uptime_mean_pct,uptime_p5_pct,
  *                 uptime_p50_pct,share_met,replicas
@@ -60,6 +68,7 @@
 #include "diag.h"
 #include "digest.h"
 #include "place.h"
+#include "runner.h"
 #include "scenario.h"
 #include "stats.h"
 
@@ -80,6 +89,9 @@ typedef struct report_run {
     const place_result *placement;   /* the replicas' starting placement, to name the
                                         groups with VMs it could not allocate
                                         (report_print_table); NULL: not checked */
+    const runner_outcome *outcome;   /* how the run estimated and why it ended (the
+                                        table's header and trust lines, run.ini);
+                                        NULL: plain, run to simulation.replicas */
 } report_run;
 
 /* The metrics of summary.csv, in its row order (names and units above). */
@@ -193,7 +205,7 @@ int report_write_months(const report_run *run, csvio_writer *w);
 /* replicas.csv's header row, and the rows of one block of replicas of `s`
  * (blk->ngroups == s->ngroups).  Write errors stay in `w`.  O(block x
  * groups). */
-void report_write_replicas_header(csvio_writer *w);
+void report_write_replicas_header(const scenario *s, csvio_writer *w);
 void report_write_replica_rows(const scenario *s, const batch_block *blk, csvio_writer *w);
 
 /* Leading columns put before summary.csv's on every row (sweep.csv's
@@ -231,7 +243,15 @@ int report_write_ini(const report_run *run, FILE *f);
  * trust (REPORT_MIN_OUTAGES, REPORT_MAX_RELERR); and, when run->analytic is
  * set, the exact service availability beside the simulated one: "agrees"
  * when it lies in the simulated 95 % interval, "DISAGREES" when not, the
- * reason when no closed form applies.  0, or -1 on a write error or
+ * reason when no closed form applies.  With the restart estimator (or a
+ * precision) the header says the estimator and why the run stopped, each
+ * column its method and relative precision; the trust lines say how many
+ * independent root replicas the estimate rests on, how many saw an outage
+ * in their tree (the count the interval rule uses instead of outages), the
+ * outages the retrials simulated, the count of outages that would be as
+ * precise ((1.96 / relative)^2), the precision reached or what reaching it
+ * would take, and that worst loss and the monthly figures are the root
+ * paths' own (plain).  0, or -1 on a write error or
  * without memory.  Cost: O(groups). */
 int report_print_table(const report_run *run, FILE *f);
 

@@ -6,6 +6,9 @@
 #include "alloc.h"
 #include "csvio.h"
 #include "inject.h"
+#include "pilot.h"
+#include "precision.h"
+#include "rare.h"
 #include "stats.h"
 #include "world.h"
 
@@ -20,11 +23,16 @@ typedef struct ctx {
     const scenario *s; /* the scenario every worker runs */
     const place_result *plan; /* the run's placement, every replica's start */
     int nmonths;       /* months per replica, as batch_spec */
+    const rare_plan *rp; /* restart: the estimator's plan; NULL: plain */
+    precision *stop;   /* the stopping rule */
+    batch_consume_fn consume; /* the caller's consumer, and its sink */
+    void *sink;
 } ctx;
 
 /* One worker thread's state. */
 typedef struct worker {
     inject *in;        /* this thread's injector */
+    rare *r;           /* restart: its estimator */
     const ctx *c;      /* shared */
 } worker;
 
@@ -34,7 +42,9 @@ static void *worker_create(void *user)
     if (w == NULL)
         return NULL;
     w->c = user;
-    if (inject_create_placed(&w->in, w->c->s, w->c->plan, NULL) != FD_OK) {
+    if (inject_create_placed(&w->in, w->c->s, w->c->plan, NULL) != FD_OK
+        || (w->c->rp && rare_create(&w->r, w->in, w->c->rp, NULL) != FD_OK)) {
+        inject_destroy(w->in);
         free(w);
         return NULL;
     }
@@ -44,6 +54,7 @@ static void *worker_create(void *user)
 static void worker_destroy(void *p)
 {
     worker *w = p;
+    rare_destroy(w->r);
     inject_destroy(w->in);
     free(w);
 }
@@ -51,9 +62,19 @@ static void worker_destroy(void *p)
 static int replica(void *p, uint64_t k, const stats_out *out, uint64_t *events)
 {
     worker *w = p;
+    if (w->r)
+        return rare_replica(w->r, k, out, events);
     int rc = inject_replica(w->in, k, out, NULL);
     *events = inject_events(w->in);
     return rc;
+}
+
+/* The caller's consumer first, then the stopping rule. */
+static int consume_then_stop(void *sink, const batch_block *blk, diag *d)
+{
+    const ctx *c = sink;
+    int rc = c->consume ? c->consume(c->sink, blk, d) : FD_OK;
+    return rc == FD_OK ? precision_add(c->stop, blk) : rc;
 }
 
 int runner_threads(const scenario *s)
@@ -64,24 +85,58 @@ int runner_threads(const scenario *s)
     return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
 }
 
+void runner_outcome_fini(runner_outcome *o)
+{
+    if (!o)
+        return;
+    pilot_result_destroy(o->pilot);
+    rare_plan_destroy(o->plan);
+    free(o->relative);
+    free(o->needed);
+    *o = (runner_outcome){ 0 };
+}
+
 int runner_run(const scenario *s, const place_result *plan, const runner_progress *progress,
                volatile sig_atomic_t *stop, batch_consume_fn consume, void *sink,
-               batch_result **res, diag *d)
+               batch_result **res, runner_outcome *oc, diag *d)
 {
-    return runner_run_from(s, plan, progress, stop, consume, sink, NULL, res, d);
+    return runner_run_from(s, plan, progress, stop, consume, sink, NULL, res, oc, d);
 }
 
 int runner_run_from(const scenario *s, const place_result *plan,
                     const runner_progress *progress, volatile sig_atomic_t *stop,
                     batch_consume_fn consume, void *sink, const batch_start *start,
-                    batch_result **res, diag *d)
+                    batch_result **res, runner_outcome *oc, diag *d)
 {
+    runner_outcome none_oc = { 0 };
+    if (!oc)
+        oc = &none_oc;
+    *oc = (runner_outcome){ .estimator = s->estimator };
+    double t0 = precision_clock();
     int *counts = fd_malloc(s->ngroups * sizeof *counts + 1);
-    if (!counts)
+    oc->relative = fd_calloc(s->ngroups + 1, sizeof *oc->relative);
+    oc->needed = fd_calloc(s->ngroups + 1, sizeof *oc->needed);
+    ctx c = { .s = s, .plan = plan, .nmonths = stats_months(s->horizon), .consume = consume,
+              .sink = sink };
+    int rc = counts && oc->relative && oc->needed ? precision_create(&c.stop, s, t0) : FD_ENOMEM;
+    if (rc != FD_OK) {
+        free(counts);
+        runner_outcome_fini(oc);
         return diag_set(d, FD_ENOMEM, "out of memory");
+    }
     for (size_t g = 0; g < s->ngroups; g++)
         counts[g] = s->groups[g].count;
-    ctx c = { .s = s, .plan = plan, .nmonths = stats_months(s->horizon) };
+    if (s->estimator == ESTIMATOR_RESTART) {
+        rc = pilot_run(s, plan, runner_threads(s), 0, &oc->plan, &oc->pilot, d);
+        if (rc != FD_OK) {
+            free(counts);
+            precision_destroy(c.stop);
+            runner_outcome_fini(oc);
+            return rc;
+        }
+        c.rp = oc->plan;
+        oc->pilot_seconds = precision_clock() - t0;
+    }
     runner_progress none = { 0, 0, NULL };
     if (!progress)
         progress = &none;
@@ -96,7 +151,7 @@ int runner_run_from(const scenario *s, const place_result *plan,
         .replica = replica,
         .user = &c,
         .consume = consume,
-        .sink = sink,
+        .sink = &c,
         .progress = true,
         .progress_done = progress->done,
         .progress_total = progress->total,
@@ -104,8 +159,20 @@ int runner_run_from(const scenario *s, const place_result *plan,
         .stop = stop,
         .start = start,
     };
-    int rc = batch_run(&spec, res, d);
+    spec.consume = c.consume || s->precision > 0 || s->time_limit > 0 ? consume_then_stop : NULL;
+    rc = batch_run(&spec, res, d);
+    if (rc == FD_OK) {
+        oc->stop = precision_reason(c.stop);
+        oc->seconds = precision_seconds(c.stop);
+        for (size_t g = 0; g < s->ngroups; g++) {
+            oc->relative[g] = precision_relative(c.stop, g);
+            oc->needed[g] = precision_replicas_needed(c.stop, g);
+        }
+    }
     free(counts);
+    precision_destroy(c.stop);
+    if (oc == &none_oc)
+        runner_outcome_fini(oc);
     return rc;
 }
 

@@ -79,6 +79,7 @@ static const char *const sect_names[S_COUNT] = {
 
 static const char *const mode_names[] = { "Flexible", "Uniform", "AvailabilitySet", NULL };
 static const char *const placement_names[] = { "once", "perReplica", NULL };
+static const char *const estimator_names[] = { "plain", "restart", NULL };
 static const char *const evict_names[] = { "Deallocate", "Delete", NULL };
 
 typedef struct keydef {
@@ -103,6 +104,9 @@ static const keydef keys[] = {
     { S_SIMULATION, "seed", K_SEED, SO(seed), "1", 0, 0, NULL },
     { S_SIMULATION, "threads", K_INT, SO(threads), "0", 0, 1024, NULL },
     { S_SIMULATION, "placement", K_ENUM, SO(placement), "once", 0, 0, placement_names },
+    { S_SIMULATION, "estimator", K_ENUM, SO(estimator), "plain", 0, 0, estimator_names },
+    { S_SIMULATION, "precision", K_REAL, SO(precision), "0", 0, 1, NULL },
+    { S_SIMULATION, "timeLimit", K_DUR, SO(time_limit), "0s", 0, 1000 * Y, NULL },
 
     { S_REGION, "name", K_STR, SO(region), "eastus", 0, 0, NULL },
     { S_REGION, "maximumPlatformFaultDomainCount", K_INT, SO(max_fd), "auto", 1, 3, NULL },

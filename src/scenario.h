@@ -30,6 +30,13 @@
 #define SCEN_MAX_SET 4096  /* longest --set section.key=value, bytes: longer is refused */
 #define SCEN_PATH_MAX 1024 /* longest scenario path, with NUL: longer is refused */
 
+/* simulation.estimator: how a run estimates (rare.h). */
+typedef enum scen_estimator {
+    ESTIMATOR_PLAIN,   /* plain Monte Carlo: a replica is one sample path */
+    ESTIMATOR_RESTART, /* splitting with importance-sampled retrials: a replica is a root
+                          path and its retrials, one unbiased estimate */
+} scen_estimator;
+
 /* orchestrationMode of a group. */
 typedef enum scen_mode {
     MODE_FLEXIBLE,        /* VMSS Flexible: FD by FD, no update domains */
@@ -91,6 +98,11 @@ typedef struct scenario {
     uint64_t seed;              /* master seed */
     int threads;                /* worker threads; 0 = one per core */
     scen_placement placement;   /* placement once per run or per replica */
+    scen_estimator estimator;   /* plain or restart */
+    double precision;           /* stop once every group's service unavailability has this
+                                   relative 95 % half-width (0: run `replicas`, which is
+                                   then the cap) */
+    double time_limit;          /* stop after this much wall time, s (0: none) */
 
     /* [region] */
     char region[SCEN_NAME_MAX]; /* Azure region name */

@@ -17,6 +17,7 @@ struct sim {
     double now;                /* simulated time, seconds */
     uint64_t seed;             /* master seed */
     uint64_t replica;          /* current replica */
+    uint64_t key;              /* the streams' key: the replica, or a retrial's (sim_reseed) */
     uint64_t events;           /* events run since reset */
     int status;                /* FD_OK, or FD_ENOMEM once an event could not be queued */
     evq *q;                    /* future events, owned */
@@ -85,11 +86,23 @@ void sim_reset(sim *s, uint64_t replica)
     s->events = 0;
     s->status = FD_OK;
     s->replica = replica;
-    for (int w = 0; w < SIM_NWORLD_STREAMS; w++)
-        rng_derive(s->world[w], s->seed, replica, world_id((sim_stream)w));
-    for (size_t g = 0; g < s->ngroups; g++)
-        rng_derive(s->group[g], s->seed, replica, s->group_ids[g]);
+    sim_reseed(s, replica);
 }
+
+void sim_reseed(sim *s, uint64_t key)
+{
+    s->key = key;
+    for (int w = 0; w < SIM_NWORLD_STREAMS; w++)
+        rng_derive(s->world[w], s->seed, key, world_id((sim_stream)w));
+    for (size_t g = 0; g < s->ngroups; g++)
+        rng_derive(s->group[g], s->seed, key, s->group_ids[g]);
+}
+
+uint64_t sim_key(const sim *s)
+{
+    return s->key;
+}
+
 
 void sim_register(sim *s, uint32_t type, sim_handler fn, void *ctx)
 {
@@ -123,6 +136,23 @@ static void die(const sim *s, const char *what)
     abort();
 }
 
+void sim_set_now(sim *s, double t)
+{
+    if (!(t >= s->now) || !(t <= evq_next_time(s->q)))
+        die(s, "the clock was set past a queued event or back in time");
+    s->now = t;
+}
+
+double sim_next_time(const sim *s)
+{
+    return s->status == FD_OK ? evq_next_time(s->q) : INFINITY;
+}
+
+int sim_peek(const sim *s, evq_event *next)
+{
+    return s->status == FD_OK && evq_peek(s->q, next) == 0;
+}
+
 evq_handle sim_at(sim *s, double at, uint32_t type, uint32_t id, uint64_t data)
 {
     if (!(at >= s->now))
@@ -140,6 +170,7 @@ int sim_copy(sim *dst, const sim *src)
         return FD_ENOMEM;
     dst->now = src->now;
     dst->replica = src->replica;
+    dst->key = src->key;
     dst->events = src->events;
     dst->status = src->status;
     for (int w = 0; w < SIM_NWORLD_STREAMS; w++)
@@ -154,6 +185,11 @@ int sim_reschedule(sim *s, evq_handle h, double at)
     if (!(at >= s->now))
         die(s, "an event was rescheduled into the past");
     return evq_reschedule(s->q, h, at);
+}
+
+int sim_pending(const sim *s, evq_handle h)
+{
+    return evq_pending(s->q, h);
 }
 
 void sim_cancel(sim *s, evq_handle h)

@@ -63,6 +63,30 @@ void sim_reset(sim *s, uint64_t replica);
  * queue could not grow).  O(queued events + streams). */
 int sim_copy(sim *dst, const sim *src);
 
+/* Rederive every stream from (seed, key, id) instead of (seed, replica,
+ * id), leaving the clock, the queue and the replica as they are: a retrial
+ * of the rare-event estimator, cloned from a replica mid-run, continues
+ * with futures of its own.  sim_reset(s, r) is sim_reseed(s, r) on an
+ * emptied queue.  O(streams). */
+void sim_reseed(sim *s, uint64_t key);
+
+/* The key the streams were last derived from (the replica, after
+ * sim_reset): streams made on demand (a maintenance walk's) derive from it
+ * too.  O(1). */
+uint64_t sim_key(const sim *s);
+
+/* Move the clock forward to t, no later than the earliest queued event
+ * (asserted): the instant of a change played between queued events (a
+ * maintenance step), so that what is queued next is drawn from there.
+ * O(1). */
+void sim_set_now(sim *s, double t);
+
+/* The time of the earliest queued event (INFINITY when none, or when the
+ * replica has stopped, sim_status), and a copy of it (0 when none or
+ * stopped), without taking it.  O(1). */
+double sim_next_time(const sim *s);
+int sim_peek(const sim *s, evq_event *next);
+
 /* Route events of `type` (< SIM_MAX_TYPES) to `fn` with `ctx`. */
 void sim_register(sim *s, uint32_t type, sim_handler fn, void *ctx);
 
@@ -89,6 +113,9 @@ evq_handle sim_at(sim *s, double at, uint32_t type, uint32_t id, uint64_t data);
  * cancelled and queued again (same handle).  Returns 0, or -1 when `h`
  * has already fired or been cancelled (nothing changes).  O(log n). */
 int sim_reschedule(sim *s, evq_handle h, double at);
+
+/* Whether the event named by `h` is still queued.  O(1). */
+int sim_pending(const sim *s, evq_handle h);
 
 /* Cancel a queued event; a handle that already fired is ignored.  O(log n). */
 void sim_cancel(sim *s, evq_handle h);

@@ -40,6 +40,22 @@ typedef struct stats_replica {
     double alloc_failures;       /* VMs the placement could not allocate */
 } stats_replica;
 
+/* What the rare-event estimator (rare.h) tells about one group's estimate
+ * from one root replica, beside its stats_replica; all zero for a plain
+ * replica.  Sums, so that a run's totals are the sums over its replicas. */
+typedef struct stats_rare {
+    double outages_seen;   /* outages simulated in the replica's tree that count in
+                              the estimate (root path and retrials), unweighted */
+    double outages_w2;     /* the sum of their weights squared (the weighted count is
+                              stats_replica.outages): (sum w)^2 / (sum w^2) is the
+                              effective number of outages (Kish) */
+    double retrials;       /* retrials run for the group from this root replica */
+    double work;           /* their cost: events, plus RARE_RESTORE_EVENTS each */
+    double plain_down;     /* the root path's own service downtime, s: the plain
+                              replica's (the root path is the plain replica) */
+    double plain_outages;  /* and its own outages */
+} stats_rare;
+
 /* Months in a horizon: a month is STATS_MONTH, and a horizon that is not a
  * whole number of months ends with a shorter one; at least 1.  O(1). */
 int stats_months(double horizon);
@@ -55,6 +71,8 @@ typedef struct stats_out {
                                   k = 0..count; NULL: not wanted */
     double *const *month_down; /* month_down[g][m]: service downtime in month
                                   m, seconds, m < stats_months; NULL: not wanted */
+    stats_rare *rare;          /* rare[g]: the estimator's account (rare.h); NULL:
+                                  not wanted (plain replicas leave it alone) */
 } stats_out;
 
 /* Follows one group through one replica.  Caller storage: stats_tally_init

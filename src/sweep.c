@@ -491,7 +491,7 @@ static int run_point(const sweep *sw, size_t pt, scenario *s, const char *staged
         goto done;
     if ((rc = inputs_copy(s, pdir, d)) != FD_OK) /* run.ini then names the copies */
         goto done;
-    if ((rc = runner_run(s, placed, &pr, stop, report_sink_consume, sink, &res, &e)) != FD_OK) {
+    if ((rc = runner_run(s, placed, &pr, stop, report_sink_consume, sink, &res, NULL, &e)) != FD_OK) {
         diag_set(d, rc, "%s: %s", point, e.msg);
         goto done;
     }

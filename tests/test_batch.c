@@ -209,7 +209,7 @@ Test(batch, downcount_is_summed_by_blocks_in_replica_order)
         for (uint64_t i = b * BATCH_BLOCK; i < (b + 1) * BATCH_BLOCK && i < R; i++) {
             memset(cells, 0, sizeof cells);
             uint64_t ev;
-            synth_replica(w, i, &(stats_out){ out, dc, md }, &ev);
+            synth_replica(w, i, &(stats_out){ out, dc, md, NULL }, &ev);
             for (int g = 0; g < 3; g++)
                 for (int k = 0; k <= counts3[g]; k++) {
                     block[g][k] += cells[g][k];

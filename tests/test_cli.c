@@ -118,7 +118,7 @@ Test(cli, run_rejects_bad_arguments_before_running, .init = cr_redirect_stderr)
     cr_assert_eq(RUN("run", "--seed", "-1"), 2);
     cr_assert_eq(RUN("run", "--baseline", "nosuchgroup"), 2);
     cr_assert_eq(RUN("run", "--trace-replica", "3"), 2, "needs --trace");
-    cr_assert_eq(RUN("run", "--trace", "t.csv", "--trace-replica", "999999"), 2);
+    cr_assert_eq(RUN("run", "--trace", "t.csv", "--trace-replica", "1000000"), 2);
     cr_assert_eq(RUN("run", "--set", "simulation.replicas=0"), 2);
     cr_assert_eq(RUN("run", "a.ini", "b.ini"), 2);
     cr_assert_eq(RUN("run", "-o", "meson.build"), 2, "an existing file is not a directory");
@@ -137,11 +137,11 @@ Test(cli, run_takes_up_to_10_15_replicas, .init = cr_redirect_stderr)
 Test(cli, run_takes_trace_replicas_past_the_old_limit, .init = cr_redirect_stderr)
 {
     /* --trace-replica 20000000 parses; it is refused only because the run
-     * (the default's 2000 replicas) does not have it */
+     * (the default's at most 10^6 replicas) does not have it */
     cr_assert_eq(RUN("run", "--trace", "t.csv", "--trace-replica", "20000000"), 2);
     fflush(stderr);
     cr_assert_stderr_eq_str("fdsim run: --trace-replica 20000000: the run has replicas 0 "
-                            "to 1999\n");
+                            "to 999999\n");
 }
 
 Test(cli, run_names_the_groups_of_an_unknown_baseline, .init = cr_redirect_stderr)

@@ -296,3 +296,35 @@ Test(evq, create_fails_cleanly_when_too_large)
     cr_assert_eq(evq_create(&q, SIZE_MAX), FD_ENOMEM);
     cr_assert_null(q);
 }
+
+/* A copy into a queue that had used more slots (a snapshot restored over a
+ * replica that ran further) behaves exactly as the source: the same pops,
+ * the same handles for the same pushes, stale handles stale. */
+Test(evq, copy_into_a_busier_queue_behaves_as_the_source)
+{
+    evq *src = NULL, *dst = NULL;
+    cr_assert_eq(evq_create(&src, 4), FD_OK);
+    cr_assert_eq(evq_create(&dst, 4), FD_OK);
+    for (int i = 0; i < 100; i++)
+        evq_push(dst, i, 1, (uint32_t)i, 0);
+    evq_handle old = evq_push(src, 5, 2, 0, 0);
+    evq_push(src, 3, 2, 1, 0);
+    evq_event e;
+    evq_pop(src, &e); /* frees a slot: the free list must survive the copy */
+    cr_assert_eq(evq_copy(dst, src), FD_OK);
+    cr_assert_eq(evq_size(dst), 1);
+    for (int i = 0; i < 50; i++) {
+        evq_handle a = evq_push(src, 10 + i % 7, 3, (uint32_t)i, 0);
+        evq_handle b = evq_push(dst, 10 + i % 7, 3, (uint32_t)i, 0);
+        cr_assert_eq(a, b, "push %d: handles differ", i);
+    }
+    cr_assert_eq(evq_cancel(dst, old), evq_cancel(src, old));
+    evq_event x, y;
+    while (evq_pop(src, &x) == 0) {
+        cr_assert_eq(evq_pop(dst, &y), 0);
+        cr_assert(x.time == y.time && x.seq == y.seq && x.id == y.id);
+    }
+    cr_assert_eq(evq_pop(dst, &y), -1);
+    evq_destroy(src);
+    evq_destroy(dst);
+}

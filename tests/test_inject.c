@@ -667,7 +667,7 @@ static stats_out out_of(whole *w)
         dc[g] = w->dc[g];
         md[g] = w->md[g];
     }
-    return (stats_out){ w->rec, dc, md };
+    return (stats_out){ w->rec, dc, md, NULL };
 }
 
 /* Open a trace into memory; close it and return its bytes. */
@@ -1303,3 +1303,147 @@ Test(inject, folded_equals_played_for_whole_rebootful_walks)
             folded_case(text, 40);
         }
 }
+
+/* ------------------------------------------------- splitting support -- */
+
+/* A retrial made from a snapshot (restore, then reseed) has a future of
+ * its own: the same key gives the same future, another key or none
+ * another one. */
+Test(inject, a_retrial_from_a_snapshot_has_a_future_of_its_own)
+{
+    scenario *s = load_quiet(BUSY, 17);
+    inject *in = make(s), *snap = NULL;
+    cr_assert_eq(inject_snapshot_create(&snap, in, NULL), FD_OK);
+    int differ = 0;
+    for (uint64_t rep = 0; rep < 10; rep++) {
+        whole a, b, c;
+        memset(&a, 0, sizeof a);
+        memset(&b, 0, sizeof b);
+        memset(&c, 0, sizeof c);
+        inject_begin(in, rep);
+        inject_advance(in, s->horizon / 3, NULL);
+        cr_assert_eq(inject_snapshot(snap, in, NULL), FD_OK);
+        stats_out o = out_of(&a);
+        inject_end(in, &o, NULL);
+        for (int k = 0; k < 2; k++) {
+            cr_assert_eq(inject_restore(in, snap, NULL), FD_OK);
+            inject_reseed(in, (1ull << 63) | rep);
+            o = out_of(k ? &c : &b);
+            inject_end(in, &o, NULL);
+        }
+        cr_assert(memcmp(&b, &c, sizeof b) == 0, "replica %llu: one key, two futures",
+                  (unsigned long long)rep);
+        differ += memcmp(&a.rec, &b.rec, sizeof a.rec) != 0;
+    }
+    cr_assert_geq(differ, 9, "a retrial's future is its own (%d of 10 differ)", differ);
+    inject_destroy(snap);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+/* A watched advance stops after each change of the watched group's VMs
+ * down, in time order, with the clock at the change; with every fold
+ * forbidden it sees as many changes as a trace (which plays every step)
+ * shows, and the replica's results are those of an unwatched one. */
+Test(inject, a_watched_advance_halts_at_every_change_of_the_group)
+{
+    scenario *s = load_quiet(BUSY, 17);
+    inject *in = make(s);
+    int cap[2][32];
+    for (int d = 0; d < 32; d++)
+        cap[0][d] = cap[1][d] = d + 1; /* any step that takes a VM down is played */
+    for (uint64_t rep = 0; rep < 5; rep++) {
+        /* the trace: rows where group 2's VMs down change */
+        trace tr;
+        stats_replica plain[4];
+        run_traced(in, rep, plain, &tr);
+        int changes = 0, last = 0;
+        for (int i = 0; i < tr.n; i++) {
+            int down = tr.rows[i].down[2];
+            changes += down != last;
+            last = down;
+        }
+        inject_set_fold_cap(in, 2, 0, cap[0]);
+        inject_set_fold_cap(in, 2, 1, cap[1]);
+        inject_watch(in, 2, true);
+        inject_begin(in, rep);
+        int halts = 0, prev = 0;
+        double t = 0;
+        inject_halt h;
+        while (inject_run(in, s->horizon, &h)) {
+            cr_assert(inject_halted(in, 2));
+            cr_assert_geq(h.t, t, "halts in time order");
+            cr_assert_eq(inject_now(in), h.t, "the clock at the change");
+            int d = inject_down(in, 2);
+            halts += d != prev; /* walk starts and ends halt too, without a change */
+            prev = d;
+            t = h.t;
+        }
+        whole w;
+        memset(&w, 0, sizeof w);
+        stats_out o = out_of(&w);
+        inject_end(in, &o, NULL);
+        cr_assert_eq(halts, changes, "replica %llu: %d halts, %d changes in the trace",
+                     (unsigned long long)rep, halts, changes);
+        for (size_t g = 0; g < s->ngroups; g++) {
+            near(w.rec[g].service_unavailability, plain[g].service_unavailability, "service",
+                 rep);
+            near(w.rec[g].vm_unavailability, plain[g].vm_unavailability, "vm", rep);
+        }
+        inject_watch(in, 2, false);
+        inject_set_fold_cap(in, 2, 0, NULL);
+        inject_set_fold_cap(in, 2, 1, NULL);
+        free(tr.rows);
+    }
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+/* Importance sampling for a retrial: the likelihood ratio has mean 1 under
+ * the biased law, and weighting by it gives back the natural law's means
+ * (of the VMs down some hours later, the pooled hosts and zones and the
+ * group's Spot VMs failing faster and the waves drawn towards the window):
+ * for group flex (zonal, half Spot) and avset. */
+static void lr_case(size_t g)
+{
+    scenario *s = load_quiet(BUSY, 17);
+    inject *in = make(s), *snap = NULL;
+    cr_assert_eq(inject_snapshot_create(&snap, in, NULL), FD_OK);
+    inject_begin(in, 3);
+    inject_advance(in, 4 * 86400.0, NULL);
+    cr_assert_eq(inject_snapshot(snap, in, NULL), FD_OK);
+    double t0 = inject_now(in), t1 = t0 + 6 * 3600.0;
+    enum { N = 20000 };
+    double sl = 0, sl2 = 0, sw = 0, sw2 = 0, sn = 0, sn2 = 0;
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(inject_restore(in, snap, NULL), FD_OK);
+        inject_reseed(in, (1ull << 63) | (uint64_t)i);
+        inject_bias_start(in, g, &(inject_bias){ 3 * 3600.0, 3, 0.5 });
+        inject_advance(in, t1, NULL);
+        double l = inject_bias_lr(in, t1), x = l * inject_down(in, g);
+        sl += l, sl2 += l * l, sw += x, sw2 += x * x;
+        cr_assert_eq(inject_restore(in, snap, NULL), FD_OK);
+        inject_reseed(in, (1ull << 62) | (uint64_t)i);
+        inject_advance(in, t1, NULL);
+        double y = inject_down(in, g);
+        sn += y, sn2 += y * y;
+    }
+    double ml = sl / N, el = 3 * sqrt((sl2 / N - ml * ml) / N);
+    double mw = sw / N, mn = sn / N;
+    double e = 3 * sqrt((sw2 / N - mw * mw) / N + (sn2 / N - mn * mn) / N);
+    cr_log_info("group %zu: mean L %.4f +- %.4f; down %.4f weighted, %.4f natural", g, ml, el,
+                mw, mn);
+    cr_assert(fabs(ml - 1) <= el, "mean likelihood ratio %.4f, not 1 (+- %.4f)", ml, el);
+    cr_assert(fabs(mw - mn) <= e, "weighted %.4f, natural %.4f (+- %.4f)", mw, mn, e);
+    cr_assert_gt(el, 0, "the bias changed something");
+    inject_destroy(snap);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
+
+Test(inject, the_likelihood_ratio_has_mean_one_and_gives_back_the_natural_law)
+{
+    lr_case(0);
+    lr_case(2);
+}
+

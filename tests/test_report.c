@@ -402,7 +402,7 @@ static int replicas_of_known(const report_run *run, csvio_writer *w)
     batch_block blk = { .first = 0, .n = 4, .ngroups = 2, .nmonths = 12,
                         .stats = known_for_replicas->rec,
                         .month_down = known_for_replicas->md };
-    report_write_replicas_header(w);
+    report_write_replicas_header(run->s, w);
     report_write_replica_rows(run->s, &blk, w);
     return FD_OK;
 }
@@ -559,11 +559,13 @@ static int synth_dir(synth *sy, int threads, const char *dir, uint64_t cap, size
     return rc;
 }
 
+/* The default scenario, as a plain run of a fixed count (the fixtures'
+ * replicas are synthetic plain ones), with one more override. */
 static scenario *default_with(const char *set)
 {
     scenario *s = NULL;
-    const char *sets[] = { set };
-    cr_assert_eq(scenario_load_default(&s, sets, set ? 1 : 0, NULL, NULL), FD_OK);
+    const char *sets[] = { "simulation.estimator=plain", "simulation.precision=0", set };
+    cr_assert_eq(scenario_load_default(&s, sets, set ? 3 : 2, NULL, NULL), FD_OK);
     return s;
 }
 

@@ -108,3 +108,69 @@ Test(run, bad_arguments_run_nothing, .init = cr_redirect_stdout)
     cr_assert_eq(access(out, F_OK), -1, "nothing was written");
     rm_dir(base);
 }
+
+/* The restart estimator writes the same bytes for any thread count (each
+ * root replica's tree runs in one worker, its retrials' streams derived
+ * from the seed and the replica), and so does a run that stops at a
+ * precision, which stops after the same root replicas; run.ini replays it
+ * (the replicas it ran, without the rule). */
+Test(run, restart_and_precision_runs_are_the_same_bytes_for_any_threads,
+     .init = cr_redirect_stdout)
+{
+    char base[] = "/tmp/fdsim-rare-XXXXXX";
+    cr_assert_not_null(mkdtemp(base));
+    char dirs[5][600];
+    const char *threads[] = { "1", "2" };
+    for (int i = 0; i < 2; i++) {
+        snprintf(dirs[i], sizeof dirs[i], "%s/n%s", base, threads[i]);
+        cr_assert_eq(RUN("run", "--estimator", "restart", "-n", "48", "-j", (char *)threads[i],
+                         "-o", dirs[i]), 0);
+        snprintf(dirs[2 + i], sizeof dirs[2 + i], "%s/p%s", base, threads[i]);
+        cr_assert_eq(RUN("run", "--estimator", "restart", "--precision", "0.4", "-n", "100000",
+                         "-j", (char *)threads[i], "-o", dirs[2 + i]), 0);
+    }
+    char ini[700];
+    snprintf(ini, sizeof ini, "%s/run.ini", dirs[2]);
+    snprintf(dirs[4], sizeof dirs[4], "%s/again", base);
+    cr_assert_eq(RUN("run", ini, "-j", "2", "-o", dirs[4]), 0);
+    for (size_t f = 0; f < 4; f++) {
+        size_t la, lb;
+        for (int pair = 0; pair < 2; pair++) {
+            char *a = slurp(dirs[2 * pair], files[f], &la);
+            for (int i = 2 * pair + 1; i < (pair ? 5 : 2); i++) {
+                char *b = slurp(dirs[i], files[f], &lb);
+                cr_assert(la == lb && memcmp(a, b, la) == 0, "%s differs in %s", files[f],
+                          dirs[i]);
+                free(b);
+            }
+            free(a);
+        }
+    }
+    size_t len;
+    char *rows = slurp(dirs[2], "replicas.csv", &len);
+    size_t cells[2] = { 0, 0 };
+    cr_assert_eq(csvio_parse(rows, len, "replicas.csv", count_rows, cells, NULL), 0);
+    cr_assert_lt(cells[0], 1 + 100000 * 4, "stopped at the precision");
+    cr_assert_eq((cells[0] - 1) / 4 % 16, 0, "at a whole block");
+    cr_assert_eq(cells[1], 14 + 5, "replicas.csv carries the estimator's account");
+    cr_assert(strstr(rows, "weight,retrials,outages_seen,plain_service_unavailability"));
+    free(rows);
+    rm_dir(base);
+}
+
+Test(run, bad_estimator_precision_or_time_limit_run_nothing, .init = cr_redirect_stdout)
+{
+    char base[] = "/tmp/fdsim-bad-XXXXXX";
+    cr_assert_not_null(mkdtemp(base));
+    char out[600];
+    snprintf(out, sizeof out, "%s/res", base);
+    cr_assert_eq(RUN("run", "--estimator", "splitting", "-o", out), 2);
+    cr_assert_eq(RUN("run", "--precision", "0", "-o", out), 2);
+    cr_assert_eq(RUN("run", "--precision", "1.5", "-o", out), 2);
+    cr_assert_eq(RUN("run", "--precision", "ten", "-o", out), 2);
+    cr_assert_eq(RUN("run", "--time-limit", "soon", "-o", out), 2);
+    cr_assert_eq(RUN("run", "--time-limit", "0s", "-o", out), 2);
+    cr_assert_eq(RUN("run", "--set", "simulation.estimator=fast", "-o", out), 2);
+    cr_assert_eq(access(out, F_OK), -1, "nothing was written");
+    rm_dir(base);
+}
