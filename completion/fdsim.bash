@@ -30,9 +30,10 @@ _fdsim()
         check) opts="--set --help" ;;
         place) opts="--csv --format --set --help" ;;
         run) opts="--replicas -n --seed --threads -j --results-dir -o --format --force
-                   --resume --memory-limit --baseline --trace --trace-replica --set --help" ;;
+                   --resume --memory-limit --estimator --precision --time-limit --baseline
+                   --trace --trace-replica --set --help" ;;
         sweep) opts="--vary --goal --replicas -n --seed --threads -j --results-dir -o --format
-                     --memory-limit --set --help" ;;
+                     --memory-limit --estimator --precision --time-limit --set --help" ;;
         plot) opts="--format --replica --size --help" ;;
         analytic) opts="--format --set --help" ;;
         *) return ;;
@@ -48,6 +49,9 @@ _fdsim()
         --set | -s | --vary | -v)
             compopt -o nospace 2>/dev/null
             COMPREPLY=($(compgen -W "$(_fdsim_keys)" -- "$cur"))
+            return ;;
+        --estimator)
+            COMPREPLY=($(compgen -W "restart plain" -- "$cur"))
             return ;;
         --goal | -g)
             compopt -o nospace 2>/dev/null
@@ -68,7 +72,7 @@ _fdsim()
             COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
         --replicas | -n | --seed | --threads | -j | --baseline | --trace-replica | --replica | \
-        -k | --size | --location | --memory-limit)
+        -k | --size | --location | --memory-limit | --precision | --time-limit)
             return ;;
     esac
     if [[ $cur == -* ]]; then

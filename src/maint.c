@@ -649,10 +649,13 @@ static void advance(inject *in, size_t k, double quiet)
 }
 
 /* Whether walks j and k can change what the other's steps do: the
- * rebootless walk touches every group; a rebootful walk only its own. */
+ * rebootless walk touches every group; a rebootful walk only its own.
+ * In a watched advance every walk's step may halt it (a retrial then
+ * continues from there with another future), so no walk is folded past
+ * another's next step. */
 static bool interact(const inject *in, size_t j, size_t k)
 {
-    return j == in->ng || k == in->ng;
+    return in->watching || j == in->ng || k == in->ng;
 }
 
 void maint_sync(inject *in, double until)

@@ -342,7 +342,9 @@ Test(rundir, a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one)
     cr_assert_not_null(mkdtemp(base));
     char dir[600];
     snprintf(dir, sizeof dir, "%s/out", base);
-    char *run[] = { "run", "-n", "700", "--seed", "31", "-j", "2", "-o", dir, NULL };
+    /* plain Monte Carlo without a precision rule: what --resume continues */
+    char *run[] = { "run", "-n", "700", "--seed", "31", "-j", "2", "-o", dir, "--estimator", "plain",
+                    "-s", "simulation.precision=0", "-s", "simulation.timeLimit=0s", NULL };
     char *resume[] = { "run", "--resume", dir, "-j", "2", NULL };
     snap want = reference(run, ARGC(run), dir);
     /* killed before checkpoint 2 (the first, at the start, says nothing is
@@ -393,7 +395,8 @@ Test(rundir, an_interrupted_run_resumes_from_its_partial_results)
     cr_assert_not_null(mkdtemp(base));
     char dir[600];
     snprintf(dir, sizeof dir, "%s/out", base);
-    char *run[] = { "run", "-n", "900", "--seed", "77", "-j", "2", "-o", dir, NULL };
+    char *run[] = { "run", "-n", "900", "--seed", "77", "-j", "2", "-o", dir, "--estimator", "plain",
+                    "-s", "simulation.precision=0", "-s", "simulation.timeLimit=0s", NULL };
     char *resume[] = { "run", "--resume", dir, "-j", "1", NULL };
     snap want = reference(run, ARGC(run), dir);
     int at[] = { 2, 11, 40 };
@@ -436,6 +439,14 @@ Test(rundir, resume_refuses_what_it_cannot_continue, .init = cr_redirect_stderr)
     cr_expect_eq(rc, 2, "a finished run");
     QUIET(rc, "run", "--resume", dir, "-n", "40");
     cr_expect_eq(rc, 2, "the run goes on as it was started");
+    /* a restart (precision-driven) run killed part way: not resumable yet */
+    char *restart[] = { "run", "-n", "3000", "--seed", "5", "-o", dir, "--estimator", "restart",
+                        "--precision", "0.01", NULL };
+    killer k = { "checkpoint", 3, SIGKILL };
+    int status = run_killed(restart, ARGC(restart), &k, -1, 0);
+    cr_assert(WIFSIGNALED(status), "killed at its third checkpoint");
+    QUIET(rc, "run", "--resume", dir);
+    cr_expect_eq(rc, 2, "a restart run is refused, not continued wrongly");
     rm_rf(base);
 }
 
