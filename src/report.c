@@ -247,6 +247,11 @@ double report_outages(const report_run *run, size_t g)
     return total_outages(run, g);
 }
 
+double report_evidence(const report_run *run, size_t g)
+{
+    return evidence(run, g);
+}
+
 double report_replica_years(const report_run *run)
 {
     return replica_years(run);

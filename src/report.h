@@ -125,6 +125,12 @@ stats_summary report_summary(const report_run *run, size_t g, report_metric m);
 
 /* Service outages of group g over every replica; replica-years run.  O(1). */
 double report_outages(const report_run *run, size_t g);
+
+/* What group g's service interval rests on, as the table judges it: its
+ * outages (plain Monte Carlo), or its root replicas with an outage in
+ * their tree (the restart estimator, whose weighted outage count is no
+ * count of evidence).  O(1). */
+double report_evidence(const report_run *run, size_t g);
 double report_replica_years(const report_run *run);
 
 /* Group g's VMs that could not be allocated, as one line into `buf`: from

@@ -49,7 +49,7 @@ static verdict_group judge(const report_run *run, size_t g)
     verdict_group v = { .target_pct = run->s->groups[g].sla_target };
     stats_summary a = report_summary(run, g, REPORT_SVC_AVAIL);
     stats_summary u = report_summary(run, g, REPORT_SVC_UNAVAIL);
-    v.outages = report_outages(run, g);
+    v.outages = report_evidence(run, g); /* restart: root replicas with an outage */
     v.avail_pct = 100 * a.mean;
     v.low_pct = 100 * a.ci_low;
     v.high_pct = 100 * a.ci_high;

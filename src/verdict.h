@@ -78,7 +78,8 @@ typedef struct verdict_group {
     double unavail;      /* service unavailability (mean), fraction: the sort key */
     stats_summary month; /* P(a month meets the target): mean, ci_low, ci_high;
                             NAN without a target */
-    double outages;      /* service outages over every replica */
+    double outages;      /* what the figures rest on: service outages over every replica
+                            (plain), root replicas with an outage in their tree (restart) */
     size_t rank;         /* 1-based rank by service availability */
 } verdict_group;
 
