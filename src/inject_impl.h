@@ -170,7 +170,6 @@ struct inject {
     mwalk rl;           /* the rebootless walk */
     bool any_mp;        /* some group pauses (memory-preserving) */
     bool any_reboots;   /* some group reboots in rebootless maintenance */
-    bool rl_pauses;     /* rebootless steps only pause: no group reboots in them */
     unsigned prof_layout; /* vmstate_layout the profiles were made for */
     bool prof_valid;
     int reboot_racks;   /* racks holding a VM that reboots in rebootless steps */

@@ -114,7 +114,6 @@ int maint_init(inject *in)
         in->any_mp |= st->mp;
         in->any_reboots |= !st->mp;
     }
-    in->rl_pauses = !in->any_reboots;
     return FD_OK;
 }
 
@@ -307,8 +306,8 @@ static void draw_step(inject *in, size_t k)
     if (w->drawn)
         return;
     if (k == in->ng) {
-        w->pause = fixed(&s->rl_pause) ? s->rl_pause.a : dist_sample(&s->rl_pause, w->dur);
-        w->reboot = fixed(&s->rl_reboot) ? s->rl_reboot.a : dist_sample(&s->rl_reboot, w->dur);
+        w->pause = dist_sample(&s->rl_pause, w->dur); /* a fixed one draws nothing */
+        w->reboot = dist_sample(&s->rl_reboot, w->dur);
     } else {
         w->reboot = dist_sample(&s->rf_reboot, w->dur);
     }
@@ -404,7 +403,7 @@ static void open_step(inject *in, size_t k, const impact *im, double t)
 }
 
 /* The rebootless walk's steps while each is over by `quiet`, when steps
- * only pause (rl_pauses, the common case): a lookup and an excursion per
+ * only pause (no group reboots in them: the common case): a lookup and an excursion per
  * group each.  A step that is not over by then keeps its draws for step(). */
 static void rl_pause_steps(inject *in, double quiet)
 {
@@ -440,7 +439,7 @@ static void step(inject *in, size_t k, double quiet)
     size_t g0 = k < in->ng ? k : 0, g1 = k < in->ng ? k + 1 : in->ng;
     double settle = k == in->ng ? in->s->rl_settle : in->s->rf_settle;
     bool fold = folding(in);
-    if (fold && k == in->ng && in->rl_pauses) {
+    if (fold && k == in->ng && !in->any_reboots) {
         rl_pause_steps(in, quiet);
         if (w->i == w->nsteps || w->next > quiet)
             return;
