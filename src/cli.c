@@ -699,13 +699,6 @@ static int run_resume(run_opts *p, cmd_env *e, size_t *baseline, char **cmdline,
     if (rundir_find(p->resume, src, &e->d) != FD_OK ||
         rundir_load(*src, &s, baseline, cmdline, stderr, &e->d) != FD_OK)
         return -1;
-    if (s->estimator == ESTIMATOR_RESTART || s->precision > 0 || s->time_limit > 0) {
-        scenario_destroy(s);
-        return diag_set(&e->d, FD_EINVAL, "--resume %s: the run used the restart estimator "
-                        "or a precision or time limit (simulation.estimator, precision, "
-                        "timeLimit), which --resume cannot continue yet; run it again",
-                        p->resume), -1;
-    }
     if (own)
         s->threads = atoi(strchr(p->b.threads, '=') + 1);
     scenario_destroy(e->s);
@@ -802,7 +795,8 @@ static int run_work(void *opts, cmd_env *e)
         /* built beside DIR; replicas.csv streamed into it as the replicas come */
         status = fail(e, FD_EXIT_FAIL);
     } else if (runner_run_from(e->s, placed, NULL, stop, rundir_consume, sink,
-                               rundir_start(sink), &res, &oc, &e->d) != FD_OK) {
+                               &(runner_resume){ rundir_start(sink), rundir_precision(sink) },
+                               &res, &oc, &e->d) != FD_OK) {
         status = fail(e, FD_EXIT_FAIL);
     } else {
         /* best effort: without it the table has no check */
