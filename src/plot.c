@@ -1326,12 +1326,31 @@ static void remove_work(const char *work)
     rmdir(work);
 }
 
+/* What reshapes each chart's input, in plot_names' order. */
+static int (*const prep[])(const plot_opts *, const char *, vars *, diag *) = {
+    prep_availability, prep_downtime_cdf, prep_downcount, prep_months, prep_timeline,
+    prep_sweep,
+};
+
+int plot_data(const plot_opts *o, const char *chart, const char *work, diag *d)
+{
+    size_t i = 0;
+    while (plot_names[i] && strcmp(plot_names[i], chart) != 0)
+        i++;
+    if (!plot_names[i])
+        return diag_set(d, FD_EINVAL, "no chart %s", chart);
+    vars v = { .len = 0 };
+    v.text[0] = '\0';
+    int rc = prep[i](o, work, &v, d);
+    if (rc != FD_OK)
+        return rc;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.vars", work, chart);
+    return write_file(path, v.text, d);
+}
+
 int plot_render(const plot_opts *o, FILE *out, diag *d)
 {
-    static int (*const prep[])(const plot_opts *, const char *, vars *, diag *) = {
-        prep_availability, prep_downtime_cdf, prep_downcount, prep_months, prep_timeline,
-        prep_sweep,
-    };
     char gnuplot[4096];
     struct stat st;
     if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode))
