@@ -731,7 +731,9 @@ static int unplaced(const report_run *run, size_t g, const char **why)
         return 0;
     const place_group *pg = place_group_at(run->placement, g);
     int n = 0;
-    for (int i = 0; i < pg->count; i++)
+    const scen_group *sg = &run->s->groups[g];
+    for (int i = 0; i < (sg->autoscale ? sg->initial : pg->count); i++) /* an autoscaling group's other
+                                                           slots wait for scale-outs */
         n += !pg->vms[i].placed;
     *why = pg->reason;
     return n;
