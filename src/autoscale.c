@@ -3,8 +3,6 @@
  */
 #include "autoscale.h"
 
-#include "rng.h"
-
 #include <assert.h>
 #include <ctype.h>
 #include <math.h>
@@ -160,6 +158,20 @@ double autoscale_next(const scen_group *gr, double t)
     return INFINITY; /* no entry at all: not usable */
 }
 
+bool autoscale_constant(const scen_group *gr)
+{
+    int first = -1;
+    for (int k = 0; k < SCHED_KINDS; k++)
+        for (int i = 0; i < gr->sched[k].n; i++) {
+            int t = gr->sched[k].target[i];
+            t = t < gr->as_min ? gr->as_min : t > gr->as_max ? gr->as_max : t;
+            if (first >= 0 && t != first)
+                return false;
+            first = t;
+        }
+    return true;
+}
+
 int autoscale_floor(const scen_group *gr, int target)
 {
     switch (gr->quorum_kind) {
@@ -175,46 +187,36 @@ int autoscale_floor(const scen_group *gr, int target)
     }
 }
 
-/* Among the distinct keys key(i) of the n candidates i with ok[i], the one
- * held by the most members (all n, protected or not), ties drawn from r;
- * INT_MIN when no candidate is ok. */
-static int busiest(const autoscale_vm *vms, int n, const bool *ok, bool by_zone, int zone,
-                   gsl_rng *r)
+/* Keep in ok[] only the VMs of the busiest cells: a cell is a zone
+ * (by_zone) or a (zone, fault domain); its count is every member in it
+ * (protected or not), and only cells holding a VM still ok compete. */
+static void keep_busiest(const autoscale_vm *vms, int n, bool *ok, bool by_zone)
 {
-    int keys[MAX_VMS], counts[MAX_VMS], nk = 0;
+    int zone[MAX_VMS], dom[MAX_VMS], counts[MAX_VMS], nk = 0, cell[MAX_VMS];
     bool any[MAX_VMS];
     for (int i = 0; i < n; i++) {
-        if (!by_zone && vms[i].zone != zone)
-            continue;
-        int key = by_zone ? vms[i].zone : vms[i].domain, j = 0;
-        while (j < nk && keys[j] != key)
+        int z = vms[i].zone, d = by_zone ? 0 : vms[i].domain, j = 0;
+        while (j < nk && (zone[j] != z || dom[j] != d))
             j++;
         if (j == nk) {
-            keys[nk] = key;
+            zone[nk] = z;
+            dom[nk] = d;
             counts[nk] = 0;
             any[nk++] = false;
         }
         counts[j]++;
         any[j] |= ok[i];
+        cell[i] = j;
     }
-    int most = -1, ties = 0;
+    int most = -1;
     for (int j = 0; j < nk; j++)
-        if (any[j] && counts[j] > most) {
+        if (any[j] && counts[j] > most)
             most = counts[j];
-            ties = 1;
-        } else if (any[j] && counts[j] == most) {
-            ties++;
-        }
-    if (most < 0)
-        return -1 - MAX_VMS * 1000;
-    int pick = ties > 1 ? (int)rng_below(r, (uint32_t)ties) : 0;
-    for (int j = 0; j < nk; j++)
-        if (any[j] && counts[j] == most && pick-- == 0)
-            return keys[j];
-    return -1 - MAX_VMS * 1000;
+    for (int i = 0; i < n; i++)
+        ok[i] = ok[i] && counts[cell[i]] == most;
 }
 
-int autoscale_pick(scen_scalein policy, const autoscale_vm *vms, int n, gsl_rng *r)
+int autoscale_pick(scen_scalein policy, const autoscale_vm *vms, int n)
 {
     assert(n <= MAX_VMS);
     bool ok[MAX_VMS];
@@ -223,14 +225,9 @@ int autoscale_pick(scen_scalein policy, const autoscale_vm *vms, int n, gsl_rng 
         nok += ok[i] = !vms[i].protect;
     if (nok == 0)
         return -1;
-    int zone = busiest(vms, n, ok, true, 0, r);
-    for (int i = 0; i < n; i++)
-        ok[i] = ok[i] && vms[i].zone == zone;
-    if (policy == SCALEIN_DEFAULT) {
-        int dom = busiest(vms, n, ok, false, zone, r);
-        for (int i = 0; i < n; i++)
-            ok[i] = ok[i] && vms[i].domain == dom;
-    }
+    keep_busiest(vms, n, ok, true);
+    if (policy == SCALEIN_DEFAULT)
+        keep_busiest(vms, n, ok, false);
     int best = -1;
     for (int i = 0; i < n; i++) {
         if (!ok[i])

@@ -18,17 +18,19 @@
  *    best effort), then remove the VM with the highest instance ID;
  *  - NewestVM: balance across zones, then remove the newest VM;
  *  - OldestVM: balance across zones, then remove the oldest VM.
- * Protected VMs (protectFromScaleIn) are never removed.  Ties between
- * zones or fault domains with as many VMs are not documented: drawn.
+ * Protected VMs (protectFromScaleIn) are never removed.  "The zone with the
+ * most VMs" is every zone tied for the most (among those holding a VM that
+ * may go), and likewise for fault domains (counted within their zone): the
+ * rule that follows (highest ID, newest, oldest) chooses among all their
+ * VMs, so the choice is the documented one, never a draw.
  *
- * Pure functions of their arguments (and the stream given): no state.
+ * Pure functions of their arguments: no state, no random numbers.
  */
 #ifndef FDSIM_AUTOSCALE_H
 #define FDSIM_AUTOSCALE_H
 
 #include "scenario.h"
 
-#include <gsl/gsl_rng.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +60,10 @@ int autoscale_target(const scen_group *gr, double t);
  * effect (a target may change then), > t.  O(entries). */
 double autoscale_next(const scen_group *gr, double t);
 
+/* Whether gr's target never changes: every entry, clamped, is the same.
+ * O(entries). */
+bool autoscale_constant(const scen_group *gr);
+
 /* The floor (the group's quorum) when the target is `target`: the fixed
  * quorum, ceil(share x target) (at least 1), or a majority of the target.
  * O(1). */
@@ -73,9 +79,9 @@ typedef struct autoscale_vm {
     bool protect;     /* protected from scale-in */
 } autoscale_vm;
 
-/* The index (< n) of the VM a scale-in by policy `policy` removes from the
- * n VMs of `vms` (the set's members), drawing ties from `r`; -1 when every
- * VM is protected.  O(n). */
-int autoscale_pick(scen_scalein policy, const autoscale_vm *vms, int n, gsl_rng *r);
+/* The index (< n <= 1000) of the VM a scale-in by policy `policy` removes
+ * from the n VMs of `vms` (the set's members); -1 when every VM is
+ * protected.  O(n x distinct domains). */
+int autoscale_pick(scen_scalein policy, const autoscale_vm *vms, int n);
 
 #endif

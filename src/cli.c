@@ -706,6 +706,12 @@ static int run_resume(run_opts *p, cmd_env *e, size_t *baseline, char **cmdline,
                         "timeLimit), which --resume cannot continue yet; run it again",
                         p->resume), -1;
     }
+    if (scenario_autoscales(s)) { /* replicas.csv does not hold the autoscale figures */
+        scenario_destroy(s);
+        return diag_set(&e->d, FD_EINVAL, "--resume %s: the scenario autoscales, and "
+                        "autoscale.csv cannot be rebuilt from replicas.csv yet; run it "
+                        "again", p->resume), -1;
+    }
     if (own)
         s->threads = atoi(strchr(p->b.threads, '=') + 1);
     scenario_destroy(e->s);
@@ -746,6 +752,8 @@ static int run_report(const run_opts *p, cmd_env *e, rundir *sink, report_run *r
                threads == 1 ? "" : "s", p->b.out);
         for (const char *const *f = report_files; *f; f++)
             printf(" %s", *f);
+        if (scenario_autoscales(e->s))
+            printf(" autoscale.csv");
         putchar('\n');
     }
     if (fflush(stdout) != 0 && status == FD_EXIT_OK)

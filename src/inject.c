@@ -1281,6 +1281,26 @@ int inject_max_repairs(const inject *in, size_t g)
     return in->g[g].max_active;
 }
 
+bool inject_scale_member(const inject *in, size_t g, int vm)
+{
+    return in->g[g].as.on ? in->g[g].as.member[vm] : true;
+}
+
+uint64_t inject_scale_iid(const inject *in, size_t g, int vm)
+{
+    return in->g[g].as.on ? in->g[g].as.iid[vm] : (uint64_t)vm;
+}
+
+int inject_scale_target(const inject *in, size_t g)
+{
+    return in->g[g].as.on ? in->g[g].as.target : in->g[g].spec->count;
+}
+
+int inject_scale_size(const inject *in, size_t g)
+{
+    return in->g[g].as.on ? in->g[g].as.members : in->g[g].spec->count;
+}
+
 int inject_alloc_failures(const inject *in, size_t g)
 {
     return in->g[g].initial_failures;

@@ -249,6 +249,15 @@ const place_result *inject_placement(const inject *in);
  * replica (the 5 % cap bounds it). */
 int inject_max_repairs(const inject *in, size_t g);
 
+/* Autoscaling group g now (scale.c): whether slot `vm` is a member of the
+ * set, the instance ID of a member (increasing with creation), the target
+ * and the set's size.  For a group without autoscale: every VM a member,
+ * its index its ID, count the target and size.  O(1). */
+bool inject_scale_member(const inject *in, size_t g, int vm);
+uint64_t inject_scale_iid(const inject *in, size_t g, int vm);
+int inject_scale_target(const inject *in, size_t g);
+int inject_scale_size(const inject *in, size_t g);
+
 /* VMs of group g that placement could not allocate. */
 int inject_alloc_failures(const inject *in, size_t g);
 

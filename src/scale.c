@@ -15,8 +15,8 @@
  *    autoscale.retryInterval (EV_SCALE_RETRY) until it reaches the target
  *    or the target falls;
  *  - scale-in: the surplus is removed one VM at a time, each chosen by the
- *    scale-in policy among the unprotected members (autoscale_pick, ties
- *    drawn from the group's stream); it leaves at once, serving or not,
+ *    scale-in policy among the unprotected members (autoscale_pick); it
+ *    leaves at once, serving or not,
  *    and its host slot is free.
  * The group's tally counts VMs down among the members (provisioning ones
  * are down), against the floor and the target of the moment
@@ -251,9 +251,8 @@ static void scale_in(inject *in, size_t g, int k)
                                       .protect = as->iid[i] < (uint64_t)sp->protect };
         as->cand_slot[n++] = i;
     }
-    gsl_rng *r = sim_group_rng(in->sim, g);
     for (; k > 0; k--) {
-        int pick = autoscale_pick(sp->scale_in, as->cand, n, r);
+        int pick = autoscale_pick(sp->scale_in, as->cand, n);
         if (pick < 0)
             break; /* every member left is protected */
         remove_vm(in, g, as->cand_slot[pick]);
@@ -324,7 +323,7 @@ void scale_on_scale(sim *sm, const evq_event *ev, void *ctx)
     as->target = autoscale_target(st->spec, now(in));
     as->floor = autoscale_floor(st->spec, as->target);
     double next = autoscale_next(st->spec, now(in));
-    if (next < in->s->horizon)
+    if (next < in->s->horizon && !autoscale_constant(st->spec))
         sim_at(in->sim, next, EV_SCALE, (uint32_t)g, 0);
     settle(in, g);
 }
@@ -381,7 +380,7 @@ void scale_start(inject *in, size_t g)
     as->fd_max = as->zone_max = 0;
     inject_index_uds(st, pg);
     double next = autoscale_next(sp, 0);
-    if (next < in->s->horizon)
+    if (next < in->s->horizon && !autoscale_constant(sp)) /* a constant one never acts */
         sim_at(in->sim, next, EV_SCALE, (uint32_t)g, 0);
     if (as->members < as->target)
         as->retry = sim_at(in->sim, in->s->as_retry, EV_SCALE_RETRY, (uint32_t)g, 0);

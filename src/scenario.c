@@ -1495,6 +1495,11 @@ const char *scenario_mode_name(scen_mode m)
     return mode_names[m];
 }
 
+const char *scenario_scalein_name(scen_scalein p)
+{
+    return scalein_names[p];
+}
+
 const scen_group *scenario_group(const scenario *s, const char *name)
 {
     int g = find_group(s, name);

@@ -236,6 +236,9 @@ const scen_group *scenario_group(const scenario *s, const char *name);
 /* Names of modes, as written in scenarios ("Flexible", ...). */
 const char *scenario_mode_name(scen_mode m);
 
+/* Names of scale-in policies, as written in scenarios ("NewestVM", ...). */
+const char *scenario_scalein_name(scen_scalein p);
+
 /* The i-th distribution-valued key of `s` (every one is global), its
  * section and key names (static text) in *section and *key when not NULL;
  * NULL once i is past the last.  For walking every input a scenario

@@ -67,7 +67,7 @@ void stats_tally_reset(stats_tally *t, int down)
     t->t = 0;
     t->down = down;
     t->svc_down = t->deficit = 0;
-    t->tdeficit = t->size_time = t->target_time = 0;
+    t->tdeficit = t->short_time = t->target_time = 0;
     t->worst = 0;
     t->outages = 0;
     t->outage_start = -1;
@@ -99,7 +99,7 @@ static void integrate(stats_tally *t, double now)
         int below = t->target - (t->size - down);
         if (below > 0)
             t->tdeficit += below * dt;
-        t->size_time += t->size * dt;
+        t->short_time += (t->count - t->size) * dt;
         t->target_time += t->target * dt;
     }
     t->at[down] += dt;
@@ -146,8 +146,10 @@ void stats_tally_finish(stats_tally *t, int alloc_failures, const stats_out *res
     double vm_down = 0;
     for (int k = 1; k <= t->top; k++)
         vm_down += k * t->at[k];
-    out->vm_unavailability = t->dyn ? (t->size_time > 0 ? vm_down / t->size_time : 0)
-                                    : vm_down / ((double)t->count * T);
+    /* over the VM-time of the set: count x T less the slots' time outside
+     * it (0, exactly, when the set stays full: today's figure, bit for bit) */
+    double vm_time = (double)t->count * T - t->short_time;
+    out->vm_unavailability = vm_time > 0 ? vm_down / vm_time : 0;
     out->service_unavailability = t->svc_down / T;
     out->vm_availability = 1 - out->vm_unavailability;
     out->service_availability = 1 - out->service_unavailability;
@@ -167,7 +169,7 @@ void stats_tally_finish(stats_tally *t, int alloc_failures, const stats_out *res
     out->alloc_failures = alloc_failures;
     out->target_deficit_vm_hours = t->dyn ? t->tdeficit / 3600.0 : 0;
     out->mean_target = t->dyn ? t->target_time / T : 0;
-    out->mean_size = t->dyn ? t->size_time / T : 0;
+    out->mean_size = t->dyn ? t->count - t->short_time / T : 0;
     out->scale_outs = out->scale_ins = out->scale_alloc_failures = 0; /* the injector's */
     out->fd_imbalance = out->fd_imbalance_max = 0;
     out->zone_imbalance = out->zone_imbalance_max = 0;

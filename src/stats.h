@@ -97,7 +97,7 @@ typedef struct stats_tally {
     int size;             /* VMs in the set now (count unless dyn); down counts of them */
     int target;           /* the target instance count now (count unless dyn) */
     double tdeficit;      /* dyn: integral of (target - up)+, VM-seconds */
-    double size_time;     /* dyn: integral of size, VM-seconds */
+    double short_time;    /* dyn: integral of count - size (slots not in the set), VM-s */
     double target_time;   /* dyn: integral of target, VM-seconds */
     double sla;           /* monthly uptime target, percent */
     double horizon;       /* replica length, seconds */
