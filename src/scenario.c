@@ -1449,7 +1449,9 @@ static void validate(loader *L)
     for (size_t g = 0; g < s->ngroups; g++) {
         resolve_group(L, (int)g);
         validate_group(L, (int)g);
-        need += s->groups[g].count;
+        /* an autoscaling group needs room for its first deployment: a
+         * scale-out with no room is an allocation failure, a result */
+        need += s->groups[g].autoscale ? s->groups[g].initial : s->groups[g].count;
     }
     long slots = scenario_world_slots(s);
     if (need > slots)
