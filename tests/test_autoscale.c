@@ -487,3 +487,160 @@ Test(autoscale, scenario_write_round_trips)
     scenario_destroy(s);
     scenario_destroy(t);
 }
+
+/* ------------------------------------------------------ every key -- */
+
+/* A busy month where every autoscale key has something to act on: a
+ * zone-spanning web tier, a Uniform set with protection, and a fixed-FD set
+ * whose scale-outs find a fault domain full. */
+static const char keys_base[] =
+    "[simulation]\nhorizon = 30d\nseed = 5\n"
+    "[region]\nzones = 3\nracksPerZone = 4\nhostsPerRack = 4\nvmsPerHost = 4\n"
+    "[host]\ntimeToFailure = exp(mean=1y)\n[rack]\ntimeToFailure = exp(mean=1y)\n"
+    "[rebootless]\nperiod = 5d\n"
+    "[group.w]\nzones = 1,2,3\nautoscale = 08:00 100, 20:00 60\nquorum = 80%\n"
+    "[group.u]\norchestrationMode = Uniform\nplatformFaultDomainCount = 2\n"
+    "autoscale = 08:00 30, 20:00 10\nscaleInPolicy = OldestVM\nprotectFromScaleIn = 2\n"
+    "[group.f]\nplatformFaultDomainCount = 3\nautoscale = 06:00 40, 18:00 12\n";
+
+typedef struct change {
+    char set[96]; /* section.key=value */
+} change;
+
+static change changes[] = {
+    { "group.w.autoscale=07:00 100, 20:00 60" },
+    { "group.w.autoscaleWeekdays=08:00 90, 20:00 60" },
+    { "group.w.autoscaleWeekend=08:00 70" },
+    { "group.w.autoscaleMinimum=70" },
+    { "group.w.autoscaleMaximum=90" },
+    { "group.w.scaleInPolicy=OldestVM" },
+    { "group.u.scaleInPolicy=Default" },
+    { "group.u.protectFromScaleIn=8" },
+    { "group.w.quorum=70%" },
+    { "group.w.quorum=50" },
+    { "autoscale.provisionTime=fixed(20m)" },
+    { "autoscale.retryInterval=17m" },
+};
+
+/* (scaleInPolicy = NewestVM against Default: see
+ * default_balances_fault_domains_newest_does_not; in this base both remove
+ * the same VMs, since new VMs always join the least-populated domains.) */
+
+/* Every group's results of replicas 0 and 1, autoscale figures included,
+ * after the trace, as one string. */
+static char *fingerprint(const char *set)
+{
+    scenario *s = load(keys_base, set);
+    inject *in = NULL;
+    cr_assert_eq(inject_create(&in, s, NULL), FD_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    csvio_writer *w = csvio_writer_stream(f);
+    stats_replica out[2][3];
+    for (uint64_t r = 0; r < 2; r++)
+        inject_replica(in, r, &(stats_out){ .rec = out[r] }, w);
+    csvio_writer_commit(w, NULL);
+    csvio_writer_destroy(w);
+    for (uint64_t r = 0; r < 2; r++)
+        for (size_t g = 0; g < s->ngroups; g++) {
+            const stats_replica *x = &out[r][g];
+            fprintf(f, "%a %a %a %a %a %a %a %a %a %a %a\n", x->service_availability,
+                    x->vm_availability, x->deficit_vm_hours, x->target_deficit_vm_hours,
+                    x->mean_target, x->mean_size, x->scale_outs, x->scale_ins,
+                    x->scale_alloc_failures, x->fd_imbalance, x->zone_imbalance);
+        }
+    fclose(f);
+    inject_destroy(in);
+    scenario_destroy(s);
+    return buf;
+}
+
+ParameterizedTestParameters(autoscale, each_key_changes_the_simulation)
+{
+    return cr_make_param_array(change, changes, sizeof changes / sizeof changes[0]);
+}
+
+ParameterizedTest(change *c, autoscale, each_key_changes_the_simulation)
+{
+    char *a = fingerprint(NULL), *b = fingerprint(c->set);
+    cr_assert(strcmp(a, b) != 0, "--set %s changed nothing", c->set);
+    free(a);
+    free(b);
+}
+
+Test(autoscale, the_base_has_allocation_failures_and_is_reproducible)
+{
+    char *a = fingerprint(NULL), *b = fingerprint(NULL);
+    cr_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    scenario *s = load(keys_base, NULL);
+    stats_replica r;
+    run_replicas(s, 2, 1, &r);
+    cr_assert_gt(r.scale_alloc_failures, 0, "group f's scale-outs find an FD full");
+    scenario_destroy(s);
+}
+
+/* ------------------------------------------------------- the CLI -- */
+
+/* The same scenario and seed give the same bytes whatever the threads:
+ * summary.csv, replicas.csv and autoscale.csv. */
+Test(autoscale, results_do_not_depend_on_threads)
+{
+    char dir[] = "/tmp/fdsim-autoscale-XXXXXX";
+    cr_assert(mkdtemp(dir));
+    char ini[128], out1[128], out2[128];
+    snprintf(ini, sizeof ini, "%s/s.ini", dir);
+    snprintf(out1, sizeof out1, "%s/j1", dir);
+    snprintf(out2, sizeof out2, "%s/j2", dir);
+    FILE *f = fopen(ini, "w");
+    fputs(keys_base, f);
+    fclose(f);
+    int rc;
+    QUIET(rc, "run", ini, "-n", "6", "-j", "1", "-o", out1);
+    cr_assert_eq(rc, 0);
+    QUIET(rc, "run", ini, "-n", "6", "-j", "2", "-o", out2);
+    cr_assert_eq(rc, 0);
+    static const char *const files[] = { "summary.csv", "replicas.csv", "autoscale.csv" };
+    for (size_t i = 0; i < 3; i++) {
+        char p1[256], p2[256];
+        snprintf(p1, sizeof p1, "%s/%s", out1, files[i]);
+        snprintf(p2, sizeof p2, "%s/%s", out2, files[i]);
+        char *a, *b;
+        size_t la, lb;
+        cr_assert_eq(csvio_slurp(p1, 1 << 24, &a, &la, NULL), FD_OK, "%s", p1);
+        cr_assert_eq(csvio_slurp(p2, 1 << 24, &b, &lb, NULL), FD_OK, "%s", p2);
+        cr_assert(la == lb && memcmp(a, b, la) == 0, "%s differs between -j 1 and -j 2", files[i]);
+        if (i == 2)
+            cr_assert(strstr(a, "f,Flexible,3,regional,Default,12,40,alloc_failures,"), "%s", a);
+        free(a);
+        free(b);
+    }
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* Default balances fault domains where NewestVM does not.  Group a holds
+ * two racks nearly full until noon, so w's VMs of the morning crowd the
+ * third rack; after a frees its racks, w's afternoon VMs go round the
+ * racks, and the 20:00 scale-in by Default takes from the crowded rack,
+ * NewestVM the afternoon's VMs: Default's layout is the more balanced. */
+Test(autoscale, default_balances_fault_domains_newest_does_not)
+{
+    const char *text = "[simulation]\nhorizon = 1d\nseed = 1\n"
+                       "[region]\nracksPerZone = 3\nhostsPerRack = 1\nvmsPerHost = 4\n"
+                       "[group.a]\nplatformFaultDomainCount = 2\nautoscale = 00:00 6, 12:00 2\n"
+                       "[group.w]\nautoscale = 00:00 2, 06:00 6, 14:00 9, 20:00 6\n";
+    double imb[2];
+    for (int k = 0; k < 2; k++) {
+        scenario *s = load_quiet(text, 1);
+        s->groups[1].scale_in = k ? SCALEIN_NEWEST : SCALEIN_DEFAULT;
+        stats_replica r;
+        run_replicas(s, 1, 1, &r);
+        imb[k] = r.fd_imbalance;
+        scenario_destroy(s);
+    }
+    cr_assert_lt(imb[0], imb[1], "Default %g, NewestVM %g", imb[0], imb[1]);
+}
