@@ -187,65 +187,115 @@ int autoscale_floor(const scen_group *gr, int target)
     }
 }
 
-/* Keep in ok[] only the VMs of the busiest cells: a cell is a zone
- * (by_zone) or a (zone, fault domain); its count is every member in it
- * (protected or not), and only cells holding a VM still ok compete. */
-static void keep_busiest(const autoscale_vm *vms, int n, bool *ok, bool by_zone)
+/* Number the distinct (zone, fault domain) cells of the n VMs into cell[]
+ * (open addressing on the pair); returns how many.  O(n). */
+static int number_cells(const autoscale_vm *vms, int n, int *cell, int *cell_zone)
 {
-    int zone[MAX_VMS], dom[MAX_VMS], counts[MAX_VMS], nk = 0, cell[MAX_VMS];
-    bool any[MAX_VMS];
+    enum { MAX_SLOTS = 2048 }; /* a power of 2 above 2 x MAX_VMS */
+    int slot_of[MAX_SLOTS], dom[MAX_VMS], nk = 0;
+    unsigned slots = 16;
+    while (slots < 2u * (unsigned)n)
+        slots *= 2;
+    for (unsigned h = 0; h < slots; h++)
+        slot_of[h] = -1;
     for (int i = 0; i < n; i++) {
-        int z = vms[i].zone, d = by_zone ? 0 : vms[i].domain, j = 0;
-        while (j < nk && (zone[j] != z || dom[j] != d))
-            j++;
-        if (j == nk) {
-            zone[nk] = z;
-            dom[nk] = d;
-            counts[nk] = 0;
-            any[nk++] = false;
+        int z = vms[i].zone, d = vms[i].domain;
+        unsigned h = ((unsigned)z * 2654435761u ^ (unsigned)d * 40503u) & (slots - 1);
+        while (slot_of[h] >= 0 && (cell_zone[slot_of[h]] != z || dom[slot_of[h]] != d))
+            h = (h + 1) & (slots - 1);
+        if (slot_of[h] < 0) {
+            slot_of[h] = nk;
+            cell_zone[nk] = z;
+            dom[nk++] = d;
         }
-        counts[j]++;
-        any[j] |= ok[i];
-        cell[i] = j;
+        cell[i] = slot_of[h];
     }
-    int most = -1;
-    for (int j = 0; j < nk; j++)
-        if (any[j] && counts[j] > most)
-            most = counts[j];
-    for (int i = 0; i < n; i++)
-        ok[i] = ok[i] && counts[cell[i]] == most;
+    return nk;
+}
+
+/* A VM's place in a policy's order, ascending in (a, b): Default the
+ * highest instance ID first (a = 0, b = ~iid), NewestVM the newest (a =
+ * -created, b = ~iid), OldestVM the oldest (a = created, b = iid). */
+typedef struct sortkey {
+    double a;   /* the creation time, or its negation, or 0 */
+    uint64_t b; /* the instance ID, or its complement */
+    int i;      /* the VM */
+} sortkey;
+
+static int cmp_key(const void *p, const void *q)
+{
+    const sortkey *x = p, *y = q;
+    if (x->a != y->a)
+        return x->a < y->a ? -1 : 1;
+    return x->b < y->b ? -1 : x->b > y->b;
+}
+
+int autoscale_scale_in(scen_scalein policy, const autoscale_vm *vms, int n, int k, int *out)
+{
+    assert(n <= MAX_VMS);
+    int cell[MAX_VMS], cell_zone[MAX_VMS], cnt[MAX_VMS], avail[MAX_VMS];
+    int zcnt[SCEN_MAX_ZONES + 1] = { 0 }, zavail[SCEN_MAX_ZONES + 1] = { 0 };
+    bool gone[MAX_VMS] = { false };
+    int nk = number_cells(vms, n, cell, cell_zone);
+    memset(cnt, 0, (size_t)nk * sizeof *cnt);
+    memset(avail, 0, (size_t)nk * sizeof *avail);
+    for (int i = 0; i < n; i++) {
+        assert(vms[i].zone >= 0 && vms[i].zone <= SCEN_MAX_ZONES);
+        cnt[cell[i]]++;
+        zcnt[vms[i].zone]++;
+        if (!vms[i].protect) {
+            avail[cell[i]]++;
+            zavail[vms[i].zone]++;
+        }
+    }
+    /* the VMs in the policy's order, once */
+    sortkey key[MAX_VMS];
+    int order[MAX_VMS];
+    for (int i = 0; i < n; i++) {
+        bool newest_first = policy != SCALEIN_OLDEST;
+        key[i].a = policy == SCALEIN_DEFAULT ? 0 : newest_first ? -vms[i].created : vms[i].created;
+        key[i].b = newest_first ? ~vms[i].iid : vms[i].iid;
+        key[i].i = i;
+    }
+    qsort(key, (size_t)n, sizeof *key, cmp_key);
+    for (int r = 0; r < n; r++)
+        order[r] = key[r].i;
+    int picked = 0;
+    for (; picked < k; picked++) {
+        /* the zones tied for the most VMs, among those with a VM that may go */
+        int zmost = -1;
+        for (int z = 0; z <= SCEN_MAX_ZONES; z++)
+            if (zavail[z] > 0 && zcnt[z] > zmost)
+                zmost = zcnt[z];
+        if (zmost < 0)
+            break; /* every VM left is protected */
+        /* Default: within them, the cells tied for the most */
+        int dmost = -1;
+        if (policy == SCALEIN_DEFAULT)
+            for (int j = 0; j < nk; j++)
+                if (avail[j] > 0 && zcnt[cell_zone[j]] == zmost && cnt[j] > dmost)
+                    dmost = cnt[j];
+        /* the first of them in the policy's order */
+        int best = -1;
+        for (int r = 0; r < n && best < 0; r++) {
+            int i = order[r];
+            if (!gone[i] && !vms[i].protect && zcnt[vms[i].zone] == zmost
+                && (dmost < 0 || cnt[cell[i]] == dmost))
+                best = i;
+        }
+        assert(best >= 0);
+        gone[best] = true;
+        cnt[cell[best]]--;
+        avail[cell[best]]--;
+        zcnt[vms[best].zone]--;
+        zavail[vms[best].zone]--;
+        out[picked] = best;
+    }
+    return picked;
 }
 
 int autoscale_pick(scen_scalein policy, const autoscale_vm *vms, int n)
 {
-    assert(n <= MAX_VMS);
-    bool ok[MAX_VMS];
-    int nok = 0;
-    for (int i = 0; i < n; i++)
-        nok += ok[i] = !vms[i].protect;
-    if (nok == 0)
-        return -1;
-    keep_busiest(vms, n, ok, true);
-    if (policy == SCALEIN_DEFAULT)
-        keep_busiest(vms, n, ok, false);
-    int best = -1;
-    for (int i = 0; i < n; i++) {
-        if (!ok[i])
-            continue;
-        if (best < 0) {
-            best = i;
-            continue;
-        }
-        const autoscale_vm *a = &vms[i], *b = &vms[best];
-        bool better;
-        if (policy == SCALEIN_OLDEST)
-            better = a->created < b->created || (a->created == b->created && a->iid < b->iid);
-        else if (policy == SCALEIN_NEWEST)
-            better = a->created > b->created || (a->created == b->created && a->iid > b->iid);
-        else
-            better = a->iid > b->iid;
-        if (better)
-            best = i;
-    }
-    return best;
+    int i;
+    return autoscale_scale_in(policy, vms, n, 1, &i) == 1 ? i : -1;
 }

@@ -81,7 +81,13 @@ typedef struct autoscale_vm {
 
 /* The index (< n <= 1000) of the VM a scale-in by policy `policy` removes
  * from the n VMs of `vms` (the set's members); -1 when every VM is
- * protected.  O(n x distinct domains). */
+ * protected.  O(n). */
 int autoscale_pick(scen_scalein policy, const autoscale_vm *vms, int n);
+
+/* The k VMs a scale-in by k removes, in order (each the one autoscale_pick
+ * chooses once those before it are gone), their indices into out[0..k-1];
+ * returns how many (fewer when the rest are protected).  O(n + k x (n +
+ * cells)), cells the distinct (zone, fault domain) pairs. */
+int autoscale_scale_in(scen_scalein policy, const autoscale_vm *vms, int n, int k, int *out);
 
 #endif

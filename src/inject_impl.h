@@ -152,6 +152,7 @@ typedef struct scale_state {
     int *cand_slot;     /* scratch: their slots */
     int *per;           /* scratch: VMs per rack (racks entries) */
     bool *mark;         /* scratch: per slot, for re-indexing update domains */
+    int *picks;         /* scratch: the members a scale-in removes (autoscale_scale_in) */
 } scale_state;
 
 /* Per-group state that lives across events. */

@@ -66,9 +66,10 @@ int scale_init(inject *in, size_t g)
     as->cand = fd_calloc(n, sizeof *as->cand);
     as->cand_slot = fd_calloc(n, sizeof *as->cand_slot);
     as->mark = fd_calloc(n, sizeof *as->mark);
+    as->picks = fd_calloc(n, sizeof *as->picks);
     as->per = fd_calloc((size_t)in->racks, sizeof *as->per);
     if (!as->member || !as->prov || !as->gen || !as->iid || !as->created || !as->cand
-        || !as->cand_slot || !as->mark || !as->per)
+        || !as->cand_slot || !as->mark || !as->per || !as->picks)
         return FD_ENOMEM;
     return FD_OK;
 }
@@ -84,6 +85,7 @@ void scale_fini(inject *in, size_t g)
     free(as->cand);
     free(as->cand_slot);
     free(as->mark);
+    free(as->picks);
     free(as->per);
     memset(as, 0, sizeof *as);
 }
@@ -251,15 +253,9 @@ static void scale_in(inject *in, size_t g, int k)
                                       .protect = as->iid[i] < (uint64_t)sp->protect };
         as->cand_slot[n++] = i;
     }
-    for (; k > 0; k--) {
-        int pick = autoscale_pick(sp->scale_in, as->cand, n);
-        if (pick < 0)
-            break; /* every member left is protected */
-        remove_vm(in, g, as->cand_slot[pick]);
-        as->cand[pick] = as->cand[n - 1];
-        as->cand_slot[pick] = as->cand_slot[n - 1];
-        n--;
-    }
+    int *picks = as->picks, got = autoscale_scale_in(sp->scale_in, as->cand, n, k, picks);
+    for (int i = 0; i < got; i++) /* fewer than k: the rest are protected */
+        remove_vm(in, g, as->cand_slot[picks[i]]);
 }
 
 /* Scale out towards the target: place missing VMs until one fails; a
