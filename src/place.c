@@ -752,7 +752,11 @@ int place_print_table(const place_result *r, const scenario *s, FILE *f)
         if (pg->npg > 1)
             fprintf(f, "  %-22s%d (of up to %d VMs, each spread on its own)\n",
                     "placement groups", pg->npg, PLACE_PG_SIZE);
-        fprintf(f, "  %-22s%d of %d", "placed", sm.placed, sm.count);
+        if (spec->autoscale) /* the time-0 deployment of the schedule's target */
+            fprintf(f, "  %-22s%d to %d VMs by schedule, %d at time 0 (Monday 00:00)\n",
+                    "autoscale", spec->as_min, spec->as_max, spec->initial);
+        fprintf(f, "  %-22s%d of %d", "placed", sm.placed,
+                spec->autoscale ? spec->initial : sm.count);
         if (sm.spot)
             fprintf(f, " (%d Spot)", sm.spot);
         fputc('\n', f);

@@ -882,6 +882,20 @@ static void column(const report_run *run, size_t g, char cell[R_COUNT][CELL])
                  run->s->placement == PLACEMENT_PER_REPLICA ? "up to " : "", lost);
     else
         snprintf(cell[R_VMS], CELL, "%d (%d)", sg->count, sg->quorum);
+    if (sg->autoscale) { /* the range, and the floor as written */
+        char floor[24];
+        if (sg->quorum_kind == QUORUM_SHARE)
+            snprintf(floor, sizeof floor, "%.4g %%", sg->quorum_share * 100);
+        else if (sg->quorum_kind == QUORUM_MAJORITY)
+            snprintf(floor, sizeof floor, "majority");
+        else
+            snprintf(floor, sizeof floor, "%d", sg->quorum);
+        size_t u = strlen(cell[R_VMS]);
+        snprintf(cell[R_VMS] + u, CELL - u, "%s%d-%d auto (%s)", lost ? ", " : "",
+                 sg->as_min, sg->as_max, floor);
+        if (!lost)
+            snprintf(cell[R_VMS], CELL, "%d-%d auto (%s)", sg->as_min, sg->as_max, floor);
+    }
     if (has_target(run, g))
         snprintf(cell[R_TARGET], CELL, "%.10g %%", sg->sla_target);
     else
