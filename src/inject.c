@@ -631,6 +631,7 @@ static int group_init(inject *in, size_t g)
     st->initial_failures = pg->failures;
     if (stats_tally_init(&st->tally, n, sp->quorum, sp->sla_target, in->s->horizon) < 0)
         return FD_ENOMEM;
+    in->any_as |= sp->autoscale;
     return scale_init(in, g);
 }
 
@@ -925,8 +926,9 @@ void inject_observe(inject *in, const evq_event *ev)
         return;
     }
     double t = ev->time;
+    bool any_as = in->any_as;
     for (size_t g = 0; g < in->ng; g++) {
-        int down = scale_down(in, g);
+        int down = any_as ? scale_down(in, g) : vmstate_down(in->vs, g);
         if (down != in->g[g].last_down) {
             in->g[g].last_down = down;
             stats_tally_observe(&in->g[g].tally, t, down);

@@ -204,6 +204,7 @@ struct inject {
     mwalk rl;           /* the rebootless walk */
     bool any_mp;        /* some group pauses (memory-preserving) */
     bool any_reboots;   /* some group reboots in rebootless maintenance */
+    bool any_as;        /* some group autoscales (scale.c) */
     unsigned prof_layout; /* vmstate_layout the profiles were made for */
     bool prof_valid;
     int reboot_racks;   /* racks holding a VM that reboots in rebootless steps */
@@ -254,6 +255,15 @@ void bias_stop(inject *in);
 void bias_clear(inject *in);
 void bias_reseed(inject *in, uint64_t key);
 
+/* Group g's VMs down now, as its tally counts them: of the set's members
+ * for an autoscaling group, of all its VMs otherwise (scale.c).  Inline:
+ * every event asks it of every group.  O(1). */
+static inline int scale_down(const inject *in, size_t g)
+{
+    const gstate *st = &in->g[g];
+    return st->as.on ? st->as.members - vmstate_up(in->vs, g) : vmstate_down(in->vs, g);
+}
+
 /* Whether pooled unit u is up. */
 static inline bool pool_is_up(const pool *p, int u)
 {
@@ -274,9 +284,6 @@ void scale_fini(inject *in, size_t g);
  * short, a retry are queued; the tally is told.  O(VMs). */
 void scale_start(inject *in, size_t g);
 
-/* Group g's VMs down now, as its tally counts them: of the set's members
- * for an autoscaling group, of all its VMs otherwise.  O(1). */
-int scale_down(const inject *in, size_t g);
 
 /* Write group g's autoscale figures into out->rec[g] (after
  * stats_tally_finish).  O(1). */

@@ -90,14 +90,6 @@ void scale_fini(inject *in, size_t g)
     memset(as, 0, sizeof *as);
 }
 
-int scale_down(const inject *in, size_t g)
-{
-    const gstate *st = &in->g[g];
-    if (!st->as.on)
-        return vmstate_down(in->vs, g);
-    return st->as.members - vmstate_up(in->vs, g);
-}
-
 /* ----------------------------------------------------------- layout -- */
 
 /* The members' imbalance now: the most minus the fewest VMs across the
