@@ -17,6 +17,10 @@
  *    for the repair); automatic instance repair (groups that opt in)
  *    replaces a VM that a host, rack or zone failure has kept down for the
  *    grace period, through the placement engine, within the 5 % cap;
+ *  - autoscale (groups with a schedule, scale.c): at each entry of a group's
+ *    schedule its target and floor change; scale-outs place new VMs through
+ *    the placement engine (down while they provision; an allocation failure
+ *    is retried), scale-ins remove VMs by the group's scale-in policy;
  *  - planned maintenance in waves, each starting at a random time within its
  *    period: rebootless waves walk the racks (physical fault domains) one at a
  *    time, zone by zone, pausing every VM of the rack (rebooting it when its
