@@ -644,3 +644,68 @@ Test(autoscale, default_balances_fault_domains_newest_does_not)
     }
     cr_assert_lt(imb[0], imb[1], "Default %g, NewestVM %g", imb[0], imb[1]);
 }
+
+/* Scale actions every two hours meet update-domain walks every 2 days (a
+ * VM joining or leaving a UD under maintenance), rack walks, host and rack
+ * failures, strict zone balance and fixed fault domains: vmstate's
+ * invariants hold throughout (its asserts: no cause is lifted twice), the
+ * set stays within its slots, and a replica is reproducible in any order. */
+Test(autoscale, frequent_scale_actions_meet_walks_and_failures)
+{
+    static const char text[] =
+    "[simulation]\n"
+    "horizon = 1y\n"
+    "seed = 9\n"
+    "[region]\n"
+    "zones = 3\n"
+    "racksPerZone = 6\n"
+    "hostsPerRack = 4\n"
+    "vmsPerHost = 4\n"
+    "[host]\n"
+    "timeToFailure = exp(mean=1y)\n"
+    "[rack]\n"
+    "timeToFailure = exp(mean=1y)\n"
+    "[rebootful]\n"
+    "period = 2d\n"
+    "reboot = uniform(10m, 40m)\n"
+    "settle = 30m\n"
+    "[rebootless]\n"
+    "period = 3d\n"
+    "[autoscale]\n"
+    "provisionTime = uniform(1m, 60m)\n"
+    "retryInterval = 3m\n"
+    "[group.u]\n"
+    "orchestrationMode = Uniform\n"
+    "zones = 1,2,3\n"
+    "autoscale = 01:00 12, 03:10 30, 05:20 7, 07:30 25, 09:40 3, 11:50 40, 14:00 10, 16:10 33, 18:20 5, 20:30 28\n"
+    "scaleInPolicy = OldestVM\n"
+    "protectFromScaleIn = 2\n"
+    "[group.r]\n"
+    "orchestrationMode = Uniform\n"
+    "platformFaultDomainCount = 3\n"
+    "autoscale = 02:00 20, 04:00 6, 06:00 18, 08:00 2\n"
+    "[group.f]\n"
+    "platformFaultDomainCount = 3\n"
+    "autoscale = 00:30 9, 02:30 30, 10:00 4\n"
+    "[group.z]\n"
+    "zones = 1,2,3\n"
+    "zoneBalance = true\n"
+    "autoscale = 00:10 9, 12:00 40, 18:00 6\n";
+    scenario *s = load(text, NULL);
+    stats_replica a[3][4], b[3][4];
+    inject *in = NULL;
+    cr_assert_eq(inject_create(&in, s, NULL), FD_OK);
+    for (int r = 0; r < 3; r++) {
+        cr_assert_eq(inject_replica(in, (uint64_t)r, &(stats_out){ .rec = a[r] }, NULL), FD_OK);
+        for (size_t g = 0; g < 4; g++) {
+            int n = inject_scale_size(in, g);
+            cr_assert(n >= 0 && n <= s->groups[g].count);
+            cr_assert_gt(a[r][g].scale_outs, 100);
+        }
+    }
+    for (int r = 2; r >= 0; r--) /* in another order: the same bits */
+        inject_replica(in, (uint64_t)r, &(stats_out){ .rec = b[r] }, NULL);
+    cr_assert(memcmp(a, b, sizeof a) == 0);
+    inject_destroy(in);
+    scenario_destroy(s);
+}
