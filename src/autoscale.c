@@ -222,6 +222,7 @@ typedef struct sortkey {
     int i;      /* the VM */
 } sortkey;
 
+/* qsort's order of sortkeys: by a, then b (unique: instance IDs are). */
 static int cmp_key(const void *p, const void *q)
 {
     const sortkey *x = p, *y = q;
