@@ -782,6 +782,10 @@ static void refuse_no_closed_form(actx *c)
                "interact");
         lose(&c->ok, false, true, true);
     }
+    if (c->sp->autoscale) {
+        refuse(c->a, "the group autoscales (its size and floor change)");
+        lose(&c->ok, true, true, true);
+    }
 }
 
 /* Mark the group long-run only, with a note, when a unit's time to failure

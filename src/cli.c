@@ -739,6 +739,8 @@ static int run_report(const run_opts *p, cmd_env *e, rundir *sink, report_run *r
                threads == 1 ? "" : "s", p->b.out);
         for (const char *const *f = report_files; *f; f++)
             printf(" %s", *f);
+        if (scenario_autoscales(e->s))
+            printf(" autoscale.csv");
         putchar('\n');
     }
     if (fflush(stdout) != 0 && status == FD_EXIT_OK)

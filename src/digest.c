@@ -37,6 +37,8 @@ typedef struct group {
     int alloc_most;          /* most VMs not allocated in one replica */
     uint64_t alloc_reps;     /* replicas with any */
     stats_summary met_sum;   /* digest_months_met, once finished */
+    double as_mean[DIGEST_AS_NMETRICS]; /* autoscale figures: Welford means */
+    double as_m2[DIGEST_AS_NMETRICS];   /* and sums of squared deviations */
 } group;
 
 struct digest {
@@ -171,10 +173,44 @@ static double value(const digest *dg, const stats_replica *rec, size_t g, int m)
 }
 
 /* Add group g of the replica to its reductions. */
+/* Welford on group g's autoscale figures of replica p (the n-th + 1). */
+static void autoscale_add(digest *dg, group *gr, const stats_replica *p)
+{
+    const double y = dg->per_year;
+    const double x[DIGEST_AS_NMETRICS] = {
+        [DIGEST_AS_TARGET_DEFICIT] = p->target_deficit_vm_hours * y,
+        [DIGEST_AS_MEAN_TARGET] = p->mean_target,
+        [DIGEST_AS_MEAN_SIZE] = p->mean_size,
+        [DIGEST_AS_OUTS] = p->scale_outs * y,
+        [DIGEST_AS_INS] = p->scale_ins * y,
+        [DIGEST_AS_FAILS] = p->scale_alloc_failures * y,
+        [DIGEST_AS_FD_IMB] = p->fd_imbalance,
+        [DIGEST_AS_FD_IMB_MAX] = p->fd_imbalance_max,
+        [DIGEST_AS_ZONE_IMB] = p->zone_imbalance,
+        [DIGEST_AS_ZONE_IMB_MAX] = p->zone_imbalance_max,
+    };
+    double k = (double)(dg->n + 1);
+    for (int m = 0; m < DIGEST_AS_NMETRICS; m++) {
+        double delta = x[m] - gr->as_mean[m];
+        gr->as_mean[m] += delta / k;
+        gr->as_m2[m] += delta * (x[m] - gr->as_mean[m]);
+    }
+}
+
+stats_summary digest_autoscale(const digest *dg, size_t g, digest_as_metric m)
+{
+    const group *gr = &dg->g[g];
+    uint64_t n = dg->n;
+    double sd = n > 1 ? sqrt(fmax(0, gr->as_m2[m]) / (double)(n - 1)) : 0;
+    return stats_moments((size_t)n, gr->as_mean[m], sd);
+}
+
 static int group_add(digest *dg, size_t g, const stats_replica *rec, const double *md)
 {
     group *gr = &dg->g[g];
     const stats_replica *p = &rec[g];
+    if (dg->s->groups[g].autoscale)
+        autoscale_add(dg, gr, p);
     assert(p->months == dg->nmonths && p->months_met >= 0 && p->months_met <= p->months);
     for (int m = 0; m < DIGEST_NMETRICS; m++) {
         if (gr->m[m] == NULL || (m == DIGEST_OUTAGE_LEN && !(p->outages > 0)))

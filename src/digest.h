@@ -51,6 +51,23 @@ typedef enum digest_metric {
     DIGEST_NMETRICS
 } digest_metric;
 
+/* The figures of an autoscaling group (stats_replica) a digest reduces to
+ * a mean, sd and t-interval (no percentiles), in replica order; per year
+ * where the name says so. */
+typedef enum digest_as_metric {
+    DIGEST_AS_TARGET_DEFICIT, /* target_deficit_vm_hours per year */
+    DIGEST_AS_MEAN_TARGET,    /* mean_target */
+    DIGEST_AS_MEAN_SIZE,      /* mean_size */
+    DIGEST_AS_OUTS,           /* scale_outs per year */
+    DIGEST_AS_INS,            /* scale_ins per year */
+    DIGEST_AS_FAILS,          /* scale_alloc_failures per year */
+    DIGEST_AS_FD_IMB,         /* fd_imbalance */
+    DIGEST_AS_FD_IMB_MAX,     /* fd_imbalance_max */
+    DIGEST_AS_ZONE_IMB,       /* zone_imbalance */
+    DIGEST_AS_ZONE_IMB_MAX,   /* zone_imbalance_max */
+    DIGEST_AS_NMETRICS
+} digest_as_metric;
+
 typedef struct digest digest;
 
 /* The cap digest_create uses for `s`: DIGEST_EXACT_MAX replicas, fewer when
@@ -130,6 +147,12 @@ double digest_outages(const digest *dg, size_t g);
  * with any. */
 int digest_alloc_most(const digest *dg, size_t g);
 uint64_t digest_alloc_replicas(const digest *dg, size_t g);
+
+/* Autoscale figure m of group g over the replicas (Welford, in replica
+ * order: the same bits whatever the threads): mean, sd and the 95 %
+ * t-interval of stats_moments, percentiles NAN; all 0 for a group without
+ * autoscale.  O(1). */
+stats_summary digest_autoscale(const digest *dg, size_t g, digest_as_metric m);
 
 /* Bytes the digest holds now (for tests: it must not grow with replicas
  * past the cap). */

@@ -28,7 +28,7 @@ static const char *const ev_names[EV_COUNT] = {
     "host_fail", "host_repair", "heal", "rack_fail", "rack_repair", "zone_fail",
     "zone_repair", "burst", "rebootless_wave", "rebootless_step", "rebootless_end",
     "rebootful_wave", "rebootful_step", "rebootful_end", "spot_evict", "spot_restore",
-    "repair_check", "repair_done", "biased_failure",
+    "repair_check", "repair_done", "biased_failure", "scale", "scale_ready", "scale_retry",
 };
 
 /* Which process a failure came from. */
@@ -572,6 +572,7 @@ static const sim_handler handlers[EV_COUNT] = {
     on_host_fail, on_host_repair, on_heal, on_rack_fail, on_rack_repair, on_zone_fail,
     on_zone_repair, on_burst, maint_on_rl_wave, NULL, NULL, maint_on_rf_wave, NULL,
     NULL, on_spot_evict, on_spot_restore, on_repair_check, on_repair_done, bias_on_event,
+    scale_on_scale, scale_on_ready, scale_on_retry,
 };
 
 /* Index group g's VMs by (zone slot, update domain) for UD walks (again
@@ -594,6 +595,11 @@ static void index_uds(gstate *st, const place_group *pg)
         int c = zs * st->U + pg->vms[i].ud;
         st->ud_vms[st->ud_first[c] + st->ud_fill[c]++] = i;
     }
+}
+
+void inject_index_uds(gstate *st, const place_group *pg)
+{
+    index_uds(st, pg);
 }
 
 static int group_init(inject *in, size_t g)
@@ -625,7 +631,8 @@ static int group_init(inject *in, size_t g)
     st->initial_failures = pg->failures;
     if (stats_tally_init(&st->tally, n, sp->quorum, sp->sla_target, in->s->horizon) < 0)
         return FD_ENOMEM;
-    return FD_OK;
+    in->any_as |= sp->autoscale;
+    return scale_init(in, g);
 }
 
 int inject_create(inject **out, const scenario *s, diag *d)
@@ -738,6 +745,7 @@ void inject_destroy(inject *in)
         free(st->queue);
         free(st->queued);
         stats_tally_fini(&st->tally);
+        scale_fini(in, g);
     }
     free(in->g);
     free(in->hfail);
@@ -835,6 +843,8 @@ static void start(inject *in, uint64_t replica)
             pool_schedule(in, &st->spot, sim_group_rng(in->sim, g));
         st->last_down = vmstate_down(in->vs, g);
         stats_tally_reset(&st->tally, st->last_down);
+        if (st->as.on)
+            scale_start(in, g);
     }
 }
 
@@ -892,6 +902,12 @@ static const char *describe(const inject *in, const evq_event *ev, char *buf, si
     case EV_REPAIR_CHECK:
         snprintf(buf, len, "%s node %llu", gname, (unsigned long long)(ev->data >> 32));
         break;
+    case EV_SCALE: case EV_SCALE_RETRY:
+        snprintf(buf, len, "%s target %d", gname, in->g[ev->id].as.target);
+        break;
+    case EV_SCALE_READY:
+        snprintf(buf, len, "%s VM %llu", gname, (unsigned long long)(ev->data & 0xffffffffu));
+        break;
     case EV_BIAS:
         snprintf(buf, len, "%s", ev->id == BIAS_HOST ? "a host" : ev->id == BIAS_RACK
                                                                    ? "a rack" : "a zone");
@@ -910,8 +926,9 @@ void inject_observe(inject *in, const evq_event *ev)
         return;
     }
     double t = ev->time;
+    bool any_as = in->any_as;
     for (size_t g = 0; g < in->ng; g++) {
-        int down = vmstate_down(in->vs, g);
+        int down = any_as ? scale_down(in, g) : vmstate_down(in->vs, g);
         if (down != in->g[g].last_down) {
             in->g[g].last_down = down;
             stats_tally_observe(&in->g[g].tally, t, down);
@@ -1141,8 +1158,10 @@ void inject_set_fold_cap(inject *in, size_t g, int cls, const int *cap)
 int inject_end(inject *in, const stats_out *out, csvio_writer *trace)
 {
     inject_advance(in, in->s->horizon, trace);
-    for (size_t g = 0; g < in->ng; g++)
+    for (size_t g = 0; g < in->ng; g++) {
         stats_tally_finish(&in->g[g].tally, in->g[g].initial_failures, out, g);
+        scale_finish(in, g, out);
+    }
     return sim_status(in->sim);
 }
 
@@ -1228,6 +1247,10 @@ static int copy_state(inject *dst, const inject *src)
 
 int inject_snapshot_create(inject **snap, const inject *in, diag *d)
 {
+    *snap = NULL;
+    if (scenario_autoscales(in->s)) /* scenario.c refuses restart with autoscale */
+        return diag_set(d, FD_EINVAL, "a replica of an autoscaling group cannot be "
+                        "snapshot (its scale actions are not part of a snapshot)");
     return inject_create_placed(snap, in->s, in->plan, d);
 }
 
@@ -1258,6 +1281,26 @@ const place_result *inject_placement(const inject *in)
 int inject_max_repairs(const inject *in, size_t g)
 {
     return in->g[g].max_active;
+}
+
+bool inject_scale_member(const inject *in, size_t g, int vm)
+{
+    return in->g[g].as.on ? in->g[g].as.member[vm] : true;
+}
+
+uint64_t inject_scale_iid(const inject *in, size_t g, int vm)
+{
+    return in->g[g].as.on ? in->g[g].as.iid[vm] : (uint64_t)vm;
+}
+
+int inject_scale_target(const inject *in, size_t g)
+{
+    return in->g[g].as.on ? in->g[g].as.target : in->g[g].spec->count;
+}
+
+int inject_scale_size(const inject *in, size_t g)
+{
+    return in->g[g].as.on ? in->g[g].as.members : in->g[g].spec->count;
 }
 
 int inject_alloc_failures(const inject *in, size_t g)

@@ -17,6 +17,10 @@
  *    for the repair); automatic instance repair (groups that opt in)
  *    replaces a VM that a host, rack or zone failure has kept down for the
  *    grace period, through the placement engine, within the 5 % cap;
+ *  - autoscale (groups with a schedule, scale.c): at each entry of a group's
+ *    schedule its target and floor change; scale-outs place new VMs through
+ *    the placement engine (down while they provision; an allocation failure
+ *    is retried), scale-ins remove VMs by the group's scale-in policy;
  *  - planned maintenance in waves, each starting at a random time within its
  *    period: rebootless waves walk the racks (physical fault domains) one at a
  *    time, zone by zone, pausing every VM of the rack (rebooting it when its
@@ -248,6 +252,15 @@ const place_result *inject_placement(const inject *in);
 /* The most instance repairs group g had in progress at once in the last
  * replica (the 5 % cap bounds it). */
 int inject_max_repairs(const inject *in, size_t g);
+
+/* Autoscaling group g now (scale.c): whether slot `vm` is a member of the
+ * set, the instance ID of a member (increasing with creation), the target
+ * and the set's size.  For a group without autoscale: every VM a member,
+ * its index its ID, count the target and size.  O(1). */
+bool inject_scale_member(const inject *in, size_t g, int vm);
+uint64_t inject_scale_iid(const inject *in, size_t g, int vm);
+int inject_scale_target(const inject *in, size_t g);
+int inject_scale_size(const inject *in, size_t g);
 
 /* VMs of group g that placement could not allocate. */
 int inject_alloc_failures(const inject *in, size_t g);

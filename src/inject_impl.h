@@ -7,6 +7,7 @@
 #ifndef FDSIM_INJECT_IMPL_H
 #define FDSIM_INJECT_IMPL_H
 
+#include "autoscale.h"
 #include "inject.h"
 #include "sim.h"
 #include "vmstate.h"
@@ -37,6 +38,9 @@ enum {
     EV_REPAIR_CHECK, /* id group, data node << 32 | episode */
     EV_REPAIR_DONE,  /* id group, data VM (or a retry when VM >= count) */
     EV_BIAS,         /* id failure class (BIAS_HOST..): an extra, biased failure (bias.c) */
+    EV_SCALE,        /* id group: an entry of its autoscale schedule takes effect (scale.c) */
+    EV_SCALE_READY,  /* id group, data VM | generation << 32: a scale-out VM serves */
+    EV_SCALE_RETRY,  /* id group: retry the scale-out that could not be placed */
     EV_COUNT
 };
 
@@ -122,6 +126,35 @@ typedef struct bias_state {
     gsl_rng *rng;       /* the bias's own stream: the extra failures, the waves */
 } bias_state;
 
+/* An autoscaling group's state in a replica (scale.c).  A VM slot (index
+ * < count = autoscaleMaximum) is a member of the set or free; a member is
+ * placed (holds a host slot); a free slot is not.  Arrays: count entries,
+ * owned. */
+typedef struct scale_state {
+    bool on;            /* the group autoscales (everything below is used) */
+    int target;         /* the target instance count now */
+    int floor;          /* the floor (quorum) now */
+    int members;        /* VMs in the set: serving or provisioning */
+    bool *member;       /* per slot: in the set */
+    bool *prov;         /* per slot: provisioning (holds one VM cause) */
+    unsigned *gen;      /* per slot: bumped when it leaves the set (stale ready events) */
+    uint64_t *iid;      /* per member: instance ID, increasing with creation */
+    double *created;    /* per member: creation time, s */
+    uint64_t next_iid;  /* the next instance ID */
+    evq_handle retry;   /* the pending retry, or EVQ_NONE */
+    double outs, ins;   /* VMs created by scale-outs, removed by scale-ins */
+    double fails;       /* scale-out allocations that failed */
+    double imb_t;       /* the imbalance integrals run up to here */
+    int fd_imb, zone_imb; /* imbalance now (VMs) */
+    int fd_max, zone_max; /* the largest so far */
+    double fd_int, zone_int; /* their time integrals, VM-seconds */
+    autoscale_vm *cand; /* scratch: the members as a scale-in sees them */
+    int *cand_slot;     /* scratch: their slots */
+    int *per;           /* scratch: VMs per rack (racks entries) */
+    bool *mark;         /* scratch: per slot, for re-indexing update domains */
+    int *picks;         /* scratch: the members a scale-in removes (autoscale_scale_in) */
+} scale_state;
+
 /* Per-group state that lives across events. */
 typedef struct gstate {
     const scen_group *spec; /* the group */
@@ -149,6 +182,7 @@ typedef struct gstate {
                                not folded (inject_set_fold_cap; borrowed) */
     bool watch;         /* a watched advance halts after a change of this group */
     bool halted;        /* it changed in the event the advance halted after */
+    scale_state as;     /* autoscale (scale.c) */
 } gstate;
 
 struct inject {
@@ -170,6 +204,7 @@ struct inject {
     mwalk rl;           /* the rebootless walk */
     bool any_mp;        /* some group pauses (memory-preserving) */
     bool any_reboots;   /* some group reboots in rebootless maintenance */
+    bool any_as;        /* some group autoscales (scale.c) */
     unsigned prof_layout; /* vmstate_layout the profiles were made for */
     bool prof_valid;
     int reboot_racks;   /* racks holding a VM that reboots in rebootless steps */
@@ -220,6 +255,15 @@ void bias_stop(inject *in);
 void bias_clear(inject *in);
 void bias_reseed(inject *in, uint64_t key);
 
+/* Group g's VMs down now, as its tally counts them: of the set's members
+ * for an autoscaling group, of all its VMs otherwise (scale.c).  Inline:
+ * every event asks it of every group.  O(1). */
+static inline int scale_down(const inject *in, size_t g)
+{
+    const gstate *st = &in->g[g];
+    return st->as.on ? st->as.members - vmstate_up(in->vs, g) : vmstate_down(in->vs, g);
+}
+
 /* Whether pooled unit u is up. */
 static inline bool pool_is_up(const pool *p, int u)
 {
@@ -228,6 +272,31 @@ static inline bool pool_is_up(const pool *p, int u)
 void inject_fail_host(inject *in, int h);
 void inject_fail_unit(inject *in, int cls, int u);
 void inject_evict_spot(inject *in, size_t g, int vm);
+
+/* scale.c.  Allocate group g's autoscale state (FD_OK or FD_ENOMEM; none
+ * for a group without autoscale), free it. */
+int scale_init(inject *in, size_t g);
+void scale_fini(inject *in, size_t g);
+
+/* Start a replica for group g (after its placement is rewound and its
+ * tally reset): the members are the VMs placed at time 0; the target and
+ * floor those at time 0; the first schedule entry and, when the set is
+ * short, a retry are queued; the tally is told.  O(VMs). */
+void scale_start(inject *in, size_t g);
+
+
+/* Write group g's autoscale figures into out->rec[g] (after
+ * stats_tally_finish).  O(1). */
+void scale_finish(inject *in, size_t g, const stats_out *out);
+
+/* The handlers of EV_SCALE, EV_SCALE_READY, EV_SCALE_RETRY (registered by
+ * inject.c). */
+void scale_on_scale(sim *sm, const evq_event *ev, void *ctx);
+void scale_on_ready(sim *sm, const evq_event *ev, void *ctx);
+void scale_on_retry(sim *sm, const evq_event *ev, void *ctx);
+
+/* Index group g's VMs by (zone slot, update domain) (inject.c). */
+void inject_index_uds(gstate *st, const place_group *pg);
 
 /* maint.c.  Allocate the walks' state (FD_OK or FD_ENOMEM), free it. */
 int maint_init(inject *in);

@@ -332,9 +332,14 @@ static void fill_group(place_result *r, world *w, gstate *st, gsl_rng *rng)
         v->fd = 0;
         v->rack = v->host = -1;
         v->placed = false;
+        /* a slot an autoscaling group has not filled yet: in its first zone
+         * until placed (place_new chooses every placed VM's zone) */
+        v->zone = g->zones ? __builtin_ctz(g->zones) + 1 : st->home;
     }
     r->filling = true;
-    for (int i = 0; i < g->count; i++) /* after the reset: hosts count the placed */
+    /* after the reset: hosts count the placed; an autoscaling group deploys
+     * the target at time 0, its other slots wait for scale-outs */
+    for (int i = 0; i < (g->autoscale ? g->initial : g->count); i++)
         place_new(r, w, st, i);
     r->filling = false;
     for (int i = 0; i < g->count; i++)
@@ -555,6 +560,32 @@ int place_replace_vm(place_result *r, world *w, size_t g, int vm, diag *d)
     return diag_set(d, FD_ECAPACITY, "group %s, VM %d: %s", st->pub.spec->name, vm, why);
 }
 
+int place_add_vm(place_result *r, world *w, size_t g, int vm, diag *d)
+{
+    assert(g < r->ngroups);
+    gstate *st = &r->groups[g];
+    const scen_group *sp = st->pub.spec;
+    place_vm *v = &st->pub.vms[vm];
+    assert(!v->placed && sp->npins == 0);
+    if (sp->mode != MODE_FLEXIBLE) { /* the least-populated UD of its placement group */
+        int per[PLACE_MAX_UD] = { 0 };
+        for (int i = 0; i < st->pub.count; i++)
+            if (st->pub.vms[i].placed && st->pub.vms[i].pg == v->pg)
+                per[st->pub.vms[i].ud]++;
+        v->ud = 0;
+        for (int u = 1; u < sp->ud_count && u < PLACE_MAX_UD; u++)
+            if (per[u] < per[v->ud])
+                v->ud = u;
+    }
+    int before = st->pub.failures;
+    place_new(r, w, st, vm);
+    if (v->placed)
+        return FD_OK;
+    assert(st->pub.failures == before + 1);
+    return diag_set(d, FD_ECAPACITY, "group %s, VM %d: no room under the mode's rules",
+                    sp->name, vm);
+}
+
 static int cmp_int(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
@@ -721,7 +752,11 @@ int place_print_table(const place_result *r, const scenario *s, FILE *f)
         if (pg->npg > 1)
             fprintf(f, "  %-22s%d (of up to %d VMs, each spread on its own)\n",
                     "placement groups", pg->npg, PLACE_PG_SIZE);
-        fprintf(f, "  %-22s%d of %d", "placed", sm.placed, sm.count);
+        if (spec->autoscale) /* the time-0 deployment of the schedule's target */
+            fprintf(f, "  %-22s%d to %d VMs by schedule, %d at time 0 (Monday 00:00)\n",
+                    "autoscale", spec->as_min, spec->as_max, spec->initial);
+        fprintf(f, "  %-22s%d of %d", "placed", sm.placed,
+                spec->autoscale ? spec->initial : sm.count);
         if (sm.spot)
             fprintf(f, " (%d Spot)", sm.spot);
         fputc('\n', f);

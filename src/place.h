@@ -163,6 +163,16 @@ void place_release_vm(place_result *r, world *w, size_t g, int vm);
  * Cost: O(racks + hosts per rack + VMs of the group). */
 int place_replace_vm(place_result *r, world *w, size_t g, int vm, diag *d);
 
+/* Place VM `vm` of group `g`, which holds no slot, as a new VM of the
+ * group (an autoscale scale-out): the least-populated zone (strict zone
+ * balance, or the next with room), the least-populated logical FD of its
+ * unit on that FD's rack (fixed spreading), the unit's next round-robin
+ * rack with room (max spreading), a host by the usual rule; Uniform: the
+ * least-populated update domain of its placement group.  FD_OK, or
+ * FD_ECAPACITY (counted in the group's failures, the VM not placed; `d`
+ * may be NULL).  Cost: O(racks + hosts per rack + VMs of the group). */
+int place_add_vm(place_result *r, world *w, size_t g, int vm, diag *d);
+
 /* Copy every group's placement and the engine's round-robin and
  * fault-domain state from `src` into `dst`, which must have the same
  * groups (a place_clone of the same result): how each replica returns to

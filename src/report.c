@@ -356,6 +356,67 @@ int report_write_summary_rows(const report_run *run, csvio_writer *w,
     return FD_OK;
 }
 
+int report_write_autoscale(const report_run *run, csvio_writer *w)
+{
+    static const char *const head[] = {
+        "group", "orchestration", "fault_domains", "zones", "scale_in_policy", "minimum",
+        "maximum", "metric", "unit", "mean", "sd", "ci_low", "ci_high", "replicas",
+    };
+    static const struct {
+        const char *name, *unit;
+        int summary;          /* a metric of summary.csv (M_*), or -1 */
+        digest_as_metric as;  /* else this autoscale figure */
+    } rows[] = {
+        { "floor_availability", "fraction", M_SVC_AVAIL, 0 },
+        { "floor_downtime", "min/yr", M_DOWNTIME, 0 },
+        { "floor_deficit", "VM-hours/yr", M_DEFICIT, 0 },
+        { "target_deficit", "VM-hours/yr", -1, DIGEST_AS_TARGET_DEFICIT },
+        { "mean_target", "VMs", -1, DIGEST_AS_MEAN_TARGET },
+        { "mean_instances", "VMs", -1, DIGEST_AS_MEAN_SIZE },
+        { "scale_out_vms", "VMs/yr", -1, DIGEST_AS_OUTS },
+        { "scale_in_vms", "VMs/yr", -1, DIGEST_AS_INS },
+        { "alloc_failures", "VMs/yr", -1, DIGEST_AS_FAILS },
+        { "fd_imbalance_mean", "VMs", -1, DIGEST_AS_FD_IMB },
+        { "fd_imbalance_max", "VMs", -1, DIGEST_AS_FD_IMB_MAX },
+        { "zone_imbalance_mean", "VMs", -1, DIGEST_AS_ZONE_IMB },
+        { "zone_imbalance_max", "VMs", -1, DIGEST_AS_ZONE_IMB_MAX },
+    };
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        csvio_cell(w, head[i]);
+    csvio_end_row(w);
+    const scenario *s = run->s;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        const scen_group *sg = &s->groups[g];
+        if (!sg->autoscale)
+            continue;
+        char zones[32];
+        zones_text(sg->zones, zones, sizeof zones);
+        for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+            /* every figure is >= 0: the interval is clipped there (stats_clip) */
+            stats_summary sm = rows[k].summary >= 0
+                             ? summarise(run, g, rows[k].summary)
+                             : stats_clip(digest_autoscale(run->digest, g, rows[k].as), 0,
+                                          INFINITY);
+            csvio_cell(w, sg->name);
+            csvio_cell(w, scenario_mode_name(sg->mode));
+            csvio_cell_int(w, sg->fd_count);
+            csvio_cell(w, zones);
+            csvio_cell(w, scenario_scalein_name(sg->scale_in));
+            csvio_cell_int(w, sg->as_min);
+            csvio_cell_int(w, sg->as_max);
+            csvio_cell(w, rows[k].name);
+            csvio_cell(w, rows[k].unit);
+            num_cell(w, sm.mean);
+            num_cell(w, sm.sd);
+            num_cell(w, sm.ci_low);
+            num_cell(w, sm.ci_high);
+            csvio_cell_int(w, (long long)sm.n);
+            csvio_end_row(w);
+        }
+    }
+    return FD_OK;
+}
+
 void report_write_replicas_header(const scenario *s, csvio_writer *w)
 {
     static const char *const head[] = {
@@ -598,11 +659,14 @@ int report_sink_commit(report_sink *k, const report_run *run, diag *d)
     assert(k->dir != NULL && !k->committed && run->digest == k->dg);
     assert(run->r->ngroups == run->s->ngroups && run->baseline < run->s->ngroups);
     assert(run->r->replicas == digest_replicas(k->dg));
-    enum { NCSV = 3 };
+    enum { NCSV = 4 };
     static int (*const writers[NCSV])(const report_run *, csvio_writer *) = {
-        report_write_downcount, report_write_months, report_write_summary,
+        report_write_downcount, report_write_months, report_write_autoscale,
+        report_write_summary,
     };
-    static const char *const names[NCSV] = { "downcount.csv", "months.csv", "summary.csv" };
+    static const char *const names[NCSV] = { "downcount.csv", "months.csv", "autoscale.csv",
+                                             "summary.csv" };
+    bool as = scenario_autoscales(run->s); /* autoscale.csv: only then */
     const char *dir = k->dir;
     csvio_writer *w[NCSV] = { NULL };
     char *ini = NULL, *ini_tmp = NULL;
@@ -610,6 +674,8 @@ int report_sink_commit(report_sink *k, const report_run *run, diag *d)
     int rc = csvio_writer_finish(k->replicas, d);
 
     for (int i = 0; i < NCSV && rc == FD_OK; i++) {
+        if (i == 2 && !as)
+            continue;
         char *path = csvio_path_join(dir, names[i]);
         if (path == NULL) {
             rc = diag_set(d, FD_ENOMEM, "out of memory writing %s", dir);
@@ -644,7 +710,8 @@ int report_sink_commit(report_sink *k, const report_run *run, diag *d)
     if (rc == FD_OK)
         rc = csvio_writer_commit(k->replicas, d);
     for (int i = 0; i < NCSV - 1 && rc == FD_OK; i++)
-        rc = csvio_writer_commit(w[i], d);
+        if (w[i] != NULL)
+            rc = csvio_writer_commit(w[i], d);
     if (rc == FD_OK && rename(ini_tmp, ini) != 0)
         rc = diag_set(d, FD_EIO, "cannot rename %s to %s: %s", ini_tmp, ini,
                       strerror(errno));
@@ -731,7 +798,9 @@ static int unplaced(const report_run *run, size_t g, const char **why)
         return 0;
     const place_group *pg = place_group_at(run->placement, g);
     int n = 0;
-    for (int i = 0; i < pg->count; i++)
+    const scen_group *sg = &run->s->groups[g];
+    for (int i = 0; i < (sg->autoscale ? sg->initial : pg->count); i++) /* an autoscaling group's other
+                                                           slots wait for scale-outs */
         n += !pg->vms[i].placed;
     *why = pg->reason;
     return n;
@@ -813,6 +882,20 @@ static void column(const report_run *run, size_t g, char cell[R_COUNT][CELL])
                  run->s->placement == PLACEMENT_PER_REPLICA ? "up to " : "", lost);
     else
         snprintf(cell[R_VMS], CELL, "%d (%d)", sg->count, sg->quorum);
+    if (sg->autoscale) { /* the range, and the floor as written */
+        char floor[24];
+        if (sg->quorum_kind == QUORUM_SHARE)
+            snprintf(floor, sizeof floor, "%.4g %%", sg->quorum_share * 100);
+        else if (sg->quorum_kind == QUORUM_MAJORITY)
+            snprintf(floor, sizeof floor, "majority");
+        else
+            snprintf(floor, sizeof floor, "%d", sg->quorum);
+        size_t u = strlen(cell[R_VMS]);
+        snprintf(cell[R_VMS] + u, CELL - u, "%s%d-%d auto (%s)", lost ? ", " : "",
+                 sg->as_min, sg->as_max, floor);
+        if (!lost)
+            snprintf(cell[R_VMS], CELL, "%d-%d auto (%s)", sg->as_min, sg->as_max, floor);
+    }
     if (has_target(run, g))
         snprintf(cell[R_TARGET], CELL, "%.10g %%", sg->sla_target);
     else

@@ -208,6 +208,17 @@ int report_write_summary(const report_run *run, csvio_writer *w);
 int report_write_downcount(const report_run *run, csvio_writer *w);
 int report_write_months(const report_run *run, csvio_writer *w);
 
+/* autoscale.csv, written only when some group autoscales: per autoscaling
+ * group, one row per figure (group, orchestration, fault_domains, zones,
+ * scale_in_policy, minimum, maximum, metric, unit, mean, sd, ci_low,
+ * ci_high, replicas): availability, downtime and deficit against the floor
+ * (as summary.csv has them), the deficit below the target, the mean target
+ * and instance count, VMs scaled out and in, scale-out allocation failures
+ * (per year), and the imbalance across fault domains and zones (time
+ * average and largest).  Always FD_OK (write errors surface at
+ * csvio_writer_finish).  O(groups). */
+int report_write_autoscale(const report_run *run, csvio_writer *w);
+
 /* replicas.csv's header row, and the rows of one block of replicas of `s`
  * (blk->ngroups == s->ngroups).  Write errors stay in `w`.  O(block x
  * groups). */

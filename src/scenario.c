@@ -17,6 +17,7 @@
 #include "scenario.h"
 
 #include "alloc.h"
+#include "autoscale.h"
 #include "catalog.h"
 #include "csvio.h"
 #include "dur.h"
@@ -53,6 +54,8 @@ typedef enum ktype {
     K_ENUM,  /* int (enum), value from `names` */
     K_ZONES, /* unsigned bit set */
     K_PINS,  /* int list (pins, npins) */
+    K_SCHED, /* scen_schedule: "08:00 100, 20:00 60" (autoscale.h) */
+    K_QUORUM,/* int, or a share of the target "80%" (quorum, quorum_kind, quorum_share) */
 } ktype;
 
 typedef enum sect {
@@ -65,6 +68,7 @@ typedef enum sect {
     S_SPOT,
     S_HEALING,
     S_REPAIR,
+    S_AUTOSCALE,
     S_REBOOTLESS,
     S_REBOOTFUL,
     S_GROUP, /* [group.NAME]: offsets are into scen_group */
@@ -74,13 +78,14 @@ typedef enum sect {
 
 static const char *const sect_names[S_COUNT] = {
     "simulation", "region", "host", "rack", "zone", "burst", "spot",
-    "healing", "repair", "rebootless", "rebootful", "group",
+    "healing", "repair", "autoscale", "rebootless", "rebootful", "group",
 };
 
 static const char *const mode_names[] = { "Flexible", "Uniform", "AvailabilitySet", NULL };
 static const char *const placement_names[] = { "once", "perReplica", NULL };
 static const char *const estimator_names[] = { "plain", "restart", NULL };
 static const char *const evict_names[] = { "Deallocate", "Delete", NULL };
+static const char *const scalein_names[] = { "Default", "NewestVM", "OldestVM", NULL };
 
 typedef struct keydef {
     sect section;             /* where the key lives */
@@ -141,6 +146,9 @@ static const keydef keys[] = {
 
     { S_REPAIR, "provisionTime", K_DIST, SO(repair_provision), "fixed(10m)", 0, 0, NULL },
 
+    { S_AUTOSCALE, "provisionTime", K_DIST, SO(as_provision), "uniform(2m, 8m)", 0, 0, NULL },
+    { S_AUTOSCALE, "retryInterval", K_DUR, SO(as_retry), "5m", 10, 1 * DUR_DAY, NULL },
+
     { S_REBOOTLESS, "enabled", K_BOOL, SO(rl_enabled), "true", 0, 0, NULL },
     { S_REBOOTLESS, "period", K_DUR, SO(rl_period), "30d", 1 * H, 100 * Y, NULL },
     { S_REBOOTLESS, "pause", K_DIST, SO(rl_pause), "uniform(2s, 10s)", 0, 0, NULL },
@@ -158,7 +166,7 @@ static const keydef keys[] = {
     { S_GROUP, "platformUpdateDomainCount", K_INT, GO(ud_count), "auto", 1, 1000, NULL },
     { S_GROUP, "zones", K_ZONES, GO(zones), "none", 0, 0, NULL },
     { S_GROUP, "count", K_INT, GO(count), NULL, 1, 100000, NULL },
-    { S_GROUP, "quorum", K_INT, GO(quorum), "auto", 1, 100000, NULL },
+    { S_GROUP, "quorum", K_QUORUM, GO(quorum), "auto", 1, 100000, NULL },
     { S_GROUP, "vmSize", K_STR, GO(vm_size), "Standard_D2s_v5", 0, 0, NULL },
     { S_GROUP, "memoryPreservingMaintenance", K_BOOL, GO(memory_preserving), "auto", 0, 0, NULL },
     { S_GROUP, "spotShare", K_REAL, GO(spot_share), "0", 0, 1, NULL },
@@ -169,6 +177,13 @@ static const keydef keys[] = {
     { S_GROUP, "platformFaultDomain", K_PINS, GO(pins), "none", 0, 2, NULL },
     { S_GROUP, "automaticRepairs", K_BOOL, GO(automatic_repairs), "false", 0, 0, NULL },
     { S_GROUP, "gracePeriod", K_DUR, GO(grace_period), "10m", 10 * MIN, 90 * MIN, NULL },
+    { S_GROUP, "autoscale", K_SCHED, GO(sched[SCHED_DAILY]), "none", 1, 1000, NULL },
+    { S_GROUP, "autoscaleWeekdays", K_SCHED, GO(sched[SCHED_WEEKDAYS]), "none", 1, 1000, NULL },
+    { S_GROUP, "autoscaleWeekend", K_SCHED, GO(sched[SCHED_WEEKEND]), "none", 1, 1000, NULL },
+    { S_GROUP, "autoscaleMinimum", K_INT, GO(as_min), "auto", 1, 1000, NULL },
+    { S_GROUP, "autoscaleMaximum", K_INT, GO(as_max), "auto", 1, 1000, NULL },
+    { S_GROUP, "scaleInPolicy", K_ENUM, GO(scale_in), "Default", 0, 0, scalein_names },
+    { S_GROUP, "protectFromScaleIn", K_INT, GO(protect), "0", 0, 1000, NULL },
 };
 
 #undef SO
@@ -560,6 +575,43 @@ static int parse_group_pins(scen_group *g, const char *value, char *why, size_t 
     return 0;
 }
 
+/* quorum: a whole number of VMs, or a share of the current target ("80%",
+ * more than 0 and at most 100 %) into group g; 0, or -1 with why and g
+ * untouched. */
+static int parse_quorum(const keydef *k, const char *value, scen_group *g, char *why,
+                        size_t wl)
+{
+    size_t n = strlen(value);
+    if (n > 0 && value[n - 1] == '%') {
+        char buf[64];
+        double pct;
+        if (n >= sizeof buf) {
+            snprintf(why, wl, "write a share of the target as 80%%, or a number of VMs");
+            return -1;
+        }
+        memcpy(buf, value, n - 1);
+        buf[n - 1] = '\0';
+        if (parse_real(trim(buf), 0, 100, &pct, why, wl) < 0 || !(pct > 0)) {
+            snprintf(why, wl, "\"%s\" is not a share; write more than 0%% and at most "
+                     "100%% (of the current target), or a number of VMs", value);
+            return -1;
+        }
+        g->quorum_kind = QUORUM_SHARE;
+        g->quorum_share = pct / 100;
+        return 0;
+    }
+    long long x;
+    if (parse_integer(value, k->lo, k->hi, &x, why, wl) < 0) {
+        size_t u = strlen(why);
+        snprintf(why + u, wl - u, ", or a share of the current target as 80%%");
+        return -1;
+    }
+    g->quorum = (int)x;
+    g->quorum_kind = QUORUM_FIXED;
+    g->quorum_share = 0;
+    return 0;
+}
+
 /* Parse `value` for key `k` into storage `base` (scenario or group).
  * Returns 0, 1 when the value is "auto" (storage untouched), or -1 with why. */
 static int parse_value(loader *L, const keydef *k, void *base, const char *value,
@@ -590,6 +642,10 @@ static int parse_value(loader *L, const keydef *k, void *base, const char *value
         return parse_zones(value, (unsigned *)at, why, wl);
     case K_PINS:
         return parse_group_pins(base, value, why, wl);
+    case K_SCHED:
+        return autoscale_parse(value, (int)k->lo, (int)k->hi, (scen_schedule *)at, why, wl);
+    case K_QUORUM:
+        return parse_quorum(k, value, base, why, wl);
     }
     return -1;
 }
@@ -657,7 +713,8 @@ static void report_unknown_section(loader *L, int line, const char *name)
         snprintf(suggestion, sizeof suggestion, " (did you mean [%s]?)", near);
     report(L, line, NULL, NULL,
            "unknown section [%s]%s; valid: [simulation], [region], [host], [rack], "
-           "[zone], [burst], [spot], [healing], [repair], [rebootless], [rebootful], "
+           "[zone], [burst], [spot], [healing], [repair], [autoscale], [rebootless], "
+           "[rebootful], "
            "[group.NAME]", name, suggestion);
 }
 
@@ -979,19 +1036,53 @@ static double published_sla(const scen_group *gr)
     }
 }
 
+/* An autoscaling group: the limits from its targets when auto, its VM
+ * slots (count = autoscaleMaximum), the VMs at time 0, the floor then. */
+static void resolve_autoscale(loader *L, int g)
+{
+    scen_group *gr = &L->s->groups[g];
+    gr->autoscale = false;
+    for (int k = 0; k < SCHED_KINDS; k++)
+        gr->autoscale |= gr->sched[k].n > 0;
+    if (!gr->autoscale) {
+        gr->as_min = gr->as_max = gr->initial = gr->count;
+        return;
+    }
+    int lo = 1000, hi = 1;
+    for (int k = 0; k < SCHED_KINDS; k++)
+        for (int i = 0; i < gr->sched[k].n; i++) {
+            lo = gr->sched[k].target[i] < lo ? gr->sched[k].target[i] : lo;
+            hi = gr->sched[k].target[i] > hi ? gr->sched[k].target[i] : hi;
+        }
+    if (!gexplicit(L, g, "autoscaleMinimum"))
+        gr->as_min = lo;
+    if (!gexplicit(L, g, "autoscaleMaximum"))
+        gr->as_max = hi > gr->as_min ? hi : gr->as_min;
+    gr->count = gr->as_max;
+    bool usable = autoscale_usable(gr);
+    gr->initial = usable && gr->as_min <= gr->as_max ? autoscale_target(gr, 0) : gr->as_max;
+    if (!gexplicit(L, g, "quorum"))
+        gr->quorum_kind = QUORUM_MAJORITY;
+    if (gr->quorum_kind != QUORUM_FIXED)
+        gr->quorum = autoscale_floor(gr, gr->initial);
+}
+
 static void resolve_group(loader *L, int g)
 {
     scenario *s = L->s;
     scen_group *gr = &s->groups[g];
     bool zonal = gr->zones != 0;
+    resolve_autoscale(L, g);
     if (!gexplicit(L, g, "platformFaultDomainCount"))
         gr->fd_count = gr->mode == MODE_FLEXIBLE ? 1
                      : gr->mode == MODE_UNIFORM ? (zonal ? 1 : 5)
                      : 2;
     if (!gexplicit(L, g, "platformUpdateDomainCount"))
         gr->ud_count = gr->mode == MODE_FLEXIBLE ? 0 : 5;
-    if (!gexplicit(L, g, "quorum"))
+    if (!gexplicit(L, g, "quorum") && !gr->autoscale)
         gr->quorum = gr->count / 2 + 1;
+    else if (gr->quorum_kind == QUORUM_SHARE && !gr->autoscale)
+        gr->quorum = autoscale_floor(gr, gr->count);
     if (!gexplicit(L, g, "singlePlacementGroup"))
         gr->single_placement_group = gr->mode == MODE_UNIFORM && gr->count <= 100;
     if (!gexplicit(L, g, "slaTarget"))
@@ -1244,13 +1335,83 @@ static void check_uniform_only_keys(loader *L, int g)
                 "Uniform scale sets; remove the key for %s", mode);
 }
 
+/* The autoscale keys: a scale-set feature (seed 002: Availability Sets
+ * have neither automatic scaling, nor a scale-in policy, nor instance
+ * protection; Flexible has no instance protection), a schedule for every
+ * day, limits in order, and the mechanisms not modelled with a changing
+ * size refused rather than simulated wrongly. */
+static void check_autoscale(loader *L, int g)
+{
+    const scenario *s = L->s;
+    const scen_group *gr = &s->groups[g];
+    static const char *const only[] = { "autoscaleMinimum", "autoscaleMaximum",
+                                        "scaleInPolicy", "protectFromScaleIn" };
+    const char *sched_key = gr->sched[SCHED_DAILY].n ? "autoscale"
+                          : gr->sched[SCHED_WEEKDAYS].n ? "autoscaleWeekdays" : "autoscaleWeekend";
+    if (gr->mode == MODE_AVAILABILITYSET) {
+        const char *key = gr->autoscale ? sched_key : NULL;
+        for (size_t i = 0; !key && i < sizeof only / sizeof *only; i++)
+            if (gexplicit(L, g, only[i]))
+                key = only[i];
+        if (key)
+            GREPORT(L, g, key, "Availability Sets do not autoscale: automatic scaling, "
+                    "scale-in policy and instance protection are scale-set features "
+                    "(seed 002); use orchestrationMode = Flexible or Uniform, or a fixed "
+                    "count");
+        return;
+    }
+    if (!gr->autoscale) {
+        for (size_t i = 0; i < sizeof only / sizeof *only; i++)
+            if (gexplicit(L, g, only[i]))
+                GREPORT(L, g, only[i], "applies only to a group with an autoscale "
+                        "schedule; add autoscale = 08:00 100, 20:00 60 (say) or remove "
+                        "the key");
+        return;
+    }
+    if (!autoscale_usable(gr))
+        GREPORT(L, g, sched_key, "a schedule must cover every day: give autoscale (every "
+                "day), or both autoscaleWeekdays and autoscaleWeekend");
+    if (L->gorigin[g][key_index(S_GROUP, "count")] != FROM_DEFAULT)
+        GREPORT(L, g, "count", "the autoscale schedule sets the instance count (the set "
+                "starts at the target in effect at time 0, Monday 00:00); remove count, "
+                "and bound the targets with autoscaleMinimum and autoscaleMaximum");
+    if (gr->as_min > gr->as_max)
+        GREPORT(L, g, "autoscaleMinimum", "%d is more than autoscaleMaximum (%d); valid: "
+                "1 to %d", gr->as_min, gr->as_max, gr->as_max);
+    if (gr->protect > gr->as_max)
+        GREPORT(L, g, "protectFromScaleIn", "%d VMs protected but the set holds at most %d "
+                "(autoscaleMaximum); valid: 0 to %d", gr->protect, gr->as_max, gr->as_max);
+    if (gr->protect > 0 && gr->mode == MODE_FLEXIBLE)
+        GREPORT(L, g, "protectFromScaleIn", "Flexible scale sets have no instance "
+                "protection (seed 002: use an Azure resource lock); remove the key, or use "
+                "orchestrationMode = Uniform");
+    if (gr->quorum_kind == QUORUM_FIXED && gr->quorum > gr->as_max)
+        GREPORT(L, g, "quorum", "%d is more than the set can hold (autoscaleMaximum %d); "
+                "valid: 1 to %d, or a share of the target as 80%%", gr->quorum, gr->as_max,
+                gr->as_max);
+    if (gr->spot_share > 0)
+        GREPORT(L, g, "spotShare", "Spot VMs in an autoscaling group are not modelled; "
+                "valid with an autoscale schedule: 0");
+    if (gr->automatic_repairs)
+        GREPORT(L, g, "automaticRepairs", "automatic instance repair in an autoscaling "
+                "group is not modelled; remove it or the schedule");
+    if (gr->npins)
+        GREPORT(L, g, "platformFaultDomain", "fault-domain assignments in an autoscaling "
+                "group are not modelled (new VMs go where the mode puts them); remove the key");
+    if (s->estimator == ESTIMATOR_RESTART)
+        GREPORT(L, g, sched_key, "the restart estimator cannot split a replica of an "
+                "autoscaling group (its scale actions are not part of a snapshot yet); set "
+                "simulation.estimator = plain");
+}
+
 /* Report every rule group `g` breaks, in file order of the rules: count
  * present, zones, fault and update domains and the mode's limits, the
  * Uniform-only keys, then the quorum. */
 static void validate_group(loader *L, int g)
 {
     const scen_group *gr = &L->s->groups[g];
-    if (L->gorigin[g][key_index(S_GROUP, "count")] == FROM_DEFAULT) {
+    check_autoscale(L, g);
+    if (L->gorigin[g][key_index(S_GROUP, "count")] == FROM_DEFAULT && !gr->autoscale) {
         GREPORT(L, g, "count", "missing; every group needs count = its number of VMs "
                 "(1 to 1000)");
         return;
@@ -1288,7 +1449,9 @@ static void validate(loader *L)
     for (size_t g = 0; g < s->ngroups; g++) {
         resolve_group(L, (int)g);
         validate_group(L, (int)g);
-        need += s->groups[g].count;
+        /* an autoscaling group needs room for its first deployment: a
+         * scale-out with no room is an allocation failure, a result */
+        need += s->groups[g].autoscale ? s->groups[g].initial : s->groups[g].count;
     }
     long slots = scenario_world_slots(s);
     if (need > slots)
@@ -1314,6 +1477,14 @@ dist *scenario_dist(scenario *s, size_t i, const char **section, const char **ke
     return NULL;
 }
 
+bool scenario_autoscales(const scenario *s)
+{
+    for (size_t g = 0; g < s->ngroups; g++)
+        if (s->groups[g].autoscale)
+            return true;
+    return false;
+}
+
 long scenario_world_slots(const scenario *s)
 {
     double n = (double)(s->zones ? s->zones : 1) * s->racks_per_zone
@@ -1324,6 +1495,11 @@ long scenario_world_slots(const scenario *s)
 const char *scenario_mode_name(scen_mode m)
 {
     return mode_names[m];
+}
+
+const char *scenario_scalein_name(scen_scalein p)
+{
+    return scalein_names[p];
 }
 
 const scen_group *scenario_group(const scenario *s, const char *name)
@@ -1519,7 +1695,29 @@ static void write_value(FILE *f, const keydef *k, const void *base)
             fprintf(f, "%s%d", i ? "," : "", g->pins[i]);
         break;
     }
+    case K_SCHED:
+        fputs(autoscale_format((const scen_schedule *)at, buf, sizeof buf), f);
+        break;
+    case K_QUORUM: {
+        const scen_group *g = base;
+        if (g->quorum_kind == QUORUM_MAJORITY)
+            fputs("auto", f);
+        else if (g->quorum_kind == QUORUM_SHARE)
+            fprintf(f, "%.15g%%", g->quorum_share * 100);
+        else
+            fprintf(f, "%d", g->quorum);
+        break;
     }
+    }
+}
+
+/* Keys scenario_write leaves out of a group without autoscale (so that a
+ * fixed group reads as it always did); `count` is left out of one with
+ * autoscale (the schedule sets it). */
+static bool autoscale_key(const char *name)
+{
+    return !strncmp(name, "autoscale", 9) || !strcmp(name, "scaleInPolicy")
+        || !strcmp(name, "protectFromScaleIn");
 }
 
 static void write_section(FILE *f, sect sc, const void *base)
@@ -1537,6 +1735,9 @@ static void write_section(FILE *f, sect sc, const void *base)
         if (sc == S_GROUP && !strcmp(keys[k].name, "gracePeriod")
             && !((const scen_group *)base)->automatic_repairs)
             continue;
+        if (sc == S_GROUP && (((const scen_group *)base)->autoscale
+                              ? !strcmp(keys[k].name, "count") : autoscale_key(keys[k].name)))
+            continue;
         fprintf(f, "%s = ", keys[k].name);
         write_value(f, &keys[k], base);
         fputc('\n', f);
@@ -1547,6 +1748,8 @@ int scenario_write(const scenario *s, FILE *f)
 {
     fprintf(f, "; fdsim scenario, fully resolved (defaults filled in) from %s\n", s->source);
     for (int sc = 0; sc < S_GROUP; sc++) {
+        if (sc == S_AUTOSCALE && !scenario_autoscales(s))
+            continue; /* as a scenario without autoscale always read */
         fprintf(f, "\n[%s]\n", sect_names[sc]);
         write_section(f, (sect)sc, s);
     }

@@ -56,6 +56,35 @@ typedef enum scen_placement {
     PLACEMENT_PER_REPLICA, /* afresh for every replica, from the replica's stream */
 } scen_placement;
 
+/* [group.NAME] autoscale schedules: a day's profile of target instance
+ * counts, each from a time of day on (Azure's schedule-based autoscale
+ * profiles, seed 001).  Entries are in increasing time order; before the
+ * first entry of a day the last target of the day before holds. */
+#define SCEN_MAX_SCHED 48 /* entries of one day's profile */
+typedef struct scen_schedule {
+    int n;                      /* entries; 0: no profile */
+    double at[SCEN_MAX_SCHED];  /* seconds after midnight, strictly increasing */
+    int target[SCEN_MAX_SCHED]; /* instance count from at[i] on */
+} scen_schedule;
+
+/* Which schedule of a group applies on a day: every day, or Monday to
+ * Friday and Saturday, Sunday when given (time 0 is Monday 00:00). */
+enum { SCHED_DAILY, SCHED_WEEKDAYS, SCHED_WEEKEND, SCHED_KINDS };
+
+/* scaleInPolicy: which VMs a scale-in removes (Azure's names). */
+typedef enum scen_scalein {
+    SCALEIN_DEFAULT, /* balance zones, then fault domains, then the highest instance ID */
+    SCALEIN_NEWEST,  /* NewestVM: balance zones, then the newest VM */
+    SCALEIN_OLDEST,  /* OldestVM: balance zones, then the oldest VM */
+} scen_scalein;
+
+/* How a group's quorum is given. */
+typedef enum scen_quorum {
+    QUORUM_FIXED,    /* a number of VMs (`quorum`) */
+    QUORUM_SHARE,    /* a share of the current target (`quorum = 80%`) */
+    QUORUM_MAJORITY, /* autoscale, quorum = auto: a majority of the current target */
+} scen_quorum;
+
 /* An unplanned failure class acting on each unit (host, rack or zone). */
 typedef struct scen_failure {
     bool enabled;  /* false: this class never fires */
@@ -86,6 +115,16 @@ typedef struct scen_group {
     int npins;                  /* entries in pins (VMs beyond: Azure chooses) */
     bool automatic_repairs;     /* automaticRepairsPolicy.enabled */
     double grace_period;        /* automaticRepairsPolicy.gracePeriod, s */
+    scen_quorum quorum_kind;    /* fixed, a share of the target, or a majority of it */
+    double quorum_share;        /* QUORUM_SHARE: the share, 0 < share <= 1 */
+    /* autoscale (a schedule given): count is then autoscaleMaximum (the VM
+       slots the group may fill) and quorum the floor at time 0 */
+    bool autoscale;             /* the group's size follows a schedule */
+    scen_schedule sched[SCHED_KINDS]; /* autoscale, autoscaleWeekdays, autoscaleWeekend */
+    int as_min, as_max;         /* autoscaleMinimum / Maximum: targets are clamped to them */
+    int initial;                /* VMs deployed at time 0 (count without autoscale) */
+    scen_scalein scale_in;      /* scaleInPolicy */
+    int protect;                /* protectFromScaleIn: the first (oldest) VMs protected */
 } scen_group;
 
 /* A whole scenario.  Times are seconds. */
@@ -134,6 +173,10 @@ typedef struct scenario {
 
     /* [repair]: automatic instance repair (per group opt-in) */
     dist repair_provision;      /* time to create the replacement VM */
+
+    /* [autoscale]: how scale actions take effect (groups with a schedule) */
+    dist as_provision;          /* time from a scale-out request to a VM serving */
+    double as_retry;            /* a scale-out that could not be placed is retried after */
 
     /* [rebootless]: memory-preserving maintenance waves */
     bool rl_enabled;
@@ -193,11 +236,17 @@ const scen_group *scenario_group(const scenario *s, const char *name);
 /* Names of modes, as written in scenarios ("Flexible", ...). */
 const char *scenario_mode_name(scen_mode m);
 
+/* Names of scale-in policies, as written in scenarios ("NewestVM", ...). */
+const char *scenario_scalein_name(scen_scalein p);
+
 /* The i-th distribution-valued key of `s` (every one is global), its
  * section and key names (static text) in *section and *key when not NULL;
  * NULL once i is past the last.  For walking every input a scenario
  * reads.  O(keys). */
 dist *scenario_dist(scenario *s, size_t i, const char **section, const char **key);
+
+/* Whether some group of `s` autoscales.  O(groups). */
+bool scenario_autoscales(const scenario *s);
 
 /* Total VM slots of the world: zones (or 1) x racks x hosts x slots. */
 long scenario_world_slots(const scenario *s);

@@ -27,7 +27,7 @@ double stats_month_length(double horizon, int m)
 int stats_tally_init(stats_tally *t, int count, int quorum, double sla, double horizon)
 {
     memset(t, 0, sizeof *t);
-    t->count = count;
+    t->count = t->size = t->target = count;
     t->quorum = quorum;
     t->sla = sla;
     t->horizon = horizon;
@@ -67,6 +67,7 @@ void stats_tally_reset(stats_tally *t, int down)
     t->t = 0;
     t->down = down;
     t->svc_down = t->deficit = 0;
+    t->tdeficit = t->short_time = t->target_time = 0;
     t->worst = 0;
     t->outages = 0;
     t->outage_start = -1;
@@ -93,7 +94,14 @@ static void integrate(stats_tally *t, double now)
     double dt = now - t->t;
     if (dt <= 0)
         return;
-    int down = t->down, missing = t->quorum - (t->count - down);
+    int down = t->down, missing = t->quorum - (t->size - down);
+    if (t->dyn) {
+        int below = t->target - (t->size - down);
+        if (below > 0)
+            t->tdeficit += below * dt;
+        t->short_time += (t->count - t->size) * dt;
+        t->target_time += t->target * dt;
+    }
     t->at[down] += dt;
     if (down > t->top)
         t->top = down;
@@ -119,6 +127,17 @@ void stats_tally_observe(stats_tally *t, double now, int down)
     t->down = down;
 }
 
+void stats_tally_resize(stats_tally *t, double now, int size, int down, int quorum, int target)
+{
+    assert(size >= 0 && size <= t->count && down >= 0 && down <= size);
+    integrate(t, now);
+    t->dyn = true;
+    t->size = size;
+    t->down = down;
+    t->quorum = quorum;
+    t->target = target;
+}
+
 void stats_tally_finish(stats_tally *t, int alloc_failures, const stats_out *res, size_t g)
 {
     stats_replica *out = &res->rec[g];
@@ -127,7 +146,10 @@ void stats_tally_finish(stats_tally *t, int alloc_failures, const stats_out *res
     double vm_down = 0;
     for (int k = 1; k <= t->top; k++)
         vm_down += k * t->at[k];
-    out->vm_unavailability = vm_down / ((double)t->count * T);
+    /* over the VM-time of the set: count x T less the slots' time outside
+     * it (0, exactly, when the set stays full: today's figure, bit for bit) */
+    double vm_time = (double)t->count * T - t->short_time;
+    out->vm_unavailability = vm_time > 0 ? vm_down / vm_time : 0;
     out->service_unavailability = t->svc_down / T;
     out->vm_availability = 1 - out->vm_unavailability;
     out->service_availability = 1 - out->service_unavailability;
@@ -145,6 +167,12 @@ void stats_tally_finish(stats_tally *t, int alloc_failures, const stats_out *res
     out->months_met = met;
     out->months = t->nmonths;
     out->alloc_failures = alloc_failures;
+    out->target_deficit_vm_hours = t->dyn ? t->tdeficit / 3600.0 : 0;
+    out->mean_target = t->dyn ? t->target_time / T : 0;
+    out->mean_size = t->dyn ? t->count - t->short_time / T : 0;
+    out->scale_outs = out->scale_ins = out->scale_alloc_failures = 0; /* the injector's */
+    out->fd_imbalance = out->fd_imbalance_max = 0;
+    out->zone_imbalance = out->zone_imbalance_max = 0;
     if (res->downcount)
         memcpy(res->downcount[g], t->at, ((size_t)t->count + 1) * sizeof *t->at);
     if (res->month_down)

@@ -38,6 +38,19 @@ typedef struct stats_replica {
     double months_met;           /* months whose uptime met the SLA target */
     double months;               /* months in the horizon */
     double alloc_failures;       /* VMs the placement could not allocate */
+    /* autoscaling groups only (0 for the others): */
+    double target_deficit_vm_hours; /* integral of (target - VMs up)+ dt, VM-hours */
+    double mean_target;          /* time-average target instance count */
+    double mean_size;            /* time-average instance count (VMs in the set) */
+    double scale_outs;           /* VMs the scale-outs created */
+    double scale_ins;            /* VMs the scale-ins removed */
+    double scale_alloc_failures; /* scale-out allocations that failed (each try) */
+    double fd_imbalance;         /* time-average of the most minus the fewest VMs
+                                    across the fault domains of a unit (the worst unit) */
+    double fd_imbalance_max;     /* its largest value */
+    double zone_imbalance;       /* time-average of the most minus the fewest VMs
+                                    across the group's zones (0 unless zone-spanning) */
+    double zone_imbalance_max;   /* its largest value */
 } stats_replica;
 
 /* What the rare-event estimator (rare.h) tells about one group's estimate
@@ -78,8 +91,14 @@ typedef struct stats_out {
 /* Follows one group through one replica.  Caller storage: stats_tally_init
  * / stats_tally_fini. */
 typedef struct stats_tally {
-    int count;            /* VMs in the group */
-    int quorum;           /* minimum VMs up for the service to be up */
+    int count;            /* VMs in the group (an autoscaling group's slots) */
+    int quorum;           /* minimum VMs up for the service to be up (the floor) */
+    bool dyn;             /* the size, floor and target change (stats_tally_resize) */
+    int size;             /* VMs in the set now (count unless dyn); down counts of them */
+    int target;           /* the target instance count now (count unless dyn) */
+    double tdeficit;      /* dyn: integral of (target - up)+, VM-seconds */
+    double short_time;    /* dyn: integral of count - size (slots not in the set), VM-s */
+    double target_time;   /* dyn: integral of target, VM-seconds */
     double sla;           /* monthly uptime target, percent */
     double horizon;       /* replica length, seconds */
     double t;             /* time of the last observation */
@@ -120,7 +139,7 @@ void stats_tally_observe(stats_tally *t, double now, int down);
  * it without knowing when it happens.  O(1). */
 static inline bool stats_tally_folds(const stats_tally *t, int extra)
 {
-    int slack = t->count - t->quorum;
+    int slack = t->size - t->quorum;
     return t->down > slack || t->down + extra <= slack;
 }
 
@@ -148,9 +167,20 @@ static inline void stats_tally_excursion(stats_tally *t, double at, int extra, d
         t->worst = high;
     if (high > t->top)
         t->top = high;
-    if (t->quorum - (t->count - high) > 0) /* below quorum throughout: the deficit grows */
+    if (t->quorum - (t->size - high) > 0) /* below quorum throughout: the deficit grows */
         t->deficit += extra * len;
+    if (t->dyn) { /* below target: the part of the excursion under it */
+        int before = t->target - (t->size - down), after = t->target - (t->size - high);
+        t->tdeficit += ((after > 0 ? after : 0) - (before > 0 ? before : 0)) * len;
+    }
 }
+
+/* An autoscaling group's tally (stats_tally_init made it for its slots):
+ * from `now` on (>= the last observation) the set holds `size` VMs, `down`
+ * of them down, the floor is `quorum` and the target `target`.  Marks the
+ * tally dyn (its replica's results then include the autoscale figures).
+ * O(1) amortised, as stats_tally_observe. */
+void stats_tally_resize(stats_tally *t, double now, int size, int down, int quorum, int target);
 
 /* Close the replica at the horizon and write its results as group `g` of
  * `out` (the record, and the downcount and month downtimes where wanted);

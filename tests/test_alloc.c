@@ -25,12 +25,13 @@
 #include <unistd.h>
 
 static const char *const files[] = { "summary.csv", "replicas.csv", "downcount.csv",
-                                     "months.csv", "run.ini" };
+                                     "months.csv", "run.ini", "autoscale.csv" };
+static size_t nfiles = 5; /* 6 for a scenario that autoscales */
 
 /* Whether DIR holds the same files, byte for byte, as REF. */
 static bool same_dir(const char *dir, const char *ref)
 {
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < nfiles; i++) {
         char a[700], b[700];
         snprintf(a, sizeof a, "%s/%s", dir, files[i]);
         snprintf(b, sizeof b, "%s/%s", ref, files[i]);
@@ -88,7 +89,8 @@ static int run_captured(const char *ini, const char *dir, char *err, size_t errl
     return rc;
 }
 
-Test(alloc, every_allocation_of_a_run_can_fail_cleanly, .timeout = 600)
+/* The sweep, for a run of the scenario `text`. */
+static void sweep(const char *text)
 {
     char base[] = "/tmp/fdsim-alloc-XXXXXX";
     cr_assert_not_null(mkdtemp(base));
@@ -97,10 +99,7 @@ Test(alloc, every_allocation_of_a_run_can_fail_cleanly, .timeout = 600)
     snprintf(dir, sizeof dir, "%s/out", base);
     snprintf(ref, sizeof ref, "%s/ref", base);
     FILE *f = fopen(ini, "w");
-    fputs("[simulation]\nseed = 3\n[region]\nracksPerZone = 4\nhostsPerRack = 2\n"
-          "vmsPerHost = 2\n[group.web]\ncount = 4\nquorum = 3\n"
-          "[group.db]\norchestrationMode = AvailabilitySet\nplatformFaultDomainCount = 2\n"
-          "platformUpdateDomainCount = 2\ncount = 2\n", f);
+    fputs(text, f);
     fclose(f);
     cr_assert_eq(run_captured(ini, ref, err, sizeof err), 0, "%s", err);
     fd_alloc_fail_at(UINT64_MAX); /* count them */
@@ -150,4 +149,23 @@ Test(alloc, every_allocation_of_a_run_can_fail_cleanly, .timeout = 600)
     cr_expect_gt(failed_cleanly, n / 2);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
     cr_assert_eq(system(cmd), 0);
+}
+
+Test(alloc, every_allocation_of_a_run_can_fail_cleanly, .timeout = 600)
+{
+    nfiles = 5;
+    sweep("[simulation]\nseed = 3\n[region]\nracksPerZone = 4\nhostsPerRack = 2\n"
+          "vmsPerHost = 2\n[group.web]\ncount = 4\nquorum = 3\n"
+          "[group.db]\norchestrationMode = AvailabilitySet\nplatformFaultDomainCount = 2\n"
+          "platformUpdateDomainCount = 2\ncount = 2\n");
+}
+
+/* The same with an autoscaling group (its scale state, autoscale.csv). */
+Test(alloc, every_allocation_of_an_autoscale_run_can_fail_cleanly, .timeout = 600)
+{
+    nfiles = 6;
+    sweep("[simulation]\nseed = 3\nhorizon = 30d\n[region]\nracksPerZone = 4\n"
+          "hostsPerRack = 2\nvmsPerHost = 2\n[group.web]\nautoscale = 08:00 6, 20:00 3\n"
+          "quorum = 80%\n[group.u]\norchestrationMode = Uniform\nplatformFaultDomainCount = 2\n"
+          "autoscale = 09:00 4, 18:00 2\n");
 }

@@ -778,3 +778,47 @@ Test(place, a_regional_fixed_spreading_group_needs_f_racks_with_room_in_its_zone
     }
     scenario_destroy(s);
 }
+
+/* An autoscaling group places its time-0 target only; a new VM
+ * (place_add_vm) takes the least-populated update domain and fault domain
+ * and its zone by the usual rule; a fixed-FD VM whose FD's rack is full
+ * fails, counted, and is not placed. */
+Test(place, a_scale_out_vm_goes_where_the_mode_puts_it)
+{
+    scenario *s = load("[region]\nracksPerZone = 5\nhostsPerRack = 1\nvmsPerHost = 3\n"
+                       "[group.u]\norchestrationMode = Uniform\nautoscale = 00:00 5, 12:00 12\n",
+                       NULL, 0);
+    world *w;
+    place_result *r = run(s, 1, &w);
+    const place_group *pg = place_group_at(r, 0);
+    cr_assert_eq(pg->count, 12);
+    for (int i = 0; i < 12; i++)
+        cr_assert_eq(pg->vms[i].placed, i < 5, "VM %d", i);
+    cr_assert_eq(pg->failures, 0);
+    /* VMs 0..4 hold UDs and FDs 0..4; free UD 2 and FD 2, then UD 3 */
+    place_release_vm(r, w, 0, 2);
+    place_release_vm(r, w, 0, 3);
+    cr_assert_eq(place_add_vm(r, w, 0, 7, NULL), FD_OK);
+    cr_assert_eq(pg->vms[7].ud, 2, "the least-populated UD, the lowest of a tie");
+    cr_assert_eq(pg->vms[7].fd, 2, "the least-populated FD, the lowest of a tie");
+    /* fill up to the maximum: 5 racks of 3 slots hold all 12 */
+    int placed = 4;
+    for (int vm = 0; vm < 12; vm++)
+        if (!pg->vms[vm].placed && placed < 12)
+            placed += place_add_vm(r, w, 0, vm, NULL) == FD_OK;
+    cr_assert_eq(placed, 12);
+    place_result_destroy(r);
+    world_destroy(w);
+    scenario_destroy(s);
+
+    s = load("[region]\nracksPerZone = 3\nhostsPerRack = 1\nvmsPerHost = 2\n"
+             "[group.f]\nplatformFaultDomainCount = 3\nautoscale = 00:00 6, 12:00 7\n", NULL, 0);
+    r = run(s, 1, &w);
+    cr_assert_eq(place_add_vm(r, w, 0, 6, NULL), FD_ECAPACITY, "every FD's rack is full");
+    pg = place_group_at(r, 0);
+    cr_assert_not(pg->vms[6].placed);
+    cr_assert_eq(pg->failures, 1);
+    place_result_destroy(r);
+    world_destroy(w);
+    scenario_destroy(s);
+}

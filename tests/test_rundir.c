@@ -534,3 +534,25 @@ Test(rundir, inputs_are_copied_once_named_apart_and_a_vanished_one_is_named)
     scenario_destroy(s);
     rm_rf(base);
 }
+
+/* An autoscaling run killed part way is refused by --resume: replicas.csv
+ * does not hold the figures autoscale.csv is made of. */
+Test(rundir, resume_refuses_an_autoscaling_run, .init = cr_redirect_stderr)
+{
+    char base[] = "/tmp/fdsim-noresume-as-XXXXXX";
+    cr_assert_not_null(mkdtemp(base));
+    char dir[600], ini[600];
+    snprintf(dir, sizeof dir, "%s/out", base);
+    snprintf(ini, sizeof ini, "%s/as.ini", base);
+    FILE *f = fopen(ini, "w");
+    fputs("[group.web]\nautoscale = 08:00 10, 20:00 6\nquorum = 80%\n", f);
+    fclose(f);
+    char *run[] = { "run", ini, "-n", "3000", "--seed", "5", "-o", dir, NULL };
+    killer k = { "checkpoint", 2, SIGKILL };
+    int status = run_killed(run, ARGC(run), &k, -1, 0);
+    cr_assert(WIFSIGNALED(status), "killed at its second checkpoint");
+    int rc;
+    QUIET(rc, "run", "--resume", dir);
+    cr_expect_eq(rc, 2, "an autoscaling run is refused, not continued without its figures");
+    rm_rf(base);
+}

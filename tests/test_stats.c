@@ -158,3 +158,40 @@ Test(stats, summary_in_a_range_never_leaves_it)
     cr_assert_leq(s.ci_high, 1);
     cr_assert_float_eq(stats_zero_events_upper(1000), 2.995732273553991 / 1000, 1e-15);
 }
+
+/* A tally over a changing size (autoscale), by hand: 10 slots; from 0 to
+ * 10 s the set holds 5, all up, floor 4, target 5; from 10 s it holds 8
+ * with 3 down (being created), floor 6, target 8: 5 up, an outage; from
+ * 20 s all 8 are up, to the horizon at 30 s.  Below the floor: 10 s, 1 VM
+ * short (10 VM-s); below the target: 3 VMs for 10 s (30 VM-s); VM-time in
+ * the set 5 x 10 + 8 x 20 = 210 VM-s, 30 of them down; mean size and
+ * target 7. */
+Test(stats, a_tally_follows_a_changing_size)
+{
+    stats_tally t;
+    cr_assert_eq(stats_tally_init(&t, 10, 4, 99.9, 30), 0);
+    stats_tally_reset(&t, 5);
+    stats_tally_resize(&t, 0, 5, 0, 4, 5);
+    stats_tally_resize(&t, 10, 8, 3, 6, 8);
+    stats_tally_observe(&t, 20, 0);
+    stats_replica rec;
+    stats_tally_finish(&t, 0, &(stats_out){ .rec = &rec }, 0);
+    cr_assert_float_eq(rec.service_unavailability, 10.0 / 30, 1e-15);
+    cr_assert_float_eq(rec.outages, 1, 0);
+    cr_assert_float_eq(rec.deficit_vm_hours, 10 / 3600.0, 1e-15);
+    cr_assert_float_eq(rec.target_deficit_vm_hours, 30 / 3600.0, 1e-15);
+    cr_assert_float_eq(rec.vm_unavailability, 30.0 / 210, 1e-15);
+    cr_assert_float_eq(rec.mean_size, 7, 1e-12);
+    cr_assert_float_eq(rec.mean_target, 7, 1e-12);
+    cr_assert_float_eq(rec.worst_loss, 3, 0);
+    /* an excursion folded over the changed size: 2 more down for 1 s from
+     * all 8 up (slack 8 - 6 = 2: the floor holds) costs the target 2 VM-s */
+    stats_tally_reset(&t, 5);
+    stats_tally_resize(&t, 0, 8, 0, 6, 8);
+    cr_assert(stats_tally_folds(&t, 2));
+    stats_tally_excursion(&t, 5, 2, 1);
+    stats_tally_finish(&t, 0, &(stats_out){ .rec = &rec }, 0);
+    cr_assert_float_eq(rec.target_deficit_vm_hours, 2 / 3600.0, 1e-15);
+    cr_assert_float_eq(rec.service_unavailability, 0, 0);
+    stats_tally_fini(&t);
+}
