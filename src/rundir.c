@@ -747,3 +747,89 @@ void rundir_destroy(rundir *rd)
     free(rd->leftover);
     free(rd);
 }
+
+/* ------------------------------------------------------------- merge -- */
+
+int rundir_merge(rundir *rd, const char *rfile, unsigned long long rbytes, const char *mfile,
+                 uint64_t first, uint64_t end, const blocksum *sums, uint64_t events, diag *d)
+{
+    if (first != rd->done || blocksum_end(rd->total) != first / BATCH_BLOCK)
+        return diag_set(d, FD_EINVAL, "cannot merge: %s starts at replica %llu, the merge is "
+                        "at %llu", rfile, (unsigned long long)first,
+                        (unsigned long long)rd->done);
+    replay r = { .rd = rd, .name = rfile, .first = first, .want = end, .d = d };
+    r.stats = fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.stats);
+    r.md = fd_calloc(BATCH_BLOCK * rd->ng * (size_t)rd->nm, sizeof *r.md);
+    int rc = FD_OK;
+    if (!r.stats || !r.md)
+        rc = diag_set(d, FD_ENOMEM, "out of memory");
+    else if ((r.months = fopen(mfile, "rb")) == NULL)
+        rc = diag_set(d, FD_EIO, "cannot merge: cannot open %s: %s", mfile, strerror(errno));
+    else
+        rc = csvio_parse_file(rfile, rbytes, replay_row, &r, d);
+    if (rc == FD_OK && (r.first != end || r.n != 0 || r.g != 0))
+        rc = diag_set(d, FD_EINVAL, "cannot merge: %s holds replicas %llu..%llu, not %llu..%llu",
+                      rfile, (unsigned long long)first, (unsigned long long)r.first - 1,
+                      (unsigned long long)first, (unsigned long long)end - 1);
+    if (rc == FD_OK && fgetc(r.months) != EOF)
+        rc = diag_set(d, FD_EINVAL, "cannot merge: %s is longer than its replicas", mfile);
+    for (size_t i = 0; rc == FD_OK && i < blocksum_nodes(sums); i++) {
+        uint64_t b;
+        unsigned l;
+        const double *v = blocksum_node(sums, i, &b, &l);
+        rc = blocksum_push(rd->total, b, l, v);
+        if (rc != FD_OK)
+            rc = diag_set(d, rc, rc == FD_ENOMEM ? "out of memory" : "cannot merge: the "
+                          "down-count sums of %s do not follow the merge's", rfile);
+    }
+    if (rc == FD_OK)
+        rd->events += events;
+    if (rc != FD_OK && !strncmp(d->msg, "cannot resume: ", 15)) { /* replay_row's words */
+        char msg[DIAG_MSG_MAX];
+        snprintf(msg, sizeof msg, "cannot merge: %s", d->msg + 15);
+        int code = d->code;
+        diag_clear(d);
+        diag_set(d, code, "%s", msg);
+    }
+    if (r.months)
+        fclose(r.months);
+    free(r.stats);
+    free(r.md);
+    return rc;
+}
+
+int rundir_result(const rundir *rd, batch_result **out)
+{
+    *out = NULL;
+    batch_result *r = fd_calloc(1, sizeof *r);
+    double *tot = fd_malloc(rd->cells * sizeof *tot);
+    if (r == NULL || tot == NULL) {
+        free(r);
+        free(tot);
+        return FD_ENOMEM;
+    }
+    r->ngroups = rd->ng;
+    r->nmonths = rd->nm;
+    r->requested = r->replicas = rd->done;
+    r->events = rd->events;
+    r->counts = fd_malloc(rd->ng * sizeof *r->counts);
+    r->downcount = fd_calloc(rd->ng, sizeof *r->downcount);
+    int rc = r->counts && r->downcount ? FD_OK : FD_ENOMEM;
+    blocksum_total(rd->total, tot);
+    for (size_t g = 0, off = 0; rc == FD_OK && g < rd->ng; g++) {
+        size_t n = (size_t)rd->s->groups[g].count + 1;
+        r->counts[g] = rd->s->groups[g].count;
+        if ((r->downcount[g] = fd_malloc(n * sizeof *r->downcount[g])) == NULL)
+            rc = FD_ENOMEM;
+        else
+            memcpy(r->downcount[g], tot + off, n * sizeof *tot);
+        off += n;
+    }
+    free(tot);
+    if (rc != FD_OK) {
+        batch_result_destroy(r);
+        return rc;
+    }
+    *out = r;
+    return FD_OK;
+}

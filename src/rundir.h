@@ -91,6 +91,22 @@ const digest *rundir_digest(rundir *rd);
  * FD_EIO / FD_ENOMEM with the message and the old directory as it was. */
 int rundir_commit(rundir *rd, const report_run *run, diag *d);
 
+/* Merging shards (shard.h) into rd, made without a resume state: replay
+ * replicas first..end-1 from the rows of `rfile` (its first `rbytes`
+ * bytes, replicas.csv as fdsim writes it) and the months of `mfile`
+ * through the sink, as a resume replays its done replicas; they must be
+ * the next ones (first = the replicas consumed so far).  Then push the
+ * shard's down-count nodes `sums` and add its `events`.  FD_OK, or
+ * FD_EINVAL ("cannot merge: ..." naming the file) / FD_EIO / FD_ENOMEM.
+ * Cost: parsing the rows (no simulation). */
+int rundir_merge(rundir *rd, const char *rfile, unsigned long long rbytes, const char *mfile,
+                 uint64_t first, uint64_t end, const blocksum *sums, uint64_t events, diag *d);
+
+/* The totals of what rd holds as a complete run's batch_result (owned by
+ * the caller: batch_result_destroy): replicas, down-count sums, events; not
+ * partial.  FD_OK or FD_ENOMEM. */
+int rundir_result(const rundir *rd, batch_result **out);
+
 /* Free; uncommitted, the stage is removed (the old directory, and a state
  * being resumed, are as they were).  NULL: no-op. */
 void rundir_destroy(rundir *rd);

@@ -66,7 +66,8 @@ int runner_run(const scenario *s, const place_result *plan, const runner_progres
 
 /* As runner_run, continuing from `start` (batch.h; NULL: from replica 0):
  * a resumed run, the same bytes as one that was never stopped (plain
- * estimator, no precision rule: fdsim run --resume refuses the others). */
+ * estimator, no precision rule: fdsim run --resume refuses the others), or
+ * a shard (shard.h): replicas start->first..start->end-1 only. */
 int runner_run_from(const scenario *s, const place_result *plan,
                     const runner_progress *progress, volatile sig_atomic_t *stop,
                     batch_consume_fn consume, void *sink, const batch_start *start,
