@@ -714,13 +714,6 @@ static int run_resume(run_opts *p, cmd_env *e, size_t *baseline, char **cmdline,
     if (rundir_find(p->resume, src, &e->d) != FD_OK ||
         rundir_load(*src, &s, baseline, cmdline, stderr, &e->d) != FD_OK)
         return -1;
-    if (s->estimator == ESTIMATOR_RESTART || s->precision > 0 || s->time_limit > 0) {
-        scenario_destroy(s);
-        return diag_set(&e->d, FD_EINVAL, "--resume %s: the run used the restart estimator "
-                        "or a precision or time limit (simulation.estimator, precision, "
-                        "timeLimit), which --resume cannot continue yet; run it again",
-                        p->resume), -1;
-    }
     if (own)
         s->threads = atoi(strchr(p->b.threads, '=') + 1);
     scenario_destroy(e->s);
@@ -827,11 +820,7 @@ static int run_shard(run_opts *p, cmd_env *e, size_t baseline)
         return failf(e, FD_EINVAL, "--shard %u/%u: the run has a precision or time limit "
                      "(simulation.precision, timeLimit), which decides where it ends from "
                      "every replica before; shards need a fixed count: add --set "
-                     "simulation.precision=0 --set simulation.timeLimit=0 (and -n N)",
-                     p->shard_i, p->shard_k);
-    if (s->estimator == ESTIMATOR_RESTART)
-        return failf(e, FD_EINVAL, "--shard %u/%u: the restart estimator cannot be sharded "
-                     "yet; add --estimator plain (or run it on MPI: mpirun -np K fdsim run)",
+                     "simulation.precision=0 --set simulation.timeLimit=0s (and -n N)",
                      p->shard_i, p->shard_k);
     uint64_t first, end;
     if (shard_range((uint64_t)s->replicas, p->shard_i, p->shard_k, &first, &end, &e->d) !=
@@ -851,7 +840,8 @@ static int run_shard(run_opts *p, cmd_env *e, size_t baseline)
         shard_writer_create(&w, e->s, baseline, p->b.out, p->shard_i, p->shard_k, first, end,
                             cmdline, p->force, &e->d) != FD_OK ||
         runner_run_from(e->s, placed, NULL, stop, shard_writer_consume, w,
-                        shard_writer_start(w), &res, &oc, &e->d) != FD_OK) {
+                        &(runner_resume){ shard_writer_start(w), NULL }, &res, &oc,
+                        &e->d) != FD_OK) {
         status = fail(e, FD_EXIT_FAIL);
     } else if (shard_writer_commit(w, res->replicas, &e->d) != FD_OK) {
         status = fail(e, diag_exit_status(e->d.code));
@@ -917,7 +907,8 @@ static int run_work(void *opts, cmd_env *e)
         /* built beside DIR; replicas.csv streamed into it as the replicas come */
         status = fail(e, FD_EXIT_FAIL);
     } else if (runner_run_from(e->s, placed, NULL, stop, rundir_consume, sink,
-                               rundir_start(sink), &res, &oc, &e->d) != FD_OK) {
+                               &(runner_resume){ rundir_start(sink), rundir_precision(sink) },
+                               &res, &oc, &e->d) != FD_OK) {
         status = fail(e, FD_EXIT_FAIL);
     } else {
         /* best effort: without it the table has no check */
@@ -1038,7 +1029,7 @@ static int merge_work(void *opts, cmd_env *e)
         for (size_t i = 0; i < set.n && rc == FD_OK; i++) {
             const shard_info *x = &set.v[i];
             char *rp = csvio_path_join(x->dir, "replicas.csv");
-            char *mp = csvio_path_join(x->dir, "shard/months.bin");
+            char *mp = csvio_path_join(x->dir, "shard/records.bin");
             rc = rp && mp ? rundir_merge(sink, rp, x->rbytes, mp, x->first, x->end, x->sums,
                                          x->events, &e->d)
                           : diag_set(&e->d, FD_ENOMEM, "out of memory");

@@ -10,9 +10,11 @@
 #include "inject.h"
 #include "place.h"
 #include "scenario.h"
+#include "stage.h"
 #include "stats.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -1250,6 +1252,27 @@ done:
 
 /* ----------------------------------------------------------- drawing -- */
 
+/* Make the chart gnuplot wrote to `tmp` the file `target`: synced and
+ * renamed over it, so `target` is the old chart or the new one, whole,
+ * whatever stops the plot (the temporary is removed on failure, and a
+ * killed plot's by the next: stage_clean).  FD_OK or FD_EIO. */
+static int chart_commit(const char *tmp, const char *target, diag *d)
+{
+    struct stat st;
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC), rc = FD_OK;
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size == 0)
+        rc = diag_set(d, FD_EIO, "gnuplot wrote nothing to %s", target);
+    else if (fsync(fd) != 0)
+        rc = diag_set(d, FD_EIO, "cannot sync %s: %s", tmp, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    if (rc == FD_OK && rename(tmp, target) != 0)
+        rc = diag_set(d, FD_EIO, "cannot rename %s to %s: %s", tmp, target, strerror(errno));
+    if (rc != FD_OK)
+        unlink(tmp);
+    return rc;
+}
+
 /* Run gnuplot on `script` with the variables; FD_OK or FD_EIO. */
 static int run_gnuplot(const char *gnuplot, const char *script, const char *vtext, diag *d)
 {
@@ -1303,12 +1326,31 @@ static void remove_work(const char *work)
     rmdir(work);
 }
 
+/* What reshapes each chart's input, in plot_names' order. */
+static int (*const prep[])(const plot_opts *, const char *, vars *, diag *) = {
+    prep_availability, prep_downtime_cdf, prep_downcount, prep_months, prep_timeline,
+    prep_sweep,
+};
+
+int plot_data(const plot_opts *o, const char *chart, const char *work, diag *d)
+{
+    size_t i = 0;
+    while (plot_names[i] && strcmp(plot_names[i], chart) != 0)
+        i++;
+    if (!plot_names[i])
+        return diag_set(d, FD_EINVAL, "no chart %s", chart);
+    vars v = { .len = 0 };
+    v.text[0] = '\0';
+    int rc = prep[i](o, work, &v, d);
+    if (rc != FD_OK)
+        return rc;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.vars", work, chart);
+    return write_file(path, v.text, d);
+}
+
 int plot_render(const plot_opts *o, FILE *out, diag *d)
 {
-    static int (*const prep[])(const plot_opts *, const char *, vars *, diag *) = {
-        prep_availability, prep_downtime_cdf, prep_downcount, prep_months, prep_timeline,
-        prep_sweep,
-    };
     char gnuplot[4096];
     struct stat st;
     if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -1365,13 +1407,16 @@ int plot_render(const plot_opts *o, FILE *out, diag *d)
             char name[64];
             snprintf(name, sizeof name, "%s.%s", plot_names[i], ext);
             char *target = csvio_path_join(o->dir, name);
-            if (target == NULL) {
+            char *part = target ? csvio_temp_path(target) : NULL;
+            if (part == NULL) {
+                free(target);
                 rc = diag_set(d, FD_ENOMEM, "out of memory");
                 break;
             }
+            stage_clean(target, NULL); /* a killed plot's temporary */
             vars all = v;
             var_str(&all, "data", work);
-            var_str(&all, "out", target);
+            var_str(&all, "out", part);
             var_str(&all, "fmt", ext);
             var_num(&all, "width", o->width);
             var_num(&all, "height", o->height);
@@ -1381,10 +1426,13 @@ int plot_render(const plot_opts *o, FILE *out, diag *d)
                               plot_names[i]);
             if (rc == FD_OK)
                 rc = run_gnuplot(gnuplot, script, all.text, d);
-            if (rc == FD_OK && (stat(target, &st) != 0 || st.st_size == 0))
-                rc = diag_set(d, FD_EIO, "gnuplot wrote nothing to %s", target);
+            if (rc == FD_OK)
+                rc = chart_commit(part, target, d);
+            else
+                unlink(part);
             if (rc == FD_OK)
                 fprintf(out, "%s\n", target);
+            free(part);
             free(target);
         }
     }

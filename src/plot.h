@@ -64,6 +64,14 @@ const char *plot_script(const char *name);
  * FD_EIO with a message saying how to install it. */
 int plot_find_gnuplot(char *buf, size_t size, diag *d);
 
+/* Reshape the input of chart `chart` (a plot_names entry) in opts->dir
+ * into its .dat files in the existing directory `work`, and its gnuplot
+ * variables into WORK/CHART.vars, drawing nothing: what plot_render does
+ * before it runs gnuplot (the fuzz harness's way in).  FD_OK, or FD_EINVAL
+ * for a malformed or missing input, FD_EIO, FD_ENOMEM, with the message.
+ * Cost: as plot_render's for that chart, without gnuplot. */
+int plot_data(const plot_opts *opts, const char *chart, const char *work, diag *d);
+
 /* Draw every chart whose input is in opts->dir, as DIR/NAME.png and/or
  * DIR/NAME.svg, printing each path written to `out` as it is done.
  * Returns FD_OK; FD_EINVAL when the directory holds no input of any chart

@@ -3,6 +3,8 @@
  */
 #include "precision.h"
 
+#include "alloc.h"
+
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
@@ -41,12 +43,12 @@ static uint64_t blocks(double x)
 int precision_create(precision **out, const scenario *s, double t0)
 {
     *out = NULL;
-    precision *p = calloc(1, sizeof *p);
+    precision *p = fd_calloc(1, sizeof *p);
     if (!p)
         return FD_ENOMEM;
     p->s = s;
     p->ng = s->ngroups;
-    p->m = calloc(p->ng ? p->ng : 1, sizeof *p->m);
+    p->m = fd_calloc(p->ng ? p->ng : 1, sizeof *p->m);
     if (!p->m) {
         free(p);
         return FD_ENOMEM;
@@ -121,6 +123,11 @@ int precision_add(precision *p, const batch_block *blk)
         return BATCH_HALT;
     }
     return FD_OK;
+}
+
+bool precision_ended(const precision *p)
+{
+    return p->why != PRECISION_RUNNING;
 }
 
 precision_stop precision_reason(const precision *p)

@@ -51,6 +51,9 @@ void precision_destroy(precision *p);
  * groups). */
 int precision_add(precision *p, const batch_block *blk);
 
+/* Whether precision_add has returned BATCH_HALT.  O(1). */
+bool precision_ended(const precision *p);
+
 /* Why the run ended; PRECISION_REPLICAS once every replica was added
  * without another reason.  Call after the run. */
 precision_stop precision_reason(const precision *p);

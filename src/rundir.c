@@ -3,11 +3,12 @@
  * rundir.h).
  *
  * Invariant, between blocks: the sink has seen replicas 0..done-1 in
- * order, months.bin holds exactly their month downtimes, `total` holds the
- * down-count sums of the whole blocks among them (pushed into a blocksum
- * in block order, as batch does) and, when done is not at a block
- * boundary, partial[] the running sum of done's block.  A checkpoint
- * writes exactly that (the blocksum's held nodes).
+ * order, records.bin holds exactly their records (month downtimes, and
+ * the rare-event accounts of a restart run), `total` holds the down-count
+ * sums of the whole blocks among them (pushed into a blocksum in block
+ * order, as batch does) and, when done is not at a block boundary,
+ * partial[] the running sum of done's block.  A checkpoint writes exactly
+ * that (the blocksum's held nodes).
  */
 #include "rundir.h"
 
@@ -18,6 +19,7 @@
 #include "stage.h"
 #include "stats.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -28,8 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STATE_FORMAT 2
+#define STATE_FORMAT 3
 #define REPLICA_FIELDS 14 /* replicas.csv's columns (report_write_replicas_header) */
+#define RARE_FIELDS 5     /* and a restart run's columns after them */
 
 struct rundir {
     scenario *s;              /* the run's scenario (borrowed) */
@@ -38,10 +41,13 @@ struct rundir {
     stage *st;                /* the stage (owned) */
     report_sink *sink;        /* the report sink, writing into the stage (owned) */
     char *resume_dir;         /* STAGE/resume (owned) */
-    FILE *months;             /* STAGE/resume/months.bin, appended (owned) */
-    unsigned long long months_bytes; /* bytes written to it */
+    FILE *records;            /* STAGE/resume/records.bin, appended (owned) */
+    unsigned long long records_bytes; /* bytes written to it */
     size_t ng;                /* groups */
     int nm;                   /* months per replica */
+    bool rare;                /* restart: a record holds the replica's accounts too */
+    precision *prec;          /* a resumed run's stopping rule, fed the replayed
+                                 replicas (owned), or NULL */
     size_t cells;             /* down-count cells: sum of counts + 1 */
     blocksum *total;          /* the sums of the whole blocks done (owned) */
     double *partial;          /* [cells]: running sum of done's block (owned) */
@@ -62,7 +68,7 @@ typedef struct state {
     uint64_t done;            /* replicas done */
     uint64_t events;          /* their events */
     unsigned long long rbytes;/* bytes of the replicas file that hold them */
-    unsigned long long mbytes;/* bytes of months.bin that hold them */
+    unsigned long long mbytes;/* bytes of records.bin that hold them */
     char *rfile;              /* the replicas file, relative to the state's directory */
     size_t baseline;
     size_t cells;
@@ -125,8 +131,8 @@ static int checkpoint(rundir *rd, diag *d)
     } else if ((rc = csvio_writer_flush(w, &rbytes, d)) != FD_OK) {
         return rc;
     }
-    if (fflush(rd->months) != 0 || fsync(fileno(rd->months)) != 0)
-        return diag_set(d, FD_EIO, "cannot write %s/months.bin: %s", rd->resume_dir,
+    if (fflush(rd->records) != 0 || fsync(fileno(rd->records)) != 0)
+        return diag_set(d, FD_EIO, "cannot write %s/records.bin: %s", rd->resume_dir,
                         strerror(errno));
     if ((err = sync_file(rfile)) != 0)
         return diag_set(d, FD_EIO, "cannot sync %s: %s", rfile, strerror(err));
@@ -146,7 +152,7 @@ static int checkpoint(rundir *rd, diag *d)
     fprintf(f, "replicas_done = %llu\n", (unsigned long long)rd->done);
     fprintf(f, "replicas_file = %s\n", base ? base + 1 : rfile);
     fprintf(f, "replicas_bytes = %llu\n", rbytes);
-    fprintf(f, "months_bytes = %llu\n", rd->months_bytes);
+    fprintf(f, "records_bytes = %llu\n", rd->records_bytes);
     fprintf(f, "events = %llu\n", (unsigned long long)rd->events);
     fprintf(f, "baseline = %zu\n", rd->baseline);
     fprintf(f, "cells = %zu\n", rd->cells);
@@ -186,17 +192,30 @@ static int checkpoint(rundir *rd, diag *d)
     return rc;
 }
 
-/* The block to the sink and months.bin (no sums: a replayed block). */
+/* The bytes of one replica's record in records.bin. */
+static size_t record_bytes(const rundir *rd)
+{
+    return rd->ng * ((size_t)rd->nm * sizeof(double) + (rd->rare ? sizeof(stats_rare) : 0));
+}
+
+/* The block to the sink and records.bin (no sums: a replayed block).  A
+ * record is a replica's [group][month] downtimes, then, for a restart run,
+ * its [group] accounts: native bytes, replica after replica, so a record
+ * is the same bytes whatever block it was consumed in. */
 static int feed(rundir *rd, const batch_block *blk, diag *d)
 {
     int rc = report_sink_consume(rd->sink, blk, d);
     if (rc != FD_OK)
         return rc;
-    size_t nd = blk->n * rd->ng * (size_t)rd->nm;
-    if (fwrite(blk->month_down, sizeof *blk->month_down, nd, rd->months) != nd)
-        return diag_set(d, FD_EIO, "cannot write %s/months.bin: %s", rd->resume_dir,
-                        strerror(errno));
-    rd->months_bytes += nd * sizeof *blk->month_down;
+    assert(!rd->rare || blk->rare);
+    size_t nd = rd->ng * (size_t)rd->nm;
+    for (size_t i = 0; i < blk->n; i++)
+        if (fwrite(blk->month_down + i * nd, sizeof *blk->month_down, nd, rd->records) != nd
+            || (rd->rare && fwrite(blk->rare + i * rd->ng, sizeof *blk->rare, rd->ng,
+                                   rd->records) != rd->ng))
+            return diag_set(d, FD_EIO, "cannot write %s/records.bin: %s", rd->resume_dir,
+                            strerror(errno));
+    rd->records_bytes += blk->n * record_bytes(rd);
     rd->done = blk->first + blk->n;
     return FD_OK;
 }
@@ -226,6 +245,11 @@ int rundir_consume(void *p, const batch_block *blk, diag *d)
 const batch_start *rundir_start(const rundir *rd)
 {
     return rd->resumed ? &rd->start : NULL;
+}
+
+precision *rundir_precision(rundir *rd)
+{
+    return rd->resumed ? rd->prec : NULL;
 }
 
 const digest *rundir_digest(rundir *rd)
@@ -335,7 +359,7 @@ static int state_read(const char *src, state *st, diag *d)
             continue;
         }
         static const char *const nums[] = { "format", "replicas_done", "replicas_bytes",
-                                            "months_bytes", "events", "baseline", "cells" };
+                                            "records_bytes", "events", "baseline", "cells" };
         size_t k = 0;
         while (k < sizeof nums / sizeof *nums && strcmp(key, nums[k]) != 0)
             k++;
@@ -470,10 +494,12 @@ int rundir_find(const char *dir, char **src, diag *d)
 /* Replaying a state's replicas.csv, row by row, a block at a time. */
 typedef struct replay {
     rundir *rd;
-    FILE *months;             /* the state's months.bin */
+    FILE *records;            /* the state's records.bin */
     const char *name;         /* the replicas file, for messages */
+    size_t fields;            /* its columns */
     stats_replica *stats;     /* [BATCH_BLOCK * ng] */
     double *md;               /* [BATCH_BLOCK * ng * nm] */
+    stats_rare *ra;           /* [BATCH_BLOCK * ng]: restart, else NULL */
     uint64_t first;           /* the block's first replica */
     size_t n;                 /* its replicas gathered */
     size_t g;                 /* the next row's group */
@@ -489,17 +515,23 @@ static bool same_name(const char *cell, const char *name)
     return !strcmp(cell, name);
 }
 
-/* Hand the gathered block on. */
+/* Hand the gathered block on: to the sink and records.bin, and to the
+ * stopping rule as the run proper would have (a precision reached there
+ * ends the resumed run at once: precision_ended). */
 static int replay_flush(replay *r)
 {
     rundir *rd = r->rd;
-    size_t nd = r->n * rd->ng * (size_t)rd->nm;
-    if (fread(r->md, sizeof *r->md, nd, r->months) != nd)
-        return diag_set(r->d, FD_EINVAL, "cannot resume: months.bin is shorter than its "
-                        "state says");
+    size_t nd = rd->ng * (size_t)rd->nm;
+    for (size_t i = 0; i < r->n; i++)
+        if (fread(r->md + i * nd, sizeof *r->md, nd, r->records) != nd ||
+            (r->ra && fread(r->ra + i * rd->ng, sizeof *r->ra, rd->ng, r->records) != rd->ng))
+            return diag_set(r->d, FD_EINVAL, "cannot resume: records.bin is shorter than "
+                            "its state says");
     batch_block blk = { .first = r->first, .n = r->n, .ngroups = rd->ng, .nmonths = rd->nm,
-                        .stats = r->stats, .month_down = r->md };
+                        .stats = r->stats, .month_down = r->md, .rare = r->ra };
     int rc = feed(rd, &blk, r->d);
+    if (rc == FD_OK && !precision_ended(rd->prec))
+        precision_add(rd->prec, &blk);
     r->first += r->n;
     r->n = 0;
     return rc;
@@ -510,19 +542,21 @@ static int replay_row(void *user, char **f, size_t nf, size_t row)
     replay *r = user;
     rundir *rd = r->rd;
     if (row == 1)
-        return nf == REPLICA_FIELDS && !strcmp(f[0], "replica") && !strcmp(f[1], "group")
+        return nf == r->fields && !strcmp(f[0], "replica") && !strcmp(f[1], "group")
                    ? 0
                    : diag_set(r->d, FD_EINVAL, "cannot resume: %s does not start with "
                               "replicas.csv's header", r->name);
     uint64_t k = r->first + r->n;
     unsigned long long idx;
-    if (nf != REPLICA_FIELDS || get_u64(f[0], &idx) < 0 || idx != k || k >= r->want ||
+    if (nf != r->fields || get_u64(f[0], &idx) < 0 || idx != k || k >= r->want ||
         !same_name(f[1], rd->s->groups[r->g].name))
         return diag_set(r->d, FD_EINVAL, "cannot resume: %s row %zu is not replica %llu of "
                         "group %s", r->name, row, (unsigned long long)k,
                         rd->s->groups[r->g].name);
     /* every figure of a replica is a finite number in its range (what fdsim
-     * writes); anything else is a file changed since, refused whole */
+     * writes); anything else is a file changed since, refused whole.  A
+     * restart row's figures are weighted estimates (rare.h): only finite,
+     * but for the root path's own whole numbers (worst_loss on) */
     const double count = rd->s->groups[r->g].count;
     static const char *const names[REPLICA_FIELDS - 2] = {
         "vm_availability", "service_availability", "vm_unavailability",
@@ -538,8 +572,10 @@ static int replay_row(void *user, char **f, size_t nf, size_t row)
         char *end;
         errno = 0;
         v[i] = strtod(f[i + 2], &end);
-        if (!f[i + 2][0] || *end != '\0' || errno == ERANGE || !(v[i] >= 0 && v[i] <= hi[i]) ||
-            (whole[i] && v[i] != floor(v[i])))
+        bool weighted = rd->rare && (i <= 6 || i == 8); /* through outage_mean_min, deficit */
+        bool ok = weighted ? isfinite(v[i]) : v[i] >= 0 && v[i] <= hi[i];
+        if (!f[i + 2][0] || *end != '\0' || errno == ERANGE || !ok ||
+            (whole[i] && !weighted && v[i] != floor(v[i])))
             return diag_set(r->d, FD_EINVAL, "cannot resume: %s row %zu: %s = \"%s\" is not "
                             "what fdsim writes there (a number from 0 to %g%s)", r->name, row,
                             names[i], f[i + 2], hi[i], whole[i] ? ", whole" : "");
@@ -570,7 +606,7 @@ static int replay_state(rundir *rd, const char *src, diag *d)
     int rc = state_read(src, &st, d);
     if (rc != FD_OK)
         return rc;
-    uint64_t per = (uint64_t)rd->ng * (uint64_t)rd->nm * sizeof(double);
+    uint64_t per = record_bytes(rd);
     if (st.cells != rd->cells || st.baseline != rd->baseline ||
         st.done > (uint64_t)rd->s->replicas || st.mbytes != st.done * per ||
         blocksum_cells(st.total) != rd->cells || blocksum_end(st.total) != (st.done + (st.done == (uint64_t)rd->s->replicas
@@ -582,13 +618,16 @@ static int replay_state(rundir *rd, const char *src, diag *d)
                         "scenario", src);
     }
     char *rpath = csvio_path_join(src, st.rfile), *mpath = csvio_path_join(src,
-                                                                       "resume/months.bin");
-    replay r = { .rd = rd, .name = rpath, .want = st.done, .d = d };
+                                                                       "resume/records.bin");
+    replay r = { .rd = rd, .name = rpath, .want = st.done, .d = d,
+                 .fields = REPLICA_FIELDS + (rd->rare ? RARE_FIELDS : 0) };
     r.stats = fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.stats);
     r.md = fd_calloc(BATCH_BLOCK * rd->ng * (size_t)rd->nm, sizeof *r.md);
-    if (!rpath || !mpath || !r.stats || !r.md)
+    r.ra = rd->rare ? fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.ra) : NULL;
+    if (!rpath || !mpath || !r.stats || !r.md || (rd->rare && !r.ra) ||
+        precision_create(&rd->prec, rd->s, precision_clock()) != FD_OK)
         rc = diag_set(d, FD_ENOMEM, "out of memory");
-    else if ((r.months = fopen(mpath, "rb")) == NULL)
+    else if ((r.records = fopen(mpath, "rb")) == NULL)
         rc = diag_set(d, FD_EIO, "cannot resume: cannot open %s: %s", mpath, strerror(errno));
     else if (st.done > 0)
         rc = csvio_parse_file(rpath, st.rbytes, replay_row, &r, d);
@@ -611,10 +650,11 @@ static int replay_state(rundir *rd, const char *src, diag *d)
                                    .events = st.events };
         rd->resumed = true;
     }
-    if (r.months)
-        fclose(r.months);
+    if (r.records)
+        fclose(r.records);
     free(r.stats);
     free(r.md);
+    free(r.ra);
     free(rpath);
     free(mpath);
     state_fini(&st);
@@ -667,6 +707,7 @@ int rundir_create(rundir **out, scenario *s, size_t baseline, const char *dir,
     rd->baseline = baseline;
     rd->ng = s->ngroups;
     rd->nm = stats_months(s->horizon);
+    rd->rare = s->estimator == ESTIMATOR_RESTART;
     for (size_t g = 0; g < s->ngroups; g++)
         rd->cells += (size_t)s->groups[g].count + 1;
     rd->every = interval(opts);
@@ -689,11 +730,11 @@ int rundir_create(rundir **out, scenario *s, size_t baseline, const char *dir,
         goto fail;
     char *mpath = NULL;
     if ((rd->resume_dir = csvio_path_join(sd, "resume")) == NULL ||
-        (mpath = csvio_path_join(rd->resume_dir, "months.bin")) == NULL) {
+        (mpath = csvio_path_join(rd->resume_dir, "records.bin")) == NULL) {
         rc = diag_set(d, FD_ENOMEM, "out of memory");
         goto fail;
     }
-    if (mkdir(rd->resume_dir, 0777) != 0 || (rd->months = fopen(mpath, "wb")) == NULL) {
+    if (mkdir(rd->resume_dir, 0777) != 0 || (rd->records = fopen(mpath, "wb")) == NULL) {
         rc = diag_set(d, FD_EIO, "cannot create %s: %s", mpath, strerror(errno));
         free(mpath);
         goto fail;
@@ -714,6 +755,7 @@ fail:
 
 int rundir_commit(rundir *rd, const report_run *run, diag *d)
 {
+    fault_point("commit"); /* a test kills the run here: every replica checkpointed */
     int rc = report_sink_commit(rd->sink, run, d);
     if (rc != FD_OK)
         return rc;
@@ -721,8 +763,8 @@ int rundir_commit(rundir *rd, const report_run *run, diag *d)
     if (run->r->partial) {
         rc = checkpoint(rd, d); /* kept with the partial results */
     } else {
-        fclose(rd->months);
-        rd->months = NULL;
+        fclose(rd->records);
+        rd->records = NULL;
         stage_remove_tree(rd->resume_dir);
     }
     if (rc == FD_OK)
@@ -736,8 +778,9 @@ void rundir_destroy(rundir *rd)
 {
     if (rd == NULL)
         return;
-    if (rd->months)
-        fclose(rd->months);
+    if (rd->records)
+        fclose(rd->records);
+    precision_destroy(rd->prec);
     report_sink_destroy(rd->sink);
     stage_destroy(rd->st); /* uncommitted: removed with all it holds */
     free(rd->resume_dir);
@@ -757,13 +800,16 @@ int rundir_merge(rundir *rd, const char *rfile, unsigned long long rbytes, const
         return diag_set(d, FD_EINVAL, "cannot merge: %s starts at replica %llu, the merge is "
                         "at %llu", rfile, (unsigned long long)first,
                         (unsigned long long)rd->done);
-    replay r = { .rd = rd, .name = rfile, .first = first, .want = end, .d = d };
+    replay r = { .rd = rd, .name = rfile, .first = first, .want = end, .d = d,
+                 .fields = REPLICA_FIELDS + (rd->rare ? RARE_FIELDS : 0) };
     r.stats = fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.stats);
     r.md = fd_calloc(BATCH_BLOCK * rd->ng * (size_t)rd->nm, sizeof *r.md);
+    r.ra = rd->rare ? fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.ra) : NULL;
     int rc = FD_OK;
-    if (!r.stats || !r.md)
+    if (!r.stats || !r.md || (rd->rare && !r.ra) ||
+        (!rd->prec && precision_create(&rd->prec, rd->s, precision_clock()) != FD_OK))
         rc = diag_set(d, FD_ENOMEM, "out of memory");
-    else if ((r.months = fopen(mfile, "rb")) == NULL)
+    else if ((r.records = fopen(mfile, "rb")) == NULL)
         rc = diag_set(d, FD_EIO, "cannot merge: cannot open %s: %s", mfile, strerror(errno));
     else
         rc = csvio_parse_file(rfile, rbytes, replay_row, &r, d);
@@ -771,7 +817,7 @@ int rundir_merge(rundir *rd, const char *rfile, unsigned long long rbytes, const
         rc = diag_set(d, FD_EINVAL, "cannot merge: %s holds replicas %llu..%llu, not %llu..%llu",
                       rfile, (unsigned long long)first, (unsigned long long)r.first - 1,
                       (unsigned long long)first, (unsigned long long)end - 1);
-    if (rc == FD_OK && fgetc(r.months) != EOF)
+    if (rc == FD_OK && fgetc(r.records) != EOF)
         rc = diag_set(d, FD_EINVAL, "cannot merge: %s is longer than its replicas", mfile);
     for (size_t i = 0; rc == FD_OK && i < blocksum_nodes(sums); i++) {
         uint64_t b;
@@ -791,10 +837,11 @@ int rundir_merge(rundir *rd, const char *rfile, unsigned long long rbytes, const
         diag_clear(d);
         diag_set(d, code, "%s", msg);
     }
-    if (r.months)
-        fclose(r.months);
+    if (r.records)
+        fclose(r.records);
     free(r.stats);
     free(r.md);
+    free(r.ra);
     return rc;
 }
 

@@ -10,12 +10,15 @@
  *  STAGE/resume/scenario.ini  the scenario as it was started (every key
  *                             resolved, all the replicas asked for, the
  *                             inputs named inputs/NAME), written first
- *  STAGE/resume/months.bin    each replica's service downtime per group
- *                             and month (the one per-replica figure the
- *                             digest needs that replicas.csv lacks): native
- *                             doubles, [replica][group][month]
+ *  STAGE/resume/records.bin   what the digest needs of each replica that
+ *                             replicas.csv lacks: its service downtime per
+ *                             group and month and, for a restart run, its
+ *                             rare-event accounts (stats_rare: the
+ *                             estimator's weights and work); native bytes,
+ *                             per replica [group][month] doubles then
+ *                             [group] accounts
  *  STAGE/resume/state.ini     the checkpoint: replicas done (P), the bytes
- *                             of replicas.csv and months.bin that hold
+ *                             of replicas.csv and records.bin that hold
  *                             them, the down-count sums of the whole blocks
  *                             before P and the running sum of P's block (hex
  *                             floats: exact), events, baseline, command line
@@ -30,10 +33,14 @@
  * Resuming (rundir_find, rundir_load, then rundir_create with the state):
  * the new stage replays the done replicas from the old state's files
  * (replicas.csv parsed back, exact because every number in it is written
- * to the shortest text that reads back as the same double; months.bin)
- * through the same sink, so the digest and replicas.csv are the ones an
- * uninterrupted run has at P, and the batch goes on from P with the saved
- * sums (batch_start).  No replica is simulated twice, and the finished
+ * to the shortest text that reads back as the same double; records.bin)
+ * through the same sink and through a stopping rule of its own
+ * (precision.h), so the digest, replicas.csv and the precision reached are
+ * the ones an uninterrupted run has at P, and the batch goes on from P
+ * with the saved sums (batch_start) and that stopping rule
+ * (rundir_precision).  The pilot of a restart run is run again: it is
+ * deterministic, so the plan is the same bits.  A time limit counts from
+ * the resume.  No replica is simulated twice, and the finished
  * directory is the same bytes as a run that was never stopped (run.ini
  * too: it records the first command line).
  *
@@ -48,6 +55,7 @@
 #include "batch.h"
 #include "diag.h"
 #include "digest.h"
+#include "precision.h"
 #include "report.h"
 #include "scenario.h"
 
@@ -78,7 +86,11 @@ int rundir_create(rundir **out, scenario *s, size_t baseline, const char *dir,
 /* Where the batch starts: NULL for a new run, else the resumed state. */
 const batch_start *rundir_start(const rundir *rd);
 
-/* A batch_consume_fn: the block to the sink and months.bin, and a
+/* A resumed run's stopping rule, fed the done replicas (owned by rd; the
+ * runner goes on with it: runner_resume), or NULL for a new run. */
+precision *rundir_precision(rundir *rd);
+
+/* A batch_consume_fn: the block to the sink and records.bin, and a
  * checkpoint when one is due.  FD_OK, FD_ENOMEM or FD_EIO. */
 int rundir_consume(void *rd, const batch_block *blk, diag *d);
 
@@ -93,8 +105,8 @@ int rundir_commit(rundir *rd, const report_run *run, diag *d);
 
 /* Merging shards (shard.h) into rd, made without a resume state: replay
  * replicas first..end-1 from the rows of `rfile` (its first `rbytes`
- * bytes, replicas.csv as fdsim writes it) and the months of `mfile`
- * through the sink, as a resume replays its done replicas; they must be
+ * bytes, replicas.csv as fdsim writes it) and the records of `mfile`
+ * (as records.bin holds them) through the sink, as a resume replays its done replicas; they must be
  * the next ones (first = the replicas consumed so far).  Then push the
  * shard's down-count nodes `sums` and add its `events`.  FD_OK, or
  * FD_EINVAL ("cannot merge: ..." naming the file) / FD_EIO / FD_ENOMEM.

@@ -24,7 +24,7 @@ typedef struct ctx {
     const place_result *plan; /* the run's placement, every replica's start */
     int nmonths;       /* months per replica, as batch_spec */
     const rare_plan *rp; /* restart: the estimator's plan; NULL: plain */
-    precision *stop;   /* the stopping rule */
+    precision *stop;   /* the stopping rule (owned unless resumed) */
     batch_consume_fn consume; /* the caller's consumer, and its sink */
     void *sink;
 } ctx;
@@ -105,9 +105,11 @@ int runner_run(const scenario *s, const place_result *plan, const runner_progres
 
 int runner_run_from(const scenario *s, const place_result *plan,
                     const runner_progress *progress, volatile sig_atomic_t *stop,
-                    batch_consume_fn consume, void *sink, const batch_start *start,
+                    batch_consume_fn consume, void *sink, const runner_resume *from,
                     batch_result **res, runner_outcome *oc, diag *d)
 {
+    const batch_start *start = from ? from->start : NULL;
+    precision *resumed = from ? from->stop : NULL;
     runner_outcome none_oc = { 0 };
     if (!oc)
         oc = &none_oc;
@@ -118,7 +120,9 @@ int runner_run_from(const scenario *s, const place_result *plan,
     oc->needed = fd_calloc(s->ngroups + 1, sizeof *oc->needed);
     ctx c = { .s = s, .plan = plan, .nmonths = stats_months(s->horizon), .consume = consume,
               .sink = sink };
-    int rc = counts && oc->relative && oc->needed ? precision_create(&c.stop, s, t0) : FD_ENOMEM;
+    int rc = !counts || !oc->relative || !oc->needed ? FD_ENOMEM
+           : resumed                                 ? (c.stop = resumed, FD_OK)
+                                                     : precision_create(&c.stop, s, t0);
     if (rc != FD_OK) {
         free(counts);
         runner_outcome_fini(oc);
@@ -130,7 +134,8 @@ int runner_run_from(const scenario *s, const place_result *plan,
         rc = pilot_run(s, plan, runner_threads(s), 0, &oc->plan, &oc->pilot, d);
         if (rc != FD_OK) {
             free(counts);
-            precision_destroy(c.stop);
+            if (!resumed)
+                precision_destroy(c.stop);
             runner_outcome_fini(oc);
             return rc;
         }
@@ -160,7 +165,14 @@ int runner_run_from(const scenario *s, const place_result *plan,
         .start = start,
     };
     spec.consume = c.consume || s->precision > 0 || s->time_limit > 0 ? consume_then_stop : NULL;
+    bool ended = resumed && start && precision_ended(resumed); /* killed before the swap */
+    if (ended)
+        spec.replicas = start->first;
     rc = batch_run(&spec, res, d);
+    if (rc == FD_OK && ended) { /* as the run that reached it said */
+        (*res)->halted = true;
+        (*res)->requested = (uint64_t)s->replicas;
+    }
     if (rc == FD_OK) {
         oc->stop = precision_reason(c.stop);
         oc->seconds = precision_seconds(c.stop);
@@ -170,7 +182,8 @@ int runner_run_from(const scenario *s, const place_result *plan,
         }
     }
     free(counts);
-    precision_destroy(c.stop);
+    if (!resumed)
+        precision_destroy(c.stop);
     if (oc == &none_oc)
         runner_outcome_fini(oc);
     return rc;

@@ -64,13 +64,21 @@ int runner_run(const scenario *s, const place_result *plan, const runner_progres
                volatile sig_atomic_t *stop, batch_consume_fn consume, void *sink,
                batch_result **res, runner_outcome *oc, diag *d);
 
-/* As runner_run, continuing from `start` (batch.h; NULL: from replica 0):
- * a resumed run, the same bytes as one that was never stopped (plain
- * estimator, no precision rule: fdsim run --resume refuses the others), or
- * a shard (shard.h): replicas start->first..start->end-1 only. */
+/* Where a resumed run goes on from (rundir.h).  Both borrowed. */
+typedef struct runner_resume {
+    const batch_start *start; /* the done replicas (batch.h) */
+    precision *stop;          /* the stopping rule as they left it (rundir_precision):
+                                 the run goes on with it; NULL: a new one */
+} runner_resume;
+
+/* As runner_run, continuing from `from` (NULL: from replica 0): a resumed
+ * run, the same bytes as one that was never stopped, for either estimator
+ * and with a precision (a time limit counts from the resume).  A stopping
+ * rule that had already ended the run runs no replica more.  Or a shard
+ * (shard.h): replicas from->start->first..from->start->end-1 only. */
 int runner_run_from(const scenario *s, const place_result *plan,
                     const runner_progress *progress, volatile sig_atomic_t *stop,
-                    batch_consume_fn consume, void *sink, const batch_start *start,
+                    batch_consume_fn consume, void *sink, const runner_resume *from,
                     batch_result **res, runner_outcome *oc, diag *d);
 
 /* Run replica `k` of `s` from `plan` alone, writing every event to the CSV

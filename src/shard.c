@@ -2,7 +2,7 @@
  * shard: job-array shards and their set (see shard.h).
  *
  * Invariant of a writer, between blocks: replicas.csv's temporary file
- * holds the rows of replicas first..done-1, months.bin their months, and
+ * holds the rows of replicas first..done-1, records.bin their records, and
  * `sums` the nodes of their blocks (every block whole but the run's last).
  */
 #include "shard.h"
@@ -32,7 +32,7 @@ struct shard_writer {
     stage *st;                /* the stage (owned) */
     char *sdir;               /* STAGE/shard (owned) */
     csvio_writer *rows;       /* replicas.csv (owned) */
-    FILE *months;             /* STAGE/shard/months.bin (owned) */
+    FILE *months;             /* STAGE/shard/records.bin (owned) */
     unsigned long long mbytes;/* bytes written to it */
     size_t ng;                /* groups */
     int nm;                   /* months per replica */
@@ -128,7 +128,7 @@ int shard_writer_create(shard_writer **out, scenario *s, size_t baseline, const 
     if ((rc = inputs_copy(s, sd, d)) != FD_OK)
         goto fail;
     if (!(w->sdir = csvio_path_join(sd, "shard")) || !(rpath = csvio_path_join(sd, "replicas.csv"))
-        || !(mpath = csvio_path_join(w->sdir, "months.bin"))) {
+        || !(mpath = csvio_path_join(w->sdir, "records.bin"))) {
         rc = diag_set(d, FD_ENOMEM, "out of memory");
         goto fail;
     }
@@ -164,10 +164,17 @@ int shard_writer_consume(void *p, const batch_block *blk, diag *d)
         return diag_set(d, FD_EINVAL, "shard: block at replica %llu, expected %llu",
                         (unsigned long long)blk->first, (unsigned long long)w->done);
     report_write_replica_rows(w->s, blk, w->rows);
-    size_t nd = blk->n * w->ng * (size_t)w->nm;
-    if (fwrite(blk->month_down, sizeof *blk->month_down, nd, w->months) != nd)
-        return diag_set(d, FD_EIO, "cannot write %s/months.bin: %s", w->sdir, strerror(errno));
-    w->mbytes += nd * sizeof *blk->month_down;
+    /* records as rundir's records.bin: a replica's [group][month] downtimes,
+     * then, for the restart estimator, its [group] accounts */
+    size_t nd = w->ng * (size_t)w->nm;
+    bool rare = w->s->estimator == ESTIMATOR_RESTART;
+    for (size_t i = 0; i < blk->n; i++) {
+        if (fwrite(blk->month_down + i * nd, sizeof *blk->month_down, nd, w->months) != nd ||
+            (rare && fwrite(blk->rare + i * w->ng, sizeof *blk->rare, w->ng, w->months) != w->ng))
+            return diag_set(d, FD_EIO, "cannot write %s/records.bin: %s", w->sdir,
+                            strerror(errno));
+        w->mbytes += nd * sizeof *blk->month_down + (rare ? w->ng * sizeof *blk->rare : 0);
+    }
     w->done = blk->first + blk->n;
     w->events += blk->events;
     /* a short block is the run's last (else the shard was stopped: not committed) */
@@ -196,7 +203,7 @@ int shard_writer_commit(shard_writer *w, uint64_t replicas, diag *d)
         return rc;
     if (fclose(w->months) != 0) {
         w->months = NULL;
-        return diag_set(d, FD_EIO, "cannot write %s/months.bin: %s", w->sdir, strerror(errno));
+        return diag_set(d, FD_EIO, "cannot write %s/records.bin: %s", w->sdir, strerror(errno));
     }
     w->months = NULL;
     struct stat sb;
@@ -223,7 +230,7 @@ int shard_writer_commit(shard_writer *w, uint64_t replicas, diag *d)
     fprintf(f, "baseline = %zu\n", w->baseline);
     fprintf(f, "cells = %zu\n", blocksum_cells(w->sums));
     fprintf(f, "replicas_bytes = %llu\n", (unsigned long long)sb.st_size);
-    fprintf(f, "months_bytes = %llu\n", w->mbytes);
+    fprintf(f, "records_bytes = %llu\n", w->mbytes);
     put_line(f, "source", w->s->source);
     if (w->cmdline)
         put_line(f, "command", w->cmdline);
@@ -377,7 +384,7 @@ static int info_read(const char *dir, shard_info *x, diag *d)
         }
         static const char *const nums[] = { "format", "seed", "replicas", "first", "end",
                                             "events", "baseline", "cells", "replicas_bytes",
-                                            "months_bytes" };
+                                            "records_bytes" };
         size_t k = 0;
         while (k < sizeof nums / sizeof *nums && strcmp(key, nums[k]) != 0)
             k++;
@@ -493,7 +500,7 @@ int shard_set_load(char *const *dirs, size_t n, shard_set *set, diag *d)
         if (rc == FD_OK)
             rc = size_is(dirs[i], "replicas.csv", set->v[i].rbytes, d);
         if (rc == FD_OK)
-            rc = size_is(dirs[i], "shard/months.bin", set->v[i].mbytes, d);
+            rc = size_is(dirs[i], "shard/records.bin", set->v[i].mbytes, d);
     }
     const shard_info *one = &set->v[0];
     for (size_t i = 1; i < n && rc == FD_OK; i++) {

@@ -9,8 +9,10 @@
  *  DIR_i/replicas.csv        the range's rows, as one run writes them
  *  DIR_i/inputs/             the files the scenario reads (inputs.h)
  *  DIR_i/shard/scenario.ini  the scenario as resolved (inputs named inputs/NAME)
- *  DIR_i/shard/months.bin    each replica's service downtime per group and
- *                            month (native doubles, as rundir's months.bin)
+ *  DIR_i/shard/records.bin   each replica's record as rundir's records.bin
+ *                            holds it: its service downtime per group and
+ *                            month and, for the restart estimator, its
+ *                            accounts per group (stats_rare; native bytes)
  *  DIR_i/shard/shard.ini     written last: fdsim's version, seed, shard
  *                            i/K, the replica range, the run's replicas,
  *                            events, the bytes of the two files above, the
@@ -86,7 +88,7 @@ typedef struct shard_info {
     uint64_t events;         /* its replicas' events */
     size_t baseline;         /* the run's baseline group */
     size_t cells;            /* down-count cells */
-    unsigned long long rbytes, mbytes; /* bytes of replicas.csv and months.bin */
+    unsigned long long rbytes, mbytes; /* bytes of replicas.csv and records.bin */
     char *version;           /* fdsim's version that wrote it (owned) */
     char *command;           /* the command line, SHARD_DIR_MARK for -o (owned), or NULL */
     char *source;            /* the scenario's source as first loaded (owned) */

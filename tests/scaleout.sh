@@ -9,7 +9,7 @@
 # included: the single run and the merge both write "-o out", so even the
 # recorded command line is the same) with one run; and every refusal of a
 # shard set (missing, duplicated, foreign scenario, seed or version,
-# corrupt shard.ini, replicas.csv or months.bin) exits 2, names the shard,
+# corrupt shard.ini, replicas.csv or records.bin) exits 2, names the shard,
 # and writes nothing (no output directory, no temporary one).
 #
 # With MPIRUN (an mpirun command line, e.g. "mpirun --oversubscribe
@@ -32,7 +32,7 @@ trap 'rm -rf "$work"' EXIT
 scen="$root/scenarios/web-tier-100.ini"
 plain=(-n 300 --estimator plain --seed 7)
 # the restart estimator on a small run (pilot included: deterministic)
-restart=(-n 160 --estimator restart --precision 0 --time-limit 0 --seed 11)
+restart=(-n 160 --estimator restart --seed 11)
 
 # one run into $1/out with the rest of the arguments
 single() {
@@ -57,6 +57,15 @@ if [ -z "$mpirun" ]; then
         (cd "$work/sh" && "$fdsim" merge $order -o out >/dev/null)
         check "merge $order is the single run, byte for byte" diff -r "$work/one/out" "$work/sh/out"
     done
+    # the restart estimator: shards merge to the bytes of one run too
+    single "$work/oner" "${restart[@]}" -j 2
+    mkdir -p "$work/shr"
+    for i in 1 2 3; do
+        (cd "$work/shr" && "$fdsim" run "$scen" "${restart[@]}" -j 2 --shard "$i/3" -o "s$i" >/dev/null)
+    done
+    (cd "$work/shr" && "$fdsim" merge s2 s3 s1 -o out >/dev/null)
+    check "restart estimator: merged shards are the single run, byte for byte" \
+        diff -r "$work/oner/out" "$work/shr/out"
     # shards on different thread counts: only run.ini's -j and threads differ
     (cd "$work/sh" && "$fdsim" run "$scen" "${plain[@]}" -j 1 --shard 2/3 -o j1 >/dev/null)
     rm -rf "$work/sh/out"
@@ -93,8 +102,8 @@ if [ -z "$mpirun" ]; then
     truncate -s -100 "$work/sh/cut/replicas.csv"
     refuse "a shard with a cut replicas.csv" "shard cut: corrupt" s1 cut s3
     cp -r "$work/sh/s2" "$work/sh/mon"
-    truncate -s -8 "$work/sh/mon/shard/months.bin"
-    refuse "a shard with a cut months.bin" "shard mon: corrupt" s1 mon s3
+    truncate -s -8 "$work/sh/mon/shard/records.bin"
+    refuse "a shard with a cut records.bin" "shard mon: corrupt" s1 mon s3
     cp -r "$work/sh/s2" "$work/sh/ini"
     sed -i 's/^first = .*/first = banana/' "$work/sh/ini/shard/shard.ini"
     refuse "a shard with a garbled shard.ini" "shard ini: corrupt" s1 ini s3

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 
@@ -52,6 +54,34 @@ Test(plot, every_chart_renders_a_png_and_an_svg_from_a_small_run)
         cr_expect_gt(file_size(dir, name), 1000, "%s: a real SVG", name);
     }
     cr_expect_eq(file_size(dir, "sweep.png"), -1, "no sweep.csv, no sweep chart");
+    remove_all(tmp);
+}
+
+Test(plot, a_chart_is_replaced_whole_and_a_killed_plots_temporary_is_removed)
+{
+    char tmp[] = "/tmp/fdsim-plot-atomic-XXXXXX";
+    cr_assert_not_null(mkdtemp(tmp));
+    char dir[256], stale[400];
+    snprintf(dir, sizeof dir, "%s/results", tmp);
+    int rc;
+    QUIET(rc, "run", "-n", "20", "-o", dir);
+    cr_assert_eq(rc, 0);
+    pid_t dead = fork(); /* a process id that is no longer there */
+    if (dead == 0)
+        _exit(0);
+    cr_assert_eq(waitpid(dead, NULL, 0), dead);
+    snprintf(stale, sizeof stale, "%s/availability.png.tmp-%ld", dir, (long)dead);
+    FILE *f = fopen(stale, "w");
+    fputs("half a chart", f);
+    fclose(f);
+    QUIET(rc, "plot", dir);
+    cr_assert_eq(rc, 0);
+    cr_expect_neq(access(stale, F_OK), 0, "the killed plot's temporary is gone");
+    cr_expect_gt(file_size(dir, "availability.png"), 1000);
+    DIR *dp = opendir(dir);
+    for (struct dirent *e; dp && (e = readdir(dp)) != NULL;)
+        cr_expect_null(strstr(e->d_name, ".tmp-"), "%s left behind", e->d_name);
+    closedir(dp);
     remove_all(tmp);
 }
 

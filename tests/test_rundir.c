@@ -336,33 +336,26 @@ static snap reference(char **argv, int argc, const char *dir)
     return s;
 }
 
-Test(rundir, a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one)
+/* Kill the run `run` at each of `at` (and its resume once), resume it, and
+ * expect the bytes of `want` each time. */
+static void killed_and_resumed(char **run, int argc, const char *base, const char *dir,
+                               const snap *want, const killer *at, size_t nat)
 {
-    char base[] = "/tmp/fdsim-resume-XXXXXX";
-    cr_assert_not_null(mkdtemp(base));
-    char dir[600];
-    snprintf(dir, sizeof dir, "%s/out", base);
-    /* plain Monte Carlo without a precision rule: what --resume continues */
-    char *run[] = { "run", "-n", "700", "--seed", "31", "-j", "2", "-o", dir, "--estimator", "plain",
-                    "-s", "simulation.precision=0", "-s", "simulation.timeLimit=0s", NULL };
-    char *resume[] = { "run", "--resume", dir, "-j", "2", NULL };
-    snap want = reference(run, ARGC(run), dir);
-    /* killed before checkpoint 2 (the first, at the start, says nothing is
-     * done yet), 7 and 30; then killed again while resuming */
-    int at[] = { 2, 7, 30 };
-    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
-        killer k = { "checkpoint", at[i], SIGKILL };
-        int status = run_killed(run, ARGC(run), &k, -1, 0);
-        cr_assert(WIFSIGNALED(status), "killed at checkpoint %d", at[i]);
+    char *resume[] = { "run", "--resume", (char *)dir, "-j", "2", NULL };
+    for (size_t i = 0; i < nat; i++) {
+        killer k = at[i];
+        int status = run_killed(run, argc, &k, -1, 0);
+        cr_assert(WIFSIGNALED(status), "killed at %s %d", at[i].where, at[i].nth);
         cr_assert_eq(leftovers(base), 1, "the killed run's stage is there to resume");
-        killer k2 = { "checkpoint", 3, SIGKILL };
+        killer k2 = { "checkpoint", 3, SIGKILL }; /* unless it has less left to do */
         status = run_killed(resume, ARGC(resume), &k2, -1, 0);
-        cr_assert(WIFSIGNALED(status));
-        status = run_killed(resume, ARGC(resume), NULL, -1, 0);
-        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "resumed after %d", at[i]);
+        if (WIFSIGNALED(status))
+            status = run_killed(resume, ARGC(resume), NULL, -1, 0);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "resumed after %s %d",
+                  at[i].where, at[i].nth);
         snap got = take(dir);
-        cr_expect(same(&got, &want), "killed at checkpoint %d: %s differs", at[i],
-                  differs(&got, &want));
+        cr_expect(same(&got, want), "killed at %s %d: %s differs", at[i].where, at[i].nth,
+                  differs(&got, want));
         cr_expect_eq(leftovers(base), 0, "the resumed state is removed");
         char path[700];
         snprintf(path, sizeof path, "%s/resume", dir);
@@ -370,6 +363,24 @@ Test(rundir, a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one)
         drop(&got);
         rm_rf(dir);
     }
+}
+
+Test(rundir, a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one)
+{
+    char base[] = "/tmp/fdsim-resume-XXXXXX";
+    cr_assert_not_null(mkdtemp(base));
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/out", base);
+    /* plain Monte Carlo, a fixed number of replicas */
+    char *run[] = { "run", "-n", "700", "--seed", "31", "-j", "2", "-o", dir, "--estimator", "plain",
+                    "-s", "simulation.precision=0", "-s", "simulation.timeLimit=0s", NULL };
+    char *resume[] = { "run", "--resume", dir, "-j", "2", NULL };
+    snap want = reference(run, ARGC(run), dir);
+    /* killed before checkpoint 2 (the first, at the start, says nothing is
+     * done yet), 7 and 30; then killed again while resuming */
+    killer at[] = { { "checkpoint", 2, SIGKILL }, { "checkpoint", 7, SIGKILL },
+                    { "checkpoint", 30, SIGKILL } };
+    killed_and_resumed(run, ARGC(run), base, dir, &want, at, sizeof at / sizeof *at);
     /* killed at moments of the clock, with the default checkpoint interval */
     int delays[] = { 30, 120 };
     for (size_t i = 0; i < sizeof delays / sizeof *delays; i++) {
@@ -385,6 +396,36 @@ Test(rundir, a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one)
         drop(&got);
         rm_rf(dir);
     }
+    drop(&want);
+    rm_rf(base);
+}
+
+Test(rundir, a_killed_restart_run_with_a_precision_resumes_to_the_same_bytes)
+{
+    char base[] = "/tmp/fdsim-resume-rare-XXXXXX";
+    cr_assert_not_null(mkdtemp(base));
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/out", base);
+    /* the default scenario's estimator: root replicas with their retrials,
+     * ended by the precision (checkpoints at 512, 736, 1024 root replicas),
+     * no time limit (which depends on the machine) */
+    char *run[] = { "run", "-n", "40000", "--seed", "8", "-j", "2", "-o", dir,
+                    "--estimator", "restart", "--precision", "0.2", "-s",
+                    "simulation.timeLimit=0s", "-s", "group.flex-max.count=5",
+                    "-s", "group.uniform.count=5", NULL };
+    snap want = reference(run, ARGC(run), dir);
+    cr_assert_not_null(strstr(want.b[4], "; stopped by the precision"), "%s", want.b[4]);
+    const char *rows = strstr(want.b[4], "; replicas: ");
+    unsigned long long done = 0;
+    cr_assert(rows && sscanf(rows, "; replicas: %llu", &done) == 1);
+    int blocks = (int)(done / 16);
+    cr_assert_gt(blocks, 33, "the run goes past checkpoint 33 (%llu root replicas)", done);
+    /* killed past the first look at the precision, before its last block,
+     * and after it (committing): the stopping rule goes on from what
+     * the replayed replicas left, or has already ended the run */
+    killer at[] = { { "checkpoint", 33, SIGKILL }, { "checkpoint", blocks + 1, SIGKILL },
+                    { "commit", 1, SIGKILL } };
+    killed_and_resumed(run, ARGC(run), base, dir, &want, at, sizeof at / sizeof *at);
     drop(&want);
     rm_rf(base);
 }
@@ -439,14 +480,6 @@ Test(rundir, resume_refuses_what_it_cannot_continue, .init = cr_redirect_stderr)
     cr_expect_eq(rc, 2, "a finished run");
     QUIET(rc, "run", "--resume", dir, "-n", "40");
     cr_expect_eq(rc, 2, "the run goes on as it was started");
-    /* a restart (precision-driven) run killed part way: not resumable yet */
-    char *restart[] = { "run", "-n", "3000", "--seed", "5", "-o", dir, "--estimator", "restart",
-                        "--precision", "0.01", NULL };
-    killer k = { "checkpoint", 3, SIGKILL };
-    int status = run_killed(restart, ARGC(restart), &k, -1, 0);
-    cr_assert(WIFSIGNALED(status), "killed at its third checkpoint");
-    QUIET(rc, "run", "--resume", dir);
-    cr_expect_eq(rc, 2, "a restart run is refused, not continued wrongly");
     rm_rf(base);
 }
 

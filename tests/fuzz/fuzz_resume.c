@@ -1,7 +1,7 @@
 /*
  * Fuzz the resume reader (rundir.c): the input is the replicas.csv of a
  * resume state that says 16 replicas of a 4-group scenario are done; the
- * state, scenario and months.bin around it are fixed and valid.
+ * state, scenario and records.bin around it are fixed and valid.
  *
  * Oracle: a state that resumes must have replayed exactly the values of
  * the input's rows: the replicas.csv the new stage holds, parsed back,
@@ -52,7 +52,7 @@ static void setup(void)
     for (int g = 0; g < GROUPS; g++)
         fprintf(f, "[group.g%d]\ncount = 2\n", g);
     fclose(f);
-    snprintf(path, sizeof path, "%s/resume/months.bin", src);
+    snprintf(path, sizeof path, "%s/resume/records.bin", src);
     f = fopen(path, "wb");
     double zero[12] = { 0 };
     for (int i = 0; i < DONE * GROUPS; i++)
@@ -65,8 +65,8 @@ static void write_state(size_t bytes)
     char path[256];
     snprintf(path, sizeof path, "%s/resume/state.ini", src);
     FILE *f = fopen(path, "w");
-    fprintf(f, "format = 2\nreplicas_done = %d\nreplicas_file = replicas.csv\n"
-               "replicas_bytes = %zu\nmonths_bytes = %d\nevents = 0\nbaseline = 0\n"
+    fprintf(f, "format = 3\nreplicas_done = %d\nreplicas_file = replicas.csv\n"
+               "replicas_bytes = %zu\nrecords_bytes = %d\nevents = 0\nbaseline = 0\n"
                "cells = %d\nsource = fuzz.ini\nnode 0 0 =", DONE, bytes, DONE * GROUPS * 12 * 8,
             GROUPS * 3);
     for (int c = 0; c < GROUPS * 3; c++)
