@@ -82,12 +82,14 @@ typedef struct shared {
 uint64_t batch_share_block(const batch_share *sh, uint64_t local)
 {
     uint64_t c = local / sh->chunk;
-    return (c * (uint64_t)sh->ranks + (uint64_t)sh->rank) * sh->chunk + local % sh->chunk;
+    return sh->base + (c * (uint64_t)sh->ranks + (uint64_t)sh->rank) * sh->chunk +
+           local % sh->chunk;
 }
 
 uint64_t batch_share_blocks(const batch_share *sh, uint64_t replicas)
 {
     uint64_t nb = (replicas + BATCH_BLOCK - 1) / BATCH_BLOCK;
+    nb = nb > sh->base ? nb - sh->base : 0;
     uint64_t span = sh->chunk * (uint64_t)sh->ranks, whole = nb / span, rest = nb % span;
     uint64_t mine = rest > (uint64_t)sh->rank * sh->chunk ? rest - (uint64_t)sh->rank * sh->chunk
                                                            : 0;

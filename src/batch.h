@@ -131,7 +131,8 @@ typedef struct batch_spec {
     const batch_start *start;     /* continue from here; NULL: from replica 0 */
     /* One rank's share of the blocks (MPI, cluster.h): NULL, every block.
      * Else the batch runs, in order, the blocks of the chunks of `chunk`
-     * blocks numbered rank, rank + ranks, rank + 2 ranks, ...; blk->first
+     * blocks (counted from block `base`) numbered rank, rank + ranks,
+     * rank + 2 ranks, ...; blk->first
      * is the replica's global number, and the result's down-count sums and
      * replicas are not reduced (the gatherer reduces the blocks); no
      * start. */
@@ -142,6 +143,7 @@ typedef struct batch_spec {
 
 /* A rank's share of the blocks (batch_spec.share). */
 typedef struct batch_share {
+    uint64_t base;           /* the first block shared (a shard's or resumed run's) */
     uint64_t chunk;          /* blocks per chunk, >= 1 */
     int rank;                /* this rank, 0 <= rank < ranks */
     int ranks;               /* ranks sharing the run, >= 1 */

@@ -19,6 +19,7 @@
 #include "analytic.h"
 #include "answer.h"
 #include "batch.h"
+#include "cluster.h"
 #include "cmdline.h"
 #include "csvio.h"
 #include "diag.h"
@@ -836,13 +837,24 @@ static int run_shard(run_opts *p, cmd_env *e, size_t baseline)
     int status = FD_EXIT_OK;
     interrupt_catcher sig;
     volatile sig_atomic_t *stop = interrupt_catch(&sig);
-    if (place_build(e->s, &placed, &e->d) != FD_OK ||
-        shard_writer_create(&w, e->s, baseline, p->b.out, p->shard_i, p->shard_k, first, end,
-                            cmdline, p->force, &e->d) != FD_OK ||
-        runner_run_from(e->s, placed, NULL, stop, shard_writer_consume, w,
-                        &(runner_resume){ shard_writer_start(w), NULL }, &res, &oc,
-                        &e->d) != FD_OK) {
-        status = fail(e, FD_EXIT_FAIL);
+    bool root = cluster_root(); /* under mpirun, rank 0 writes the shard */
+    blocksum *none = NULL;      /* the other ranks' start: where the shard begins */
+    batch_start follow = { .first = first, .end = end };
+    bool ready = place_build(e->s, &placed, &e->d) == FD_OK &&
+                 (root ? shard_writer_create(&w, e->s, baseline, p->b.out, p->shard_i,
+                                             p->shard_k, first, end, cmdline, p->force,
+                                             &e->d) == FD_OK
+                       : blocksum_create(&none, 1, first / BATCH_BLOCK) == FD_OK);
+    follow.sums = none;
+    if (!cluster_agree(ready) || !ready ||
+        runner_run_from(e->s, placed, NULL, stop, root ? shard_writer_consume : NULL, w,
+                        &(runner_resume){ root ? shard_writer_start(w) : &follow, NULL }, &res,
+                        &oc, &e->d) != FD_OK) {
+        status = ready && !e->d.msg[0] ? failf(e, FD_EIO, "another MPI rank could not start "
+                                               "the shard")
+                                       : fail(e, FD_EXIT_FAIL);
+    } else if (!root) {
+        status = FD_EXIT_OK;
     } else if (shard_writer_commit(w, res->replicas, &e->d) != FD_OK) {
         status = fail(e, diag_exit_status(e->d.code));
     } else if (p->fmt == ANSWER_TABLE) {
@@ -857,6 +869,7 @@ static int run_shard(run_opts *p, cmd_env *e, size_t baseline)
     }
     interrupt_release(&sig);
     runner_outcome_fini(&oc);
+    blocksum_destroy(none);
     shard_writer_destroy(w);
     place_result_destroy(placed);
     batch_result_destroy(res);
@@ -894,23 +907,34 @@ static int run_work(void *opts, cmd_env *e)
     rundir *sink = NULL;
     rundir_opts ro = { .force = p->force, .resume = src, .checkpoint = -1 };
     runner_outcome oc = { 0 };
-    int status;
+    int status = FD_EXIT_OK;
     interrupt_catcher sig;
     volatile sig_atomic_t *stop = interrupt_catch(&sig);
     diag t;
     diag_clear(&t);
+    /* under mpirun every rank runs the replicas, rank 0 alone writes (cluster.h) */
+    bool root = cluster_root(), ready = false;
     if (place_build(e->s, &placed, &e->d) != FD_OK) { /* the run's one placement */
         status = fail(e, FD_EXIT_FAIL);
-    } else if (p->trace && runner_trace(e->s, placed, p->trace, p->trace_replica, &t) != FD_OK) {
+    } else if (root && p->trace &&
+               runner_trace(e->s, placed, p->trace, p->trace_replica, &t) != FD_OK) {
         status = failf(e, FD_EIO, "--trace: %s", t.msg);
-    } else if (rundir_create(&sink, e->s, baseline, p->b.out, cmdline, &ro, &e->d) != FD_OK) {
+    } else if (root && rundir_create(&sink, e->s, baseline, p->b.out, cmdline, &ro, &e->d)
+                           != FD_OK) {
         /* built beside DIR; replicas.csv streamed into it as the replicas come */
         status = fail(e, FD_EXIT_FAIL);
-    } else if (runner_run_from(e->s, placed, NULL, stop, rundir_consume, sink,
-                               &(runner_resume){ rundir_start(sink), rundir_precision(sink) },
+    } else {
+        ready = true;
+    }
+    if (!cluster_agree(ready)) { /* every rank starts, or none */
+        if (ready)
+            status = failf(e, FD_EIO, "another MPI rank could not start the run");
+    } else if (runner_run_from(e->s, placed, NULL, stop, root ? rundir_consume : NULL, sink,
+                               root ? &(runner_resume){ rundir_start(sink),
+                                                        rundir_precision(sink) } : NULL,
                                &res, &oc, &e->d) != FD_OK) {
         status = fail(e, FD_EXIT_FAIL);
-    } else {
+    } else if (root) {
         /* best effort: without it the table has no check */
         if (analytic_compute_placed(e->s, placed, &an, NULL) != FD_OK)
             an = NULL;
