@@ -127,7 +127,56 @@ if [ -z "$mpirun" ]; then
     check "--shard 0/3 is refused" grep -q "expected I/K" <<<"$err"
     check "nothing written by refused shards" test ! -e "$work/p"
 else
-    : # MPI: below
+    export OMPI_MCA_rmaps_base_oversubscribe=1
+    # shellcheck disable=SC2206
+    mpi=($mpirun)
+    # one process, then K ranks x -j threads, each into its own out/
+    single "$work/one" "${plain[@]}" -j 2
+    single "$work/oner" "${restart[@]}" -j 2
+    # a precision that halts the run at its first look (512 root replicas of
+    # 2000): rank 0 decides, the other ranks' extra replicas are dropped
+    halt=(-n 2000 --estimator restart --precision 0.3 --seed 3)
+    hscen="$root/scenarios/nseries-reboots.ini"
+    mkdir -p "$work/oneh" && (cd "$work/oneh" && "$fdsim" run "$hscen" "${halt[@]}" -j 2 -o out >/dev/null)
+    check "the halting run stops at its precision" grep -q "stopped by the precision" "$work/oneh/out/run.ini"
+    mpirun_in() { # mpirun_in DIR K ARGS...: fdsim on K ranks in DIR
+        local dir=$1 k=$2
+        shift 2
+        mkdir -p "$dir" && (cd "$dir" && timeout 300 "${mpi[@]}" -np "$k" "$fdsim" "$@" >/dev/null 2>"$dir/err")
+    }
+    for k in 1 2 3; do
+        mpirun_in "$work/mp$k" "$k" run "$scen" "${plain[@]}" -j 2 -o out
+        check "plain, $k ranks x 2 threads: the bytes of one process" diff -r "$work/one/out" "$work/mp$k/out"
+        mpirun_in "$work/mr$k" "$k" run "$scen" "${restart[@]}" -j 2 -o out
+        check "restart, $k ranks x 2 threads: the bytes of one process" diff -r "$work/oner/out" "$work/mr$k/out"
+        mpirun_in "$work/mh$k" "$k" run "$hscen" "${halt[@]}" -j 2 -o out
+        check "restart halted by its precision, $k ranks: the bytes of one process" \
+            diff -r "$work/oneh/out" "$work/mh$k/out"
+    done
+    # -j with ranks: only run.ini's record of -j moves
+    mpirun_in "$work/mj" 2 run "$scen" "${plain[@]}" -j 1 -o out
+    check "plain, 2 ranks x 1 thread: the same CSV bytes" diff -r -x run.ini "$work/one/out" "$work/mj/out"
+    # sweep: each point's replicas over the ranks
+    vary=(--vary group.flex-fd3.count=90,100 -n 200 --estimator plain --seed 5 -j 2)
+    mkdir -p "$work/sw" && (cd "$work/sw" && "$fdsim" sweep "$scen" "${vary[@]}" -o out >/dev/null)
+    for k in 2 3; do
+        mpirun_in "$work/sw$k" "$k" sweep "$scen" "${vary[@]}" -o out
+        check "sweep, $k ranks: the bytes of one process" diff -r "$work/sw/out" "$work/sw$k/out"
+    done
+    # shards on ranks merge as shards in one process do
+    mkdir -p "$work/shm"
+    for i in 1 2 3; do
+        mpirun_in "$work/shm" 2 run "$scen" "${restart[@]}" -j 2 --shard "$i/3" -o "s$i"
+    done
+    (cd "$work/shm" && "$fdsim" merge s1 s2 s3 -o out >/dev/null)
+    check "restart shards on 2 ranks each merge to the bytes of one process" \
+        diff -r "$work/oner/out" "$work/shm/out"
+    # a rank that cannot start: every rank stops, nothing written
+    mkdir -p "$work/bad" && : >"$work/bad/out"
+    rc=0
+    (cd "$work/bad" && timeout 120 "${mpi[@]}" -np 2 "$fdsim" run "$scen" "${plain[@]}" -o out/x \
+        >/dev/null 2>&1) || rc=$?
+    check "an output that cannot be written fails every rank (no hang)" test "$rc" != 0 -a "$rc" != 124
 fi
 echo "$fails failed"
 [ "$fails" = 0 ]
