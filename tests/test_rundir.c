@@ -147,13 +147,15 @@ Test(rundir, a_kill_anywhere_leaves_the_old_run_or_the_new_one_whole)
     cr_assert_not_null(mkdtemp(base));
     char dir[600];
     snprintf(dir, sizeof dir, "%s/out", base);
-    char *old_run[] = { "run", "-n", "200", "--seed", "111", "-o", dir, NULL };
-    char *new_run[] = { "run", "-n", "6000", "--seed", "222", "-j", "2", "-o", dir, NULL };
+    /* plain replicas: the swap is the same for either estimator, and these
+     * are cheap enough to kill at many moments */
+#define PLAIN "--estimator", "plain", "-s", "simulation.precision=0", "-s", "simulation.timeLimit=0s"
+    char *new_run[] = { "run", "-n", "6000", "--seed", "222", "-j", "2", "-o", dir, PLAIN, NULL };
     int rc;
-    QUIET(rc, "run", "-n", "6000", "--seed", "222", "-j", "2", "-o", dir);
+    QUIET(rc, "run", "-n", "6000", "--seed", "222", "-j", "2", "-o", dir, PLAIN);
     cr_assert_eq(rc, 0);
     snap fresh = take(dir);
-    QUIET(rc, "run", "-n", "200", "--seed", "111", "-o", dir);
+    QUIET(rc, "run", "-n", "200", "--seed", "111", "-o", dir, PLAIN);
     cr_assert_eq(rc, 0);
     snap old = take(dir);
     cr_assert(!same(&old, &fresh));
@@ -180,7 +182,7 @@ Test(rundir, a_kill_anywhere_leaves_the_old_run_or_the_new_one_whole)
         saw_new += was_new;
         drop(&now);
         /* the next run into the same place removes what the killed one left */
-        QUIET(rc, "run", "-n", "200", "--seed", "111", "-o", dir);
+        QUIET(rc, "run", "-n", "200", "--seed", "111", "-o", dir, PLAIN);
         cr_assert_eq(rc, 0);
         cr_expect_eq(leftovers(base), 0, "trial %zu: leftovers of the killed run remain", t);
         snap back = take(dir);
@@ -189,7 +191,6 @@ Test(rundir, a_kill_anywhere_leaves_the_old_run_or_the_new_one_whole)
     }
     cr_expect_gt(saw_old, 0);
     cr_expect_gt(saw_new, 0, "some kill came after the swap");
-    (void)old_run;
     drop(&old);
     drop(&fresh);
     rm_rf(base);
@@ -404,15 +405,19 @@ Test(rundir, a_killed_restart_run_with_a_precision_resumes_to_the_same_bytes)
 {
     char base[] = "/tmp/fdsim-resume-rare-XXXXXX";
     cr_assert_not_null(mkdtemp(base));
-    char dir[600];
+    char dir[600], ini[600];
     snprintf(dir, sizeof dir, "%s/out", base);
+    snprintf(ini, sizeof ini, "%s/db.ini", base);
     /* the default scenario's estimator: root replicas with their retrials,
-     * ended by the precision (checkpoints at 512, 736, 1024 root replicas),
-     * no time limit (which depends on the machine) */
-    char *run[] = { "run", "-n", "40000", "--seed", "8", "-j", "2", "-o", dir,
-                    "--estimator", "restart", "--precision", "0.2", "-s",
-                    "simulation.timeLimit=0s", "-s", "group.flex-max.count=5",
-                    "-s", "group.uniform.count=5", NULL };
+     * ended by the precision (looks at 512, 736, 1024, 1456 root replicas),
+     * no time limit (which depends on the machine); one small group, cheap */
+    FILE *f = fopen(ini, "w");
+    fputs("[simulation]\nestimator = restart\nprecision = 0.2\nreplicas = 40000\nseed = 8\n"
+          "[region]\nracksPerZone = 6\nhostsPerRack = 4\n"
+          "[host]\ntimeToFailure = exp(mean=2y)\nrepairTime = uniform(4h, 12h)\n"
+          "[group.db]\ncount = 5\nquorum = 3\n", f);
+    fclose(f);
+    char *run[] = { "run", ini, "-j", "2", "-o", dir, NULL };
     snap want = reference(run, ARGC(run), dir);
     cr_assert_not_null(strstr(want.b[4], "; stopped by the precision"), "%s", want.b[4]);
     const char *rows = strstr(want.b[4], "; replicas: ");
