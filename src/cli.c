@@ -1023,7 +1023,7 @@ static int merge_work(void *opts, cmd_env *e)
     if (e->optind >= e->argc)
         return failf(e, FD_EINVAL, "no shard directories: fdsim merge DIR_1 ... DIR_K -o DIR");
     if (stage_target_ok(p->b.out, p->force, "-o", &e->d) != FD_OK)
-        return fail(e, FD_EXIT_INPUT);
+        return fail(e, diag_exit_status(e->d.code));
     shard_set set;
     if (shard_set_load(e->argv + e->optind, (size_t)(e->argc - e->optind), &set, &e->d) !=
         FD_OK)
