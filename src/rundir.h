@@ -20,8 +20,10 @@
  *  STAGE/resume/state.ini     the checkpoint: replicas done (P), the bytes
  *                             of replicas.csv and records.bin that hold
  *                             them, the down-count sums of the whole blocks
- *                             before P and the running sum of P's block (hex
- *                             floats: exact), events, baseline, command line
+ *                             before P (the blocksum's held nodes, one
+ *                             "node BLOCK LEVEL =" line each: blocksum.h)
+ *                             and the running sum of P's block (hex floats:
+ *                             exact), events, baseline, command line
  *
  * A checkpoint is taken after a block of replicas is consumed, at most
  * every `checkpoint` seconds (default 1; FDSIM_CHECKPOINT_SECONDS in the
