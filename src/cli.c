@@ -817,6 +817,9 @@ static int run_shard(run_opts *p, cmd_env *e, size_t baseline)
     if (p->resume)
         return failf(e, FD_EINVAL, "--shard with --resume: a shard is run whole; run it "
                      "again");
+    if (p->trace)
+        return failf(e, FD_EINVAL, "--shard with --trace: trace the replica in a run of its "
+                     "own (fdsim run --trace FILE --trace-replica K)");
     if (s->precision > 0 || s->time_limit > 0)
         return failf(e, FD_EINVAL, "--shard %u/%u: the run has a precision or time limit "
                      "(simulation.precision, timeLimit), which decides where it ends from "

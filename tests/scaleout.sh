@@ -125,6 +125,8 @@ if [ -z "$mpirun" ]; then
     check "more shards than blocks are refused" grep -q "fewer than 3 shards" <<<"$err"
     err=$("$fdsim" run "$scen" -n 32 --shard 0/3 -o "$work/p" 2>&1 >/dev/null)
     check "--shard 0/3 is refused" grep -q "expected I/K" <<<"$err"
+    err=$("$fdsim" run "$scen" "${plain[@]}" --shard 1/3 --trace "$work/t.csv" -o "$work/p" 2>&1 >/dev/null)
+    check "--shard with --trace is refused" grep -q "shard with --trace" <<<"$err"
     check "nothing written by refused shards" test ! -e "$work/p"
 else
     export OMPI_MCA_rmaps_base_oversubscribe=1
