@@ -14,9 +14,10 @@
 #
 # With MPIRUN (an mpirun command line, e.g. "mpirun --oversubscribe
 # --allow-run-as-root"): `MPIRUN -np K fdsim run` for K = 1, 2, 3 and
-# several -j, with both estimators (the restart one with its precision
-# rule), and `MPIRUN -np K fdsim sweep`, each compared byte for byte with
-# one process; and shards run on ranks merge the same.
+# several -j, with both estimators (the restart one also halted by its
+# precision rule), and `MPIRUN -np K fdsim sweep` with both estimators,
+# each compared byte for byte with one process; and shards run on ranks
+# merge the same.
 set -u
 fdsim=$(realpath "$1")
 root=$(realpath "$2")
@@ -165,6 +166,11 @@ else
         mpirun_in "$work/sw$k" "$k" sweep "$scen" "${vary[@]}" -o out
         check "sweep, $k ranks: the bytes of one process" diff -r "$work/sw/out" "$work/sw$k/out"
     done
+    varyr=(--vary group.flex-fd3.count=90,100 -n 96 --estimator restart --seed 5 -j 2)
+    mkdir -p "$work/swr" && (cd "$work/swr" && "$fdsim" sweep "$scen" "${varyr[@]}" -o out >/dev/null)
+    mpirun_in "$work/swr3" 3 sweep "$scen" "${varyr[@]}" -o out
+    check "sweep with the restart estimator, 3 ranks: the bytes of one process" \
+        diff -r "$work/swr/out" "$work/swr3/out"
     # shards on ranks merge as shards in one process do
     mkdir -p "$work/shm"
     for i in 1 2 3; do
