@@ -18,7 +18,7 @@ _fdsim_keys()
 _fdsim()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local cmds="import check place run sweep plot analytic"
+    local cmds="import check place run sweep merge plot analytic"
     local IFS=$' \t\n'
     if ((COMP_CWORD == 1)); then
         COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
@@ -31,7 +31,8 @@ _fdsim()
         place) opts="--csv --format --set --help" ;;
         run) opts="--replicas -n --seed --threads -j --results-dir -o --format --force
                    --resume --memory-limit --estimator --precision --time-limit --baseline
-                   --trace --trace-replica --set --help" ;;
+                   --trace --trace-replica --shard --set --help" ;;
+        merge) opts="--results-dir -o --format --force --help" ;;
         sweep) opts="--vary --goal --replicas -n --seed --threads -j --results-dir -o --format
                      --memory-limit --estimator --precision --time-limit --set --help" ;;
         plot) opts="--format --replica --size --help" ;;

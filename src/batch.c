@@ -12,8 +12,12 @@
  * replicas of a block are a prefix of it; hence the longest completed
  * prefix of all replicas is the blocks the consumer takes in order up to
  * and including the first one that ended short, and their down-count sums,
- * each from zero in replica order, added in block order give the same
- * bytes as any other run over the same replicas.
+ * each from zero in replica order, pushed into the blocksum in block order
+ * give the same bytes as any other run over the same replicas.
+ *
+ * With a share (an MPI rank's), the window and counters are over the
+ * rank's own blocks, numbered locally; only the replica numbers a block
+ * runs are global (batch_share_block).
  *
  * Threads share nothing mutable but the fields under `lock`, the progress
  * counter (atomic) and the slots, each owned by one side at a time as
@@ -58,6 +62,8 @@ typedef struct shared {
     uint64_t nblocks;        /* ceil(replicas / BATCH_BLOCK) */
     uint64_t first_block;    /* the block of the first replica to run (spec->start) */
     bool start_sum_added;    /* spec->start->block_sum is in the totals */
+    blocksum *sums;          /* the blocks consumed, reduced (owned); unused with a share */
+    uint64_t replicas;       /* the run's replicas (spec->replicas) */
     size_t nslots;           /* W: slots in the window */
     slot *slots;             /* [nslots] */
     pthread_mutex_t lock;    /* guards the fields below and the slots' state */
@@ -72,6 +78,23 @@ typedef struct shared {
                                 memory (2) or the consumer failed (3): all stop */
     atomic_uint_fast64_t ndone; /* replicas completed, for the progress bar */
 } shared;
+
+uint64_t batch_share_block(const batch_share *sh, uint64_t local)
+{
+    uint64_t c = local / sh->chunk;
+    return sh->base + (c * (uint64_t)sh->ranks + (uint64_t)sh->rank) * sh->chunk +
+           local % sh->chunk;
+}
+
+uint64_t batch_share_blocks(const batch_share *sh, uint64_t replicas)
+{
+    uint64_t nb = (replicas + BATCH_BLOCK - 1) / BATCH_BLOCK;
+    nb = nb > sh->base ? nb - sh->base : 0;
+    uint64_t span = sh->chunk * (uint64_t)sh->ranks, whole = nb / span, rest = nb % span;
+    uint64_t mine = rest > (uint64_t)sh->rank * sh->chunk ? rest - (uint64_t)sh->rank * sh->chunk
+                                                           : 0;
+    return whole * sh->chunk + (mine < sh->chunk ? mine : sh->chunk);
+}
 
 size_t batch_window(int threads)
 {
@@ -132,7 +155,8 @@ static void run_block(shared *sh, slot *sl, void *w, double *scratch, double **d
 {
     const batch_spec *spec = sh->spec;
     size_t ng = spec->ngroups, nm = (size_t)spec->nmonths;
-    uint64_t first = sl->block * BATCH_BLOCK, last = first + BATCH_BLOCK;
+    uint64_t gb = spec->share ? batch_share_block(spec->share, sl->block) : sl->block;
+    uint64_t first = gb * BATCH_BLOCK, last = first + BATCH_BLOCK;
     if (last > spec->replicas)
         last = spec->replicas;
     size_t done = 0;
@@ -207,6 +231,8 @@ static void draw(const shared *sh, double t0)
 {
     const batch_spec *spec = sh->spec;
     uint64_t n = atomic_load_explicit(&sh->ndone, memory_order_relaxed);
+    if (spec->progress_more)
+        n += *spec->progress_more;
     uint64_t total = spec->progress_total ? spec->progress_total : spec->replicas;
     uint64_t all = spec->progress_done + n; /* of the whole job */
     double el = now_s() - t0, rate = el > 0 ? n / el : 0;
@@ -230,11 +256,8 @@ static int consume(shared *sh, const slot *sl, batch_result *res, diag *d)
     if (sl->done == 0 && !start_block)
         return FD_OK;
     sh->start_sum_added |= start_block; /* the block's sum holds it */
-    for (size_t g = 0; g < res->ngroups; g++) {
-        const double *sum = sl->sum + sh->off[g];
-        for (int k = 0; k <= res->counts[g]; k++)
-            res->downcount[g][k] += sum[k];
-    }
+    if (!spec->share && blocksum_push(sh->sums, sl->block, 0, sl->sum) != FD_OK)
+        return diag_set(d, FD_ENOMEM, "out of memory adding up the down-count sums");
     res->events += sl->events;
     res->replicas += sl->done;
     if (spec->consume == NULL || sl->done == 0)
@@ -329,6 +352,7 @@ static void slots_free(shared *sh)
     }
     free(sh->slots);
     free(sh->off);
+    blocksum_destroy(sh->sums);
 }
 
 /* Allocate the result and the shared state (the window for `nthreads`
@@ -358,6 +382,10 @@ static int setup(const batch_spec *spec, uint64_t nthreads, batch_result **resp,
             return FD_ENOMEM;
     }
     sh->nblocks = (spec->replicas + BATCH_BLOCK - 1) / BATCH_BLOCK;
+    if (spec->share)
+        sh->nblocks = batch_share_blocks(spec->share, spec->replicas);
+    if (blocksum_create(&sh->sums, sh->cells ? sh->cells : 1, 0) != FD_OK)
+        return FD_ENOMEM;
     if (spec->start) {
         const batch_start *st = spec->start;
         assert(st->first <= spec->replicas);
@@ -367,9 +395,11 @@ static int setup(const batch_spec *spec, uint64_t nthreads, batch_result **resp,
         sh->next_block = sh->consumed = sh->first_block;
         res->replicas = st->first;
         res->events = st->events;
-        for (size_t g = 0; g < ng; g++)
-            memcpy(res->downcount[g], st->downcount + sh->off[g],
-                   ((size_t)spec->counts[g] + 1) * sizeof *res->downcount[g]);
+        assert(blocksum_cells(st->sums) == sh->cells);
+        assert(blocksum_end(st->sums) == sh->first_block ||
+               (st->first == spec->replicas && blocksum_end(st->sums) == sh->nblocks));
+        if (blocksum_copy(sh->sums, st->sums) != FD_OK)
+            return FD_ENOMEM;
     }
     uint64_t left = sh->nblocks - sh->first_block;
     size_t w = batch_window((int)nthreads);
@@ -402,7 +432,10 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
     atomic_init(&sh.ndone, 0);
     batch_result *res = NULL;
     pthread_t *tids = NULL;
+    assert(!(spec->share && spec->start));
     uint64_t nblocks = (spec->replicas + BATCH_BLOCK - 1) / BATCH_BLOCK;
+    if (spec->share)
+        nblocks = batch_share_blocks(spec->share, spec->replicas);
     if (spec->start)
         nblocks -= spec->start->first / BATCH_BLOCK;
     uint64_t nthreads = (uint64_t)spec->threads < nblocks ? (uint64_t)spec->threads : nblocks;
@@ -459,13 +492,25 @@ int batch_run(const batch_spec *spec, batch_result **out, diag *d)
                       "worker" : "out of memory growing a replica's event queue");
         goto done;
     }
-    if (spec->start && spec->start->block_sum && !sh.start_sum_added) {
+    if (spec->start && spec->start->block_sum && !sh.start_sum_added &&
+        blocksum_push(sh.sums, sh.first_block, 0, spec->start->block_sum) != FD_OK) {
         /* stopped before the resumed block ran: its earlier replicas count */
-        for (size_t g = 0; g < res->ngroups; g++)
-            for (int k = 0; k <= res->counts[g]; k++)
-                res->downcount[g][k] += spec->start->block_sum[sh.off[g] + (size_t)k];
+        rc = diag_set(d, FD_ENOMEM, "out of memory adding up the down-count sums");
+        goto done;
     }
 finish:
+    if (!spec->share) {
+        double *tot = fd_malloc((sh.cells ? sh.cells : 1) * sizeof *tot);
+        if (tot == NULL) {
+            rc = diag_set(d, FD_ENOMEM, "out of memory adding up the down-count sums");
+            goto done;
+        }
+        blocksum_total(sh.sums, tot);
+        for (size_t g = 0; g < res->ngroups; g++)
+            memcpy(res->downcount[g], tot + sh.off[g],
+                   ((size_t)res->counts[g] + 1) * sizeof *tot);
+        free(tot);
+    }
     res->partial = res->replicas < res->requested && !res->halted;
     res->window_peak = sh.peak;
     res->wall = now_s() - t0;

@@ -14,10 +14,11 @@
  * A worker that would run more than the window ahead of the consumer
  * waits, so memory is bounded by the window, whatever R.  The one
  * floating-point sum batch makes itself (the down-count histograms) is
- * summed within a block in replica order, then over blocks in block order:
- * the block size is fixed, so the sum over replicas 0..P-1 is the same
- * bytes whatever the thread count, and the same as a run of exactly P
- * replicas.
+ * summed within a block in replica order, then over blocks by the
+ * canonical tree of blocksum.h: the block size is fixed, so the sum over
+ * replicas 0..P-1 is the same bytes whatever the thread count, the same as
+ * a run of exactly P replicas, and the same as any split of the blocks
+ * (MPI ranks, shards) reduced through a blocksum.
  *
  * Resuming: with spec->start, replicas before start->first are taken as
  * done (their sums given), the first block runs from start->first with its
@@ -33,6 +34,7 @@
 #ifndef FDSIM_BATCH_H
 #define FDSIM_BATCH_H
 
+#include "blocksum.h"
 #include "diag.h"
 #include "stats.h"
 
@@ -77,14 +79,17 @@ typedef int (*batch_consume_fn)(void *sink, const batch_block *blk, diag *d);
 size_t batch_window(int threads);
 
 /* Where a batch starts when it continues an earlier one (a resumed run,
- * ckpt in rundir.h): replicas 0..first-1 are done and are not run again.
- * With the sums given, the result is the same bytes as one batch over
- * every replica.  Every pointer is borrowed. */
+ * ckpt in rundir.h), or when it is one shard of a run: replicas
+ * 0..first-1 are done (or another shard's) and are not run again.  With
+ * the sums given, the result is the same bytes as one batch over every
+ * replica.  Every pointer is borrowed. */
 typedef struct batch_start {
     uint64_t first;          /* the first replica to run, <= replicas */
-    const double *downcount; /* [cells]: the down-count sums of the whole blocks before
-                                first's block, added block by block from zero in block
-                                order (as batch_result.downcount holds them) */
+    uint64_t end;            /* a shard: the replica to stop before (runner_run_from
+                                runs replicas first..end-1); 0: every replica */
+    const blocksum *sums;    /* the down-count sums of the whole blocks before first's
+                                block (blocksum_end is first's block): a resumed run's
+                                counter, or an empty one at first's block for a shard */
     const double *block_sum; /* [cells]: the sum of replicas from first's block's start
                                 to first-1, in replica order; NULL when first is a
                                 multiple of BATCH_BLOCK */
@@ -124,7 +129,31 @@ typedef struct batch_spec {
     const char *progress_label;   /* shown first on the bar, or NULL */
     volatile sig_atomic_t *stop;  /* non-zero: stop at the next replica boundary; may be NULL */
     const batch_start *start;     /* continue from here; NULL: from replica 0 */
+    /* One rank's share of the blocks (MPI, cluster.h): NULL, every block.
+     * Else the batch runs, in order, the blocks of the chunks of `chunk`
+     * blocks (counted from block `base`) numbered rank, rank + ranks,
+     * rank + 2 ranks, ...; blk->first
+     * is the replica's global number, and the result's down-count sums and
+     * replicas are not reduced (the gatherer reduces the blocks); no
+     * start. */
+    const struct batch_share *share;
+    const uint64_t *progress_more; /* replicas finished elsewhere (other ranks), added to
+                                      the bar; read on the consumer's thread; may be NULL */
 } batch_spec;
+
+/* A rank's share of the blocks (batch_spec.share). */
+typedef struct batch_share {
+    uint64_t base;           /* the first block shared (a shard's or resumed run's) */
+    uint64_t chunk;          /* blocks per chunk, >= 1 */
+    int rank;                /* this rank, 0 <= rank < ranks */
+    int ranks;               /* ranks sharing the run, >= 1 */
+} batch_share;
+
+/* Blocks of a run of `replicas` replicas that `sh`'s rank runs. */
+uint64_t batch_share_blocks(const batch_share *sh, uint64_t replicas);
+
+/* The global number of the `local`-th block of `sh`'s rank. */
+uint64_t batch_share_block(const batch_share *sh, uint64_t local);
 
 /* The results of a batch: a plain record owned by the caller, freed with
  * batch_result_destroy.  Only replicas 0..replicas-1 are counted (and were

@@ -19,6 +19,7 @@
 #include "analytic.h"
 #include "answer.h"
 #include "batch.h"
+#include "cluster.h"
 #include "cmdline.h"
 #include "csvio.h"
 #include "diag.h"
@@ -33,6 +34,7 @@
 #include "rundir.h"
 #include "runner.h"
 #include "scenario.h"
+#include "shard.h"
 #include "stage.h"
 #include "sweep.h"
 #include "verdict.h"
@@ -412,6 +414,7 @@ static const char run_usage[] =
     "                 [--trace FILE [--trace-replica K]]\n"
     "                 [--set section.key=value]...\n"
     "       fdsim run --resume DIR [-j THREADS]\n"
+    "       fdsim run [SCENARIO] --shard I/K -o DIR_I [options as above]\n"
     "\n"
     "Run the Monte Carlo replicas of SCENARIO (default: the built-in default\n"
     "scenario), show the groups side by side and write the results directory.\n"
@@ -446,6 +449,8 @@ static const char run_usage[] =
     "      --resume DIR              continue the run that was interrupted or\n"
     "                                killed into DIR from where it was; the end\n"
     "                                result is the bytes of an uninterrupted run\n"
+    "      --shard I/K               run shard I of K into DIR_I (an array job's\n"
+    "                                task); fdsim merge joins the K (fdsim(1))\n"
     "      --baseline NAME           group the paired differences are taken\n"
     "                                against (default: the first)\n"
     "      --memory-limit SIZE       refuse, before simulating, a run estimated to\n"
@@ -535,6 +540,8 @@ typedef struct run_opts {
     bool trace_replica_set;  /* --trace-replica was given */
     bool force;              /* --force: DIR may hold other files */
     const char *resume;      /* --resume DIR, or NULL */
+    unsigned shard_i;        /* --shard I/K: I (1..K); 0: not a shard */
+    unsigned shard_k;        /* K */
 } run_opts;
 
 /* Handle -n, --seed, -j or -o: 0 done, -1 bad value (in e->d), 1 when `c`
@@ -646,6 +653,15 @@ static int run_own(void *opts, cmd_env *e, int c, const char *arg)
                             "the run to continue"), -1;
         p->resume = arg;
         return 0;
+    case 'H': {
+        int used = 0;
+        if (sscanf(arg, "%u/%u%n", &p->shard_i, &p->shard_k, &used) != 2 || arg[used] != '\0'
+            || arg[0] < '0' || arg[0] > '9' || p->shard_i < 1 || p->shard_i > p->shard_k ||
+            p->shard_k > 1000000)
+            return diag_set(&e->d, FD_EINVAL, "--shard %s: expected I/K, shard I of K with "
+                            "1 <= I <= K, e.g. --shard 2/8", arg), -1;
+        return 0;
+    }
     default:
         return -1;
     }
@@ -756,6 +772,116 @@ static int run_report(const run_opts *p, cmd_env *e, rundir *sink, report_run *r
     return status;
 }
 
+/* The command line a shard records: argv without --shard, its -o
+ * directory as SHARD_DIR_MARK (fdsim merge puts its own there), so the
+ * merged run.ini records what one run into the merge's directory would
+ * have.  A heap string, or NULL without memory. */
+static char *shard_cmdline(const cmd_env *e)
+{
+    char **v = fd_calloc((size_t)e->argc + 1, sizeof *v);
+    char *mark = NULL, *out = NULL;
+    int n = 0;
+    if (v == NULL)
+        return NULL;
+    for (int i = 0; i < e->argc; i++) {
+        const char *a = e->argv[i];
+        if (!strcmp(a, "--shard")) {
+            i++;
+            continue;
+        }
+        if (!strncmp(a, "--shard=", 8))
+            continue;
+        v[n++] = e->argv[i];
+        if ((!strcmp(a, "-o") || !strcmp(a, "--results-dir")) && i + 1 < e->argc) {
+            v[n++] = SHARD_DIR_MARK;
+            i++;
+        } else if (!strncmp(a, "--results-dir=", 14) || (a[0] == '-' && a[1] == 'o' && a[2])) {
+            size_t keep = a[1] == 'o' ? 2 : 14, len = keep + strlen(SHARD_DIR_MARK) + 1;
+            free(mark);
+            if ((mark = fd_malloc(len)) == NULL)
+                goto done;
+            snprintf(mark, len, "%.*s%s", (int)keep, a, SHARD_DIR_MARK);
+            v[n - 1] = mark;
+        }
+    }
+    out = cmdline_quote("fdsim", n, v);
+done:
+    free(mark);
+    free(v);
+    return out;
+}
+
+/* fdsim run --shard I/K: run the shard's replicas into its directory
+ * (shard.h).  The exit status. */
+static int run_shard(run_opts *p, cmd_env *e, size_t baseline)
+{
+    const scenario *s = e->s;
+    if (p->resume)
+        return failf(e, FD_EINVAL, "--shard with --resume: a shard is run whole; run it "
+                     "again");
+    if (p->trace)
+        return failf(e, FD_EINVAL, "--shard with --trace: trace the replica in a run of its "
+                     "own (fdsim run --trace FILE --trace-replica K)");
+    if (s->precision > 0 || s->time_limit > 0)
+        return failf(e, FD_EINVAL, "--shard %u/%u: the run has a precision or time limit "
+                     "(simulation.precision, timeLimit), which decides where it ends from "
+                     "every replica before; shards need a fixed count: add --set "
+                     "simulation.precision=0 --set simulation.timeLimit=0s (and -n N)",
+                     p->shard_i, p->shard_k);
+    uint64_t first, end;
+    if (shard_range((uint64_t)s->replicas, p->shard_i, p->shard_k, &first, &end, &e->d) !=
+        FD_OK)
+        return fail(e, FD_EXIT_INPUT);
+    char *cmdline = shard_cmdline(e);
+    if (cmdline == NULL)
+        return failf(e, FD_ENOMEM, "out of memory");
+    place_result *placed = NULL;
+    shard_writer *w = NULL;
+    batch_result *res = NULL;
+    runner_outcome oc = { 0 };
+    int status = FD_EXIT_OK;
+    interrupt_catcher sig;
+    volatile sig_atomic_t *stop = interrupt_catch(&sig);
+    bool root = cluster_root(); /* under mpirun, rank 0 writes the shard */
+    blocksum *none = NULL;      /* the other ranks' start: where the shard begins */
+    batch_start follow = { .first = first, .end = end };
+    bool ready = place_build(e->s, &placed, &e->d) == FD_OK &&
+                 (root ? shard_writer_create(&w, e->s, baseline, p->b.out, p->shard_i,
+                                             p->shard_k, first, end, cmdline, p->force,
+                                             &e->d) == FD_OK
+                       : blocksum_create(&none, 1, first / BATCH_BLOCK) == FD_OK);
+    follow.sums = none;
+    if (!cluster_agree(ready) || !ready ||
+        runner_run_from(e->s, placed, NULL, stop, root ? shard_writer_consume : NULL, w,
+                        &(runner_resume){ root ? shard_writer_start(w) : &follow, NULL }, &res,
+                        &oc, &e->d) != FD_OK) {
+        status = ready && !e->d.msg[0] ? failf(e, FD_EIO, "another MPI rank could not start "
+                                               "the shard")
+                                       : fail(e, FD_EXIT_FAIL);
+    } else if (!root) {
+        status = FD_EXIT_OK;
+    } else if (shard_writer_commit(w, res->replicas, &e->d) != FD_OK) {
+        status = fail(e, diag_exit_status(e->d.code));
+    } else if (p->fmt == ANSWER_TABLE) {
+        printf("shard %u/%u: replicas %llu..%llu of %llu, %llu events in %.3g s (%.3g "
+               "replicas/s)\nwrote %s/: replicas.csv shard/ inputs/; fdsim merge puts the %u "
+               "shards together\n", p->shard_i, p->shard_k, (unsigned long long)first,
+               (unsigned long long)end - 1, (unsigned long long)s->replicas,
+               (unsigned long long)res->events, res->wall,
+               res->wall > 0 ? (double)(end - first) / res->wall : 0.0, p->b.out, p->shard_k);
+        if (fflush(stdout) != 0)
+            status = FD_EXIT_FAIL;
+    }
+    interrupt_release(&sig);
+    runner_outcome_fini(&oc);
+    blocksum_destroy(none);
+    shard_writer_destroy(w);
+    place_result_destroy(placed);
+    batch_result_destroy(res);
+    free(cmdline);
+    return status;
+}
+
 static int run_work(void *opts, cmd_env *e)
 {
     run_opts *p = opts;
@@ -774,6 +900,8 @@ static int run_work(void *opts, cmd_env *e)
     }
     if (p->resume)
         baseline = resumed_baseline;
+    if (p->shard_k)
+        return run_shard(p, e, baseline);
     if (!cmdline && !(cmdline = cmdline_quote("fdsim", e->argc, e->argv))) {
         free(src);
         return failf(e, FD_ENOMEM, "out of memory");
@@ -784,23 +912,34 @@ static int run_work(void *opts, cmd_env *e)
     rundir *sink = NULL;
     rundir_opts ro = { .force = p->force, .resume = src, .checkpoint = -1 };
     runner_outcome oc = { 0 };
-    int status;
+    int status = FD_EXIT_OK;
     interrupt_catcher sig;
     volatile sig_atomic_t *stop = interrupt_catch(&sig);
     diag t;
     diag_clear(&t);
+    /* under mpirun every rank runs the replicas, rank 0 alone writes (cluster.h) */
+    bool root = cluster_root(), ready = false;
     if (place_build(e->s, &placed, &e->d) != FD_OK) { /* the run's one placement */
         status = fail(e, FD_EXIT_FAIL);
-    } else if (p->trace && runner_trace(e->s, placed, p->trace, p->trace_replica, &t) != FD_OK) {
+    } else if (root && p->trace &&
+               runner_trace(e->s, placed, p->trace, p->trace_replica, &t) != FD_OK) {
         status = failf(e, FD_EIO, "--trace: %s", t.msg);
-    } else if (rundir_create(&sink, e->s, baseline, p->b.out, cmdline, &ro, &e->d) != FD_OK) {
+    } else if (root && rundir_create(&sink, e->s, baseline, p->b.out, cmdline, &ro, &e->d)
+                           != FD_OK) {
         /* built beside DIR; replicas.csv streamed into it as the replicas come */
         status = fail(e, FD_EXIT_FAIL);
-    } else if (runner_run_from(e->s, placed, NULL, stop, rundir_consume, sink,
-                               &(runner_resume){ rundir_start(sink), rundir_precision(sink) },
+    } else {
+        ready = true;
+    }
+    if (!cluster_agree(ready)) { /* every rank starts, or none */
+        if (ready)
+            status = failf(e, FD_EIO, "another MPI rank could not start the run");
+    } else if (runner_run_from(e->s, placed, NULL, stop, root ? rundir_consume : NULL, sink,
+                               root ? &(runner_resume){ rundir_start(sink),
+                                                        rundir_precision(sink) } : NULL,
                                &res, &oc, &e->d) != FD_OK) {
         status = fail(e, FD_EXIT_FAIL);
-    } else {
+    } else if (root) {
         /* best effort: without it the table has no check */
         if (analytic_compute_placed(e->s, placed, &an, NULL) != FD_OK)
             an = NULL;
@@ -829,12 +968,142 @@ static int run_main(int argc, char **argv)
         FORMAT_LONGOPT,
         { "force", no_argument, NULL, 'f' },
         { "resume", required_argument, NULL, 'R' },
+        { "shard", required_argument, NULL, 'H' },
         { NULL, 0, NULL, 0 },
     };
     static const cmd_spec spec = {
         "run", run_usage, "n:j:o:", own, run_own, true, NULL, run_work,
     };
     run_opts p = { .b = { .out = "results" } };
+    return command(&spec, &p, argc, argv);
+}
+
+/* ----------------------------------------------------------- merge -- */
+
+static const char merge_usage[] =
+    "usage: fdsim merge DIR_1 ... DIR_K -o DIR [--force] [--format table|json|tsv]\n"
+    "\n"
+    "Put the K shards of one run (fdsim run --shard I/K -o DIR_I, e.g. the tasks\n"
+    "of an array job) together into the results directory DIR: exactly the\n"
+    "files, byte for byte, that one run of the same scenario and seed writes\n"
+    "(its run.ini records the shards' command line without --shard, into DIR).\n"
+    "The shards may be given in any order.  A shard that is missing,\n"
+    "duplicated, of another run (scenario, seed, fdsim version) or corrupt is\n"
+    "refused with a message that names it, and nothing is written.\n"
+    "\n"
+    "  -o, --results-dir DIR         the merged results directory (required)\n"
+    FORMAT_USAGE
+    "      --force                   replace DIR even if it holds files that are\n"
+    "                                not fdsim results (they are deleted)\n"
+    "  -h, --help                    show this help\n"
+    "\n"
+    "Exit status: 0 done, 1 I/O error or out of memory, 2 a shard set refused\n"
+    "(nothing written), 4 some VMs could not be allocated (as fdsim run).\n";
+
+static int merge_own(void *opts, cmd_env *e, int c, const char *arg)
+{
+    run_opts *p = opts;
+    switch (c) {
+    case 'o':
+        if (!*arg)
+            return diag_set(&e->d, FD_EINVAL, "-o needs a directory name"), -1;
+        p->b.out = arg;
+        p->b.out_given = true;
+        return 0;
+    case 'F':
+        return format_own(&p->fmt, e, arg);
+    case 'f':
+        p->force = true;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int merge_work(void *opts, cmd_env *e)
+{
+    run_opts *p = opts;
+    if (!p->b.out_given)
+        return failf(e, FD_EINVAL, "no -o DIR: give the merged results directory");
+    if (e->optind >= e->argc)
+        return failf(e, FD_EINVAL, "no shard directories: fdsim merge DIR_1 ... DIR_K -o DIR");
+    if (stage_target_ok(p->b.out, p->force, "-o", &e->d) != FD_OK)
+        return fail(e, diag_exit_status(e->d.code));
+    shard_set set;
+    if (shard_set_load(e->argv + e->optind, (size_t)(e->argc - e->optind), &set, &e->d) !=
+        FD_OK)
+        return fail(e, diag_exit_status(e->d.code == FD_EIO ? FD_EINVAL : e->d.code));
+    bool nomem = false;
+    char *cmdline = NULL;
+    if (shard_set_scenario(&set, &e->s, stderr, &e->d) != FD_OK) {
+        shard_set_fini(&set);
+        return fail(e, diag_exit_status(e->d.code));
+    }
+    cmdline = shard_set_command(&set, p->b.out, &nomem);
+    double t0 = precision_clock();
+    size_t baseline = set.v[0].baseline;
+    rundir *sink = NULL;
+    batch_result *res = NULL;
+    place_result *placed = NULL;
+    analytic_result *an = NULL;
+    rundir_opts ro = { .force = p->force, .resume = NULL, .checkpoint = -1 };
+    runner_outcome oc = { .estimator = e->s->estimator, .stop = PRECISION_REPLICAS };
+    int status = FD_EXIT_OK, rc = FD_OK;
+    if (nomem) {
+        status = failf(e, FD_ENOMEM, "out of memory");
+    } else if (place_build(e->s, &placed, &e->d) != FD_OK ||
+               rundir_create(&sink, e->s, baseline, p->b.out, cmdline, &ro, &e->d) != FD_OK) {
+        status = fail(e, FD_EXIT_FAIL);
+    } else {
+        for (size_t i = 0; i < set.n && rc == FD_OK; i++) {
+            const shard_info *x = &set.v[i];
+            char *rp = csvio_path_join(x->dir, "replicas.csv");
+            char *mp = csvio_path_join(x->dir, "shard/records.bin");
+            rc = rp && mp ? rundir_merge(sink, rp, x->rbytes, mp, x->first, x->end, x->sums,
+                                         x->events, &e->d)
+                          : diag_set(&e->d, FD_ENOMEM, "out of memory");
+            if (rc != FD_OK && rc != FD_ENOMEM) {
+                diag w = e->d;
+                diag_clear(&e->d);
+                rc = diag_set(&e->d, FD_EINVAL, "shard %s: corrupt: %s", x->dir, w.msg);
+            }
+            free(rp);
+            free(mp);
+        }
+        if (rc == FD_OK && rundir_result(sink, &res) != FD_OK)
+            rc = diag_set(&e->d, FD_ENOMEM, "out of memory");
+        if (rc != FD_OK) {
+            status = fail(e, diag_exit_status(rc));
+        } else {
+            res->wall = precision_clock() - t0;
+            if (analytic_compute_placed(e->s, placed, &an, NULL) != FD_OK)
+                an = NULL;
+            report_run rr = { .s = e->s, .r = res, .digest = rundir_digest(sink),
+                              .baseline = baseline, .cmdline = cmdline, .analytic = an,
+                              .placement = placed, .outcome = &oc };
+            status = run_report(p, e, sink, &rr);
+        }
+    }
+    rundir_destroy(sink); /* uncommitted: removes what it wrote */
+    place_result_destroy(placed);
+    batch_result_destroy(res);
+    shard_set_fini(&set);
+    free(cmdline);
+    return status;
+}
+
+static int merge_main(int argc, char **argv)
+{
+    static const struct option own[] = {
+        { "results-dir", required_argument, NULL, 'o' },
+        FORMAT_LONGOPT,
+        { "force", no_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 },
+    };
+    static const cmd_spec spec = {
+        "merge", merge_usage, "o:", own, merge_own, false, NULL, merge_work,
+    };
+    run_opts p = { .b = { .out = NULL } };
     return command(&spec, &p, argc, argv);
 }
 
@@ -1452,6 +1721,7 @@ const cli_command cli_commands[] = {
     { "place", "show where every VM of every group lands, and what one failure costs", place_main },
     { "run", "run the Monte Carlo replicas and write the results directory", run_main },
     { "sweep", "run a scenario over a grid of values and write sweep.csv", sweep_main },
+    { "merge", "put the shards of one run (run --shard I/K) together", merge_main },
     { "plot", "draw the charts of a results or sweep directory with gnuplot", plot_main },
     { "analytic", "exact long-run availability where a closed form exists", analytic_main },
     { NULL, NULL, NULL },

@@ -3,6 +3,7 @@
  */
 #include "alloc.h"
 #include "cli.h"
+#include "cluster.h"
 #include "diag.h"
 
 #include <gsl/gsl_errno.h>
@@ -11,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL's default handler aborts */
     json_set_alloc_funcs(fd_malloc, free); /* jansson allocates through the hook too */
@@ -33,4 +34,21 @@ int main(int argc, char **argv)
             return c->main(argc - 1, argv + 1);
     fprintf(stderr, "fdsim: unknown command '%s'; see fdsim --help\n", argv[1]);
     return FD_EXIT_INPUT;
+}
+
+/* Under mpirun (an MPI build), every rank runs the same command; only
+ * rank 0 prints and writes (cluster.h), the others' output goes nowhere. */
+int main(int argc, char **argv)
+{
+    if (cluster_init(&argc, &argv) != FD_OK) {
+        fprintf(stderr, "fdsim: cannot start MPI (started by mpirun, but MPI_Init failed)\n");
+        return FD_EXIT_FAIL;
+    }
+    if (!cluster_root() && (!freopen("/dev/null", "w", stdout) ||
+                            !freopen("/dev/null", "w", stderr)))
+        return FD_EXIT_FAIL;
+    int status = dispatch(argc, argv);
+    fflush(stdout);
+    cluster_fini();
+    return status;
 }

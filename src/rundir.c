@@ -4,11 +4,11 @@
  *
  * Invariant, between blocks: the sink has seen replicas 0..done-1 in
  * order, records.bin holds exactly their records (month downtimes, and
- * the rare-event accounts of a restart run), total[] is the
- * down-count sums of the whole blocks among them (added block by block
- * from zero, as batch does) and, when done is not at a block boundary,
+ * the rare-event accounts of a restart run), `total` holds the down-count
+ * sums of the whole blocks among them (pushed into a blocksum in block
+ * order, as batch does) and, when done is not at a block boundary,
  * partial[] the running sum of done's block.  A checkpoint writes exactly
- * that.
+ * that (the blocksum's held nodes).
  */
 #include "rundir.h"
 
@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STATE_FORMAT 2
+#define STATE_FORMAT 3
 #define REPLICA_FIELDS 14 /* replicas.csv's columns (report_write_replicas_header) */
 #define RARE_FIELDS 5     /* and a restart run's columns after them */
 
@@ -49,7 +49,7 @@ struct rundir {
     precision *prec;          /* a resumed run's stopping rule, fed the replayed
                                  replicas (owned), or NULL */
     size_t cells;             /* down-count cells: sum of counts + 1 */
-    double *total;            /* [cells]: sums of the whole blocks done (owned) */
+    blocksum *total;          /* the sums of the whole blocks done (owned) */
     double *partial;          /* [cells]: running sum of done's block (owned) */
     bool has_partial;         /* done is inside a block: partial holds its sum */
     uint64_t done;            /* replicas consumed */
@@ -74,7 +74,7 @@ typedef struct state {
     size_t cells;
     char *command;            /* the first command line, or NULL */
     char *source;             /* the scenario's source as first loaded, or NULL */
-    double *total;            /* [cells] */
+    blocksum *total;          /* the held nodes of the whole blocks done */
     double *partial;          /* [cells] or NULL */
 } state;
 
@@ -90,7 +90,7 @@ static void state_fini(state *st)
     free(st->rfile);
     free(st->command);
     free(st->source);
-    free(st->total);
+    blocksum_destroy(st->total);
     free(st->partial);
     memset(st, 0, sizeof *st);
 }
@@ -166,7 +166,14 @@ static int checkpoint(rundir *rd, diag *d)
     for (const char *c = rd->s->source; *c; c++)
         fputc(*c == '\n' || *c == '\r' ? ' ' : *c, f);
     fputc('\n', f);
-    put_sums(f, "total", rd->total, rd->cells);
+    for (size_t i = 0; i < blocksum_nodes(rd->total); i++) {
+        uint64_t b;
+        unsigned l;
+        const double *v = blocksum_node(rd->total, i, &b, &l);
+        char key[64];
+        snprintf(key, sizeof key, "node %llu %u", (unsigned long long)b, l);
+        put_sums(f, key, v, rd->cells);
+    }
     if (rd->has_partial)
         put_sums(f, "partial", rd->partial, rd->cells);
     if (ferror(f) | (fflush(f) != 0) || fsync(fileno(f)) != 0)
@@ -221,8 +228,9 @@ int rundir_consume(void *p, const batch_block *blk, diag *d)
         return rc;
     uint64_t end = blk->first + blk->n;
     if (end % BATCH_BLOCK == 0 || end == (uint64_t)rd->s->replicas) {
-        for (size_t c = 0; c < rd->cells; c++) /* as batch adds it: block order */
-            rd->total[c] += blk->downcount_sum[c];
+        /* as batch adds it: block order */
+        if (blocksum_push(rd->total, blk->first / BATCH_BLOCK, 0, blk->downcount_sum) != FD_OK)
+            return diag_set(d, FD_ENOMEM, "out of memory");
         rd->has_partial = false;
     } else { /* the last block of a stopped run */
         memcpy(rd->partial, blk->downcount_sum, rd->cells * sizeof *rd->partial);
@@ -277,6 +285,27 @@ static int get_u64(const char *text, unsigned long long *v)
     return errno == 0 && *end == '\0' ? 0 : -1;
 }
 
+/* A "node BLOCK LEVEL = SUMS" line of a state or shard file (`key` is
+ * "node BLOCK LEVEL"), pushed into *b (made at the first node's block when
+ * NULL).  FD_OK, FD_EINVAL (not a node that follows) or FD_ENOMEM. */
+static int get_node(blocksum **b, size_t cells, const char *key, const char *val)
+{
+    unsigned long long block;
+    unsigned level;
+    int used = 0;
+    if (cells == 0 || sscanf(key, "node %llu %u%n", &block, &level, &used) != 2 ||
+        key[used] != '\0' || level >= 63)
+        return FD_EINVAL;
+    double *v = fd_malloc(cells * sizeof *v);
+    if (v == NULL || (*b == NULL && blocksum_create(b, cells, block) != FD_OK)) {
+        free(v);
+        return FD_ENOMEM;
+    }
+    int rc = get_sums(val, v, cells) < 0 ? FD_EINVAL : blocksum_push(*b, block, level, v);
+    free(v);
+    return rc;
+}
+
 /* Read SRC/resume/state.ini into `st`.  FD_OK, or FD_EINVAL / FD_EIO /
  * FD_ENOMEM with "cannot resume from SRC: ..." in `d`. */
 static int state_read(const char *src, state *st, diag *d)
@@ -297,7 +326,7 @@ static int state_read(const char *src, state *st, diag *d)
     }
     int rc = FD_OK, lineno = 0;
     unsigned long long v, format = 0;
-    char *total = NULL, *partial = NULL;
+    char *partial = NULL;
     bool have[6] = { false };
     for (char *line = text, *next; rc == FD_OK && line && *line; line = next) {
         lineno++;
@@ -315,7 +344,11 @@ static int state_read(const char *src, state *st, diag *d)
         }
         *eq = '\0';
         const char *key = line, *val = eq + 3;
-        char **keep = !strcmp(key, "total") ? &total : !strcmp(key, "partial") ? &partial
+        if (!strncmp(key, "node ", 5)) {
+            rc = have[5] ? get_node(&st->total, st->cells, key, val) : FD_EINVAL;
+            continue;
+        }
+        char **keep = !strcmp(key, "partial") ? &partial
                     : !strcmp(key, "replicas_file") ? &st->rfile
                     : !strcmp(key, "command") ? &st->command
                     : !strcmp(key, "source") ? &st->source : NULL;
@@ -345,21 +378,19 @@ static int state_read(const char *src, state *st, diag *d)
         }
     }
     free(text);
-    bool complete = format == STATE_FORMAT && st->rfile && total && !strchr(st->rfile, '/');
+    bool complete = format == STATE_FORMAT && st->rfile && !strchr(st->rfile, '/');
     for (int i = 0; i < 6; i++)
         complete = complete && have[i];
     if (rc == FD_OK && complete && st->cells > 0 && st->cells < ((size_t)1 << 40)) {
-        st->total = fd_malloc(st->cells * sizeof *st->total);
         st->partial = partial ? fd_malloc(st->cells * sizeof *st->partial) : NULL;
-        if (!st->total || (partial && !st->partial))
+        if ((!st->total && blocksum_create(&st->total, st->cells, 0) != FD_OK) ||
+            (partial && !st->partial))
             rc = FD_ENOMEM;
-        else if (get_sums(total, st->total, st->cells) < 0 ||
-                 (partial && get_sums(partial, st->partial, st->cells) < 0))
+        else if (partial && get_sums(partial, st->partial, st->cells) < 0)
             rc = FD_EINVAL;
     } else if (rc == FD_OK) {
         rc = FD_EINVAL;
     }
-    free(total);
     free(partial);
     if (rc == FD_ENOMEM)
         diag_set(d, rc, "out of memory reading %s", path);
@@ -578,6 +609,8 @@ static int replay_state(rundir *rd, const char *src, diag *d)
     uint64_t per = record_bytes(rd);
     if (st.cells != rd->cells || st.baseline != rd->baseline ||
         st.done > (uint64_t)rd->s->replicas || st.mbytes != st.done * per ||
+        blocksum_cells(st.total) != rd->cells || blocksum_end(st.total) != (st.done + (st.done == (uint64_t)rd->s->replicas
+                                               ? BATCH_BLOCK - 1 : 0)) / BATCH_BLOCK ||
         (st.partial != NULL) != (st.done % BATCH_BLOCK != 0 &&
                                  st.done != (uint64_t)rd->s->replicas)) {
         state_fini(&st);
@@ -603,13 +636,16 @@ static int replay_state(rundir *rd, const char *src, diag *d)
                       "state says", rpath ? rpath : src, (unsigned long long)r.first,
                       (unsigned long long)st.done);
     if (rc == FD_OK) {
-        memcpy(rd->total, st.total, rd->cells * sizeof *rd->total);
+        rc = blocksum_copy(rd->total, st.total) == FD_OK ? FD_OK
+                                                          : diag_set(d, FD_ENOMEM, "out of memory");
+    }
+    if (rc == FD_OK) {
         rd->has_partial = st.partial != NULL;
         if (st.partial)
             memcpy(rd->partial, st.partial, rd->cells * sizeof *rd->partial);
         rd->events = st.events;
         rd->done = st.done;
-        rd->start = (batch_start){ .first = st.done, .downcount = rd->total,
+        rd->start = (batch_start){ .first = st.done, .sums = rd->total,
                                    .block_sum = rd->has_partial ? rd->partial : NULL,
                                    .events = st.events };
         rd->resumed = true;
@@ -677,7 +713,8 @@ int rundir_create(rundir **out, scenario *s, size_t baseline, const char *dir,
     rd->every = interval(opts);
     const char *resume = opts ? opts->resume : NULL;
     int rc = FD_OK;
-    rd->total = fd_calloc(rd->cells, sizeof *rd->total);
+    if (blocksum_create(&rd->total, rd->cells ? rd->cells : 1, 0) != FD_OK)
+        rd->total = NULL;
     rd->partial = fd_calloc(rd->cells, sizeof *rd->partial);
     if (!rd->total || !rd->partial || (cmdline && !(rd->cmdline = fd_strdup(cmdline))) ||
         (resume && strcmp(resume, dir) != 0 && !(rd->leftover = fd_strdup(resume)))) {
@@ -747,9 +784,99 @@ void rundir_destroy(rundir *rd)
     report_sink_destroy(rd->sink);
     stage_destroy(rd->st); /* uncommitted: removed with all it holds */
     free(rd->resume_dir);
-    free(rd->total);
+    blocksum_destroy(rd->total);
     free(rd->partial);
     free(rd->cmdline);
     free(rd->leftover);
     free(rd);
+}
+
+/* ------------------------------------------------------------- merge -- */
+
+int rundir_merge(rundir *rd, const char *rfile, unsigned long long rbytes, const char *mfile,
+                 uint64_t first, uint64_t end, const blocksum *sums, uint64_t events, diag *d)
+{
+    if (first != rd->done || blocksum_end(rd->total) != first / BATCH_BLOCK)
+        return diag_set(d, FD_EINVAL, "cannot merge: %s starts at replica %llu, the merge is "
+                        "at %llu", rfile, (unsigned long long)first,
+                        (unsigned long long)rd->done);
+    replay r = { .rd = rd, .name = rfile, .first = first, .want = end, .d = d,
+                 .fields = REPLICA_FIELDS + (rd->rare ? RARE_FIELDS : 0) };
+    r.stats = fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.stats);
+    r.md = fd_calloc(BATCH_BLOCK * rd->ng * (size_t)rd->nm, sizeof *r.md);
+    r.ra = rd->rare ? fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.ra) : NULL;
+    int rc = FD_OK;
+    if (!r.stats || !r.md || (rd->rare && !r.ra) ||
+        (!rd->prec && precision_create(&rd->prec, rd->s, precision_clock()) != FD_OK))
+        rc = diag_set(d, FD_ENOMEM, "out of memory");
+    else if ((r.records = fopen(mfile, "rb")) == NULL)
+        rc = diag_set(d, FD_EIO, "cannot merge: cannot open %s: %s", mfile, strerror(errno));
+    else
+        rc = csvio_parse_file(rfile, rbytes, replay_row, &r, d);
+    if (rc == FD_OK && (r.first != end || r.n != 0 || r.g != 0))
+        rc = diag_set(d, FD_EINVAL, "cannot merge: %s holds replicas %llu..%llu, not %llu..%llu",
+                      rfile, (unsigned long long)first, (unsigned long long)r.first - 1,
+                      (unsigned long long)first, (unsigned long long)end - 1);
+    if (rc == FD_OK && fgetc(r.records) != EOF)
+        rc = diag_set(d, FD_EINVAL, "cannot merge: %s is longer than its replicas", mfile);
+    for (size_t i = 0; rc == FD_OK && i < blocksum_nodes(sums); i++) {
+        uint64_t b;
+        unsigned l;
+        const double *v = blocksum_node(sums, i, &b, &l);
+        rc = blocksum_push(rd->total, b, l, v);
+        if (rc != FD_OK)
+            rc = diag_set(d, rc, rc == FD_ENOMEM ? "out of memory" : "cannot merge: the "
+                          "down-count sums of %s do not follow the merge's", rfile);
+    }
+    if (rc == FD_OK)
+        rd->events += events;
+    if (rc != FD_OK && !strncmp(d->msg, "cannot resume: ", 15)) { /* replay_row's words */
+        char msg[DIAG_MSG_MAX];
+        snprintf(msg, sizeof msg, "cannot merge: %s", d->msg + 15);
+        int code = d->code;
+        diag_clear(d);
+        diag_set(d, code, "%s", msg);
+    }
+    if (r.records)
+        fclose(r.records);
+    free(r.stats);
+    free(r.md);
+    free(r.ra);
+    return rc;
+}
+
+int rundir_result(const rundir *rd, batch_result **out)
+{
+    *out = NULL;
+    batch_result *r = fd_calloc(1, sizeof *r);
+    double *tot = fd_malloc(rd->cells * sizeof *tot);
+    if (r == NULL || tot == NULL) {
+        free(r);
+        free(tot);
+        return FD_ENOMEM;
+    }
+    r->ngroups = rd->ng;
+    r->nmonths = rd->nm;
+    r->requested = r->replicas = rd->done;
+    r->events = rd->events;
+    r->counts = fd_malloc(rd->ng * sizeof *r->counts);
+    r->downcount = fd_calloc(rd->ng, sizeof *r->downcount);
+    int rc = r->counts && r->downcount ? FD_OK : FD_ENOMEM;
+    blocksum_total(rd->total, tot);
+    for (size_t g = 0, off = 0; rc == FD_OK && g < rd->ng; g++) {
+        size_t n = (size_t)rd->s->groups[g].count + 1;
+        r->counts[g] = rd->s->groups[g].count;
+        if ((r->downcount[g] = fd_malloc(n * sizeof *r->downcount[g])) == NULL)
+            rc = FD_ENOMEM;
+        else
+            memcpy(r->downcount[g], tot + off, n * sizeof *tot);
+        off += n;
+    }
+    free(tot);
+    if (rc != FD_OK) {
+        batch_result_destroy(r);
+        return rc;
+    }
+    *out = r;
+    return FD_OK;
 }

@@ -20,8 +20,10 @@
  *  STAGE/resume/state.ini     the checkpoint: replicas done (P), the bytes
  *                             of replicas.csv and records.bin that hold
  *                             them, the down-count sums of the whole blocks
- *                             before P and the running sum of P's block (hex
- *                             floats: exact), events, baseline, command line
+ *                             before P (the blocksum's held nodes, one
+ *                             "node BLOCK LEVEL =" line each: blocksum.h)
+ *                             and the running sum of P's block (hex floats:
+ *                             exact), events, baseline, command line
  *
  * A checkpoint is taken after a block of replicas is consumed, at most
  * every `checkpoint` seconds (default 1; FDSIM_CHECKPOINT_SECONDS in the
@@ -102,6 +104,22 @@ const digest *rundir_digest(rundir *rd);
  * swap (stage_commit); a resumed leftover is removed after it.  FD_OK, or
  * FD_EIO / FD_ENOMEM with the message and the old directory as it was. */
 int rundir_commit(rundir *rd, const report_run *run, diag *d);
+
+/* Merging shards (shard.h) into rd, made without a resume state: replay
+ * replicas first..end-1 from the rows of `rfile` (its first `rbytes`
+ * bytes, replicas.csv as fdsim writes it) and the records of `mfile`
+ * (as records.bin holds them) through the sink, as a resume replays its done replicas; they must be
+ * the next ones (first = the replicas consumed so far).  Then push the
+ * shard's down-count nodes `sums` and add its `events`.  FD_OK, or
+ * FD_EINVAL ("cannot merge: ..." naming the file) / FD_EIO / FD_ENOMEM.
+ * Cost: parsing the rows (no simulation). */
+int rundir_merge(rundir *rd, const char *rfile, unsigned long long rbytes, const char *mfile,
+                 uint64_t first, uint64_t end, const blocksum *sums, uint64_t events, diag *d);
+
+/* The totals of what rd holds as a complete run's batch_result (owned by
+ * the caller: batch_result_destroy): replicas, down-count sums, events; not
+ * partial.  FD_OK or FD_ENOMEM. */
+int rundir_result(const rundir *rd, batch_result **out);
 
 /* Free; uncommitted, the stage is removed (the old directory, and a state
  * being resumed, are as they were).  NULL: no-op. */

@@ -4,6 +4,7 @@
 #include "runner.h"
 
 #include "alloc.h"
+#include "cluster.h"
 #include "csvio.h"
 #include "inject.h"
 #include "pilot.h"
@@ -149,7 +150,7 @@ int runner_run_from(const scenario *s, const place_result *plan,
         .ngroups = s->ngroups,
         .counts = counts,
         .nmonths = c.nmonths,
-        .replicas = (uint64_t)s->replicas,
+        .replicas = start && start->end ? start->end : (uint64_t)s->replicas,
         .threads = runner_threads(s),
         .worker_create = worker_create,
         .worker_destroy = worker_destroy,
@@ -168,7 +169,7 @@ int runner_run_from(const scenario *s, const place_result *plan,
     bool ended = resumed && start && precision_ended(resumed); /* killed before the swap */
     if (ended)
         spec.replicas = start->first;
-    rc = batch_run(&spec, res, d);
+    rc = cluster_batch_run(&spec, res, d); /* batch_run, or over MPI ranks */
     if (rc == FD_OK && ended) { /* as the run that reached it said */
         (*res)->halted = true;
         (*res)->requested = (uint64_t)s->replicas;

@@ -74,7 +74,8 @@ typedef struct runner_resume {
 /* As runner_run, continuing from `from` (NULL: from replica 0): a resumed
  * run, the same bytes as one that was never stopped, for either estimator
  * and with a precision (a time limit counts from the resume).  A stopping
- * rule that had already ended the run runs no replica more. */
+ * rule that had already ended the run runs no replica more.  Or a shard
+ * (shard.h): replicas from->start->first..from->start->end-1 only. */
 int runner_run_from(const scenario *s, const place_result *plan,
                     const runner_progress *progress, volatile sig_atomic_t *stop,
                     batch_consume_fn consume, void *sink, const runner_resume *from,

@@ -56,7 +56,8 @@ stage_target stage_check(const char *dir)
             t = STAGE_NOT_EMPTY;
     closedir(dp);
     if (t == STAGE_NOT_EMPTY && (starts_with(dir, "run.ini", "; fdsim ") ||
-                                 starts_with(dir, "sweep.csv", "point,")))
+                                 starts_with(dir, "sweep.csv", "point,") ||
+                                 starts_with(dir, "shard/shard.ini", "; fdsim shard")))
         t = STAGE_RESULTS;
     return t;
 }

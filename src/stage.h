@@ -32,8 +32,9 @@
  * asks to keep (the run being resumed, ckpt.h).
  *
  * What may be replaced: stage_check tells a new path, an empty directory,
- * a results directory fdsim wrote (run.ini opening with "; fdsim", or a
- * sweep.csv whose header opens with "point,"), a non-directory and any
+ * a results directory fdsim wrote (run.ini opening with "; fdsim", a
+ * sweep.csv whose header opens with "point,", or a shard's
+ * shard/shard.ini opening with "; fdsim shard"), a non-directory and any
  * other non-empty directory; stage_target refuses the last two unless
  * forced.  A symbolic link is refused (the swap would replace the link,
  * not the directory it names).

@@ -4,6 +4,7 @@
 #include "sweep.h"
 
 #include "alloc.h"
+#include "cluster.h"
 #include "csvio.h"
 #include "inputs.h"
 #include "runner.h"
@@ -456,13 +457,15 @@ void sweep_points_destroy(scenario **points, size_t npoints)
     free(points);
 }
 
-/* Run point `pt` into the stage and its rows into sweep.csv (`w`). */
+/* Run point `pt` into the stage and its rows into sweep.csv (`w`); *ran
+ * says whether its replicas ran (under mpirun: every rank agreed to). */
 static int run_point(const sweep *sw, size_t pt, scenario *s, const char *stagedir,
                      const char *cmdline, volatile sig_atomic_t *stop,
                      const runner_progress *prog, const sweep_hooks *hooks, csvio_writer *w,
-                     sweep_outcome *out, uint64_t *done_reps, diag *d)
+                     sweep_outcome *out, uint64_t *done_reps, bool *ran, diag *d)
 {
     char point[32], label[1024], bar[64];
+    *ran = false;
     sweep_point_name(sw, pt, point);
     sweep_point_label(sw, pt, label, sizeof label);
     snprintf(bar, sizeof bar, "point %zu/%zu", pt + 1, sweep_npoints(sw));
@@ -472,6 +475,7 @@ static int run_point(const sweep *sw, size_t pt, scenario *s, const char *staged
     report_sink *sink = NULL;
     char *pcmd = NULL, *pdir = csvio_path_join(stagedir, point);
     int rc = FD_OK;
+    bool agreed = false; /* the ranks agreed to run the point (cluster_agree) */
     if (cmdline) {
         size_t pl = strlen(cmdline) + strlen(label) + 64;
         if ((pcmd = fd_malloc(pl)) != NULL)
@@ -491,6 +495,12 @@ static int run_point(const sweep *sw, size_t pt, scenario *s, const char *staged
         goto done;
     if ((rc = inputs_copy(s, pdir, d)) != FD_OK) /* run.ini then names the copies */
         goto done;
+    agreed = true;
+    if (!cluster_agree(true)) { /* under mpirun: another rank could not start the point */
+        rc = diag_set(d, FD_EIO, "%s: another MPI rank could not start it", point);
+        goto done;
+    }
+    *ran = true;
     if ((rc = runner_run(s, placed, &pr, stop, report_sink_consume, sink, &res, NULL, &e)) != FD_OK) {
         diag_set(d, rc, "%s: %s", point, e.msg);
         goto done;
@@ -526,11 +536,35 @@ static int run_point(const sweep *sw, size_t pt, scenario *s, const char *staged
     if (report_write_summary_rows(&rr, w, &lead) != FD_OK)
         rc = diag_set(d, FD_ENOMEM, "out of memory");
 done:
+    if (!agreed)
+        cluster_agree(false); /* the other ranks wait to run it: none will */
     report_sink_destroy(sink);
     place_result_destroy(placed);
     batch_result_destroy(res);
     free(pcmd);
     free(pdir);
+    return rc;
+}
+
+/* Another MPI rank than 0 (cluster.h): run each point's share of the
+ * replicas, writing nothing, as long as rank 0 goes on (it says so before
+ * and after every point).  FD_OK, or the code that stopped it. */
+static int follow(scenario *const *points, size_t npoints, volatile sig_atomic_t *stop,
+                  diag *d)
+{
+    int rc = FD_OK;
+    for (size_t pt = 0; pt < npoints && rc == FD_OK; pt++) {
+        place_result *placed = NULL;
+        batch_result *res = NULL;
+        bool ok = place_build(points[pt], &placed, d) == FD_OK;
+        if (!cluster_agree(ok))
+            rc = ok ? FD_EINTR : FD_EIO;
+        else if (!cluster_agree((rc = runner_run(points[pt], placed, NULL, stop, NULL, NULL,
+                                                 &res, NULL, d)) == FD_OK) && rc == FD_OK)
+            rc = FD_EINTR; /* rank 0 (or another) stopped there */
+        place_result_destroy(placed);
+        batch_result_destroy(res);
+    }
     return rc;
 }
 
@@ -540,9 +574,13 @@ int sweep_run(const sweep *sw, scenario *const *points, const char *outdir,
 {
     size_t npoints = sweep_npoints(sw);
     *out = (sweep_outcome){ 0 };
+    if (!cluster_root())
+        return follow(points, npoints, stop, d);
     int rc = stage_target_ok(outdir, false, "-o", d);
-    if (rc != FD_OK)
+    if (rc != FD_OK) {
+        cluster_agree(false); /* the other ranks wait for the first point */
         return rc;
+    }
     stage *st = NULL;
     csvio_writer *w = NULL;
     char *csv = NULL;
@@ -551,20 +589,31 @@ int sweep_run(const sweep *sw, scenario *const *points, const char *outdir,
         total = (uint64_t)points[pt]->replicas > UINT64_MAX - total
                     ? UINT64_MAX : total + (uint64_t)points[pt]->replicas;
     rc = stage_create(&st, outdir, NULL, false, d);
-    if (rc != FD_OK)
+    if (rc != FD_OK) {
+        cluster_agree(false);
         return rc;
+    }
     if ((csv = csvio_path_join(stage_dir(st), "sweep.csv")) == NULL) {
         rc = diag_set(d, FD_ENOMEM, "out of memory");
+        cluster_agree(false);
         goto done;
     }
-    if ((rc = csvio_writer_create(&w, csv, d)) != FD_OK)
+    if ((rc = csvio_writer_create(&w, csv, d)) != FD_OK) {
+        cluster_agree(false);
         goto done;
+    }
     if (hooks && hooks->start)
         hooks->start(hooks->ctx, total);
     runner_progress prog = { 0, total, NULL };
-    for (size_t pt = 0; pt < npoints && rc == FD_OK; pt++)
+    for (size_t pt = 0; pt < npoints && rc == FD_OK; pt++) {
+        bool point_ran;
         rc = run_point(sw, pt, points[pt], stage_dir(st), cmdline, stop, &prog, hooks, w, out,
-                       &done_reps, d);
+                       &done_reps, &point_ran, d);
+        /* the other ranks go on to the next point only if this one went well:
+         * after a failure before the run, run_point already said no */
+        if (cluster_ranks() > 1 && point_ran)
+            cluster_agree(rc == FD_OK);
+    }
     if (rc == FD_OK && (rc = csvio_writer_commit(w, d)) == FD_OK)
         rc = stage_commit(st, d);
 done:

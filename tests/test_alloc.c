@@ -62,9 +62,9 @@ static int strays(const char *base)
     return n;
 }
 
-/* Run the scenario into `dir` with stdout and stderr to files; stderr's
- * text in `err`. */
-static int run_captured(const char *ini, const char *dir, char *err, size_t errlen)
+/* Run fdsim's `argv` (argc words, the subcommand first) with stdout to
+ * nowhere and stderr's text in `err`. */
+static int captured(int argc, char **argv, char *err, size_t errlen)
 {
     fflush(stdout);
     fflush(stderr);
@@ -74,7 +74,7 @@ static int run_captured(const char *ini, const char *dir, char *err, size_t errl
     cr_assert(out >= 0 && errfd >= 0 && null >= 0 && cap);
     dup2(null, 1);
     dup2(fileno(cap), 2);
-    int rc = RUN("run", (char *)ini, "-n", "20", "-j", "1", "-o", (char *)dir);
+    int rc = run_cli(argc, argv);
     fflush(stdout);
     fflush(stderr);
     dup2(out, 1);
@@ -87,6 +87,13 @@ static int run_captured(const char *ini, const char *dir, char *err, size_t errl
     err[n] = '\0';
     fclose(cap);
     return rc;
+}
+
+/* Run the scenario into `dir` (captured). */
+static int run_captured(const char *ini, const char *dir, char *err, size_t errlen)
+{
+    char *argv[] = { "run", (char *)ini, "-n", "20", "-j", "1", "-o", (char *)dir, NULL };
+    return captured(8, argv, err, errlen);
 }
 
 /* The sweep, for a run of the scenario `text`. */
@@ -168,4 +175,74 @@ Test(alloc, every_allocation_of_an_autoscale_run_can_fail_cleanly, .timeout = 60
           "hostsPerRack = 2\nvmsPerHost = 2\n[group.web]\nautoscale = 08:00 6, 20:00 3\n"
           "quorum = 80%\n[group.u]\norchestrationMode = Uniform\nplatformFaultDomainCount = 2\n"
           "autoscale = 09:00 4, 18:00 2\n");
+}
+
+/* The same for `fdsim merge` of two shards: every allocation of the merge
+ * fails in turn; it ends with "out of memory", exit 1 and nothing
+ * written, or writes exactly the merged results. */
+Test(alloc, every_allocation_of_a_merge_can_fail_cleanly, .timeout = 600)
+{
+    char base[] = "/tmp/fdsim-alloc-merge-XXXXXX";
+    cr_assert_not_null(mkdtemp(base));
+    char ini[600], s1[600], s2[600], dir[600], ref[600], err[8192], cmd[700];
+    snprintf(ini, sizeof ini, "%s/s.ini", base);
+    snprintf(s1, sizeof s1, "%s/s1", base);
+    snprintf(s2, sizeof s2, "%s/s2", base);
+    snprintf(dir, sizeof dir, "%s/out", base);
+    snprintf(ref, sizeof ref, "%s/ref", base);
+    FILE *f = fopen(ini, "w");
+    fputs("[simulation]\nseed = 3\n[region]\nracksPerZone = 4\nhostsPerRack = 2\n"
+          "vmsPerHost = 2\n[group.web]\ncount = 4\nquorum = 3\n", f);
+    fclose(f);
+    char *sh1[] = { "run", ini, "-n", "40", "-j", "1", "--shard", "1/2", "-o", s1, NULL };
+    char *sh2[] = { "run", ini, "-n", "40", "-j", "1", "--shard", "2/2", "-o", s2, NULL };
+    cr_assert_eq(captured(10, sh1, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(captured(10, sh2, err, sizeof err), 0, "%s", err);
+    char *mref[] = { "merge", s1, s2, "-o", ref, NULL };
+    char *mout[] = { "merge", s2, s1, "-o", dir, NULL };
+    cr_assert_eq(captured(5, mref, err, sizeof err), 0, "%s", err);
+    fd_alloc_fail_at(UINT64_MAX);
+    cr_assert_eq(captured(5, mout, err, sizeof err), 0, "%s", err);
+    uint64_t n = fd_alloc_count();
+    fd_alloc_fail_at(0);
+    cr_assert(same_dir(dir, ref));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    uint64_t failed_cleanly = 0;
+    for (uint64_t k = 1; k <= n + 10; k++) {
+        fd_alloc_fail_at(k);
+        int rc = captured(5, mout, err, sizeof err);
+        bool failed = fd_alloc_failed();
+        fd_alloc_fail_at(0);
+        struct stat st;
+        bool there = stat(dir, &st) == 0;
+        if (!failed || rc == 0) {
+            cr_expect_eq(rc, 0, "k = %llu: %s", (unsigned long long)k, err);
+            cr_expect(there && same_dir(dir, ref), "k = %llu: exit 0 but the results differ",
+                      (unsigned long long)k);
+        } else {
+            cr_expect_eq(rc, 1, "k = %llu: exit %d: %s", (unsigned long long)k, rc, err);
+            cr_expect_not_null(strstr(err, "out of memory"), "k = %llu: %s",
+                               (unsigned long long)k, err);
+            cr_expect(!there || same_dir(dir, ref), "k = %llu: failed, and left a results "
+                      "directory that is not the whole merge", (unsigned long long)k);
+            failed_cleanly++;
+        }
+        /* beside s.ini, ref, s1 and s2: the results or nothing */
+        DIR *dp = opendir(base);
+        int entries = 0;
+        for (struct dirent *e; dp && (e = readdir(dp)) != NULL;)
+            entries += e->d_name[0] != '.';
+        if (dp)
+            closedir(dp);
+        cr_expect_eq(entries, there ? 5 : 4, "k = %llu: leftovers beside the results",
+                     (unsigned long long)k);
+        if (there)
+            cr_assert_eq(system(cmd), 0);
+    }
+    fprintf(stderr, "alloc: merge: %llu allocations, %llu failures ended cleanly\n",
+            (unsigned long long)n, (unsigned long long)failed_cleanly);
+    cr_expect_gt(failed_cleanly, n / 2);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+    cr_assert_eq(system(cmd), 0);
 }

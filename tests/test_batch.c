@@ -203,9 +203,9 @@ Test(batch, downcount_is_summed_by_blocks_in_replica_order)
     double cells[3][8], months[3][12];
     double *dc[3] = { cells[0], cells[1], cells[2] };
     double *md[3] = { months[0], months[1], months[2] };
-    double total[3][8] = { { 0 } }, naive[3][8] = { { 0 } };
+    double total[3][8] = { { 0 } }, naive[3][8] = { { 0 } }, blocks[7][3][8] = { { { 0 } } };
     for (uint64_t b = 0; b * BATCH_BLOCK < R; b++) {
-        double block[3][8] = { { 0 } };
+        double (*block)[8] = blocks[b];
         for (uint64_t i = b * BATCH_BLOCK; i < (b + 1) * BATCH_BLOCK && i < R; i++) {
             memset(cells, 0, sizeof cells);
             uint64_t ev;
@@ -216,10 +216,14 @@ Test(batch, downcount_is_summed_by_blocks_in_replica_order)
                     naive[g][k] += cells[g][k];
                 }
         }
-        for (int g = 0; g < 3; g++)
-            for (int k = 0; k <= counts3[g]; k++)
-                total[g][k] += block[g][k];
     }
+    /* 7 blocks, by the tree (blocksum.h): ((b0 + b1) + (b2 + b3)), (b4 + b5), b6 */
+    for (int g = 0; g < 3; g++)
+        for (int k = 0; k <= counts3[g]; k++) {
+            double (*x)[3][8] = blocks;
+            double a = (x[0][g][k] + x[1][g][k]) + (x[2][g][k] + x[3][g][k]);
+            total[g][k] = ((0.0 + a) + (x[4][g][k] + x[5][g][k])) + x[6][g][k];
+        }
     for (int g = 0; g < 3; g++)
         for (int k = 0; k <= counts3[g]; k++) {
             cr_assert_eq(memcmp(&r->downcount[g][k], &total[g][k], sizeof(double)), 0,
@@ -422,7 +426,8 @@ typedef struct resumable {
     uint64_t from;             /* the first replica expected */
     size_t cells;
     uint64_t replicas;         /* of the whole run */
-    double total[32], partial[32];
+    blocksum *total;           /* the whole blocks (made on the first block) */
+    double partial[32];
     bool has_partial;
     uint64_t events;
 } resumable;
@@ -442,8 +447,10 @@ static int resumable_block(void *sink, const batch_block *blk, diag *d)
     k->c.n += blk->n;
     uint64_t end = blk->first + blk->n;
     if (end % BATCH_BLOCK == 0 || end == k->replicas) {
-        for (size_t i = 0; i < k->cells; i++)
-            k->total[i] += blk->downcount_sum[i];
+        if (k->total == NULL)
+            cr_assert_eq(blocksum_create(&k->total, k->cells, blk->first / BATCH_BLOCK), FD_OK);
+        cr_assert_eq(blocksum_push(k->total, blk->first / BATCH_BLOCK, 0, blk->downcount_sum),
+                     FD_OK);
         k->has_partial = false;
     } else {
         memcpy(k->partial, blk->downcount_sum, k->cells * sizeof *k->partial);
@@ -490,7 +497,9 @@ Test(batch, a_resumed_batch_gives_the_bytes_of_one_run)
         uint64_t P = ra->replicas;
         cr_assert_eq(P, stops[t] + 1);
         cr_assert_eq(a.has_partial, P % BATCH_BLOCK != 0);
-        batch_start st = { .first = P, .downcount = a.total,
+        if (a.total == NULL)
+            cr_assert_eq(blocksum_create(&a.total, cells, 0), FD_OK);
+        batch_start st = { .first = P, .sums = a.total,
                            .block_sum = a.has_partial ? a.partial : NULL, .events = a.events };
         /* resumed, then stopped at once: the same as a run of P replicas */
         volatile sig_atomic_t at_once = 1;
@@ -523,18 +532,18 @@ Test(batch, a_resumed_batch_gives_the_bytes_of_one_run)
         batch_result_destroy(rb);
         free(a.c.stats);
         free(a.c.month_down);
+        blocksum_destroy(a.total);
+        blocksum_destroy(b.total);
+        blocksum_destroy(none.total);
         free(b.c.stats);
         free(b.c.month_down);
         free(none.c.stats);
         free(none.c.month_down);
     }
     /* every replica done already: nothing runs, the totals are given back */
-    batch_start all = { .first = R, .downcount = NULL };
-    double sums[32] = { 0 };
-    for (size_t g = 0, off = 0; g < 3; off += (size_t)counts3[g] + 1, g++)
-        memcpy(sums + off, ref.r->downcount[g], ((size_t)counts3[g] + 1) * sizeof(double));
-    all.downcount = sums;
-    all.events = ref.r->events;
+    resumable full = { .c = { .ngroups = 3, .nmonths = 12 }, .cells = cells, .replicas = R };
+    batch_result *rf = run_from(&whole, R, 2, &full, NULL, NULL);
+    batch_start all = { .first = R, .sums = full.total, .events = ref.r->events };
     resumable z = { .c = { .ngroups = 3, .nmonths = 12 }, .from = R, .cells = cells,
                     .replicas = R };
     batch_result *rz = run_from(&whole, R, 2, &z, &all, NULL);
@@ -543,5 +552,9 @@ Test(batch, a_resumed_batch_gives_the_bytes_of_one_run)
     cr_assert_eq(z.c.n, 0);
     cr_assert_eq(memcmp(rz->downcount[2], ref.r->downcount[2], 8 * sizeof(double)), 0);
     batch_result_destroy(rz);
+    batch_result_destroy(rf);
+    blocksum_destroy(full.total);
+    free(full.c.stats);
+    free(full.c.month_down);
     run_out_free(&ref);
 }

@@ -65,9 +65,9 @@ static void write_state(size_t bytes)
     char path[256];
     snprintf(path, sizeof path, "%s/resume/state.ini", src);
     FILE *f = fopen(path, "w");
-    fprintf(f, "format = 2\nreplicas_done = %d\nreplicas_file = replicas.csv\n"
+    fprintf(f, "format = 3\nreplicas_done = %d\nreplicas_file = replicas.csv\n"
                "replicas_bytes = %zu\nrecords_bytes = %d\nevents = 0\nbaseline = 0\n"
-               "cells = %d\nsource = fuzz.ini\ntotal =", DONE, bytes, DONE * GROUPS * 12 * 8,
+               "cells = %d\nsource = fuzz.ini\nnode 0 0 =", DONE, bytes, DONE * GROUPS * 12 * 8,
             GROUPS * 3);
     for (int c = 0; c < GROUPS * 3; c++)
         fputs(" 0x0p+0", f);
