@@ -16,6 +16,7 @@
 #include "csvio.h"
 #include "fault.h"
 #include "inputs.h"
+#include "record.h"
 #include "stage.h"
 #include "stats.h"
 
@@ -45,6 +46,7 @@ struct rundir {
     unsigned long long records_bytes; /* bytes written to it */
     size_t ng;                /* groups */
     int nm;                   /* months per replica */
+    record_layout rec;        /* what a replica's record holds (record.h) */
     bool rare;                /* restart: a record holds the replica's accounts too */
     precision *prec;          /* a resumed run's stopping rule, fed the replayed
                                  replicas (owned), or NULL */
@@ -192,30 +194,18 @@ static int checkpoint(rundir *rd, diag *d)
     return rc;
 }
 
-/* The bytes of one replica's record in records.bin. */
-static size_t record_bytes(const rundir *rd)
-{
-    return rd->ng * ((size_t)rd->nm * sizeof(double) + (rd->rare ? sizeof(stats_rare) : 0));
-}
-
-/* The block to the sink and records.bin (no sums: a replayed block).  A
- * record is a replica's [group][month] downtimes, then, for a restart run,
- * its [group] accounts: native bytes, replica after replica, so a record
- * is the same bytes whatever block it was consumed in. */
+/* The block to the sink and records.bin (no sums: a replayed block). */
 static int feed(rundir *rd, const batch_block *blk, diag *d)
 {
     int rc = report_sink_consume(rd->sink, blk, d);
     if (rc != FD_OK)
         return rc;
     assert(!rd->rare || blk->rare);
-    size_t nd = rd->ng * (size_t)rd->nm;
     for (size_t i = 0; i < blk->n; i++)
-        if (fwrite(blk->month_down + i * nd, sizeof *blk->month_down, nd, rd->records) != nd
-            || (rd->rare && fwrite(blk->rare + i * rd->ng, sizeof *blk->rare, rd->ng,
-                                   rd->records) != rd->ng))
+        if (record_write(rd->records, &rd->rec, blk, i) != 0)
             return diag_set(d, FD_EIO, "cannot write %s/records.bin: %s", rd->resume_dir,
                             strerror(errno));
-    rd->records_bytes += blk->n * record_bytes(rd);
+    rd->records_bytes += blk->n * record_bytes(&rd->rec);
     rd->done = blk->first + blk->n;
     return FD_OK;
 }
@@ -521,10 +511,8 @@ static bool same_name(const char *cell, const char *name)
 static int replay_flush(replay *r)
 {
     rundir *rd = r->rd;
-    size_t nd = rd->ng * (size_t)rd->nm;
     for (size_t i = 0; i < r->n; i++)
-        if (fread(r->md + i * nd, sizeof *r->md, nd, r->records) != nd ||
-            (r->ra && fread(r->ra + i * rd->ng, sizeof *r->ra, rd->ng, r->records) != rd->ng))
+        if (record_read(r->records, &rd->rec, i, r->md, r->ra, r->stats) != 0)
             return diag_set(r->d, FD_EINVAL, "cannot resume: records.bin is shorter than "
                             "its state says");
     batch_block blk = { .first = r->first, .n = r->n, .ngroups = rd->ng, .nmonths = rd->nm,
@@ -606,7 +594,7 @@ static int replay_state(rundir *rd, const char *src, diag *d)
     int rc = state_read(src, &st, d);
     if (rc != FD_OK)
         return rc;
-    uint64_t per = record_bytes(rd);
+    uint64_t per = record_bytes(&rd->rec);
     if (st.cells != rd->cells || st.baseline != rd->baseline ||
         st.done > (uint64_t)rd->s->replicas || st.mbytes != st.done * per ||
         blocksum_cells(st.total) != rd->cells || blocksum_end(st.total) != (st.done + (st.done == (uint64_t)rd->s->replicas
@@ -707,7 +695,8 @@ int rundir_create(rundir **out, scenario *s, size_t baseline, const char *dir,
     rd->baseline = baseline;
     rd->ng = s->ngroups;
     rd->nm = stats_months(s->horizon);
-    rd->rare = s->estimator == ESTIMATOR_RESTART;
+    rd->rec = record_layout_of(s);
+    rd->rare = rd->rec.rare;
     for (size_t g = 0; g < s->ngroups; g++)
         rd->cells += (size_t)s->groups[g].count + 1;
     rd->every = interval(opts);

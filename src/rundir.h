@@ -12,11 +12,8 @@
  *                             inputs named inputs/NAME), written first
  *  STAGE/resume/records.bin   what the digest needs of each replica that
  *                             replicas.csv lacks: its service downtime per
- *                             group and month and, for a restart run, its
- *                             rare-event accounts (stats_rare: the
- *                             estimator's weights and work); native bytes,
- *                             per replica [group][month] doubles then
- *                             [group] accounts
+ *                             group and month, a restart run's accounts,
+ *                             an autoscaling run's figures (record.h)
  *  STAGE/resume/state.ini     the checkpoint: replicas done (P), the bytes
  *                             of replicas.csv and records.bin that hold
  *                             them, the down-count sums of the whole blocks

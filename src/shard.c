@@ -11,6 +11,7 @@
 #include "cmdline.h"
 #include "csvio.h"
 #include "inputs.h"
+#include "record.h"
 #include "report.h"
 #include "stage.h"
 #include "stats.h"
@@ -164,16 +165,12 @@ int shard_writer_consume(void *p, const batch_block *blk, diag *d)
         return diag_set(d, FD_EINVAL, "shard: block at replica %llu, expected %llu",
                         (unsigned long long)blk->first, (unsigned long long)w->done);
     report_write_replica_rows(w->s, blk, w->rows);
-    /* records as rundir's records.bin: a replica's [group][month] downtimes,
-     * then, for the restart estimator, its [group] accounts */
-    size_t nd = w->ng * (size_t)w->nm;
-    bool rare = w->s->estimator == ESTIMATOR_RESTART;
+    record_layout rec = record_layout_of(w->s); /* as rundir's records.bin */
     for (size_t i = 0; i < blk->n; i++) {
-        if (fwrite(blk->month_down + i * nd, sizeof *blk->month_down, nd, w->months) != nd ||
-            (rare && fwrite(blk->rare + i * w->ng, sizeof *blk->rare, w->ng, w->months) != w->ng))
+        if (record_write(w->months, &rec, blk, i) != 0)
             return diag_set(d, FD_EIO, "cannot write %s/records.bin: %s", w->sdir,
                             strerror(errno));
-        w->mbytes += nd * sizeof *blk->month_down + (rare ? w->ng * sizeof *blk->rare : 0);
+        w->mbytes += record_bytes(&rec);
     }
     w->done = blk->first + blk->n;
     w->events += blk->events;

@@ -13,6 +13,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+void stats_scale_get(const stats_replica *p, double v[STATS_SCALE_FIELDS])
+{
+    const double x[STATS_SCALE_FIELDS] = {
+        p->target_deficit_vm_hours, p->mean_target, p->mean_size, p->scale_outs,
+        p->scale_ins, p->scale_alloc_failures, p->fd_imbalance, p->fd_imbalance_max,
+        p->zone_imbalance, p->zone_imbalance_max,
+    };
+    memcpy(v, x, sizeof x);
+}
+
+void stats_scale_set(stats_replica *p, const double v[STATS_SCALE_FIELDS])
+{
+    p->target_deficit_vm_hours = v[0];
+    p->mean_target = v[1];
+    p->mean_size = v[2];
+    p->scale_outs = v[3];
+    p->scale_ins = v[4];
+    p->scale_alloc_failures = v[5];
+    p->fd_imbalance = v[6];
+    p->fd_imbalance_max = v[7];
+    p->zone_imbalance = v[8];
+    p->zone_imbalance_max = v[9];
+}
+
 int stats_months(double horizon)
 {
     int n = (int)ceil(horizon / STATS_MONTH - 1e-9);

@@ -69,6 +69,13 @@ typedef struct stats_rare {
     double plain_outages;  /* and its own outages */
 } stats_rare;
 
+/* An autoscaling group's figures of a record (target_deficit_vm_hours ..
+ * zone_imbalance_max), in that order: what replicas.csv does not hold, so a
+ * resumed or merged run keeps them beside it (rundir.h).  O(1). */
+#define STATS_SCALE_FIELDS 10
+void stats_scale_get(const stats_replica *p, double v[STATS_SCALE_FIELDS]);
+void stats_scale_set(stats_replica *p, const double v[STATS_SCALE_FIELDS]);
+
 /* Months in a horizon: a month is STATS_MONTH, and a horizon that is not a
  * whole number of months ends with a shorter one; at least 1.  O(1). */
 int stats_months(double horizon);

@@ -67,6 +67,18 @@ if [ -z "$mpirun" ]; then
     (cd "$work/shr" && "$fdsim" merge s2 s3 s1 -o out >/dev/null)
     check "restart estimator: merged shards are the single run, byte for byte" \
         diff -r "$work/oner/out" "$work/shr/out"
+    # an autoscaling scenario: its records carry the autoscale figures, so
+    # autoscale.csv merges to the single run's too
+    ascen="$root/scenarios/web-autoscale.ini"
+    mkdir -p "$work/onea" "$work/sha"
+    (cd "$work/onea" && "$fdsim" run "$ascen" -n 64 --seed 4 -j 2 -o out >/dev/null)
+    for i in 1 2; do
+        (cd "$work/sha" && "$fdsim" run "$ascen" -n 64 --seed 4 -j 2 --shard "$i/2" -o "s$i" >/dev/null)
+    done
+    (cd "$work/sha" && "$fdsim" merge s2 s1 -o out >/dev/null)
+    check "autoscale: the run writes autoscale.csv" test -s "$work/onea/out/autoscale.csv"
+    check "autoscale: merged shards are the single run, byte for byte" \
+        diff -r "$work/onea/out" "$work/sha/out"
     # shards on different thread counts: only run.ini's -j and threads differ
     (cd "$work/sh" && "$fdsim" run "$scen" "${plain[@]}" -j 1 --shard 2/3 -o j1 >/dev/null)
     rm -rf "$work/sh/out"
