@@ -40,6 +40,7 @@
  */
 #include "inject_impl.h"
 
+#include "alloc.h"
 #include "rng.h"
 
 #include <assert.h>
@@ -76,8 +77,8 @@ int bias_init(inject *in)
     b->rng = rng_create();
     for (int c = 0; c < BIAS_CLASSES; c++) {
         size_t n = (size_t)class_units(in, c);
-        b->c[c].units = malloc(n * sizeof(int) + 1);
-        b->c[c].member = calloc(n + 1, sizeof(bool));
+        b->c[c].units = fd_malloc(n * sizeof(int) + 1);
+        b->c[c].member = fd_calloc(n + 1, sizeof(bool));
         if (!b->c[c].units || !b->c[c].member)
             return FD_ENOMEM;
     }

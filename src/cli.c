@@ -654,10 +654,7 @@ static int run_own(void *opts, cmd_env *e, int c, const char *arg)
         p->resume = arg;
         return 0;
     case 'H': {
-        int used = 0;
-        if (sscanf(arg, "%u/%u%n", &p->shard_i, &p->shard_k, &used) != 2 || arg[used] != '\0'
-            || arg[0] < '0' || arg[0] > '9' || p->shard_i < 1 || p->shard_i > p->shard_k ||
-            p->shard_k > 1000000)
+        if (shard_parse(arg, &p->shard_i, &p->shard_k) < 0)
             return diag_set(&e->d, FD_EINVAL, "--shard %s: expected I/K, shard I of K with "
                             "1 <= I <= K, e.g. --shard 2/8", arg), -1;
         return 0;

@@ -3,6 +3,7 @@
  */
 #include "pilot.h"
 
+#include "alloc.h"
 #include "inject.h"
 
 #include <math.h>
@@ -88,10 +89,10 @@ static void *work_fn(void *arg)
     int nm = stats_months(s->horizon);
     inject *in = NULL;
     rare *r = NULL;
-    stats_replica *rec = calloc(ng, sizeof *rec);
-    stats_rare *ra = calloc(ng, sizeof *ra);
-    double *months = calloc(ng * (size_t)nm, sizeof *months);
-    double **md = calloc(ng, sizeof *md);
+    stats_replica *rec = fd_calloc(ng, sizeof *rec);
+    stats_rare *ra = fd_calloc(ng, sizeof *ra);
+    double *months = fd_calloc(ng * (size_t)nm, sizeof *months);
+    double **md = fd_calloc(ng, sizeof *md);
     worker w = { .sh = sh };
     if (!rec || !ra || !months || !md || inject_create_placed(&in, s, sh->plan, NULL) != FD_OK
         || rare_create(&r, in, sh->rp, NULL) != FD_OK) {
@@ -207,7 +208,7 @@ int pilot_run(const scenario *s, const place_result *plan, int threads, uint64_t
     shared sh = { .s = s, .plan = plan, .roots = roots ? roots : PILOT_ROOTS };
     sh.nblocks = (sh.roots + BLOCK - 1) / BLOCK;
     rare_plan *p = NULL;
-    pilot_result *pr = calloc(1, sizeof *pr);
+    pilot_result *pr = fd_calloc(1, sizeof *pr);
     pthread_t *tids = NULL;
     block total = { 0 };
     int rc = pr ? rare_plan_create(&p, s) : FD_ENOMEM;
@@ -215,7 +216,7 @@ int pilot_run(const scenario *s, const place_result *plan, int threads, uint64_t
         goto done;
     pr->roots = sh.roots;
     pr->ngroups = ng;
-    pr->g = calloc(ng ? ng : 1, sizeof *pr->g);
+    pr->g = fd_calloc(ng ? ng : 1, sizeof *pr->g);
     /* every split level, every kind: one retrial (the pilot's caps apply) */
     for (size_t g = 0; g < ng; g++)
         for (int l = p->g[g].lo; l < p->g[g].outage; l++)
@@ -224,13 +225,13 @@ int pilot_run(const scenario *s, const place_result *plan, int threads, uint64_t
     rare_plan_update(p);
     sh.rp = p;
     sh.ncells = ng * RARE_LEVELS * p->kinds;
-    sh.blocks = calloc(sh.nblocks, sizeof *sh.blocks);
-    total.c = calloc(sh.ncells + 1, sizeof *total.c);
-    total.outages = calloc(ng + 1, sizeof *total.outages);
+    sh.blocks = fd_calloc(sh.nblocks, sizeof *sh.blocks);
+    total.c = fd_calloc(sh.ncells + 1, sizeof *total.c);
+    total.outages = fd_calloc(ng + 1, sizeof *total.outages);
     rc = pr->g && sh.blocks && total.c && total.outages ? FD_OK : FD_ENOMEM;
     for (uint64_t b = 0; rc == FD_OK && b < sh.nblocks; b++) {
-        sh.blocks[b].c = calloc(sh.ncells + 1, sizeof *sh.blocks[b].c);
-        sh.blocks[b].outages = calloc(ng + 1, sizeof *sh.blocks[b].outages);
+        sh.blocks[b].c = fd_calloc(sh.ncells + 1, sizeof *sh.blocks[b].c);
+        sh.blocks[b].outages = fd_calloc(ng + 1, sizeof *sh.blocks[b].outages);
         if (!sh.blocks[b].c || !sh.blocks[b].outages)
             rc = FD_ENOMEM;
     }
@@ -241,7 +242,7 @@ int pilot_run(const scenario *s, const place_result *plan, int threads, uint64_t
     int n = threads < 1 ? 1 : threads;
     if ((uint64_t)n > sh.nblocks)
         n = (int)sh.nblocks;
-    tids = malloc((size_t)n * sizeof *tids);
+    tids = fd_malloc((size_t)n * sizeof *tids);
     int started = 0;
     for (int i = 0; tids && i < n; i++)
         started += pthread_create(&tids[started], NULL, work_fn, &sh) == 0;

@@ -13,6 +13,8 @@
  */
 #include "rare.h"
 
+#include "alloc.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
@@ -25,12 +27,12 @@
 int rare_plan_create(rare_plan **out, const scenario *s)
 {
     *out = NULL;
-    rare_plan *p = calloc(1, sizeof *p);
+    rare_plan *p = fd_calloc(1, sizeof *p);
     if (!p)
         return FD_ENOMEM;
     p->ngroups = s->ngroups;
     p->kinds = inject_kinds();
-    p->g = calloc(s->ngroups ? s->ngroups : 1, sizeof *p->g);
+    p->g = fd_calloc(s->ngroups ? s->ngroups : 1, sizeof *p->g);
     if (!p->g)
         goto fail;
     for (size_t g = 0; g < s->ngroups; g++) {
@@ -40,9 +42,9 @@ int rare_plan_create(rare_plan **out, const scenario *s)
         gp->outage = count - s->groups[g].quorum + 1;
         gp->lo = gp->outage - RARE_LEVELS > 1 ? gp->outage - RARE_LEVELS : 1;
         size_t levels = gp->outage > gp->lo ? (size_t)(gp->outage - gp->lo) : 0;
-        gp->retrials = calloc(levels * p->kinds + 1, sizeof *gp->retrials);
+        gp->retrials = fd_calloc(levels * p->kinds + 1, sizeof *gp->retrials);
         for (int c = 0; c < 2; c++)
-            gp->fold_cap[c] = malloc(((size_t)count + 1) * sizeof(int));
+            gp->fold_cap[c] = fd_malloc(((size_t)count + 1) * sizeof(int));
         if (!gp->retrials || !gp->fold_cap[0] || !gp->fold_cap[1])
             goto fail;
     }
@@ -167,7 +169,7 @@ struct rare {
 
 static int sums_init(sums *x, int count)
 {
-    x->at = calloc((size_t)count + 1, sizeof *x->at);
+    x->at = fd_calloc((size_t)count + 1, sizeof *x->at);
     return x->at ? FD_OK : FD_ENOMEM;
 }
 
@@ -211,22 +213,22 @@ static void stretch(tree *t, double w, const sums *b, const sums *a)
 int rare_create(rare **out, inject *in, const rare_plan *plan, diag *d)
 {
     *out = NULL;
-    rare *r = calloc(1, sizeof *r);
+    rare *r = fd_calloc(1, sizeof *r);
     if (!r)
         return diag_set(d, FD_ENOMEM, "out of memory");
     r->in = in;
     r->plan = plan;
     r->horizon = inject_horizon(in);
     r->ng = plan->ngroups;
-    r->t = calloc(r->ng ? r->ng : 1, sizeof *r->t);
-    r->plain = calloc(r->ng ? r->ng : 1, sizeof *r->plain);
+    r->t = fd_calloc(r->ng ? r->ng : 1, sizeof *r->t);
+    r->plain = fd_calloc(r->ng ? r->ng : 1, sizeof *r->plain);
     int rc = r->t && r->plain ? inject_snapshot_create(&r->now, in, d) : FD_ENOMEM;
     for (size_t g = 0; rc == FD_OK && g < r->ng; g++) {
         tree *t = &r->t[g];
         const rare_group_plan *gp = &plan->g[g];
         t->count = gp->count;
         t->watch = rare_plan_splits(plan, g);
-        t->pilot_count = calloc((size_t)RARE_LEVELS * plan->kinds, sizeof *t->pilot_count);
+        t->pilot_count = fd_calloc((size_t)RARE_LEVELS * plan->kinds, sizeof *t->pilot_count);
         if (!t->pilot_count || sums_init(&t->acc, t->count) != FD_OK
             || sums_init(&t->base, t->count) != FD_OK || sums_init(&t->split, t->count) != FD_OK
             || sums_init(&t->end, t->count) != FD_OK

@@ -513,8 +513,8 @@ static int replay_flush(replay *r)
     rundir *rd = r->rd;
     for (size_t i = 0; i < r->n; i++)
         if (record_read(r->records, &rd->rec, i, r->md, r->ra, r->stats) != 0)
-            return diag_set(r->d, FD_EINVAL, "cannot resume: records.bin is shorter than "
-                            "its state says");
+            return diag_set(r->d, FD_EINVAL, "cannot resume: the records.bin beside %s is "
+                            "shorter than its state says", r->name);
     batch_block blk = { .first = r->first, .n = r->n, .ngroups = rd->ng, .nmonths = rd->nm,
                         .stats = r->stats, .month_down = r->md, .rare = r->ra };
     int rc = feed(rd, &blk, r->d);

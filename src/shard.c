@@ -43,6 +43,33 @@ struct shard_writer {
     uint64_t events;          /* events of the replicas done */
 };
 
+/* A decimal number from 1 to SHARD_MAX at *p, moving *p past it; 0 if none. */
+static unsigned long shard_number(const char **p)
+{
+    unsigned long v = 0;
+    const char *c = *p;
+    while (*c >= '0' && *c <= '9' && v <= SHARD_MAX)
+        v = v * 10 + (unsigned long)(*c++ - '0');
+    if (c == *p || v > SHARD_MAX || (*c >= '0' && *c <= '9'))
+        return 0;
+    *p = c;
+    return v;
+}
+
+int shard_parse(const char *text, unsigned *i, unsigned *k)
+{
+    const char *p = text;
+    unsigned long a = shard_number(&p);
+    if (a == 0 || *p++ != '/')
+        return -1;
+    unsigned long b = shard_number(&p);
+    if (b == 0 || *p != '\0' || a > b)
+        return -1;
+    *i = (unsigned)a;
+    *k = (unsigned)b;
+    return 0;
+}
+
 int shard_range(uint64_t replicas, unsigned i, unsigned k, uint64_t *first, uint64_t *end,
                 diag *d)
 {
@@ -176,7 +203,10 @@ int shard_writer_consume(void *p, const batch_block *blk, diag *d)
     w->events += blk->events;
     /* a short block is the run's last (else the shard was stopped: not committed) */
     int rc = blocksum_push(w->sums, blk->first / BATCH_BLOCK, 0, blk->downcount_sum);
-    return rc == FD_OK ? FD_OK : diag_set(d, FD_ENOMEM, "out of memory");
+    return rc == FD_OK      ? FD_OK
+           : rc == FD_ENOMEM ? diag_set(d, FD_ENOMEM, "out of memory")
+                             : diag_set(d, rc, "shard: block %llu out of order",
+                                        (unsigned long long)(blk->first / BATCH_BLOCK));
 }
 
 /* Write `text` with newlines turned to blanks (one INI line). */
@@ -373,9 +403,7 @@ static int info_read(const char *dir, shard_info *x, diag *d)
             continue;
         }
         if (!strcmp(key, "shard")) {
-            int used = 0;
-            bad = sscanf(val, "%u/%u%n", &x->index, &x->count, &used) != 2 || val[used] != '\0'
-                  || x->index < 1 || x->index > x->count;
+            bad = shard_parse(val, &x->index, &x->count) < 0;
             have |= 1u << 10;
             continue;
         }
@@ -500,6 +528,11 @@ int shard_set_load(char *const *dirs, size_t n, shard_set *set, diag *d)
             rc = size_is(dirs[i], "shard/records.bin", set->v[i].mbytes, d);
     }
     const shard_info *one = &set->v[0];
+    for (size_t i = 0; i < n && rc == FD_OK; i++)
+        if (strcmp(set->v[i].version, FDSIM_VERSION) != 0)
+            rc = diag_set(d, FD_EINVAL, "shard %s: foreign: fdsim %s wrote it, this is fdsim "
+                          "%s; merge it with the fdsim that ran it", dirs[i],
+                          set->v[i].version, FDSIM_VERSION);
     for (size_t i = 1; i < n && rc == FD_OK; i++) {
         const shard_info *x = &set->v[i];
         const char *what = strcmp(x->version, one->version) ? "fdsim version"

@@ -43,6 +43,12 @@
  * directory; fdsim merge puts its own -o there. */
 #define SHARD_DIR_MARK "@FDSIM_SHARD_DIR@"
 
+#define SHARD_MAX 1000000 /* shards of a run, at most */
+
+/* Parse "I/K" (decimal digits only, 1 <= I <= K <= SHARD_MAX) into *i and
+ * *k.  0, or -1 for anything else (nothing wraps).  O(length). */
+int shard_parse(const char *text, unsigned *i, unsigned *k);
+
 /* Replicas first..end-1 of shard i (1..k) of a run of `replicas`: the
  * run's blocks (BATCH_BLOCK) split into k contiguous ranges of as equal
  * size as can be.  FD_OK, or FD_EINVAL with a message when k exceeds the

@@ -110,7 +110,11 @@ if [ -z "$mpirun" ]; then
     refuse "a shard of another split" "shard k4: foreign: its number of shards" s1 k4 s3
     cp -r "$work/sh/s2" "$work/sh/ver"
     sed -i 's/^version = .*/version = 0.0.1/' "$work/sh/ver/shard/shard.ini"
-    refuse "a shard of another fdsim version" "shard ver: foreign: its fdsim version" s1 ver s3
+    refuse "a shard of another fdsim version" "shard ver: foreign: fdsim 0.0.1 wrote it" s1 ver s3
+    for i in 1 3; do cp -r "$work/sh/s$i" "$work/sh/ver$i"; done
+    for i in 1 3; do sed -i 's/^version = .*/version = 0.0.1/' "$work/sh/ver$i/shard/shard.ini"; done
+    refuse "shards that agree on another fdsim version" "shard ver1: foreign: fdsim 0.0.1" \
+        ver1 ver ver3
     cp -r "$work/sh/s2" "$work/sh/cut"
     truncate -s -100 "$work/sh/cut/replicas.csv"
     refuse "a shard with a cut replicas.csv" "shard cut: corrupt" s1 cut s3
@@ -138,6 +142,8 @@ if [ -z "$mpirun" ]; then
     check "more shards than blocks are refused" grep -q "fewer than 3 shards" <<<"$err"
     err=$("$fdsim" run "$scen" -n 32 --shard 0/3 -o "$work/p" 2>&1 >/dev/null)
     check "--shard 0/3 is refused" grep -q "expected I/K" <<<"$err"
+    err=$("$fdsim" run "$scen" -n 32 --shard 4294967297/4294967298 -o "$work/p" 2>&1 >/dev/null)
+    check "--shard past 32 bits is refused, not wrapped" grep -q "expected I/K" <<<"$err"
     err=$("$fdsim" run "$scen" "${plain[@]}" --shard 1/3 --trace "$work/t.csv" -o "$work/p" 2>&1 >/dev/null)
     check "--shard with --trace is refused" grep -q "shard with --trace" <<<"$err"
     check "nothing written by refused shards" test ! -e "$work/p"
