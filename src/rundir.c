@@ -47,7 +47,6 @@ struct rundir {
     size_t ng;                /* groups */
     int nm;                   /* months per replica */
     record_layout rec;        /* what a replica's record holds (record.h) */
-    bool rare;                /* restart: a record holds the replica's accounts too */
     precision *prec;          /* a resumed run's stopping rule, fed the replayed
                                  replicas (owned), or NULL */
     size_t cells;             /* down-count cells: sum of counts + 1 */
@@ -200,7 +199,7 @@ static int feed(rundir *rd, const batch_block *blk, diag *d)
     int rc = report_sink_consume(rd->sink, blk, d);
     if (rc != FD_OK)
         return rc;
-    assert(!rd->rare || blk->rare);
+    assert(!rd->rec.rare || blk->rare);
     for (size_t i = 0; i < blk->n; i++)
         if (record_write(rd->records, &rd->rec, blk, i) != 0)
             return diag_set(d, FD_EIO, "cannot write %s/records.bin: %s", rd->resume_dir,
@@ -560,7 +559,7 @@ static int replay_row(void *user, char **f, size_t nf, size_t row)
         char *end;
         errno = 0;
         v[i] = strtod(f[i + 2], &end);
-        bool weighted = rd->rare && (i <= 6 || i == 8); /* through outage_mean_min, deficit */
+        bool weighted = rd->rec.rare && (i <= 6 || i == 8); /* through outage_mean_min, deficit */
         bool ok = weighted ? isfinite(v[i]) : v[i] >= 0 && v[i] <= hi[i];
         if (!f[i + 2][0] || *end != '\0' || errno == ERANGE || !ok ||
             (whole[i] && !weighted && v[i] != floor(v[i])))
@@ -586,6 +585,33 @@ static int replay_row(void *user, char **f, size_t nf, size_t row)
     return end % BATCH_BLOCK == 0 || end == r->want ? replay_flush(r) : 0;
 }
 
+/* Set `r` up to replay into rd from the records file `mfile`: its block
+ * buffers and the file open.  FD_OK, or FD_ENOMEM / FD_EIO with the
+ * message ("cannot `verb`: ..."); replay_close either way. */
+static int replay_open(replay *r, rundir *rd, const char *mfile, const char *verb, diag *d)
+{
+    r->fields = REPLICA_FIELDS + (rd->rec.rare ? RARE_FIELDS : 0);
+    r->stats = fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r->stats);
+    r->md = fd_calloc(BATCH_BLOCK * rd->ng * (size_t)rd->nm, sizeof *r->md);
+    r->ra = rd->rec.rare ? fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r->ra) : NULL;
+    if (!mfile || !r->stats || !r->md || (rd->rec.rare && !r->ra) ||
+        (!rd->prec && precision_create(&rd->prec, rd->s, precision_clock()) != FD_OK))
+        return diag_set(d, FD_ENOMEM, "out of memory");
+    if ((r->records = fopen(mfile, "rb")) == NULL)
+        return diag_set(d, FD_EIO, "cannot %s: cannot open %s: %s", verb, mfile,
+                        strerror(errno));
+    return FD_OK;
+}
+
+static void replay_close(replay *r)
+{
+    if (r->records)
+        fclose(r->records);
+    free(r->stats);
+    free(r->md);
+    free(r->ra);
+}
+
 /* Replay the done replicas of the state at `src` into rd.  FD_OK or an
  * error with "cannot resume ..." in `d`. */
 static int replay_state(rundir *rd, const char *src, diag *d)
@@ -607,17 +633,10 @@ static int replay_state(rundir *rd, const char *src, diag *d)
     }
     char *rpath = csvio_path_join(src, st.rfile), *mpath = csvio_path_join(src,
                                                                        "resume/records.bin");
-    replay r = { .rd = rd, .name = rpath, .want = st.done, .d = d,
-                 .fields = REPLICA_FIELDS + (rd->rare ? RARE_FIELDS : 0) };
-    r.stats = fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.stats);
-    r.md = fd_calloc(BATCH_BLOCK * rd->ng * (size_t)rd->nm, sizeof *r.md);
-    r.ra = rd->rare ? fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.ra) : NULL;
-    if (!rpath || !mpath || !r.stats || !r.md || (rd->rare && !r.ra) ||
-        precision_create(&rd->prec, rd->s, precision_clock()) != FD_OK)
-        rc = diag_set(d, FD_ENOMEM, "out of memory");
-    else if ((r.records = fopen(mpath, "rb")) == NULL)
-        rc = diag_set(d, FD_EIO, "cannot resume: cannot open %s: %s", mpath, strerror(errno));
-    else if (st.done > 0)
+    replay r = { .rd = rd, .name = rpath, .want = st.done, .d = d };
+    rc = rpath ? replay_open(&r, rd, mpath, "resume", d)
+               : diag_set(d, FD_ENOMEM, "out of memory");
+    if (rc == FD_OK && st.done > 0)
         rc = csvio_parse_file(rpath, st.rbytes, replay_row, &r, d);
     if (rc == FD_OK && (r.first != st.done || r.n != 0 || r.g != 0))
         rc = diag_set(d, FD_EINVAL, "cannot resume: %s holds %llu of the %llu replicas its "
@@ -638,11 +657,7 @@ static int replay_state(rundir *rd, const char *src, diag *d)
                                    .events = st.events };
         rd->resumed = true;
     }
-    if (r.records)
-        fclose(r.records);
-    free(r.stats);
-    free(r.md);
-    free(r.ra);
+    replay_close(&r);
     free(rpath);
     free(mpath);
     state_fini(&st);
@@ -696,7 +711,6 @@ int rundir_create(rundir **out, scenario *s, size_t baseline, const char *dir,
     rd->ng = s->ngroups;
     rd->nm = stats_months(s->horizon);
     rd->rec = record_layout_of(s);
-    rd->rare = rd->rec.rare;
     for (size_t g = 0; g < s->ngroups; g++)
         rd->cells += (size_t)s->groups[g].count + 1;
     rd->every = interval(opts);
@@ -789,18 +803,9 @@ int rundir_merge(rundir *rd, const char *rfile, unsigned long long rbytes, const
         return diag_set(d, FD_EINVAL, "cannot merge: %s starts at replica %llu, the merge is "
                         "at %llu", rfile, (unsigned long long)first,
                         (unsigned long long)rd->done);
-    replay r = { .rd = rd, .name = rfile, .first = first, .want = end, .d = d,
-                 .fields = REPLICA_FIELDS + (rd->rare ? RARE_FIELDS : 0) };
-    r.stats = fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.stats);
-    r.md = fd_calloc(BATCH_BLOCK * rd->ng * (size_t)rd->nm, sizeof *r.md);
-    r.ra = rd->rare ? fd_calloc(BATCH_BLOCK * rd->ng, sizeof *r.ra) : NULL;
-    int rc = FD_OK;
-    if (!r.stats || !r.md || (rd->rare && !r.ra) ||
-        (!rd->prec && precision_create(&rd->prec, rd->s, precision_clock()) != FD_OK))
-        rc = diag_set(d, FD_ENOMEM, "out of memory");
-    else if ((r.records = fopen(mfile, "rb")) == NULL)
-        rc = diag_set(d, FD_EIO, "cannot merge: cannot open %s: %s", mfile, strerror(errno));
-    else
+    replay r = { .rd = rd, .name = rfile, .first = first, .want = end, .d = d };
+    int rc = replay_open(&r, rd, mfile, "merge", d);
+    if (rc == FD_OK)
         rc = csvio_parse_file(rfile, rbytes, replay_row, &r, d);
     if (rc == FD_OK && (r.first != end || r.n != 0 || r.g != 0))
         rc = diag_set(d, FD_EINVAL, "cannot merge: %s holds replicas %llu..%llu, not %llu..%llu",
@@ -826,11 +831,7 @@ int rundir_merge(rundir *rd, const char *rfile, unsigned long long rbytes, const
         diag_clear(d);
         diag_set(d, code, "%s", msg);
     }
-    if (r.records)
-        fclose(r.records);
-    free(r.stats);
-    free(r.md);
-    free(r.ra);
+    replay_close(&r);
     return rc;
 }
 

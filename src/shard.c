@@ -35,8 +35,7 @@ struct shard_writer {
     csvio_writer *rows;       /* replicas.csv (owned) */
     FILE *months;             /* STAGE/shard/records.bin (owned) */
     unsigned long long mbytes;/* bytes written to it */
-    size_t ng;                /* groups */
-    int nm;                   /* months per replica */
+    record_layout rec;        /* what a replica's record holds (record.h) */
     blocksum *sums;           /* the nodes of the blocks done (owned) */
     batch_start start;        /* the batch's start: first, end, sums */
     uint64_t done;            /* the next replica expected */
@@ -136,8 +135,7 @@ int shard_writer_create(shard_writer **out, scenario *s, size_t baseline, const 
     w->baseline = baseline;
     w->index = i;
     w->count = k;
-    w->ng = s->ngroups;
-    w->nm = stats_months(s->horizon);
+    w->rec = record_layout_of(s);
     w->done = first;
     size_t cells = 0;
     for (size_t g = 0; g < s->ngroups; g++)
@@ -192,12 +190,11 @@ int shard_writer_consume(void *p, const batch_block *blk, diag *d)
         return diag_set(d, FD_EINVAL, "shard: block at replica %llu, expected %llu",
                         (unsigned long long)blk->first, (unsigned long long)w->done);
     report_write_replica_rows(w->s, blk, w->rows);
-    record_layout rec = record_layout_of(w->s); /* as rundir's records.bin */
-    for (size_t i = 0; i < blk->n; i++) {
-        if (record_write(w->months, &rec, blk, i) != 0)
+    for (size_t i = 0; i < blk->n; i++) { /* as rundir's records.bin */
+        if (record_write(w->months, &w->rec, blk, i) != 0)
             return diag_set(d, FD_EIO, "cannot write %s/records.bin: %s", w->sdir,
                             strerror(errno));
-        w->mbytes += record_bytes(&rec);
+        w->mbytes += record_bytes(&w->rec);
     }
     w->done = blk->first + blk->n;
     w->events += blk->events;
